@@ -1,0 +1,817 @@
+package rules
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/patcher"
+	"github.com/expr-lang/expr/vm"
+)
+
+// cst is China Standard Time, UTC+8 without DST. A fixed zone is used so
+// that nothing depends on the host's tz database or time.Local. It is never
+// modified after initialisation.
+var cst = time.FixedZone("CST", 8*3600)
+
+// Set is a compiled, immutable rule set. It is safe for concurrent use by
+// any number of goroutines; Classify keeps its scratch space in a sync.Pool.
+type Set struct {
+	file     string
+	fields   []Field
+	index    map[string]int // field name → schema index
+	slotOf   []int          // schema index → index in the frame's array for its type
+	nByType  [StringList + 1]int
+	valueSet []map[string]struct{} // schema index → allowed values, nil if unrestricted
+	valueIdx []map[string]int      // schema index → position in Values, for long Values lists only
+	defaults []any                 // schema index → canonical default value, nil if required
+	// defaultBox holds a separate copy of each default for Decision.Fields,
+	// so that what a caller does with a decision cannot reach evaluation.
+	defaultBox []any
+	info       []fieldInfo
+	enumBox    [][]any // schema index → Values boxed once, for enum fields
+	rules      []*crule
+	byID       map[string]int
+	def        Default
+	tiers      []string
+	policyID   string
+	version    string
+	hash       string
+	env        map[string]any // zero values of every field: the expr type environment
+	frames     sync.Pool      // *frame
+	vms        sync.Pool      // *vm.VM for the fallback path
+}
+
+// fieldInfo is the part of a field that Classify reads for every input,
+// kept small and contiguous.
+type fieldInfo struct {
+	name string
+	typ  Type
+	enum bool // has declared Values
+	used bool // read by some rule; unused fields are validated but not stored
+	slot int32
+}
+
+// crule is one compiled rule.
+type crule struct {
+	Rule
+	program   *vm.Program       // checked and compiled by expr; used by the fallback path
+	fast      func(*frame) bool // closure tree; nil when the rule uses the fallback path
+	slow      string            // why the fast path is not used (for tests and diagnostics)
+	reads     []int             // schema indices of the fields the expression reads, schema order
+	readNames []string
+	key       string // normalised condition text, for the duplicate-condition lint
+	// fieldsTab, when the rule reads only fields with declared Values (and
+	// few combinations), holds every possible Decision.Fields, indexed by
+	// the mixed-radix number of the fields' value positions; see decide.
+	fieldsTab [][]FieldValue
+}
+
+// maxFieldsTab bounds the number of precomputed Decision.Fields per rule.
+const maxFieldsTab = 256
+
+// Compile checks spec and compiles it into a Set. Every `when` is parsed and
+// type-checked by expr against the declared fields (so a misspelt field is an
+// error here, not a silent false at run time), with now() disabled and date()
+// fixed to UTC+8. On failure it returns a *Problems error listing every
+// problem found — schema, tiers, default, each rule and the lints — each with
+// its position and, for expressions, a caret under the fault. Compile does
+// not modify spec.
+func Compile(spec Spec) (*Set, error) {
+	c := &compiler{spec: spec}
+	set := c.compile()
+	if err := c.probs.asError(); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+type compiler struct {
+	spec  Spec
+	probs Problems
+}
+
+func (c *compiler) pos(p Position) Position {
+	if p.File == "" && p.Line > 0 {
+		p.File = c.spec.File
+	}
+	return p
+}
+
+// add records a problem at a position in the file, quoting the source line
+// when the source is known.
+func (c *compiler) add(p Position, rule, field, format string, args ...any) {
+	p = c.pos(p)
+	pr := Problem{Pos: p, Rule: rule, Field: field, Message: fmt.Sprintf(format, args...)}
+	if p.Line > 0 {
+		if line, ok := sourceLine(c.spec.Source, p.Line); ok {
+			pr.Line = line
+			pr.Caret = caret(line, p.Column)
+		}
+	}
+	c.probs = append(c.probs, pr)
+}
+
+// addExpr records a problem inside rule r's expression at expression line k
+// (1-based) and rune column col (1-based).
+func (c *compiler) addExpr(r *Rule, k, col int, format string, args ...any) {
+	lines := strings.Split(r.When, "\n")
+	if k < 1 {
+		k = 1
+	}
+	if k > len(lines) {
+		k = len(lines)
+	}
+	if col < 1 {
+		col = 1
+	}
+	wp := r.WhenPos
+	var p Position
+	if wp.Line > 0 {
+		base := wp.Column
+		if base < 1 {
+			base = 1
+		}
+		p = c.pos(Position{File: wp.File, Line: wp.Line + k - 1, Column: base + col - 1})
+	} else {
+		p = Position{File: wp.File, Line: k, Column: col}
+	}
+	pr := Problem{Pos: p, Rule: r.ID, Message: fmt.Sprintf(format, args...)}
+	if line, ok := sourceLine(c.spec.Source, p.Line); ok && wp.Line > 0 {
+		pr.Line, pr.Caret = line, caret(line, p.Column)
+	} else {
+		pr.Line = strings.TrimSuffix(lines[k-1], "\r")
+		pr.Caret = caret(pr.Line, col)
+	}
+	c.probs = append(c.probs, pr)
+}
+
+// addAt records a problem at a rune offset of the expression (expr's
+// file.Location.From).
+func (c *compiler) addAt(r *Rule, from int, format string, args ...any) {
+	k, col := 1, 1
+	i := 0
+	for _, ch := range r.When {
+		if i == from {
+			break
+		}
+		if ch == '\n' {
+			k, col = k+1, 1
+		} else {
+			col++
+		}
+		i++
+	}
+	c.addExpr(r, k, col, format, args...)
+}
+
+// keywords are words the expr language reserves; a field may not be named
+// after one of them or after a builtin function.
+var keywords = map[string]bool{
+	"true": true, "false": true, "nil": true, "and": true, "or": true, "not": true,
+	"in": true, "matches": true, "contains": true, "startsWith": true, "endsWith": true,
+	"let": true, "if": true, "else": true,
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func isRuleID(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r == '_', r == '.', r == '-', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func (c *compiler) compile() *Set {
+	spec := c.spec
+	s := &Set{
+		file:     spec.File,
+		index:    make(map[string]int, len(spec.Fields)),
+		env:      make(map[string]any, len(spec.Fields)),
+		byID:     make(map[string]int, len(spec.Rules)),
+		policyID: spec.PolicyID,
+		version:  spec.PolicyVersion,
+		def:      spec.Default,
+	}
+	s.def.Pos = c.pos(s.def.Pos)
+
+	// Schema.
+	for _, f := range spec.Fields {
+		f = f.clone()
+		f.Pos = c.pos(f.Pos)
+		switch {
+		case f.Name == "":
+			c.add(f.Pos, "", "", "field has no name")
+			continue
+		case !isIdent(f.Name):
+			c.add(f.Pos, "", f.Name, "field name %q is not an identifier (letters, digits and _, not starting with a digit)", f.Name)
+			continue
+		case keywords[f.Name]:
+			c.add(f.Pos, "", f.Name, "field name %q is an expr keyword; choose another name", f.Name)
+			continue
+		}
+		if _, ok := builtin.Index[f.Name]; ok {
+			c.add(f.Pos, "", f.Name, "field name %q is an expr builtin function; choose another name", f.Name)
+			continue
+		}
+		if _, dup := s.index[f.Name]; dup {
+			c.add(f.Pos, "", f.Name, "duplicate field %q (first declared at %s)", f.Name, s.fields[s.index[f.Name]].Pos)
+			continue
+		}
+		if !f.Type.valid() {
+			c.add(f.Pos, "", f.Name, "unknown type %s (expected string, int, float, bool, time or []string)", f.Type)
+			continue
+		}
+		var allowed map[string]struct{}
+		if len(f.Values) > 0 {
+			if f.Type != String && f.Type != StringList {
+				c.add(f.Pos, "", f.Name, "values are only allowed for string and []string fields, not %s", f.Type)
+			} else {
+				allowed = make(map[string]struct{}, len(f.Values))
+				for _, v := range f.Values {
+					if _, dup := allowed[v]; dup {
+						c.add(f.Pos, "", f.Name, "duplicate value %q", v)
+					}
+					allowed[v] = struct{}{}
+				}
+			}
+		}
+		var def any
+		if f.Default != nil {
+			v, err := convert(f.Type, f.Default)
+			if err != nil || !sameGoType(f.Type, f.Default) {
+				c.add(f.Pos, "", f.Name, "default %v (%T) is not a %s (Go type %s)", f.Default, f.Default, f.Type, goTypeName(f.Type))
+			} else if allowed != nil && !valuesAllowed(v, allowed) {
+				c.add(f.Pos, "", f.Name, "default %v is not one of the declared values (%s)", f.Default, strings.Join(f.Values, ", "))
+			} else {
+				def = v
+				f.Default = v
+			}
+		}
+		s.index[f.Name] = len(s.fields)
+		s.fields = append(s.fields, f)
+		s.slotOf = append(s.slotOf, s.nByType[f.Type])
+		s.nByType[f.Type]++
+		s.valueSet = append(s.valueSet, allowed)
+		var idx map[string]int
+		if len(f.Values) > linearValues {
+			idx = make(map[string]int, len(f.Values))
+			for j := len(f.Values) - 1; j >= 0; j-- {
+				idx[f.Values[j]] = j
+			}
+		}
+		s.valueIdx = append(s.valueIdx, idx)
+		s.defaults = append(s.defaults, def)
+		if l, ok := def.([]string); ok {
+			s.defaultBox = append(s.defaultBox, append([]string{}, l...))
+		} else {
+			s.defaultBox = append(s.defaultBox, def)
+		}
+		s.env[f.Name] = f.Type.zero()
+	}
+
+	// Tiers and default.
+	tierSet := make(map[string]bool, len(spec.Tiers))
+	if len(spec.Tiers) == 0 {
+		c.add(Position{}, "", "", "no tiers declared")
+	}
+	for _, t := range spec.Tiers {
+		switch {
+		case strings.TrimSpace(t) == "":
+			c.add(Position{}, "", "", "empty tier id")
+		case tierSet[t]:
+			c.add(Position{}, "", "", "duplicate tier %q", t)
+		}
+		tierSet[t] = true
+		s.tiers = append(s.tiers, t)
+	}
+	known := strings.Join(spec.Tiers, ", ")
+	switch {
+	case spec.Default.Tier == "":
+		c.add(s.def.Pos, "", "", "default tier is missing: a policy must say which tier applies when no rule matches")
+	case !tierSet[spec.Default.Tier]:
+		c.add(s.def.Pos, "", "", "default tier %q is not a declared tier (declared: %s)", spec.Default.Tier, known)
+	}
+	if strings.TrimSpace(spec.Default.Reason) == "" {
+		c.add(s.def.Pos, "", "", "default reason is empty: say why the default tier applies")
+	}
+
+	maxNodes := spec.MaxNodes
+	if maxNodes <= 0 {
+		maxNodes = DefaultMaxNodes
+	}
+	opts := []expr.Option{
+		expr.Env(s.env),
+		expr.AsBool(),
+		// Rules must be reproducible from their inputs: no wall clock, and no
+		// time zones from the host's tz database.
+		expr.DisableBuiltin("now"),
+		expr.DisableBuiltin("timezone"),
+		expr.MaxNodes(uint(maxNodes)),
+		expr.Patch(patcher.WithTimezone{Location: cst}),
+	}
+
+	// Rules.
+	var alwaysTrue *crule
+	conds := map[string]*crule{}
+	firstID := map[string]Position{}
+	for i := range spec.Rules {
+		r := spec.Rules[i]
+		r.Pos = c.pos(r.Pos)
+		if r.WhenPos.Line > 0 {
+			r.WhenPos = c.pos(r.WhenPos)
+		}
+		switch {
+		case r.ID == "":
+			c.add(r.Pos, "", "", "rule %d has no id", i+1)
+		case !isRuleID(r.ID):
+			c.add(r.Pos, r.ID, "", "rule id %q may only contain letters, digits, '_', '.' and '-'", r.ID)
+		}
+		if r.ID != "" {
+			if p, dup := firstID[r.ID]; dup {
+				c.add(r.Pos, r.ID, "", "duplicate rule id %q (first used at %s)", r.ID, p)
+			} else {
+				firstID[r.ID] = r.Pos
+			}
+		}
+		switch {
+		case r.Tier == "":
+			c.add(r.Pos, r.ID, "", "rule has no tier")
+		case !tierSet[r.Tier]:
+			c.add(r.Pos, r.ID, "", "unknown tier %q (declared: %s)", r.Tier, known)
+		}
+		if strings.TrimSpace(r.Reason) == "" {
+			c.add(r.Pos, r.ID, "", "rule has no reason: say in words why this tier applies")
+		}
+		if alwaysTrue != nil {
+			c.add(r.Pos, r.ID, "", "rule can never match: rule %q before it always matches", alwaysTrue.ID)
+		}
+		cr := c.compileRule(s, &r, opts, maxNodes)
+		if cr == nil {
+			continue
+		}
+		if prev, dup := conds[cr.key]; dup {
+			c.addExpr(&r, 1, 1, "condition is the same as rule %q's (at %s); the later rule can never decide", prev.ID, prev.Pos)
+		} else {
+			conds[cr.key] = cr
+		}
+		if len(cr.reads) == 0 {
+			c.addExpr(&r, 1, 1, "condition reads no field, so it is the same for every case")
+		}
+		if alwaysTrue == nil && c.isAlwaysTrue(s, cr) {
+			alwaysTrue = cr
+		}
+		if _, dup := s.byID[r.ID]; !dup {
+			s.byID[r.ID] = len(s.rules)
+		}
+		s.rules = append(s.rules, cr)
+	}
+	if len(c.probs) > 0 {
+		return nil
+	}
+	used := make([]bool, len(s.fields))
+	for _, r := range s.rules {
+		for _, i := range r.reads {
+			used[i] = true
+		}
+		if r.fast == nil {
+			// The VM sees every field (e.g. through $env), so store all.
+			for i := range used {
+				used[i] = true
+			}
+		}
+	}
+	for i, f := range s.fields {
+		enum := s.valueSet[i] != nil && f.Type == String
+		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i]})
+		var boxes []any
+		if enum {
+			boxes = make([]any, len(f.Values))
+			for j, v := range f.Values {
+				boxes[j] = v
+			}
+		}
+		s.enumBox = append(s.enumBox, boxes)
+	}
+	for _, r := range s.rules {
+		s.buildFieldsTab(r)
+	}
+	s.hash = spec.PolicyHash
+	if s.hash == "" {
+		s.hash = hashSpec(s, maxNodes)
+	}
+	s.frames.New = func() any { return s.newFrame() }
+	s.vms.New = func() any { return new(vm.VM) }
+	return s
+}
+
+// compileRule parses, type-checks and compiles one rule, recording problems;
+// it returns nil if the expression is unusable.
+func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int) (cr *crule) {
+	if strings.TrimSpace(r.When) == "" {
+		c.addExpr(r, 1, 1, "empty condition: `when` must be a boolean expression over the declared fields")
+		return nil
+	}
+	defer func() {
+		// expr must not be able to take the process down on odd input.
+		if v := recover(); v != nil {
+			c.addExpr(r, 1, 1, "internal error compiling the condition: %v", v)
+			cr = nil
+		}
+	}()
+	cfg := conf.CreateNew()
+	for _, op := range opts {
+		op(cfg)
+	}
+	for name := range cfg.Disabled {
+		delete(cfg.Builtins, name)
+	}
+	cfg.Check()
+	tree, err := checker.ParseCheck(r.When, cfg)
+	if err == nil && tree.Node.Type().Kind() != reflect.Bool {
+		// expr.AsBool lets an expression of unknown type through (e.g. a
+		// conditional with a bool and a string branch); a rule must be
+		// boolean for every input, so demand it statically.
+		c.addExpr(r, 1, 1, "condition must be a boolean expression: its type is %s, which is not always bool", tree.Node.Type())
+		return nil
+	}
+	if err == nil {
+		var program *vm.Program
+		program, err = expr.Compile(r.When, opts...)
+		if err == nil {
+			cr = &crule{Rule: *r, program: program, key: tree.Node.String()}
+		}
+	}
+	if err != nil {
+		c.exprError(s, r, err, maxNodes)
+		return nil
+	}
+	// Which fields does the condition read? Identifiers that name a field.
+	read := make([]bool, len(s.fields))
+	walk(tree.Node, func(n ast.Node) {
+		if id, ok := n.(*ast.IdentifierNode); ok {
+			if i, ok := s.index[id.Value]; ok {
+				read[i] = true
+			}
+		}
+	})
+	for i, ok := range read {
+		if ok {
+			cr.reads = append(cr.reads, i)
+			cr.readNames = append(cr.readNames, s.fields[i].Name)
+		}
+	}
+	c.checkValues(s, r, tree.Node)
+	cr.fast, cr.slow = s.translate(tree.Node)
+	return cr
+}
+
+// exprError turns an expr error into a problem at the right place in the file.
+func (c *compiler) exprError(s *Set, r *Rule, err error, maxNodes int) {
+	var fe *file.Error
+	if !errors.As(err, &fe) {
+		msg := err.Error()
+		if strings.HasPrefix(msg, "expected bool") {
+			msg = "condition must be a boolean expression: " + msg
+		}
+		c.addExpr(r, 1, 1, "%s", msg)
+		return
+	}
+	msg := fe.Message
+	switch {
+	case strings.Contains(msg, "exceeds maximum allowed nodes"):
+		msg = fmt.Sprintf("condition is too large: more than %d expression nodes (MaxNodes)", maxNodes)
+	case msg == "unknown name now" || (strings.HasPrefix(msg, "unknown func") && strings.Contains(msg, "now")):
+		msg = "now() is disabled: rules must read a time field such as accepted_at"
+	case strings.HasPrefix(msg, "unknown name "):
+		name := strings.TrimPrefix(msg, "unknown name ")
+		msg = fmt.Sprintf("unknown field %q", name)
+		if best := closest(name, s.fields); best != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", best)
+		} else if len(s.fields) > 0 {
+			names := make([]string, len(s.fields))
+			for i, f := range s.fields {
+				names[i] = f.Name
+			}
+			msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(names, ", "))
+		}
+	}
+	line := fe.Line
+	if line < 1 {
+		line = 1
+	}
+	c.addExpr(r, line, fe.Column+1, "%s", msg)
+}
+
+// closest returns the declared field nearest to name by edit distance, if it
+// is close enough to be a plausible typo.
+func closest(name string, fields []Field) string {
+	best, bestD := "", 3
+	for _, f := range fields {
+		if d := editDistance(name, f.Name); d < bestD {
+			best, bestD = f.Name, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		return 1 << 20
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// checkValues reports string literals compared with a field that declares
+// Values but are not among them: a misspelt value would otherwise silently
+// never match.
+func (c *compiler) checkValues(s *Set, r *Rule, root ast.Node) {
+	fieldOf := func(n ast.Node) (int, bool) {
+		id, ok := n.(*ast.IdentifierNode)
+		if !ok {
+			return 0, false
+		}
+		i, ok := s.index[id.Value]
+		if !ok || s.valueSet[i] == nil {
+			return 0, false
+		}
+		return i, true
+	}
+	check := func(i int, lit ast.Node) {
+		str, ok := lit.(*ast.StringNode)
+		if !ok {
+			return
+		}
+		if _, ok := s.valueSet[i][str.Value]; !ok {
+			f := s.fields[i]
+			c.addAt(r, str.Location().From, "unknown value %q for field %s (declared values: %s)", str.Value, f.Name, strings.Join(f.Values, ", "))
+		}
+	}
+	walk(root, func(n ast.Node) {
+		b, ok := n.(*ast.BinaryNode)
+		if !ok {
+			return
+		}
+		switch b.Operator {
+		case "==", "!=":
+			if i, ok := fieldOf(b.Left); ok {
+				check(i, b.Right)
+			} else if i, ok := fieldOf(b.Right); ok {
+				check(i, b.Left)
+			}
+		case "in":
+			if i, ok := fieldOf(b.Right); ok && s.fields[i].Type == StringList {
+				check(i, b.Left)
+			} else if i, ok := fieldOf(b.Left); ok {
+				if arr, ok := b.Right.(*ast.ArrayNode); ok {
+					for _, e := range arr.Nodes {
+						check(i, e)
+					}
+				}
+			}
+		}
+	})
+}
+
+// isAlwaysTrue reports whether a rule matches every case: its condition reads
+// no field and is true, or expr's optimizer folded it to the constant true.
+func (c *compiler) isAlwaysTrue(s *Set, cr *crule) (yes bool) {
+	switch n := cr.program.Node().(type) {
+	case *ast.BoolNode:
+		if n.Value {
+			return true
+		}
+	case *ast.ConstantNode:
+		if b, ok := n.Value.(bool); ok && b {
+			return true
+		}
+	}
+	if len(cr.reads) > 0 {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			yes = false
+		}
+	}()
+	out, err := expr.Run(cr.program, s.env)
+	b, _ := out.(bool)
+	return err == nil && b
+}
+
+// walk calls fn for every node of the tree, parents first.
+func walk(root ast.Node, fn func(ast.Node)) {
+	if root == nil {
+		return
+	}
+	ast.Walk(&root, visitor(fn))
+}
+
+type visitor func(ast.Node)
+
+func (v visitor) Visit(n *ast.Node) { v(*n) }
+
+// hashSpec is a SHA-256 over a canonical, length-prefixed encoding of what
+// decides classification: fields (name, type, default, values), tiers, rules
+// (id, when, tier, reason, basis), the default, policy id/version and the
+// node budget. Positions and descriptions are left out so that reformatting
+// a file does not change its hash.
+func hashSpec(s *Set, maxNodes int) string {
+	h := sha256.New()
+	put := func(parts ...string) {
+		for _, p := range parts {
+			h.Write([]byte(strconv.Itoa(len(p))))
+			h.Write([]byte{':'})
+			h.Write([]byte(p))
+		}
+	}
+	put("shixian-rules/1", s.policyID, s.version, strconv.Itoa(maxNodes))
+	put("fields", strconv.Itoa(len(s.fields)))
+	for _, f := range s.fields {
+		put(f.Name, f.Type.String(), formatValue(f.Default), strconv.Itoa(len(f.Values)))
+		put(f.Values...)
+	}
+	put("tiers", strconv.Itoa(len(s.tiers)))
+	put(s.tiers...)
+	put("rules", strconv.Itoa(len(s.rules)))
+	for _, r := range s.rules {
+		put(r.ID, r.When, r.Tier, r.Reason, r.Basis)
+	}
+	put("default", s.def.Tier, s.def.Reason)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "<required>"
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
+	case []string:
+		return strconv.Quote(strings.Join(x, "\x00"))
+	case string:
+		return strconv.Quote(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func goTypeName(t Type) string {
+	switch t {
+	case String:
+		return "string"
+	case Int:
+		return "int"
+	case Float:
+		return "float64"
+	case Bool:
+		return "bool"
+	case Time:
+		return "time.Time"
+	case StringList:
+		return "[]string"
+	}
+	return "?"
+}
+
+// sameGoType reports whether v is exactly of the Go type that carries t; a
+// default must be written in the field's own type.
+func sameGoType(t Type, v any) bool {
+	return reflect.TypeOf(v) == reflect.TypeOf(t.zero())
+}
+
+// Fields returns a copy of the schema, in declaration order.
+func (s *Set) Fields() []Field {
+	out := make([]Field, len(s.fields))
+	for i, f := range s.fields {
+		out[i] = f.clone()
+	}
+	return out
+}
+
+// Rules returns a copy of the rules, in order.
+func (s *Set) Rules() []Rule {
+	out := make([]Rule, len(s.rules))
+	for i, r := range s.rules {
+		out[i] = r.Rule
+	}
+	return out
+}
+
+// Default returns the decision taken when no rule matches.
+func (s *Set) Default() Default { return s.def }
+
+// Tiers returns a copy of the declared tier ids.
+func (s *Set) Tiers() []string { return slices.Clone(s.tiers) }
+
+// PolicyID returns the policy id given in the Spec.
+func (s *Set) PolicyID() string { return s.policyID }
+
+// PolicyVersion returns the policy version given in the Spec.
+func (s *Set) PolicyVersion() string { return s.version }
+
+// PolicyHash returns Spec.PolicyHash, or the SHA-256 (hex) Compile computed.
+func (s *Set) PolicyHash() string { return s.hash }
+
+// FieldsRead returns the declared fields the rule's expression reads, in
+// schema order; nil for an unknown rule id.
+func (s *Set) FieldsRead(ruleID string) []string {
+	i, ok := s.byID[ruleID]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(s.rules[i].readNames)
+}
+
+// FastPath reports whether the rule is evaluated by the compiled closure tree
+// (true) or by expr's virtual machine (false, with the reason). Both give the
+// same results; the closure tree is faster and does not allocate.
+func (s *Set) FastPath(ruleID string) (bool, string) {
+	i, ok := s.byID[ruleID]
+	if !ok {
+		return false, "unknown rule"
+	}
+	r := s.rules[i]
+	return r.fast != nil, r.slow
+}
+
+// buildFieldsTab precomputes Decision.Fields for a rule that reads only enum
+// fields, so that such decisions share an immutable slice instead of
+// allocating one. Digit k of the index is the position in Values of the k-th
+// field read, the first field being the most significant.
+func (s *Set) buildFieldsTab(r *crule) {
+	if len(r.reads) == 0 {
+		return
+	}
+	n := 1
+	for _, i := range r.reads {
+		if !s.info[i].enum {
+			return
+		}
+		n *= len(s.fields[i].Values)
+		if n > maxFieldsTab {
+			return
+		}
+	}
+	r.fieldsTab = make([][]FieldValue, n)
+	for idx := range r.fieldsTab {
+		fv := make([]FieldValue, len(r.reads))
+		rest := idx
+		for k := len(r.reads) - 1; k >= 0; k-- {
+			i := r.reads[k]
+			radix := len(s.fields[i].Values)
+			fv[k] = FieldValue{Name: s.fields[i].Name, Value: s.enumBox[i][rest%radix]}
+			rest /= radix
+		}
+		r.fieldsTab[idx] = fv[:len(fv):len(fv)]
+	}
+}

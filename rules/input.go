@@ -1,0 +1,420 @@
+package rules
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// FieldError is an input problem found by Classify: a required field is
+// missing, or a value has the wrong type or is not among the field's Values.
+type FieldError struct {
+	Field   string // the declared field
+	Message string // what is wrong and what was expected
+}
+
+// Error returns `rules: field "name": message`.
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("rules: field %q: %s", e.Field, e.Message)
+}
+
+// RuleError is a failure while evaluating one rule's condition. Classify never
+// treats such a failure as "no match".
+type RuleError struct {
+	Rule string // rule id
+	Pos  Position
+	Err  error
+}
+
+// Error names the rule and its position.
+func (e *RuleError) Error() string {
+	if p := e.Pos.String(); p != "" {
+		return fmt.Sprintf("rules: %s: rule %s: %v", p, e.Rule, e.Err)
+	}
+	return fmt.Sprintf("rules: rule %s: %v", e.Rule, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *RuleError) Unwrap() error { return e.Err }
+
+// frame holds one classification's input values, one typed slot per declared
+// field (the slot index is resolved at compile time), so that compiled rule
+// closures read a field with one slice index and no type assertion.
+type frame struct {
+	str []string
+	// ens holds, per String slot of a field with declared Values, the
+	// position of the value in Values, so that compiled conditions compare
+	// small integers instead of strings.
+	ens   []int
+	ints  []int
+	flts  []float64
+	bools []bool
+	times []time.Time
+	lists [][]string
+	// input is the map being classified, so that Decision.Fields can reuse
+	// the caller's own interface values instead of boxing (allocating).
+	input map[string]any
+}
+
+func (s *Set) newFrame() *frame {
+	n := &s.nByType
+	return &frame{
+		str:   make([]string, n[String]),
+		ens:   make([]int, n[String]),
+		ints:  make([]int, n[Int]),
+		flts:  make([]float64, n[Float]),
+		bools: make([]bool, n[Bool]),
+		times: make([]time.Time, n[Time]),
+		lists: make([][]string, n[StringList]),
+	}
+}
+
+// release drops the reference to the caller's map before the frame returns
+// to the pool. Slots are not cleared: every slot is overwritten by the next
+// fill, and the pool itself is emptied by the garbage collector, so stale
+// strings are retained only briefly; clearing them costs a write barrier per
+// pointer on every classification.
+func (f *frame) release() {
+	f.input = nil
+}
+
+// fill validates input into the frame, field by field in schema order, so
+// that the field an error names is deterministic (the first bad one). Keys
+// the schema does not declare are never looked at. (Ranging over the map
+// instead was measured slower: iterator start-up costs more than the
+// look-ups it saves.)
+func (s *Set) fill(f *frame, input map[string]any) error {
+	f.input = input
+	for i := range s.info {
+		v, ok := input[s.info[i].name]
+		if !ok || v == nil {
+			if s.defaults[i] == nil {
+				fd := &s.fields[i]
+				if ok {
+					return &FieldError{Field: fd.Name, Message: fmt.Sprintf("is null; a %s is required", fd.Type)}
+				}
+				return &FieldError{Field: fd.Name, Message: fmt.Sprintf("is required (%s) but missing from the input", fd.Type)}
+			}
+			v = s.defaults[i]
+		}
+		if err := s.set(f, i, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// set stores v into field i's slot, converting it as documented on Classify.
+func (s *Set) set(f *frame, i int, v any) error {
+	fd := &s.fields[i]
+	info := s.info[i]
+	slot := int(info.slot)
+	switch info.typ {
+	case String:
+		str, ok := v.(string)
+		if !ok {
+			rv := reflect.ValueOf(v)
+			if rv.Kind() != reflect.String {
+				return typeError(fd, v)
+			}
+			str = rv.String()
+		}
+		if info.enum {
+			// Enum fields live in ens only: their string form, when a
+			// condition needs it, is read back from Values (see tr).
+			e := s.valueIndex(i, str)
+			if e < 0 {
+				return &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", str, strings.Join(fd.Values, ", "))}
+			}
+			f.ens[slot] = e
+		} else if info.used {
+			f.str[slot] = str
+		}
+	case StringList:
+		var l []string
+		switch x := v.(type) {
+		case []string:
+			l = x
+		case []any:
+			l = make([]string, len(x))
+			for j, e := range x {
+				es, ok := e.(string)
+				if !ok {
+					return &FieldError{Field: fd.Name, Message: fmt.Sprintf("element %d: expected string, got %T", j, e)}
+				}
+				l[j] = es
+			}
+		default:
+			return typeError(fd, v)
+		}
+		if set := s.valueSet[i]; set != nil {
+			for _, e := range l {
+				if _, ok := set[e]; !ok {
+					return &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", e, strings.Join(fd.Values, ", "))}
+				}
+			}
+		}
+		f.lists[slot] = l
+	case Int:
+		if n, ok := v.(int); ok {
+			f.ints[slot] = n
+			return nil
+		}
+		n, err := toInt(v)
+		if err != nil {
+			return &FieldError{Field: fd.Name, Message: err.Error()}
+		}
+		f.ints[slot] = n
+	case Float:
+		if x, ok := v.(float64); ok {
+			f.flts[slot] = x
+			return nil
+		}
+		x, err := toFloat(v)
+		if err != nil {
+			return &FieldError{Field: fd.Name, Message: err.Error()}
+		}
+		f.flts[slot] = x
+	case Bool:
+		b, ok := v.(bool)
+		if !ok {
+			return typeError(fd, v)
+		}
+		f.bools[slot] = b
+	case Time:
+		var t time.Time
+		switch x := v.(type) {
+		case time.Time:
+			t = x
+			if t.Location() == cst {
+			}
+		case string:
+			var err error
+			t, err = time.Parse(time.RFC3339, x)
+			if err != nil {
+				return &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected time (time.Time or RFC 3339 text), got %q", x)}
+			}
+		default:
+			return typeError(fd, v)
+		}
+		// Every instant is read in UTC+8 so that date parts agree with the
+		// Beijing civil date.
+		f.times[slot] = t.In(cst)
+	}
+	return nil
+}
+
+// linearValues is the length of a Values list up to which a linear scan
+// beats a map look-up.
+const linearValues = 16
+
+// valueIndex returns the position of v in field i's Values, or -1.
+func (s *Set) valueIndex(i int, v string) int {
+	if m := s.valueIdx[i]; m != nil {
+		if e, ok := m[v]; ok {
+			return e
+		}
+		return -1
+	}
+	for e, w := range s.fields[i].Values {
+		if w == v {
+			return e
+		}
+	}
+	return -1
+}
+
+func typeError(fd *Field, v any) error {
+	return &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected %s, got %T", fd.Type, v)}
+}
+
+func toInt(v any) (int, error) {
+	switch x := v.(type) {
+	case int:
+		return x, nil
+	case int8:
+		return int(x), nil
+	case int16:
+		return int(x), nil
+	case int32:
+		return int(x), nil
+	case int64:
+		if x < math.MinInt || x > math.MaxInt {
+			return 0, fmt.Errorf("value %d out of range for int", x)
+		}
+		return int(x), nil
+	case uint:
+		if uint64(x) > math.MaxInt {
+			return 0, fmt.Errorf("value %d out of range for int", x)
+		}
+		return int(x), nil
+	case uint8:
+		return int(x), nil
+	case uint16:
+		return int(x), nil
+	case uint32:
+		if uint64(x) > math.MaxInt {
+			return 0, fmt.Errorf("value %d out of range for int", x)
+		}
+		return int(x), nil
+	case uint64:
+		if x > math.MaxInt {
+			return 0, fmt.Errorf("value %d out of range for int", x)
+		}
+		return int(x), nil
+	case float64:
+		return floatToInt(x)
+	case float32:
+		return floatToInt(float64(x))
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return toInt(n)
+		}
+		f, err := x.Float64()
+		if err != nil {
+			return 0, fmt.Errorf("expected int, got json.Number %q", string(x))
+		}
+		return floatToInt(f)
+	}
+	return 0, fmt.Errorf("expected int, got %T", v)
+}
+
+func floatToInt(f float64) (int, error) {
+	// 2^63 is exactly representable; anything at or above it overflows int64.
+	if f != math.Trunc(f) || f >= 1<<63 || f < -(1<<63) {
+		return 0, fmt.Errorf("expected int, got non-integral or out-of-range number %v", f)
+	}
+	return int(f), nil
+}
+
+func toFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil
+	case float32:
+		return float64(x), nil
+	case int:
+		return float64(x), nil
+	case int8:
+		return float64(x), nil
+	case int16:
+		return float64(x), nil
+	case int32:
+		return float64(x), nil
+	case int64:
+		return float64(x), nil
+	case uint:
+		return float64(x), nil
+	case uint8:
+		return float64(x), nil
+	case uint16:
+		return float64(x), nil
+	case uint32:
+		return float64(x), nil
+	case uint64:
+		return float64(x), nil
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return 0, fmt.Errorf("expected float, got json.Number %q", string(x))
+		}
+		return f, nil
+	}
+	return 0, fmt.Errorf("expected float, got %T", v)
+}
+
+// convert turns v into the canonical Go value of type t (used for defaults,
+// which must already have that type; see sameGoType).
+func convert(t Type, v any) (any, error) {
+	switch t {
+	case String:
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+	case Int:
+		if n, ok := v.(int); ok {
+			return n, nil
+		}
+	case Float:
+		if x, ok := v.(float64); ok {
+			return x, nil
+		}
+	case Bool:
+		if b, ok := v.(bool); ok {
+			return b, nil
+		}
+	case Time:
+		if x, ok := v.(time.Time); ok {
+			return x.In(cst), nil
+		}
+	case StringList:
+		if l, ok := v.([]string); ok {
+			return append([]string{}, l...), nil
+		}
+	}
+	return nil, fmt.Errorf("expected %s, got %T", t, v)
+}
+
+func valuesAllowed(v any, set map[string]struct{}) bool {
+	switch x := v.(type) {
+	case string:
+		_, ok := set[x]
+		return ok
+	case []string:
+		for _, e := range x {
+			if _, ok := set[e]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// box returns field i's value as an interface for Decision.Fields and the VM
+// fallback. It avoids allocating where it can: enum values are boxed once at
+// compile time, and a caller's value that already has the canonical Go type
+// is reused as is; only converted values are boxed afresh.
+func (s *Set) box(f *frame, i int) any {
+	info := &s.info[i]
+	slot := int(info.slot)
+	if info.enum {
+		return s.enumBox[i][f.ens[slot]]
+	}
+	v, ok := f.input[info.name]
+	if !ok || v == nil {
+		return s.defaultBox[i]
+	}
+	switch info.typ {
+	case String:
+		if _, ok := v.(string); ok {
+			return v
+		}
+		return f.str[slot]
+	case Int:
+		if _, ok := v.(int); ok {
+			return v
+		}
+		return f.ints[slot]
+	case Float:
+		if _, ok := v.(float64); ok {
+			return v
+		}
+		return f.flts[slot]
+	case Bool:
+		return f.bools[slot]
+	case Time:
+		if t, ok := v.(time.Time); ok && t.Location() == cst {
+			return v
+		}
+		return f.times[slot]
+	case StringList:
+		if _, ok := v.([]string); ok {
+			return v
+		}
+		return f.lists[slot]
+	}
+	return nil
+}

@@ -1,0 +1,258 @@
+package rules
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Position is a place in a policy source file. Line and Column are 1-based;
+// Column counts Unicode characters (runes), not bytes, so that a position in a
+// line holding Chinese text names the character a person sees. A zero Line
+// means "no position known".
+type Position struct {
+	File         string
+	Line, Column int
+}
+
+// String formats the position as "file:line:column", leaving out the parts
+// that are unknown: "file:line" without a column, "line:column" without a file,
+// "file" alone without a line, and "" when nothing is known.
+func (p Position) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		if b.Len() > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(strconv.Itoa(p.Line))
+		if p.Column > 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(p.Column))
+		}
+	}
+	return b.String()
+}
+
+// IsZero reports whether no line is known.
+func (p Position) IsZero() bool { return p.Line == 0 }
+
+// before orders positions by file, line, column; unknown lines sort first.
+func (p Position) before(q Position) bool {
+	if p.File != q.File {
+		return p.File < q.File
+	}
+	if p.Line != q.Line {
+		return p.Line < q.Line
+	}
+	return p.Column < q.Column
+}
+
+// Type is the declared type of an input field. The zero Type is invalid.
+type Type uint8
+
+// The field types a schema may declare, with the Go type that carries each
+// value inside the engine and in Field.Default / Decision.Fields.
+const (
+	String     Type = iota + 1 // Go string
+	Int                        // Go int
+	Float                      // Go float64
+	Bool                       // Go bool
+	Time                       // Go time.Time, always in UTC+8 (CST) once accepted
+	StringList                 // Go []string
+)
+
+var typeNames = [...]string{"", "string", "int", "float", "bool", "time", "[]string"}
+
+// String returns the schema name of the type: "string", "int", "float",
+// "bool", "time" or "[]string"; an invalid Type prints as "type(N)".
+func (t Type) String() string {
+	if t >= String && t <= StringList {
+		return typeNames[t]
+	}
+	return fmt.Sprintf("type(%d)", uint8(t))
+}
+
+func (t Type) valid() bool { return t >= String && t <= StringList }
+
+// ParseType parses a schema type name as printed by Type.String. For
+// StringList it also accepts "list<string>", "list of string" and "strings".
+// Surrounding spaces are ignored; case matters.
+func ParseType(s string) (Type, error) {
+	switch strings.TrimSpace(s) {
+	case "string":
+		return String, nil
+	case "int":
+		return Int, nil
+	case "float":
+		return Float, nil
+	case "bool":
+		return Bool, nil
+	case "time":
+		return Time, nil
+	case "[]string", "list<string>", "list of string", "strings":
+		return StringList, nil
+	}
+	return 0, fmt.Errorf("unknown field type %q (expected string, int, float, bool, time or []string)", s)
+}
+
+// zero returns the zero value of the type, used to declare the expr
+// environment so that the checker knows each field's static type.
+func (t Type) zero() any {
+	switch t {
+	case String:
+		return ""
+	case Int:
+		return 0
+	case Float:
+		return 0.0
+	case Bool:
+		return false
+	case Time:
+		return time.Time{}
+	case StringList:
+		return []string{}
+	}
+	return nil
+}
+
+// Field declares one input field that rules may read.
+type Field struct {
+	// Name is the identifier rules use; it must be a valid expr identifier and
+	// not an expr keyword or builtin function name.
+	Name string
+	// Type is the field's declared type.
+	Type Type
+	// Default is nil when the field is required. Otherwise it is a value of
+	// the field's Go type (string, int, float64, bool, time.Time, []string)
+	// used when the input lacks the field (or holds nil for it).
+	Default any
+	// Values optionally lists the allowed values of a String or StringList
+	// field. A string literal compared with the field (==, !=, in) that is not
+	// listed is a load error, and an input value outside the list is a
+	// Classify error naming the field.
+	Values []string
+	// Description is free text for people; it does not affect behaviour or
+	// the policy hash.
+	Description string
+	// Pos is where the field is declared, for problems about the field.
+	Pos Position
+}
+
+func (f Field) clone() Field {
+	g := f
+	g.Values = append([]string(nil), f.Values...)
+	if l, ok := f.Default.([]string); ok {
+		g.Default = append([]string{}, l...)
+	}
+	return g
+}
+
+// Rule is one ordered rule: when the expression When holds, the case gets
+// Tier for Reason. The first matching rule decides.
+type Rule struct {
+	ID     string
+	When   string // one expr boolean expression over the declared fields
+	Tier   string
+	Reason string
+	Basis  string // optional legal or policy basis, shown with the decision
+	// Pos is the position of the rule (its `id` key); used for problems that
+	// are not inside the expression.
+	Pos Position
+	// WhenPos is the position in the file of the first character of the
+	// expression text (for YAML block scalars: the first character of the
+	// first content line). Expression line k, column c maps to file line
+	// WhenPos.Line+k-1, column WhenPos.Column+c-1. If WhenPos is zero,
+	// positions are reported relative to the expression itself (line 1,
+	// column 1 = its first character).
+	WhenPos Position
+}
+
+// Default is the decision taken when no rule matches.
+type Default struct {
+	Tier, Reason string
+	Pos          Position
+}
+
+// Spec is everything Compile needs. Compile neither keeps nor mutates the
+// caller's slices: it copies what it keeps.
+type Spec struct {
+	File          string   // file name used in positions that have no File
+	Source        []byte   // the whole source file, to print the offending line and a caret; may be nil
+	PolicyID      string   // carried into every Decision
+	PolicyVersion string   // carried into every Decision
+	PolicyHash    string   // if empty, Compile computes a SHA-256 hex digest of the spec
+	Fields        []Field  // the input schema
+	Tiers         []string // known tier ids
+	Rules         []Rule   // in order; first match wins
+	Default       Default  // required: tier must be known, reason non-empty
+	MaxNodes      int      // expression node budget per rule; 0 means 256
+}
+
+// DefaultMaxNodes is the node budget per rule expression when Spec.MaxNodes is 0.
+const DefaultMaxNodes = 256
+
+// SchemaFromStruct derives fields from the exported fields of a struct (or
+// pointer to struct) v. The name is the `expr:"name"` tag, or the Go field
+// name when untagged; a tag of "-" skips the field. Go types map to Type:
+// string kinds → String, signed and unsigned integer kinds → Int, float32 and
+// float64 → Float, bool → Bool, time.Time → Time, slices of a string kind →
+// StringList. Any other type is an error naming the Go field. All fields are
+// required (Default nil); set defaults on the result if wanted.
+func SchemaFromStruct(v any) ([]Field, error) {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("rules: SchemaFromStruct needs a struct or pointer to struct, got %T", v)
+	}
+	var out []Field
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		name := sf.Name
+		if tag, ok := sf.Tag.Lookup("expr"); ok {
+			if tag == "-" {
+				continue
+			}
+			if tag != "" {
+				name = tag
+			}
+		}
+		ft, ok := goType(sf.Type)
+		if !ok {
+			return nil, fmt.Errorf("rules: struct %s field %s: unsupported type %s (want string, integer, float, bool, time.Time or []string)", t, sf.Name, sf.Type)
+		}
+		out = append(out, Field{Name: name, Type: ft})
+	}
+	return out, nil
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func goType(t reflect.Type) (Type, bool) {
+	if t == timeType {
+		return Time, true
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return String, true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return Int, true
+	case reflect.Float32, reflect.Float64:
+		return Float, true
+	case reflect.Bool:
+		return Bool, true
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			return StringList, true
+		}
+	}
+	return 0, false
+}
