@@ -1,0 +1,638 @@
+package sla
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/shixian-go/shixian/rules"
+)
+
+// CaseSchemaVersion is the version of the JSON form of a Case written by
+// MarshalJSON. UnmarshalJSON accepts this version and refuses newer ones.
+const CaseSchemaVersion = 1
+
+// MaxEvents bounds the log of one case, so that every replay is bounded.
+const MaxEvents = 10000
+
+// Case is one case (诉求/工单): identity, grouping keys for reports and its
+// append-only event log. A Case is a plain value: the methods of this package
+// never modify one that is passed in; (*Policy).Apply returns a new Case that
+// shares the unchanged fields (Attributes) and the old events with its input,
+// so treat Cases as immutable or use Clone before modifying one in place.
+//
+// Events are in non-decreasing order of At (equal instants keep their log
+// order). The first event is EventAccepted.
+type Case struct {
+	ID         string            // required, non-empty
+	PolicyID   string            // the policy that governs the case; set from the policy by Accept and Apply
+	Department string            // 承办科室, for grouping in reports
+	Handler    string            // 经办人, for grouping in reports
+	Attributes map[string]string // other grouping keys, e.g. "channel", "category"
+	Events     []Event           // the log, append-only
+}
+
+// caseWire is the JSON form of a Case.
+type caseWire struct {
+	Schema     *int              `json:"schema"`
+	ID         string            `json:"id"`
+	Policy     string            `json:"policy,omitempty"`
+	Department string            `json:"department,omitempty"`
+	Handler    string            `json:"handler,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	Events     []Event           `json:"events"`
+}
+
+// MarshalJSON writes the case as
+//
+//	{"schema":1,"id":…,"policy":…,"department":…,"handler":…,"attributes":{…},"events":[…]}
+//
+// with event times in RFC 3339 with nanoseconds and their own UTC offset
+// (time.Time's JSON form), map keys sorted: the output is deterministic.
+// Empty optional fields are left out; "events" is always present.
+func (c Case) MarshalJSON() ([]byte, error) {
+	v := CaseSchemaVersion
+	w := caseWire{Schema: &v, ID: c.ID, Policy: c.PolicyID, Department: c.Department, Handler: c.Handler,
+		Attributes: c.Attributes, Events: c.Events}
+	if len(w.Attributes) == 0 {
+		w.Attributes = nil
+	}
+	if w.Events == nil {
+		w.Events = []Event{}
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes. It is strict: a missing
+// schema, a schema newer than CaseSchemaVersion ("case schema 2 is newer than
+// this library understands (1)"), unknown fields, a missing id, an event of
+// an unknown type or without a time, a malformed period and trailing data are
+// errors. It checks the shape only; use (*Policy).Validate to check the
+// history against a policy. Numbers inside an event's Input are decoded as
+// json.Number so that they round-trip exactly. Empty attributes and events
+// decode as nil. On error *c is unchanged.
+func (c *Case) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	var w caseWire
+	if err := dec.Decode(&w); err != nil {
+		return fmt.Errorf("sla: case JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("sla: case JSON: unexpected data after the case object")
+	}
+	switch {
+	case w.Schema == nil:
+		return errors.New("sla: case JSON has no schema field (want \"schema\": 1)")
+	case *w.Schema > CaseSchemaVersion:
+		return fmt.Errorf("sla: case schema %d is newer than this library understands (%d)", *w.Schema, CaseSchemaVersion)
+	case *w.Schema < 1:
+		return fmt.Errorf("sla: case schema %d is not a valid schema version (want %d)", *w.Schema, CaseSchemaVersion)
+	}
+	if w.ID == "" {
+		return errors.New("sla: case JSON has no id")
+	}
+	for i := range w.Events {
+		e := &w.Events[i]
+		if !e.Type.Valid() {
+			return fmt.Errorf("sla: case %s: event %d: unknown type %q", w.ID, i+1, string(e.Type))
+		}
+		if e.At.IsZero() {
+			return fmt.Errorf("sla: case %s: event %d (%s): no time (at)", w.ID, i+1, e.Type)
+		}
+	}
+	*c = Case{ID: w.ID, PolicyID: w.Policy, Department: w.Department, Handler: w.Handler, Attributes: w.Attributes}
+	if len(w.Attributes) == 0 {
+		c.Attributes = nil
+	}
+	if len(w.Events) > 0 {
+		c.Events = w.Events
+	}
+	return nil
+}
+
+// Clone returns a deep copy of c: its attributes, events and every event's
+// Length, Satisfied and Input (maps and slices inside Input included).
+func (c Case) Clone() Case {
+	out := c
+	if c.Attributes != nil {
+		out.Attributes = make(map[string]string, len(c.Attributes))
+		for k, v := range c.Attributes {
+			out.Attributes[k] = v
+		}
+	}
+	if c.Events != nil {
+		out.Events = make([]Event, len(c.Events))
+		for i, e := range c.Events {
+			out.Events[i] = e.clone()
+		}
+	}
+	return out
+}
+
+// Unit returns the unit of the latest transfer in the log, "" if the case was
+// never transferred.
+func (c Case) Unit() string {
+	for i := len(c.Events) - 1; i >= 0; i-- {
+		if c.Events[i].Type == EventTransferred {
+			return c.Events[i].Unit
+		}
+	}
+	return ""
+}
+
+// Tier returns the tier of the latest classified or reclassified event in the
+// log, "" if the case has not been classified.
+func (c Case) Tier() string {
+	for i := len(c.Events) - 1; i >= 0; i-- {
+		if t := c.Events[i].Type; t == EventClassified || t == EventReclassified {
+			return c.Events[i].Tier
+		}
+	}
+	return ""
+}
+
+// Accept starts a case: it classifies input by the policy's rules at the
+// acceptance instant (see Classify) and returns a Case with the accepted
+// event (carrying a copy of input) and the classified event (tier, rule id and
+// reason of the decision), both at accepted, with PolicyID set. input is not
+// modified. Errors: an empty id, a policy not effective at accepted, a
+// classification error, or a deadline that cannot be computed (e.g. a date
+// outside the calendar).
+func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Case, rules.Decision, error) {
+	if id == "" {
+		return Case{}, rules.Decision{}, errors.New("sla: accept: the case needs an id")
+	}
+	d, err := p.Classify(input, accepted)
+	if err != nil {
+		return Case{}, rules.Decision{}, fmt.Errorf("sla: accept case %s: %w", id, err)
+	}
+	acc := Event{Type: EventAccepted, At: accepted}
+	if len(input) > 0 {
+		acc.Input = input // Apply deep-copies it
+	}
+	c, err := p.Apply(Case{ID: id, PolicyID: p.id}, acc)
+	if err != nil {
+		return Case{}, rules.Decision{}, err
+	}
+	c, err = p.Apply(c, Event{Type: EventClassified, At: accepted, Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason})
+	if err != nil {
+		return Case{}, rules.Decision{}, err
+	}
+	return c, d, nil
+}
+
+// Apply validates e against the case's history and the policy and returns a
+// new Case with a copy of e appended (its time stripped of any monotonic clock
+// reading). c is never modified. On error Apply returns c itself, unchanged,
+// and an *EventError naming the event (its 1-based index, type and time in
+// the calendar's location) and wrapping one of ErrEventOrder, ErrEventField,
+// ErrEventState, ErrExtensionCap, ErrLateExtension or a counting/calendar
+// error; nothing is half-applied.
+//
+// Checks: a non-empty case id, a case governed by this policy (PolicyID empty
+// or equal to ID()); At non-zero and not before the previous event; the first
+// event is accepted (and the policy is effective at it); the fields of the
+// event type (see the EventXxx constants); the state machine: accepted and
+// classified once, nothing but visited or reopened after closing, paused
+// twice, resume without a pause, sign-for without a pending transfer or by
+// another unit, extension or close before classification, extension caps
+// (MaxCount, MaxTotal in the cap's unit, counted per clock: a restart or a
+// reopening starts a new clock), late extensions (行政许可法 art. 42, policy
+// LateExtension), reclassification to an unknown or the same tier, visit
+// before close or twice, reopen while open; and that the deadline can be
+// computed after every event that sets it (classification, reclassification,
+// restart, reopening, extension).
+//
+// The whole log is replayed, so an invalid c is reported too (naming its bad
+// event). Safe for concurrent use.
+func (p *Policy) Apply(c Case, e Event) (Case, error) {
+	if err := p.checkCase(&c); err != nil {
+		return c, err
+	}
+	if len(c.Events) >= MaxEvents {
+		return c, fmt.Errorf("sla: case %s has %d events, the most a case may have", c.ID, len(c.Events))
+	}
+	events := make([]Event, len(c.Events)+1)
+	copy(events, c.Events)
+	ne := e.clone()
+	ne.At = ne.At.Round(0)
+	events[len(c.Events)] = ne
+	r := replayer{p: p, id: c.ID, events: events, check: true}
+	if err := r.run(); err != nil {
+		return c, err
+	}
+	out := c
+	out.Events = events
+	if out.PolicyID == "" {
+		out.PolicyID = p.id
+	}
+	return out, nil
+}
+
+// Validate replays every event of c as Apply would, from an empty case; use
+// it after loading a case from storage. It returns the first problem.
+func (p *Policy) Validate(c Case) error {
+	if err := p.checkCase(&c); err != nil {
+		return err
+	}
+	if len(c.Events) > MaxEvents {
+		return fmt.Errorf("sla: case %s has %d events (at most %d)", c.ID, len(c.Events), MaxEvents)
+	}
+	if len(c.Events) == 0 {
+		return fmt.Errorf("sla: case %s has no events (the first must be accepted)", c.ID)
+	}
+	r := replayer{p: p, id: c.ID, events: c.Events, check: true}
+	return r.run()
+}
+
+func (p *Policy) checkCase(c *Case) error {
+	if c.ID == "" {
+		return errors.New("sla: case has no id")
+	}
+	if c.PolicyID != "" && c.PolicyID != p.id {
+		return fmt.Errorf("sla: case %s is governed by policy %q, not %q", c.ID, c.PolicyID, p.id)
+	}
+	return nil
+}
+
+// isSignForTarget says which AfterTransferred targets the unit's sign-for
+// meets: the target whose id is "sign_for" or starts with "sign_for_". Every
+// other AfterTransferred target is a reply target, met by the next transfer or
+// by closing. The rule is fixed (not configured) so that a policy file
+// reads the same everywhere.
+func isSignForTarget(id string) bool {
+	return id == "sign_for" || strings.HasPrefix(id, "sign_for_")
+}
+
+// replayer replays a case's events through the state machine. It lives on
+// the stack of one call and allocates nothing unless it fails.
+type replayer struct {
+	p      *Policy
+	id     string
+	events []Event
+	// check: verify after every event that sets the deadline that it can be
+	// computed (Apply, Validate). StatusAt leaves it off: it computes anyway.
+	check bool
+
+	n      int // events replayed
+	lastAt time.Time
+
+	accepted bool
+	hasTier  bool
+	tier     string
+	period   Period
+
+	cycle      int
+	cycleFrom  int       // index of the event that started the current clock
+	cycleStart time.Time // its instant: acceptance, restart or reopening
+	tierStart  time.Time // Request.Start of the current tier
+	paused     bool
+	pauseAt    time.Time
+
+	extCount int
+	extTotal int
+	lateMask [2]uint64 // bit i: the i-th extension of the clock was late
+	anyLate  bool
+
+	closed        bool
+	closedAt      time.Time
+	visited       bool
+	cycleLate     bool // the closed cycle was late
+	prevLate      bool // an earlier cycle was late
+	closeDue      time.Time
+	closeLast     time.Time
+	closeProv     bool
+	closeJDue     time.Time
+	closeJLast    time.Time
+	unit          string
+	transferOpen  bool
+	transferSigns bool // the pending transfer was signed for
+	signedAt      time.Time
+}
+
+func (r *replayer) loc() *time.Location { return r.p.cal.Location() }
+
+// run replays every event.
+func (r *replayer) run() error {
+	for i := range r.events {
+		if err := r.step(i); err != nil {
+			return &EventError{CaseID: r.id, Index: i + 1, Event: r.events[i], Err: err, loc: r.loc()}
+		}
+	}
+	return nil
+}
+
+func (r *replayer) when(t time.Time) string { return t.In(r.loc()).Format("2006-01-02 15:04 MST") }
+
+// step applies event i (all events before it are replayed).
+func (r *replayer) step(i int) error {
+	e := &r.events[i]
+	if err := checkFields(e); err != nil {
+		return err
+	}
+	if i == 0 {
+		if e.Type != EventAccepted {
+			return eventFail(ErrEventOrder, "the first event must be accepted, not %s", e.Type)
+		}
+	} else if e.At.Before(r.lastAt) {
+		return eventFail(ErrEventOrder, "dated before the previous event (%s)", r.when(r.lastAt))
+	}
+	if r.closed && e.Type != EventVisited && e.Type != EventReopened {
+		return eventFail(ErrEventState, "the case was closed at %s; only visited or reopened may follow", r.when(r.closedAt))
+	}
+	if err := r.apply(i, e); err != nil {
+		return err
+	}
+	r.n = i + 1
+	r.lastAt = e.At
+	if r.check && r.hasTier && !r.closed {
+		switch e.Type {
+		case EventClassified, EventReclassified, EventRestarted, EventReopened, EventExtended:
+			if _, _, _, err := computeDue(r.p, r.request(e.At, false)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *replayer) apply(i int, e *Event) error {
+	p := r.p
+	switch e.Type {
+	case EventAccepted:
+		if r.accepted {
+			return eventFail(ErrEventState, "the case was already accepted")
+		}
+		if !p.Covers(e.At) {
+			return &NotEffectiveError{PolicyID: p.id, Version: p.version, Accepted: e.At, From: p.from, Until: p.until}
+		}
+		r.accepted = true
+		r.cycle = 1
+		r.startClock(i, e.At)
+
+	case EventClassified:
+		if r.hasTier {
+			return eventFail(ErrEventState, "the case is already classified as %s (use reclassified to change the tier)", r.tier)
+		}
+		t, err := r.lookupTier(e.Tier)
+		if err != nil {
+			return err
+		}
+		// The tier counts from the cycle's start: classification is part of
+		// acceptance, not a new start.
+		r.hasTier, r.tier, r.period, r.tierStart = true, t.ID, t.Limit, r.cycleStart
+
+	case EventReclassified:
+		if !r.hasTier {
+			return eventFail(ErrEventState, "reclassification before classification")
+		}
+		if e.Tier == r.tier {
+			return eventFail(ErrEventState, "the case is already in tier %s", r.tier)
+		}
+		t, err := r.lookupTier(e.Tier)
+		if err != nil {
+			return err
+		}
+		r.tier, r.period = t.ID, t.Limit
+		// Design §5.11: the new tier counts from the cycle's start (the
+		// original acceptance, or the restart / reopening that began this
+		// clock) unless the policy counts from the reclassification.
+		if p.counting.Reclassify == FromReclassification {
+			r.tierStart = e.At
+		} else {
+			r.tierStart = r.cycleStart
+		}
+
+	case EventTransferred:
+		r.unit, r.transferOpen, r.transferSigns = e.Unit, true, false
+
+	case EventSignedFor:
+		switch {
+		case !r.transferOpen:
+			return eventFail(ErrEventState, "sign-for without a pending transfer")
+		case e.Unit != r.unit:
+			return eventFail(ErrEventState, "unit %q signs for a transfer to %q", e.Unit, r.unit)
+		case r.transferSigns:
+			return eventFail(ErrEventState, "the transfer to %q was already signed for at %s", r.unit, r.when(r.signedAt))
+		}
+		r.transferSigns, r.signedAt = true, e.At
+
+	case EventPaused:
+		if r.paused {
+			return eventFail(ErrEventState, "the case is already paused since %s", r.when(r.pauseAt))
+		}
+		r.paused, r.pauseAt = true, e.At
+
+	case EventResumed:
+		if !r.paused {
+			return eventFail(ErrEventState, "resume without a pause")
+		}
+		r.paused = false
+
+	case EventRestarted:
+		// 行政许可法 art. 32: the application is accepted when the materials
+		// are complete; the clock starts again and earlier elapsed time,
+		// pauses and extensions no longer count (they stay in the log).
+		r.startClock(i, e.At)
+
+	case EventExtended:
+		return r.extend(e)
+
+	case EventClosed:
+		if !r.hasTier {
+			return eventFail(ErrEventState, "close before classification (the case has no tier)")
+		}
+		if err := r.close(e.At); err != nil {
+			return err
+		}
+
+	case EventVisited:
+		switch {
+		case !r.closed:
+			return eventFail(ErrEventState, "visit before the case is closed")
+		case r.visited:
+			return eventFail(ErrEventState, "the close at %s was already visited", r.when(r.closedAt))
+		}
+		r.visited = true
+
+	case EventReopened:
+		if !r.closed {
+			return eventFail(ErrEventState, "reopen while the case is open")
+		}
+		r.prevLate = r.prevLate || r.cycleLate
+		r.closed, r.visited, r.cycleLate = false, false, false
+		r.cycle++
+		r.startClock(i, e.At)
+		r.tierStart = e.At
+	}
+	return nil
+}
+
+// startClock begins a clock at event i: acceptance, restart or reopening.
+// Pauses and extensions of the previous clock no longer count.
+func (r *replayer) startClock(i int, at time.Time) {
+	r.cycleFrom, r.cycleStart, r.tierStart = i, at, at
+	r.paused = false
+	r.extCount, r.extTotal, r.lateMask, r.anyLate = 0, 0, [2]uint64{}, false
+}
+
+func (r *replayer) lookupTier(id string) (*Tier, error) {
+	i, ok := r.p.tierIndex[id]
+	if !ok {
+		ids := make([]string, len(r.p.tiers))
+		for i, t := range r.p.tiers {
+			ids[i] = t.ID
+		}
+		return nil, eventFail(ErrEventField, "policy %s has no tier %q (tiers: %s)", r.p.id, id, strings.Join(ids, ", "))
+	}
+	return &r.p.tiers[i], nil
+}
+
+// extend applies an extension (行政许可法 art. 42): counted from the deadline
+// in force, granted strictly before it.
+func (r *replayer) extend(e *Event) error {
+	if !r.hasTier {
+		return eventFail(ErrEventState, "extension before classification (the case has no deadline)")
+	}
+	x := r.p.extensions
+	if x.MaxCount <= 0 {
+		return eventFail(ErrExtensionCap, "policy %s allows no extensions", r.p.id)
+	}
+	if r.extCount >= x.MaxCount {
+		return eventFail(ErrExtensionCap, "the case already has %d extension(s); policy %s allows %d", r.extCount, r.p.id, x.MaxCount)
+	}
+	l := *e.Length
+	if !x.MaxTotal.IsZero() {
+		if l.Unit != x.MaxTotal.Unit {
+			return eventFail(ErrEventField, "length %s is not in the unit of policy %s's cap (%s)", l, r.p.id, x.MaxTotal)
+		}
+		if r.extTotal+l.Count > x.MaxTotal.Count {
+			return eventFail(ErrExtensionCap, "%s more would make %d %s of extensions; policy %s allows %s in total",
+				l, r.extTotal+l.Count, l.Unit, r.p.id, x.MaxTotal)
+		}
+	}
+	if l.Unit.dayBased() != r.period.Unit.dayBased() {
+		return eventFail(ErrEventField, "length %s cannot extend the %s limit of tier %s", l, r.period, r.tier)
+	}
+	if r.extCount >= 128 {
+		return eventFail(ErrExtensionCap, "more than 128 extensions")
+	}
+	// The extension is judged against the deadline the cycle is judged by
+	// (without earlier late extensions), with an open pause taken to end now.
+	due, _, _, err := computeDue(r.p, r.request(e.At, true))
+	if err != nil {
+		return err
+	}
+	if !e.At.Before(due) {
+		if r.p.counting.LateExtension != LateExtensionOverdue {
+			return eventFail(ErrLateExtension, "requested at or after the deadline %s; policy %s rejects late extensions (行政许可法 art. 42: the extension is approved within the period)",
+				r.when(due), r.p.id)
+		}
+		// 限时办结 practice: an extension requested after the deadline counts as
+		// overdue (超时办结). It is recorded and extends the deadline shown, but
+		// the cycle stays judged by the deadline without it.
+		r.lateMask[r.extCount/64] |= 1 << (r.extCount % 64)
+		r.anyLate = true
+	}
+	r.extCount++
+	r.extTotal += l.Count
+	return nil
+}
+
+// close records the end of the current cycle and whether it was on time:
+// closed strictly before the (judged) Due (design §3).
+func (r *replayer) close(at time.Time) error {
+	due, last, prov, err := computeDue(r.p, r.request(at, false))
+	if err != nil {
+		return err
+	}
+	jdue, jlast := due, last
+	if r.anyLate {
+		if jdue, jlast, _, err = computeDue(r.p, r.request(at, true)); err != nil {
+			return err
+		}
+	}
+	r.closed, r.closedAt, r.visited = true, at, false
+	r.closeDue, r.closeLast, r.closeProv, r.closeJDue, r.closeJLast = due, last, prov, jdue, jlast
+	r.cycleLate = !at.Before(jdue)
+	r.paused = false
+	r.transferOpen = false
+	return nil
+}
+
+// request builds the counting request of the current clock from the events
+// replayed so far: the tier's period from tierStart, the pauses of the clock
+// (an open one taken to end at upTo, or left open when upTo is zero), clipped
+// to start no earlier than tierStart, and its extensions (only the timely
+// ones when judged). The slices are allocated only when there are pauses or
+// extensions, exactly sized: ComputeDue keeps its Request's memory alive
+// (escape analysis), so stack buffers would be moved to the heap anyway.
+func (r *replayer) request(upTo time.Time, judged bool) Request {
+	req := Request{Start: r.tierStart, Period: r.period}
+	np, nx := 0, 0
+	for i := r.cycleFrom; i < r.n; i++ {
+		switch r.events[i].Type {
+		case EventPaused:
+			np++
+		case EventExtended:
+			nx++
+		}
+	}
+	if np == 0 && nx == 0 {
+		return req
+	}
+	if np > 0 {
+		req.Pauses = make([]Pause, 0, np)
+	}
+	if nx > 0 {
+		req.Extensions = make([]Period, 0, nx)
+	}
+	add := func(from *Event, end time.Time) {
+		st := from.At
+		if !end.After(r.tierStart) {
+			return // entirely before the period's start: excludes nothing
+		}
+		if st.Before(r.tierStart) {
+			st = r.tierStart
+		}
+		req.Pauses = append(req.Pauses, Pause{Start: st, End: end, Reason: from.Reason})
+	}
+	var open *Event
+	ext := 0
+	for i := r.cycleFrom; i < r.n; i++ {
+		e := &r.events[i]
+		switch e.Type {
+		case EventPaused:
+			open = e
+		case EventResumed, EventClosed:
+			if open != nil {
+				add(open, e.At)
+				open = nil
+			}
+		case EventExtended:
+			late := ext < 128 && r.lateMask[ext/64]&(1<<(ext%64)) != 0
+			if !judged || !late {
+				req.Extensions = append(req.Extensions, *e.Length)
+			}
+			ext++
+		}
+	}
+	if open != nil {
+		switch {
+		case upTo.IsZero():
+			// Left open: ComputeDue then reports a suspended deadline.
+			req.Pauses = append(req.Pauses, Pause{Start: maxTime(open.At, r.tierStart), Reason: open.Reason})
+		case upTo.Before(open.At):
+			add(open, open.At)
+		default:
+			add(open, upTo)
+		}
+	}
+	return req
+}

@@ -1,0 +1,93 @@
+package sla_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/sla"
+)
+
+// A case accepted on the evening before the 2025 National Day break with the
+// 1310 rule's 3-working-day tier: 10-01..10-08 are off, so day 1 is 10-09 and
+// day 3 is the makeup Saturday 10-11.
+func ExampleComputeDeadline() {
+	cst := time.FixedZone("CST", 8*3600)
+	p, _ := sla.ParsePeriod("3个工作日")
+	d, err := sla.ComputeDeadline(calendar.Default(), sla.DefaultCounting(), sla.Request{
+		Start:  time.Date(2025, 9, 30, 17, 0, 0, 0, cst),
+		Period: p,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.LastDayString())
+	fmt.Println(d.Due.Format(time.RFC3339))
+	for _, s := range d.Explanation[:5] {
+		fmt.Println(s)
+	}
+	// Output:
+	// 2025-10-11 24:00
+	// 2025-10-12T00:00:00+08:00
+	// Accepted 2025-09-30 17:00 CST (Tuesday, workday).
+	// Working-day period (3个工作日, 民法典 art. 201; 行政许可法 art. 82): the acceptance day is not counted; day 1 is the next working day; makeup working days (调休上班) count, holidays and weekends do not.
+	// Skipped 2025-10-01..2025-10-08 国庆节、中秋节 holiday (国办发明电〔2024〕12号 (2024-11-12)).
+	// Day 1 = 2025-10-09 (Thursday, workday).
+	// Day 3 (last day) = 2025-10-11 (Saturday, makeup working day (调休上班) for 国庆节、中秋节).
+}
+
+// The fast path for batch status: no explanation, no allocation.
+func ExampleComputeDue() {
+	cst := time.FixedZone("CST", 8*3600)
+	due, last, provisional, err := sla.ComputeDue(calendar.Default(), sla.DefaultCounting(), sla.Request{
+		Start:      time.Date(2025, 9, 30, 17, 0, 0, 0, cst),
+		Period:     sla.Period{Count: 3, Unit: sla.Workdays},
+		Extensions: []sla.Period{{Count: 10, Unit: sla.Workdays}}, // 行政许可法 art. 42, from the old deadline
+	})
+	fmt.Println(due.Format(time.RFC3339), last.Format(time.DateOnly), provisional, err)
+	// Output: 2025-10-25T00:00:00+08:00 2025-10-24 false <nil>
+}
+
+// Pauses (中止) exclude the working days P+1..R; here Tuesday 03-11 to
+// Thursday 03-13 excludes 03-12 and 03-13.
+func ExampleComputeDeadline_pause() {
+	cst := time.FixedZone("CST", 8*3600)
+	d, _ := sla.ComputeDeadline(calendar.Default(), sla.DefaultCounting(), sla.Request{
+		Start:  time.Date(2025, 3, 10, 10, 0, 0, 0, cst),
+		Period: sla.Period{Count: 3, Unit: sla.Workdays},
+		Pauses: []sla.Pause{{
+			Start:  time.Date(2025, 3, 11, 10, 0, 0, 0, cst),
+			End:    time.Date(2025, 3, 13, 10, 0, 0, 0, cst),
+			Reason: "专家评审",
+		}},
+	})
+	fmt.Println(d.LastDayString(), "excluded:", d.Excluded)
+	// Output: 2025-03-17 24:00 excluded: 2
+}
+
+func ExampleParsePeriod() {
+	for _, s := range []string{"3 workdays", "10日", "1个月", "2个工作小时", "3 wrkdays"} {
+		p, err := sla.ParsePeriod(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(p)
+	}
+	// Output:
+	// 3 workdays
+	// 10 days
+	// 1 month
+	// 2 workhours
+	// sla: invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)
+}
+
+// Warnings are in working time: 80% of 10 working days is crossed when day 8 starts.
+func ExampleWarningAt() {
+	cst := time.FixedZone("CST", 8*3600)
+	r := sla.Request{Start: time.Date(2025, 9, 30, 17, 0, 0, 0, cst), Period: sla.Period{Count: 10, Unit: sla.Workdays}}
+	w, _ := sla.WarningAt(calendar.Default(), sla.DefaultCounting(), r, 0.8)
+	fmt.Println(w.Format("2006-01-02 15:04"))
+	// Output: 2025-10-17 00:00
+}

@@ -1,0 +1,359 @@
+package sla
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// EventType names what happened to a case. The values are the strings stored
+// in JSON; they are a contract and never change.
+type EventType string
+
+// The event types of a case's life (design §5.8–§5.13). Each event is
+// validated against the case's history when it is applied (see
+// (*Policy).Apply); the comments say what each requires and does.
+const (
+	// EventAccepted (受理) is the first event of every case, exactly once. At
+	// is the acceptance instant, from which the first cycle is counted. It may
+	// carry Input, the classification inputs, for the record.
+	EventAccepted EventType = "accepted"
+	// EventClassified (分类) gives the case its tier (Tier required, Rule and
+	// Reason optional). Exactly once, normally at the acceptance instant; the
+	// tier is counted from the cycle's start, not from the classification
+	// instant. A case has no deadline before it is classified.
+	EventClassified EventType = "classified"
+	// EventTransferred (转办) hands the case to a unit (Unit required). It starts
+	// that unit's targets with After == AfterTransferred. The citizen-facing
+	// clock keeps running (design §5.12).
+	EventTransferred EventType = "transferred"
+	// EventSignedFor (签收): the unit of the latest pending transfer signs for it
+	// (Unit required and equal to that unit; once per transfer). It meets that
+	// transfer's sign-for target and starts the AfterSignedFor targets.
+	EventSignedFor EventType = "signed_for"
+	// EventPaused (中止, 行政许可法 art. 45: hearings, testing, appraisal, expert
+	// review are not counted) suspends the clock (Reason required). A case
+	// cannot be paused twice.
+	EventPaused EventType = "paused"
+	// EventResumed ends the current pause.
+	EventResumed EventType = "resumed"
+	// EventRestarted (补正后重新受理, 行政许可法 art. 32: the application is
+	// accepted when the materials are complete): the clock of the current
+	// cycle starts again from At; earlier elapsed time, pauses and extensions
+	// are discarded from the computation (they stay in the log). An open
+	// pause ends with the restart.
+	EventRestarted EventType = "restarted"
+	// EventExtended (延期, 行政许可法 art. 42) adds Length, counted from the
+	// deadline in force (Length, Approver and Reason required). It must come
+	// strictly before the current Due unless the policy's LateExtension is
+	// LateExtensionOverdue, in which case it is recorded and extends the
+	// deadline shown, but the cycle is judged against the deadline without it
+	// and stays late (限时办结: 超过办结时限才提出延期申请的，按超时办结). The
+	// policy's Extensions().MaxCount and MaxTotal cap the extensions of a clock.
+	EventExtended EventType = "extended"
+	// EventReclassified (改变分类) moves the case to another tier (Tier and
+	// Reason required; the tier must exist and differ from the current one).
+	// The new tier is counted from the cycle's start (FromAcceptance) or from
+	// At (FromReclassification), design §5.11; earlier pauses and extensions
+	// still apply.
+	EventReclassified EventType = "reclassified"
+	// EventClosed (办结/销号) stops the clock of the current cycle: on time iff
+	// At is strictly before the cycle's Due. An open pause ends with it.
+	EventClosed EventType = "closed"
+	// EventVisited (回访) records the follow-up visit of a closed case
+	// (Satisfied required; once per close). It meets the AfterClosed targets.
+	EventVisited EventType = "visited"
+	// EventReopened (重新办理) starts a new cycle of a closed case from At with
+	// the same tier (Reason required), typically after an unsatisfied visit.
+	EventReopened EventType = "reopened"
+)
+
+var eventTypes = [...]EventType{
+	EventAccepted, EventClassified, EventTransferred, EventSignedFor, EventPaused, EventResumed,
+	EventRestarted, EventExtended, EventReclassified, EventClosed, EventVisited, EventReopened,
+}
+
+// EventTypes returns every event type, in the order of the life of a case.
+func EventTypes() []EventType { return append([]EventType(nil), eventTypes[:]...) }
+
+// Valid reports whether t is one of the declared event types.
+func (t EventType) Valid() bool {
+	for _, v := range eventTypes {
+		if t == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Event is one entry of a case's append-only log. At is an instant in any
+// location; its civil date is taken in the policy calendar's location. The
+// fields other than Type, At, Actor, Reason and Note belong to particular
+// event types (see the EventXxx constants); a field set on an event type it
+// does not belong to is an error when the event is applied, so that nothing
+// written is silently ignored.
+//
+// An Event is a value; Apply deep-copies Length, Satisfied and Input, so the
+// caller may reuse its own values afterwards.
+type Event struct {
+	Type      EventType      `json:"type"`
+	At        time.Time      `json:"at"`
+	Actor     string         `json:"actor,omitempty"`     // who recorded it (工号 or name)
+	Reason    string         `json:"reason,omitempty"`    // required for paused, extended, reclassified, reopened
+	Tier      string         `json:"tier,omitempty"`      // classified, reclassified
+	Rule      string         `json:"rule,omitempty"`      // classified, reclassified: the deciding rule id
+	Unit      string         `json:"unit,omitempty"`      // transferred, signed_for: the handling unit (承办单位)
+	Length    *Period        `json:"length,omitempty"`    // extended: e.g. "10 workdays"
+	Approver  string         `json:"approver,omitempty"`  // extended: who approved (负责人)
+	Satisfied *bool          `json:"satisfied,omitempty"` // visited: the citizen's rating (满意/不满意)
+	Input     map[string]any `json:"input,omitempty"`     // accepted: the classification inputs
+	Note      string         `json:"note,omitempty"`
+}
+
+// clone deep-copies the event's pointers and its Input.
+func (e Event) clone() Event {
+	if e.Length != nil {
+		l := *e.Length
+		e.Length = &l
+	}
+	if e.Satisfied != nil {
+		s := *e.Satisfied
+		e.Satisfied = &s
+	}
+	if e.Input != nil {
+		e.Input = cloneMap(e.Input)
+	}
+	return e
+}
+
+// cloneMap deep-copies maps and slices of the JSON-like value shapes
+// (map[string]any, []any, []string, map[string]string); other values are
+// copied as they are (scalars, and pointers the caller owns).
+func cloneMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = cloneValue(v)
+	}
+	return out
+}
+
+func cloneValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			return x
+		}
+		return cloneMap(x)
+	case []any:
+		if x == nil {
+			return x
+		}
+		out := make([]any, len(x))
+		for i, y := range x {
+			out[i] = cloneValue(y)
+		}
+		return out
+	case []string:
+		if x == nil {
+			return x
+		}
+		return append([]string(nil), x...)
+	case map[string]string:
+		if x == nil {
+			return x
+		}
+		out := make(map[string]string, len(x))
+		for k, y := range x {
+			out[k] = y
+		}
+		return out
+	}
+	return v
+}
+
+// Sentinel errors of Apply, for errors.Is. Every error Apply returns is an
+// *EventError wrapping one of these (or a calendar / counting error).
+var (
+	// ErrEventOrder: an event dated before the previous one, or a first event
+	// that is not "accepted".
+	ErrEventOrder = errors.New("event out of order")
+	// ErrEventField: a required field is missing, or a field does not belong
+	// to the event type.
+	ErrEventField = errors.New("invalid event field")
+	// ErrEventState: the event does not fit the case's state (resume without a
+	// pause, sign-for without a transfer, anything but visited/reopened after
+	// closing, …).
+	ErrEventState = errors.New("event does not fit the case")
+	// ErrExtensionCap: an extension beyond the policy's MaxCount or MaxTotal.
+	ErrExtensionCap = errors.New("extension beyond the policy's cap")
+	// ErrLateExtension: an extension at or after the deadline under
+	// LateExtensionReject.
+	ErrLateExtension = errors.New("extension after the deadline")
+)
+
+// EventError reports an event that cannot be applied to a case. Index is the
+// event's 1-based position in the case's log (the accepted event is 1). Its
+// message reads, e.g.:
+//
+//	sla: case C-1: event 4 (resumed at 2025-10-09 10:00 CST): resume without a pause
+type EventError struct {
+	CaseID string
+	Index  int
+	Event  Event
+	Err    error
+	loc    *time.Location
+}
+
+func (e *EventError) Error() string {
+	at := e.Event.At
+	if e.loc != nil {
+		at = at.In(e.loc)
+	}
+	typ := string(e.Event.Type)
+	if typ == "" {
+		typ = "untyped event"
+	}
+	when := "no time"
+	if !at.IsZero() {
+		when = at.Format("2006-01-02 15:04 MST")
+	}
+	return fmt.Sprintf("sla: case %s: event %d (%s at %s): %v", e.CaseID, e.Index, typ, when, e.Err)
+}
+
+// Unwrap returns the cause, one of the ErrXxx sentinels or a counting error.
+func (e *EventError) Unwrap() error { return e.Err }
+
+// eventFail wraps a formatted message around a sentinel so that both read well.
+func eventFail(sentinel error, format string, args ...any) error {
+	return &reasonError{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
+}
+
+type reasonError struct {
+	sentinel error
+	msg      string
+}
+
+func (r *reasonError) Error() string { return r.msg }
+func (r *reasonError) Unwrap() error { return r.sentinel }
+
+// Fields that belong to particular event types, as bits.
+const (
+	fieldTier uint8 = 1 << iota
+	fieldRule
+	fieldUnit
+	fieldLength
+	fieldApprover
+	fieldSatisfied
+	fieldInput
+)
+
+var fieldNames = [...]string{"tier", "rule", "unit", "length", "approver", "satisfied", "input"}
+
+// allowedFields is the set of type-specific fields an event type may carry.
+func allowedFields(t EventType) uint8 {
+	switch t {
+	case EventAccepted:
+		return fieldInput
+	case EventClassified, EventReclassified:
+		return fieldTier | fieldRule
+	case EventTransferred, EventSignedFor:
+		return fieldUnit
+	case EventExtended:
+		return fieldLength | fieldApprover
+	case EventVisited:
+		return fieldSatisfied
+	}
+	return 0
+}
+
+func presentFields(e *Event) uint8 {
+	var f uint8
+	if e.Tier != "" {
+		f |= fieldTier
+	}
+	if e.Rule != "" {
+		f |= fieldRule
+	}
+	if e.Unit != "" {
+		f |= fieldUnit
+	}
+	if e.Length != nil {
+		f |= fieldLength
+	}
+	if e.Approver != "" {
+		f |= fieldApprover
+	}
+	if e.Satisfied != nil {
+		f |= fieldSatisfied
+	}
+	if e.Input != nil {
+		f |= fieldInput
+	}
+	return f
+}
+
+// checkFields enforces the fields of each event type: required ones present,
+// foreign ones absent. Generic fields (Actor, Reason, Note) are allowed on
+// every event. It allocates only when it fails.
+func checkFields(e *Event) error {
+	if !e.Type.Valid() {
+		return eventFail(ErrEventField, "unknown event type %q", string(e.Type))
+	}
+	if e.At.IsZero() {
+		return eventFail(ErrEventField, "the event has no time (at)")
+	}
+	if extra := presentFields(e) &^ allowedFields(e.Type); extra != 0 {
+		for i, name := range fieldNames {
+			if extra&(1<<i) != 0 {
+				return eventFail(ErrEventField, "field %s does not belong to a %s event", name, e.Type)
+			}
+		}
+	}
+	missing := ""
+	switch e.Type {
+	case EventClassified:
+		if e.Tier == "" {
+			missing = "a tier"
+		}
+	case EventReclassified:
+		switch {
+		case e.Tier == "":
+			missing = "a tier"
+		case e.Reason == "":
+			missing = "a reason"
+		}
+	case EventTransferred, EventSignedFor:
+		if e.Unit == "" {
+			missing = "a unit"
+		}
+	case EventPaused, EventReopened:
+		if e.Reason == "" {
+			missing = "a reason"
+		}
+	case EventExtended:
+		switch {
+		case e.Length == nil:
+			missing = "a length"
+		case e.Approver == "":
+			missing = "an approver"
+		case e.Reason == "":
+			missing = "a reason"
+		}
+	case EventVisited:
+		if e.Satisfied == nil {
+			missing = "satisfied (true or false)"
+		}
+	}
+	if missing != "" {
+		return eventFail(ErrEventField, "a %s event needs %s", e.Type, missing)
+	}
+	if e.Type == EventExtended {
+		if err := e.Length.Validate(); err != nil {
+			return eventFail(ErrEventField, "length: %v", err)
+		}
+		if e.Length.Count == 0 {
+			return eventFail(ErrEventField, "length 0 workdays adds no time")
+		}
+	}
+	return nil
+}

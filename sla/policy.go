@@ -1,0 +1,277 @@
+package sla
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/rules"
+)
+
+// Format is the value a policy file's `format` key must have.
+const Format = "shixian/v1"
+
+// Tier is one time-limit class of a policy, such as the 1310 mechanism's T1, T3 and T10.
+type Tier struct {
+	ID          string // stable identifier used by rules and suites, e.g. "T3"
+	Limit       Period // the time limit, e.g. 3 workdays
+	Label       string // label for citizens and staff, usually Chinese: "3个工作日内办结"
+	LabelEn     string // optional English label
+	Description string // the causes this tier is for, in the policy's words
+}
+
+// Warning is a threshold of working time used at which a case is flagged before it is late
+// (design §5.14). Thresholds are measured in working time, never in wall-clock percentages.
+// Red, the overdue state, needs no declaration: every case past its Due is overdue.
+type Warning struct {
+	ID    string // e.g. "yellow"
+	Label string // e.g. "黄灯预警"
+	// Fraction of the period's working time used (0 < Fraction ≤ 1) at which the warning is
+	// crossed. Zero when LastWorkday is set.
+	Fraction float64
+	// LastWorkday: the warning is crossed at the start of the last working day of the period.
+	LastWorkday bool
+}
+
+// Extensions are the limits on deadline extensions (延期, 行政许可法 art. 42). A zero MaxCount
+// means extensions are not allowed.
+type Extensions struct {
+	MaxCount int    // how many extensions a case may receive
+	MaxTotal Period // their summed length; zero Period means no cap beyond MaxCount
+	Basis    string // the legal or policy basis, quoted in explanations
+}
+
+// Trigger is the event that starts a target's clock.
+type Trigger uint8
+
+// Triggers of targets.
+const (
+	AfterAccepted    Trigger = iota + 1 // from the case's acceptance
+	AfterTransferred                    // from each transfer to a unit (转办)
+	AfterSignedFor                      // from the unit's sign-for (签收)
+	AfterClosed                         // from closing (办结), e.g. the follow-up visit (回访)
+)
+
+var triggerNames = [...]string{AfterAccepted: "accepted", AfterTransferred: "transferred", AfterSignedFor: "signed_for", AfterClosed: "closed"}
+
+// String returns the name used in policy files: "accepted", "transferred", "signed_for" or "closed".
+func (t Trigger) String() string {
+	if int(t) < len(triggerNames) && triggerNames[t] != "" {
+		return triggerNames[t]
+	}
+	return fmt.Sprintf("Trigger(%d)", uint8(t))
+}
+
+// ParseTrigger parses a trigger name as written in policy files.
+func ParseTrigger(s string) (Trigger, error) {
+	for i, name := range triggerNames {
+		if name != "" && name == s {
+			return Trigger(i), nil
+		}
+	}
+	return 0, fmt.Errorf("sla: unknown trigger %q (want accepted, transferred, signed_for or closed)", s)
+}
+
+// Target is a time limit that runs beside the citizen-facing deadline: a unit's sign-for and
+// reply after a transfer (design §5.12), or the follow-up visit after closing (§5.13).
+type Target struct {
+	ID    string
+	Label string
+	After Trigger
+	Limit Period
+}
+
+// Policy is one version of an office's time-limit policy: its tiers, counting conventions,
+// warnings, extension limits, targets and ordered tier rules, loaded from a `shixian/v1` file.
+//
+// A Policy is immutable after loading and safe for concurrent use by any number of goroutines.
+// It never reads the wall clock: every method that depends on time takes the instant from the
+// caller.
+type Policy struct {
+	id, version, title string
+	basis              []string
+	from, until        time.Time // until is exclusive; zero means open-ended
+	source             string
+	hash               string
+	data               []byte
+
+	tiers      []Tier
+	tierIndex  map[string]int
+	counting   Counting
+	warnings   []Warning
+	extensions Extensions
+	targets    []Target
+	set        *rules.Set
+	cal        *calendar.Calendar
+}
+
+//go:embed policies/xinyu-1310.yaml
+var defaultPolicyYAML []byte
+
+var defaultPolicy = sync.OnceValue(func() *Policy {
+	p, err := ParsePolicy("xinyu-1310.yaml", defaultPolicyYAML)
+	if err != nil {
+		// The embedded policy is tested on every build; reaching this is a build defect.
+		panic("sla: embedded default policy is invalid: " + err.Error())
+	}
+	return p
+})
+
+// Default returns the embedded 1310 policy (xinyu-1310): tiers T1, T3 and T10 of 1, 3 and 10
+// working days, on calendar.Default(). It is shared and immutable.
+func Default() *Policy { return defaultPolicy() }
+
+// DefaultPolicyYAML returns a copy of the embedded default policy file, as a starting point for
+// an office's own policy.
+func DefaultPolicyYAML() []byte { return append([]byte(nil), defaultPolicyYAML...) }
+
+// LoadPolicy reads and parses a policy file. Errors list every problem found, each with
+// file:line:column (see ParsePolicy).
+func LoadPolicy(path string) (*Policy, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sla: %w", err)
+	}
+	return ParsePolicy(path, data)
+}
+
+// ParsePolicy parses a `shixian/v1` policy from data; name is used in error positions (usually
+// the file path). Decoding is strict: unknown keys, wrong types, unknown tiers, unknown input
+// fields in rules, non-boolean rules and every lint of package rules are errors. All problems
+// are reported at once as a *rules.Problems, each with file:line:column and, for expressions,
+// a caret under the fault. The policy uses calendar.Default(); see WithCalendar.
+func ParsePolicy(name string, data []byte) (*Policy, error) {
+	return parsePolicy(name, data)
+}
+
+// WithCalendar returns a copy of p that counts on c (a regional or unit calendar, or one with a
+// newly loaded schedule). p is unchanged. Recomputing a case's status with the copy is how a
+// changed notice reaches open cases.
+func (p *Policy) WithCalendar(c *calendar.Calendar) *Policy {
+	if c == nil {
+		c = calendar.Default()
+	}
+	q := *p
+	q.cal = c
+	return &q
+}
+
+// ID returns the policy's stable identifier, e.g. "xinyu-1310".
+func (p *Policy) ID() string { return p.id }
+
+// Version returns the policy version string, e.g. "2025.1".
+func (p *Policy) Version() string { return p.version }
+
+// Title returns the policy's title.
+func (p *Policy) Title() string { return p.title }
+
+// Basis returns the legal and policy documents the policy cites.
+func (p *Policy) Basis() []string { return append([]string(nil), p.basis...) }
+
+// Effective returns the first instant the policy applies to (00:00 UTC+8 of its `from` date)
+// and the first instant it no longer applies to (00:00 of the day after `until`), zero when
+// open-ended.
+func (p *Policy) Effective() (from, until time.Time) { return p.from, p.until }
+
+// Covers reports whether a case accepted at t falls in the policy's effective range.
+func (p *Policy) Covers(t time.Time) bool {
+	return !t.Before(p.from) && (p.until.IsZero() || t.Before(p.until))
+}
+
+// Source returns the name the policy was parsed from.
+func (p *Policy) Source() string { return p.source }
+
+// Hash returns the hex SHA-256 of the policy file's bytes; every decision carries it.
+func (p *Policy) Hash() string { return p.hash }
+
+// Bytes returns a copy of the policy file's contents.
+func (p *Policy) Bytes() []byte { return append([]byte(nil), p.data...) }
+
+// Tiers returns the tiers in file order.
+func (p *Policy) Tiers() []Tier { return append([]Tier(nil), p.tiers...) }
+
+// Tier returns the tier with the given id.
+func (p *Policy) Tier(id string) (Tier, bool) {
+	i, ok := p.tierIndex[id]
+	if !ok {
+		return Tier{}, false
+	}
+	return p.tiers[i], true
+}
+
+// Counting returns the counting conventions in force.
+func (p *Policy) Counting() Counting {
+	c := p.counting
+	c.BusinessHours = append([]Span(nil), c.BusinessHours...)
+	return c
+}
+
+// Warnings returns the warning thresholds in file order.
+func (p *Policy) Warnings() []Warning { return append([]Warning(nil), p.warnings...) }
+
+// Extensions returns the extension limits.
+func (p *Policy) Extensions() Extensions { return p.extensions }
+
+// Targets returns the targets that run beside the deadline.
+func (p *Policy) Targets() []Target { return append([]Target(nil), p.targets...) }
+
+// Rules returns the compiled tier rules.
+func (p *Policy) Rules() *rules.Set { return p.set }
+
+// Calendar returns the calendar the policy counts on.
+func (p *Policy) Calendar() *calendar.Calendar { return p.cal }
+
+// Classify sorts a case into a tier by the policy's rules (first match wins, else the default).
+// accepted must lie in the policy's effective range: version selection is by acceptance time,
+// never by the wall clock (use a History to hold several versions). input is not modified.
+func (p *Policy) Classify(input map[string]any, accepted time.Time) (rules.Decision, error) {
+	if accepted.IsZero() {
+		return rules.Decision{}, fmt.Errorf("sla: policy %s %s: acceptance time is required", p.id, p.version)
+	}
+	if !p.Covers(accepted) {
+		return rules.Decision{}, &NotEffectiveError{PolicyID: p.id, Version: p.version, Accepted: accepted, From: p.from, Until: p.until}
+	}
+	d, err := p.set.Classify(input)
+	if err != nil {
+		return rules.Decision{}, fmt.Errorf("sla: policy %s %s: %w", p.id, p.version, err)
+	}
+	return d, nil
+}
+
+// Deadline computes the deadline of a case of the given tier accepted at accepted, by the
+// policy's counting conventions on its calendar (see ComputeDeadline).
+func (p *Policy) Deadline(tier string, accepted time.Time) (Deadline, error) {
+	t, ok := p.Tier(tier)
+	if !ok {
+		return Deadline{}, fmt.Errorf("sla: policy %s %s has no tier %q", p.id, p.version, tier)
+	}
+	return ComputeDeadline(p.cal, p.counting, Request{Start: accepted, Period: t.Limit})
+}
+
+// NotEffectiveError reports a case accepted outside a policy's effective range.
+type NotEffectiveError struct {
+	PolicyID, Version string
+	Accepted          time.Time
+	From, Until       time.Time
+}
+
+func (e *NotEffectiveError) Error() string {
+	rng := "from " + e.From.Format(time.DateOnly)
+	if !e.Until.IsZero() {
+		rng += " until " + e.Until.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	return fmt.Sprintf("sla: policy %s %s is effective %s; a case accepted %s needs another version",
+		e.PolicyID, e.Version, rng, e.Accepted.In(policyLocation).Format("2006-01-02 15:04 MST"))
+}
+
+var policyLocation = time.FixedZone("CST", 8*3600)
+
+func policyContentHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,838 @@
+package sla
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/rules"
+)
+
+// maxPolicyBytes bounds the size of a policy file so that a mistaken path (a log file, a
+// corpus) fails fast instead of being parsed.
+const maxPolicyBytes = 4 << 20
+
+// policyDecoder walks the YAML node tree of a policy file and collects every problem with its
+// position, so that a policy analyst sees all mistakes in one run.
+type policyDecoder struct {
+	file     string
+	src      []byte
+	lines    []string
+	problems rules.Problems
+	// brokenFields are declared input fields whose declaration has a problem.
+	brokenFields map[string]bool
+}
+
+func (d *policyDecoder) pos(n *yaml.Node) rules.Position {
+	if n == nil {
+		return rules.Position{File: d.file}
+	}
+	return rules.Position{File: d.file, Line: n.Line, Column: n.Column}
+}
+
+func (d *policyDecoder) problemAt(pos rules.Position, format string, args ...any) {
+	p := rules.Problem{Pos: pos, Message: fmt.Sprintf(format, args...)}
+	if pos.Line >= 1 && pos.Line <= len(d.lines) {
+		p.Line = d.lines[pos.Line-1]
+		p.Caret = caretUnder(p.Line, pos.Column)
+	}
+	d.problems = append(d.problems, p)
+}
+
+func (d *policyDecoder) problem(n *yaml.Node, format string, args ...any) {
+	d.problemAt(d.pos(n), format, args...)
+}
+
+// field is one key/value pair of a YAML mapping.
+type field struct {
+	key, value *yaml.Node
+}
+
+// mapping returns the pairs of a mapping node, reporting unknown and duplicate keys. allowed
+// lists the known keys; required ones are marked with a trailing '!'.
+func (d *policyDecoder) mapping(n *yaml.Node, what string, allowed ...string) map[string]field {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.problem(n, "%s: expected a mapping (key: value lines), found %s", what, describeNode(n))
+		return nil
+	}
+	known := make(map[string]bool, len(allowed))
+	var names []string
+	for _, a := range allowed {
+		name := strings.TrimSuffix(a, "!")
+		known[name] = true
+		names = append(names, name)
+	}
+	out := make(map[string]field, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.problem(k, "%s: keys must be plain names", what)
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			d.problem(k, "%s: key %q appears twice", what, k.Value)
+			continue
+		}
+		if !known[k.Value] {
+			d.problem(k, "%s: unknown key %q (expected one of: %s)", what, k.Value, strings.Join(names, ", "))
+			continue
+		}
+		out[k.Value] = field{k, v}
+	}
+	for _, a := range allowed {
+		if name, ok := strings.CutSuffix(a, "!"); ok {
+			if _, present := out[name]; !present {
+				d.problem(n, "%s: missing required key %q", what, name)
+			}
+		}
+	}
+	return out
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing (null)"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "a document"
+}
+
+// str returns a scalar's text. Any scalar is accepted, so `version: 2025.1` reads as the text
+// "2025.1" rather than as a number.
+func (d *policyDecoder) str(f field, what string) (string, bool) {
+	if f.value == nil {
+		return "", false
+	}
+	if f.value.Kind != yaml.ScalarNode || f.value.Tag == "!!null" {
+		d.problem(f.value, "%s: expected text, found %s", what, describeNode(f.value))
+		return "", false
+	}
+	return f.value.Value, true
+}
+
+func (d *policyDecoder) nonEmpty(f field, what string) (string, bool) {
+	s, ok := d.str(f, what)
+	if ok && strings.TrimSpace(s) == "" {
+		d.problem(f.value, "%s: must not be empty", what)
+		return "", false
+	}
+	return s, ok
+}
+
+func (d *policyDecoder) sequence(n *yaml.Node, what string) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.problem(n, "%s: expected a list, found %s", what, describeNode(n))
+		return nil
+	}
+	return n.Content
+}
+
+// strings reads a list of texts; a single scalar is accepted as a one-element list.
+func (d *policyDecoder) strings(n *yaml.Node, what string) []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag != "!!null" {
+		return []string{n.Value}
+	}
+	var out []string
+	for _, item := range d.sequence(n, what) {
+		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
+			d.problem(item, "%s: expected text, found %s", what, describeNode(item))
+			continue
+		}
+		out = append(out, item.Value)
+	}
+	return out
+}
+
+func (d *policyDecoder) date(f field, what string) (time.Time, bool) {
+	s, ok := d.str(f, what)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.ParseInLocation(time.DateOnly, s, policyLocation)
+	if err != nil {
+		d.problem(f.value, "%s: %q is not a date (expected YYYY-MM-DD)", what, s)
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func (d *policyDecoder) period(f field, what string) (Period, bool) {
+	s, ok := d.str(f, what)
+	if !ok {
+		return Period{}, false
+	}
+	p, err := ParsePeriod(s)
+	if err != nil {
+		d.problem(f.value, "%s: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
+		return Period{}, false
+	}
+	return p, true
+}
+
+func (d *policyDecoder) integer(f field, what string, min, max int) (int, bool) {
+	s, ok := d.str(f, what)
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < min || v > max {
+		d.problem(f.value, "%s: expected a whole number from %d to %d, found %q", what, min, max, s)
+		return 0, false
+	}
+	return v, true
+}
+
+func parsePolicy(name string, data []byte) (*Policy, error) {
+	if len(data) > maxPolicyBytes {
+		return nil, fmt.Errorf("sla: %s: policy file is %d bytes, more than the %d allowed", name, len(data), maxPolicyBytes)
+	}
+	d := &policyDecoder{file: name, src: data, lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		d.problemAt(yamlErrorPosition(name, err), "%s", yamlErrorMessage(err))
+		return nil, &d.problems
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		d.problemAt(rules.Position{File: name, Line: 1, Column: 1}, "empty policy file (expected `format: %s` and the policy keys)", Format)
+		return nil, &d.problems
+	}
+	p := &Policy{source: name, hash: policyContentHash(data), data: append([]byte(nil), data...), cal: calendar.Default()}
+	spec := d.decode(doc.Content[0], p)
+	if len(d.problems) > 0 {
+		// Do not compile rules against a broken skeleton: report what we have, but still run
+		// the rule checks when the parts they need are sound so that one run shows everything.
+		if spec == nil {
+			sortProblems(d.problems)
+			return nil, &d.problems
+		}
+	}
+	set, err := rules.Compile(*spec)
+	if err != nil {
+		var ps *rules.Problems
+		if errors.As(err, &ps) {
+			for _, problem := range *ps {
+				if problem.Field != "" && d.brokenFields[problem.Field] {
+					continue // already reported at the field's declaration
+				}
+				d.problems = append(d.problems, problem)
+			}
+		} else {
+			d.problemAt(rules.Position{File: name}, "%v", err)
+		}
+	}
+	if len(d.problems) > 0 {
+		sortProblems(d.problems)
+		return nil, &d.problems
+	}
+	p.set = set
+	return p, nil
+}
+
+// decode fills p from the root mapping and returns the rule spec to compile, or nil when the
+// parts the rules depend on (input schema, tiers, default) are unusable.
+func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
+	top := d.mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
+		"input", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules")
+	if top == nil {
+		return nil
+	}
+	if f, ok := top["format"]; ok {
+		if s, ok := d.str(f, "format"); ok && s != Format {
+			d.problem(f.value, "format: %q is not supported (expected %q)", s, Format)
+		}
+	}
+	if f, ok := top["id"]; ok {
+		if s, ok := d.nonEmpty(f, "id"); ok {
+			if !validID(s) {
+				d.problem(f.value, "id: %q may use only letters, digits, '-', '_' and '.'", s)
+			}
+			p.id = s
+		}
+	}
+	if f, ok := top["version"]; ok {
+		p.version, _ = d.nonEmpty(f, "version")
+	}
+	if f, ok := top["title"]; ok {
+		p.title, _ = d.str(f, "title")
+	}
+	if f, ok := top["basis"]; ok {
+		p.basis = d.strings(f.value, "basis")
+	}
+	if f, ok := top["effective"]; ok {
+		d.decodeEffective(f.value, p)
+	}
+
+	var fields []rules.Field
+	var broken map[string]bool
+	if f, ok := top["input"]; ok {
+		fields, broken = d.decodeInput(f.value)
+	}
+	var tierIDs []string
+	if f, ok := top["tiers"]; ok {
+		tierIDs = d.decodeTiers(f.value, p)
+	}
+	p.counting = DefaultCounting()
+	if f, ok := top["counting"]; ok {
+		d.decodeCounting(f.value, p)
+	}
+	if f, ok := top["warnings"]; ok {
+		d.decodeWarnings(f.value, p)
+	}
+	if f, ok := top["extensions"]; ok {
+		d.decodeExtensions(f.value, p)
+	}
+	if f, ok := top["targets"]; ok {
+		d.decodeTargets(f.value, p)
+	}
+	var def rules.Default
+	if f, ok := top["default"]; ok {
+		m := d.mapping(f.value, "default", "tier!", "reason!")
+		def.Pos = d.pos(f.value)
+		if g, ok := m["tier"]; ok {
+			def.Tier, _ = d.str(g, "default.tier")
+			def.Pos = d.pos(g.value)
+		}
+		if g, ok := m["reason"]; ok {
+			def.Reason, _ = d.str(g, "default.reason")
+		}
+	}
+	var rs []rules.Rule
+	if f, ok := top["rules"]; ok {
+		rs = d.decodeRules(f.value)
+	}
+	if len(tierIDs) == 0 {
+		return nil
+	}
+	d.brokenFields = broken
+	return &rules.Spec{
+		File:          d.file,
+		Source:        d.src,
+		PolicyID:      p.id,
+		PolicyVersion: p.version,
+		PolicyHash:    p.hash,
+		Fields:        fields,
+		Tiers:         tierIDs,
+		Rules:         rs,
+		Default:       def,
+	}
+}
+
+func validID(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func (d *policyDecoder) decodeEffective(n *yaml.Node, p *Policy) {
+	m := d.mapping(n, "effective", "from!", "until")
+	if f, ok := m["from"]; ok {
+		p.from, _ = d.date(f, "effective.from")
+	}
+	if f, ok := m["until"]; ok {
+		if until, ok := d.date(f, "effective.until"); ok {
+			// `until` names the last day the policy applies; store the exclusive end.
+			p.until = until.AddDate(0, 0, 1)
+			if !p.from.IsZero() && !p.until.After(p.from) {
+				d.problem(f.value, "effective.until: %s is before effective.from %s", until.Format(time.DateOnly), p.from.Format(time.DateOnly))
+			}
+		}
+	}
+}
+
+// decodeInput returns the usable field declarations and the names of declared fields that are
+// unusable, so that rules reading those are not also reported as reading unknown fields.
+func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]bool) {
+	broken := map[string]bool{}
+	if n.Kind != yaml.MappingNode {
+		d.problem(n, "input: expected a mapping of field name to its declaration, found %s", describeNode(n))
+		return nil, broken
+	}
+	var fields []rules.Field
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if seen[k.Value] {
+			d.problem(k, "input: field %q is declared twice", k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		what := "input." + k.Value
+		before := len(d.problems)
+		m := d.mapping(v, what, "type!", "description", "values", "default")
+		if m == nil {
+			broken[k.Value] = true
+			continue
+		}
+		fd := rules.Field{Name: k.Value, Pos: d.pos(k)}
+		if f, ok := m["type"]; ok {
+			if s, ok := d.str(f, what+".type"); ok {
+				t, err := rules.ParseType(s)
+				if err != nil {
+					d.problem(f.value, "%s.type: unknown type %q (expected string, int, float, bool, time or []string)", what, s)
+				}
+				fd.Type = t
+			}
+		}
+		if f, ok := m["description"]; ok {
+			fd.Description, _ = d.str(f, what+".description")
+		}
+		if f, ok := m["values"]; ok {
+			fd.Values = d.strings(f.value, what+".values")
+		}
+		if f, ok := m["default"]; ok && fd.Type != 0 {
+			fd.Default = d.fieldDefault(f.value, fd.Type, what+".default")
+		}
+		if len(d.problems) > before || fd.Type == 0 {
+			broken[k.Value] = true
+			continue
+		}
+		fields = append(fields, fd)
+	}
+	return fields, broken
+}
+
+// fieldDefault converts a YAML default to the Go type of the field.
+func (d *policyDecoder) fieldDefault(n *yaml.Node, t rules.Type, what string) any {
+	if t == rules.StringList {
+		if n.Kind != yaml.SequenceNode {
+			d.problem(n, "%s: expected a list of texts for a []string field, found %s", what, describeNode(n))
+			return nil
+		}
+		out := []string{}
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode {
+				d.problem(item, "%s: expected text, found %s", what, describeNode(item))
+				return nil
+			}
+			out = append(out, item.Value)
+		}
+		return out
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.problem(n, "%s: expected a %s value, found %s", what, t, describeNode(n))
+		return nil
+	}
+	switch t {
+	case rules.String:
+		return n.Value
+	case rules.Int:
+		v, err := strconv.Atoi(n.Value)
+		if err != nil {
+			d.problem(n, "%s: %q is not an int", what, n.Value)
+			return nil
+		}
+		return v
+	case rules.Float:
+		v, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			d.problem(n, "%s: %q is not a finite float", what, n.Value)
+			return nil
+		}
+		return v
+	case rules.Bool:
+		v, err := strconv.ParseBool(n.Value)
+		if err != nil {
+			d.problem(n, "%s: %q is not a bool (expected true or false)", what, n.Value)
+			return nil
+		}
+		return v
+	case rules.Time:
+		if v, err := time.Parse(time.RFC3339, n.Value); err == nil {
+			return v.In(policyLocation)
+		}
+		if v, err := time.ParseInLocation(time.DateOnly, n.Value, policyLocation); err == nil {
+			return v
+		}
+		d.problem(n, "%s: %q is not a time (expected RFC 3339, e.g. 2025-01-01T09:00:00+08:00, or YYYY-MM-DD)", what, n.Value)
+		return nil
+	}
+	return nil
+}
+
+func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
+	items := d.sequence(n, "tiers")
+	if n != nil && n.Kind == yaml.SequenceNode && len(items) == 0 {
+		d.problem(n, "tiers: at least one tier is required")
+	}
+	p.tierIndex = map[string]int{}
+	var ids []string
+	for i, item := range items {
+		what := fmt.Sprintf("tiers[%d]", i)
+		m := d.mapping(item, what, "id!", "limit!", "label", "label_en", "description")
+		if m == nil {
+			continue
+		}
+		var t Tier
+		if f, ok := m["id"]; ok {
+			if s, ok := d.nonEmpty(f, what+".id"); ok {
+				if _, dup := p.tierIndex[s]; dup {
+					d.problem(f.value, "%s.id: tier %q is declared twice", what, s)
+					continue
+				}
+				t.ID = s
+			}
+		}
+		if f, ok := m["limit"]; ok {
+			t.Limit, _ = d.period(f, what+".limit")
+		}
+		if f, ok := m["label"]; ok {
+			t.Label, _ = d.str(f, what+".label")
+		}
+		if f, ok := m["label_en"]; ok {
+			t.LabelEn, _ = d.str(f, what+".label_en")
+		}
+		if f, ok := m["description"]; ok {
+			t.Description, _ = d.str(f, what+".description")
+		}
+		if t.ID == "" {
+			continue
+		}
+		p.tierIndex[t.ID] = len(p.tiers)
+		p.tiers = append(p.tiers, t)
+		ids = append(ids, t.ID)
+	}
+	return ids
+}
+
+func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
+	m := d.mapping(n, "counting", "end_of_day", "receipt", "same_day_cutoff", "business_hours", "resume_day", "late_extension", "reclassify")
+	if m == nil {
+		return
+	}
+	c := &p.counting
+	parse := func(key string, set func(string) error) {
+		f, ok := m[key]
+		if !ok {
+			return
+		}
+		if s, ok := d.str(f, "counting."+key); ok {
+			if err := set(s); err != nil {
+				d.problem(f.value, "counting.%s: %s", key, strings.TrimPrefix(err.Error(), "sla: "))
+			}
+		}
+	}
+	parse("end_of_day", func(s string) (err error) { c.EndOfDay, err = ParseEndOfDay(s); return })
+	parse("receipt", func(s string) (err error) { c.Receipt, err = ParseReceipt(s); return })
+	parse("same_day_cutoff", func(s string) (err error) { c.SameDayCutoff, err = ParseClockTime(s); return })
+	parse("resume_day", func(s string) (err error) { c.ResumeDay, err = ParseResumeDay(s); return })
+	parse("late_extension", func(s string) (err error) { c.LateExtension, err = ParseLateExtension(s); return })
+	parse("reclassify", func(s string) (err error) { c.Reclassify, err = ParseReclassify(s); return })
+	if f, ok := m["business_hours"]; ok {
+		var spans []Span
+		for _, item := range d.sequence(f.value, "counting.business_hours") {
+			if item.Kind != yaml.ScalarNode {
+				d.problem(item, "counting.business_hours: expected a span such as \"09:00-12:00\", found %s", describeNode(item))
+				continue
+			}
+			span, err := parseSpan(item.Value)
+			if err != nil {
+				d.problem(item, "counting.business_hours: %v", err)
+				continue
+			}
+			spans = append(spans, span)
+		}
+		c.BusinessHours = spans
+	}
+	if err := c.Validate(); err != nil {
+		d.problem(n, "counting: %s", strings.TrimPrefix(err.Error(), "sla: "))
+	}
+}
+
+func parseSpan(s string) (Span, error) {
+	a, b, ok := strings.Cut(strings.ReplaceAll(s, "–", "-"), "-")
+	if !ok {
+		return Span{}, fmt.Errorf("%q is not a span (expected HH:MM-HH:MM, e.g. 09:00-12:00)", s)
+	}
+	start, err := ParseClockTime(strings.TrimSpace(a))
+	if err != nil {
+		return Span{}, fmt.Errorf("%q: %s", s, strings.TrimPrefix(err.Error(), "sla: "))
+	}
+	end, err := ParseClockTime(strings.TrimSpace(b))
+	if err != nil {
+		return Span{}, fmt.Errorf("%q: %s", s, strings.TrimPrefix(err.Error(), "sla: "))
+	}
+	return Span{Start: start, End: end}, nil
+}
+
+func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
+	seen := map[string]bool{}
+	for i, item := range d.sequence(n, "warnings") {
+		what := fmt.Sprintf("warnings[%d]", i)
+		m := d.mapping(item, what, "id!", "label", "at!")
+		if m == nil {
+			continue
+		}
+		var w Warning
+		if f, ok := m["id"]; ok {
+			if s, ok := d.nonEmpty(f, what+".id"); ok {
+				if seen[s] {
+					d.problem(f.value, "%s.id: warning %q is declared twice", what, s)
+				}
+				seen[s] = true
+				w.ID = s
+			}
+		}
+		if f, ok := m["label"]; ok {
+			w.Label, _ = d.str(f, what+".label")
+		}
+		if f, ok := m["at"]; ok {
+			if s, ok := d.str(f, what+".at"); ok {
+				frac, last, err := parseThreshold(s)
+				if err != nil {
+					d.problem(f.value, "%s.at: %v", what, err)
+				}
+				w.Fraction, w.LastWorkday = frac, last
+			}
+		}
+		p.warnings = append(p.warnings, w)
+	}
+}
+
+// parseThreshold reads "50%", "0.5" or "last_workday".
+func parseThreshold(s string) (fraction float64, lastWorkday bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "last_workday" {
+		return 0, true, nil
+	}
+	var v float64
+	if pct, ok := strings.CutSuffix(s, "%"); ok {
+		v, err = strconv.ParseFloat(strings.TrimSpace(pct), 64)
+		v /= 100
+	} else {
+		v, err = strconv.ParseFloat(s, 64)
+	}
+	if err != nil || !(v > 0 && v <= 1) {
+		return 0, false, fmt.Errorf("%q is not a threshold (expected a percentage of working time such as 50%%, a fraction such as 0.8, or last_workday)", s)
+	}
+	return v, false, nil
+}
+
+func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
+	m := d.mapping(n, "extensions", "max_count!", "max_total", "basis")
+	if f, ok := m["max_count"]; ok {
+		p.extensions.MaxCount, _ = d.integer(f, "extensions.max_count", 0, 100)
+	}
+	if f, ok := m["max_total"]; ok {
+		if per, ok := d.period(f, "extensions.max_total"); ok {
+			if per.Unit != Workdays && per.Unit != Days && per.Unit != Workhours && per.Unit != Hours {
+				d.problem(f.value, "extensions.max_total: %s cannot cap extensions (use workdays, days, workhours or hours)", per)
+			}
+			p.extensions.MaxTotal = per
+		}
+	}
+	if f, ok := m["basis"]; ok {
+		p.extensions.Basis, _ = d.str(f, "extensions.basis")
+	}
+}
+
+func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
+	seen := map[string]bool{}
+	for i, item := range d.sequence(n, "targets") {
+		what := fmt.Sprintf("targets[%d]", i)
+		m := d.mapping(item, what, "id!", "label", "after!", "limit!")
+		if m == nil {
+			continue
+		}
+		var t Target
+		if f, ok := m["id"]; ok {
+			if s, ok := d.nonEmpty(f, what+".id"); ok {
+				if seen[s] {
+					d.problem(f.value, "%s.id: target %q is declared twice", what, s)
+				}
+				seen[s] = true
+				t.ID = s
+			}
+		}
+		if f, ok := m["label"]; ok {
+			t.Label, _ = d.str(f, what+".label")
+		}
+		if f, ok := m["after"]; ok {
+			if s, ok := d.str(f, what+".after"); ok {
+				tr, err := ParseTrigger(s)
+				if err != nil {
+					d.problem(f.value, "%s.after: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
+				}
+				t.After = tr
+			}
+		}
+		if f, ok := m["limit"]; ok {
+			t.Limit, _ = d.period(f, what+".limit")
+		}
+		p.targets = append(p.targets, t)
+	}
+}
+
+func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
+	var out []rules.Rule
+	for i, item := range d.sequence(n, "rules") {
+		what := fmt.Sprintf("rules[%d]", i)
+		m := d.mapping(item, what, "id!", "when!", "tier!", "reason!", "basis")
+		if m == nil {
+			continue
+		}
+		r := rules.Rule{Pos: d.pos(item)}
+		if f, ok := m["id"]; ok {
+			r.ID, _ = d.str(f, what+".id")
+			r.Pos = d.pos(f.value)
+			what = fmt.Sprintf("rule %q", r.ID)
+		}
+		if f, ok := m["when"]; ok {
+			if _, ok := d.str(f, what+".when"); ok {
+				r.When, r.WhenPos = d.expression(f.value)
+			}
+		}
+		if f, ok := m["tier"]; ok {
+			r.Tier, _ = d.str(f, what+".tier")
+		}
+		if f, ok := m["reason"]; ok {
+			r.Reason, _ = d.str(f, what+".reason")
+		}
+		if f, ok := m["basis"]; ok {
+			r.Basis, _ = d.str(f, what+".basis")
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// expression returns the text of a `when` value and the file position of its first character,
+// arranged so that expression line k, column c is file line WhenPos.Line+k-1, column
+// WhenPos.Column+c-1. For block scalars (| and >) the source lines are taken verbatim, minus
+// their indentation, so that a folded expression keeps its line structure and an error in its
+// third line points at the third line; expr treats the newlines as spaces.
+func (d *policyDecoder) expression(n *yaml.Node) (string, rules.Position) {
+	pos := d.pos(n)
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		pos.Column++
+		return n.Value, pos
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		first := n.Line // the line of the indicator; content starts below it
+		var lines []string
+		indent := -1
+		for ln := first + 1; ln <= len(d.lines); ln++ {
+			text := d.lines[ln-1]
+			trimmed := strings.TrimLeft(text, " ")
+			if trimmed == "" {
+				lines = append(lines, "")
+				continue
+			}
+			width := len([]rune(text)) - len([]rune(trimmed))
+			if indent < 0 {
+				indent = width
+			}
+			if width < indent || strings.HasPrefix(trimmed, "#") && width < indent {
+				break
+			}
+			lines = append(lines, string([]rune(text)[indent:]))
+		}
+		for len(lines) > 0 && lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		if indent < 0 || len(lines) == 0 {
+			return n.Value, pos
+		}
+		return strings.Join(lines, "\n"), rules.Position{File: d.file, Line: first + 1, Column: indent + 1}
+	}
+	return n.Value, pos
+}
+
+// yamlErrorPosition extracts "line N" from a YAML syntax error, which yaml.v3 reports without a
+// structured position.
+func yamlErrorPosition(file string, err error) rules.Position {
+	pos := rules.Position{File: file, Line: 1, Column: 1}
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		rest := msg[i+5:]
+		j := 0
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if n, convErr := strconv.Atoi(rest[:j]); convErr == nil && n > 0 {
+			pos.Line = n
+		}
+	}
+	return pos
+}
+
+func yamlErrorMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
+		msg = msg[i+2:]
+	}
+	return "YAML syntax: " + msg
+}
+
+func sortProblems(ps rules.Problems) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, b := ps[i].Pos, ps[j].Pos
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+}
+
+// caretUnder returns a line that puts '^' under column col (1-based, in characters) of line,
+// padding wide (CJK) characters with two cells and keeping tabs, so that it lines up in a
+// terminal.
+func caretUnder(line string, col int) string {
+	var b strings.Builder
+	i := 1
+	for _, r := range line {
+		if i >= col {
+			break
+		}
+		switch {
+		case r == '\t':
+			b.WriteByte('\t')
+		case isWide(r):
+			b.WriteString("  ")
+		default:
+			b.WriteByte(' ')
+		}
+		i++
+	}
+	b.WriteByte('^')
+	return b.String()
+}
+
+// isWide reports East Asian wide and fullwidth characters, which terminals draw two cells wide.
+func isWide(r rune) bool {
+	return r >= 0x1100 && (r <= 0x115f || r == 0x2329 || r == 0x232a ||
+		(r >= 0x2e80 && r <= 0xa4cf && r != 0x303f) ||
+		(r >= 0xac00 && r <= 0xd7a3) ||
+		(r >= 0xf900 && r <= 0xfaff) ||
+		(r >= 0xfe30 && r <= 0xfe4f) ||
+		(r >= 0xff00 && r <= 0xff60) ||
+		(r >= 0xffe0 && r <= 0xffe6) ||
+		(r >= 0x20000 && r <= 0x3fffd))
+}

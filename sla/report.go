@@ -1,0 +1,805 @@
+package sla
+
+import (
+	"container/heap"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// BucketBy is the date that places a case in a report's period (统计口径).
+type BucketBy string
+
+// Bucketing rules.
+const (
+	// BucketAccepted places a case by the civil date of its first acceptance
+	// (受理): "cases received this week".
+	BucketAccepted BucketBy = "accepted"
+	// BucketDue places a case by the civil date of the last day of its current
+	// cycle's deadline as shown, extensions included (Status.LastDay): "cases
+	// falling due this week". Cases without a deadline at Now (unclassified,
+	// or suspended by an open pause) have no bucket date.
+	BucketDue BucketBy = "due"
+	// BucketClosed places a case by the civil date its current cycle was
+	// closed (办结): "cases closed this week". Open cases (including reopened
+	// ones) have no bucket date.
+	BucketClosed BucketBy = "closed"
+)
+
+// ParseBucketBy parses "accepted", "due" or "closed" (surrounding spaces and
+// letter case are ignored).
+func ParseBucketBy(s string) (BucketBy, error) {
+	switch b := BucketBy(strings.ToLower(strings.TrimSpace(s))); b {
+	case BucketAccepted, BucketDue, BucketClosed:
+		return b, nil
+	}
+	return "", fmt.Errorf("sla: invalid bucket %q (want accepted, due or closed)", s)
+}
+
+// Group keys accepted by ReportOptions.GroupBy. Besides these, "attr:NAME"
+// groups by Case.Attributes[NAME], and "" puts every case in one group named
+// GroupAll.
+const (
+	GroupByTier       = "tier"       // the current tier at Now (Status.Tier)
+	GroupByDepartment = "department" // Case.Department (承办科室)
+	GroupByUnit       = "unit"       // the unit of the latest transfer at or before Now (承办单位)
+	GroupByHandler    = "handler"    // Case.Handler (经办人)
+	GroupByAttrPrefix = "attr:"      // prefix of an attribute key, e.g. "attr:channel"
+)
+
+// Group names with a special meaning.
+const (
+	GroupAll   = "all"    // the single group when GroupBy is ""
+	GroupNone  = "(none)" // the group of cases whose grouping value is empty
+	GroupTotal = "TOTAL"  // the name of the total row (Report.Total)
+)
+
+// ReportOptions select the cases of a report and how they are grouped.
+type ReportOptions struct {
+	// From and To are civil dates in the policy calendar's location, both
+	// INCLUSIVE (a week is Monday..Sunday). Only their dates are used; the
+	// time of day is ignored. A case is in the period when its bucket date
+	// falls in [From, To].
+	From, To time.Time
+	// GroupBy is "tier", "department", "unit", "handler", "attr:NAME" or ""
+	// (one group, GroupAll). Cases with an empty value go to GroupNone.
+	GroupBy string
+	// Bucket is the bucketing rule; the zero value means BucketAccepted.
+	Bucket BucketBy
+	// Now is the report's instant ("as of", 截至): the status of every case is
+	// computed at Now and events after Now are ignored. Required: the library
+	// never reads the wall clock.
+	Now time.Time
+	// OverdueLimit bounds Report.Overdue to the OverdueLimit most overdue
+	// items (ties broken by case id), keeping a streaming report's memory
+	// bounded; 0 means no limit. Report.OverdueTotal still counts them all.
+	OverdueLimit int
+}
+
+// ReportRow holds the figures of one group. Counts are numbers of cases in
+// the period; working days are measured on the policy calendar.
+//
+// A case's counting is by its current cycle at Now (a reopened case counts as
+// the cycle it is in): it is exactly one of ClosedOnTime, ClosedLate and
+// Open, so Accepted == ClosedOnTime + ClosedLate + Open.
+type ReportRow struct {
+	Group string
+	// Accepted is the number of cases in the period (bucketed by the
+	// report's rule, so under BucketDue it counts cases falling due).
+	Accepted int
+	// ClosedOnTime: the current cycle was closed strictly before its Due (按期办结).
+	ClosedOnTime int
+	// ClosedLate: the current cycle was closed at or after its Due (超期办结).
+	ClosedLate int
+	// Open: the current cycle is not closed at Now (在办), paused and
+	// unclassified cases included.
+	Open int
+	// OpenOverdue: open cases whose current cycle is late at Now (在办超期).
+	OpenOverdue int
+	// Rated is the denominator of OnTimeRate: ClosedOnTime + ClosedLate +
+	// OpenOverdue. Open cases that are not yet late have no verdict and are
+	// left out.
+	Rated int
+	// OnTimeRate (按期办结率) is ClosedOnTime / Rated, in [0, 1]; 0 when Rated
+	// is 0 (renderers show "—" then, never a rate).
+	OnTimeRate float64
+	// AvgWorkdaysToClose is the mean, over closed cases, of the working days
+	// from the start of the current cycle (the acceptance, or the latest
+	// reopening) exclusive to the close date inclusive (calendar
+	// WorkdaysBetween, the same counting as 民法典 art. 201: the start day
+	// does not count). 0 when no case is closed.
+	AvgWorkdaysToClose float64
+	// P90WorkdaysToClose is the nearest-rank 90th percentile of the same
+	// values: the smallest v such that at least 90% of closed cases took v
+	// working days or fewer. 0 when no case is closed.
+	P90WorkdaysToClose int
+	// OverdueWorkdays is the sum of Status.OverdueDays over the late cases
+	// (closed late: up to the close; open overdue: up to Now).
+	OverdueWorkdays int
+	// EverLate counts cases late in this or an earlier cycle (Status.EverLate);
+	// ClosedLate+OpenOverdue count this cycle only (design §5.13).
+	EverLate int
+	// Reopened counts cases with at least one reopening (重新办理) at or before Now.
+	Reopened int
+	// Visited counts cases with at least one follow-up visit (回访) at or before Now.
+	Visited int
+	// Satisfied counts visited cases whose latest visit was satisfied.
+	Satisfied int
+	// SatisfactionRate (满意率) is Satisfied / Visited; 0 when Visited is 0.
+	SatisfactionRate float64
+}
+
+// Closed returns ClosedOnTime + ClosedLate.
+func (r ReportRow) Closed() int { return r.ClosedOnTime + r.ClosedLate }
+
+// OverdueItem is one entry of the overdue list (超期清单).
+type OverdueItem struct {
+	CaseID     string
+	Group      string
+	Tier       string
+	Department string
+	Unit       string
+	Handler    string
+	// Due is the exclusive instant of the deadline the current cycle is
+	// judged by (Status.JudgedDue: without a late extension, which leaves a
+	// case late), in the calendar's location; LastDay (Status.JudgedLastDay)
+	// is 00:00 of its last day, from which OverdueDays is counted.
+	Due, LastDay time.Time
+	// OverdueDays is Status.OverdueDays: working days overdue (closed late:
+	// up to the close; open: up to Now).
+	OverdueDays int
+	// State is StateClosedLate for a closed case, else the open state at Now
+	// (normally StateOverdue; StatePaused when paused after falling due).
+	State State
+}
+
+// Report is the result of a report run. It is a value: its slices belong to
+// the caller.
+type Report struct {
+	// Options are the options used, with defaults filled in and From/To at
+	// 00:00 of their civil dates in the calendar's location.
+	Options                                  ReportOptions
+	PolicyID, PolicyVersion, CalendarVersion string
+	// Calendar is the calendar's name, e.g. "CN".
+	Calendar string
+	// Rows are the groups that have at least one case in the period, sorted
+	// by Group (byte order).
+	Rows []ReportRow
+	// Total is the row over all cases in the period; its Group is GroupTotal.
+	Total ReportRow
+	// Overdue lists the closed-late and open-overdue cases in the period, most
+	// overdue first, then by case id; at most Options.OverdueLimit items when
+	// that is set.
+	Overdue []OverdueItem
+	// OverdueTotal is the number of overdue items before OverdueLimit.
+	OverdueTotal int
+	// Skipped counts the cases added but outside the period: bucket date
+	// outside [From, To], no bucket date, or accepted after Now.
+	Skipped int
+	// Undated is the part of Skipped that had no bucket date (open cases
+	// under BucketClosed; unclassified or suspended cases under BucketDue).
+	Undated int
+}
+
+// denseHist is how many working days to close a group's histogram keeps in
+// a slice; the rare longer values (years) go to a map, so that one stray case
+// cannot make every group's histogram large.
+const denseHist = 512
+
+// groupAcc accumulates one group. Percentiles come from an exact histogram of
+// working days to close, so memory is O(distinct close times), not O(cases).
+type groupAcc struct {
+	row      ReportRow
+	closeSum int64
+	hist     []int64       // hist[d]: closed cases that took d < denseHist working days
+	tail     map[int]int64 // the same for d >= denseHist
+}
+
+// Reporter accumulates cases into a report one at a time (streaming). Memory
+// is O(groups + overdue list), not O(cases). A Reporter is NOT safe for
+// concurrent use: feed it from one goroutine (or merge several reports'
+// inputs upstream). The Policy it was made from is shared and not modified.
+type Reporter struct {
+	p        *Policy
+	opts     ReportOptions
+	attr     string // attribute name when grouping by attribute
+	key      string // GroupBy without the attribute name
+	start    time.Time
+	end      time.Time // exclusive: 00:00 of the day after To
+	groups   map[string]*groupAcc
+	total    groupAcc
+	overdue  overdueHeap
+	nOverdue int
+	skipped  int
+	undated  int
+}
+
+// NewReporter returns an empty Reporter for opts. Errors: nil policy; zero
+// From, To or Now; To before From; an unknown Bucket or GroupBy; a negative
+// OverdueLimit.
+func (p *Policy) NewReporter(opts ReportOptions) (*Reporter, error) {
+	if p == nil {
+		return nil, errors.New("sla: report: nil policy")
+	}
+	if opts.From.IsZero() || opts.To.IsZero() {
+		return nil, errors.New("sla: report: From and To are required (civil dates, both inclusive)")
+	}
+	if opts.Now.IsZero() {
+		return nil, errors.New("sla: report: Now is required (the report's as-of instant; the wall clock is never read)")
+	}
+	if opts.Bucket == "" {
+		opts.Bucket = BucketAccepted
+	} else {
+		b, err := ParseBucketBy(string(opts.Bucket))
+		if err != nil {
+			return nil, fmt.Errorf("sla: report: Bucket: %w", err)
+		}
+		opts.Bucket = b
+	}
+	if opts.OverdueLimit < 0 {
+		return nil, fmt.Errorf("sla: report: OverdueLimit %d is negative (0 means no limit)", opts.OverdueLimit)
+	}
+	r := &Reporter{p: p, groups: make(map[string]*groupAcc)}
+	switch g := opts.GroupBy; {
+	case g == "", g == GroupByTier, g == GroupByDepartment, g == GroupByUnit, g == GroupByHandler:
+		r.key = g
+	case strings.HasPrefix(g, GroupByAttrPrefix) && len(g) > len(GroupByAttrPrefix):
+		r.key, r.attr = GroupByAttrPrefix, g[len(GroupByAttrPrefix):]
+	default:
+		return nil, fmt.Errorf("sla: report: invalid GroupBy %q (want tier, department, unit, handler, attr:NAME or empty)", g)
+	}
+	cal := p.Calendar()
+	opts.From = cal.StartOfDay(opts.From)
+	opts.To = cal.StartOfDay(opts.To)
+	if opts.To.Before(opts.From) {
+		return nil, fmt.Errorf("sla: report: To %s is before From %s", opts.To.Format(time.DateOnly), opts.From.Format(time.DateOnly))
+	}
+	r.start = opts.From
+	// The next civil day, computed from the date so that a zone with DST
+	// would still land on its midnight.
+	y, m, d := opts.To.Date()
+	r.end = cal.StartOfDay(time.Date(y, m, d+1, 12, 0, 0, 0, opts.To.Location()))
+	r.opts = opts
+	return r, nil
+}
+
+// caseFacts is what Add reads from a case's events up to Now, in one pass.
+type caseFacts struct {
+	accepted   time.Time // first acceptance
+	cycleStart time.Time // latest acceptance or reopening
+	closed     time.Time // latest close of the current cycle
+	unit       string
+	reopened   bool
+	visited    bool
+	satisfied  bool // of the latest visit
+}
+
+func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
+	var f caseFacts
+	for i := range c.Events {
+		e := &c.Events[i]
+		if e.At.After(now) {
+			break // events are in non-decreasing order; later ones do not exist yet at Now
+		}
+		switch e.Type {
+		case EventAccepted:
+			if f.accepted.IsZero() {
+				f.accepted = e.At
+			}
+			f.cycleStart = e.At
+		case EventReopened:
+			f.reopened = true
+			f.cycleStart = e.At
+			f.closed = time.Time{}
+		case EventClosed:
+			f.closed = e.At
+		case EventTransferred:
+			f.unit = e.Unit
+		case EventVisited:
+			f.visited = true
+			f.satisfied = e.Satisfied != nil && *e.Satisfied
+		}
+	}
+	return f, !f.accepted.IsZero()
+}
+
+// Add counts one case. The case is read, never modified. Errors name the
+// case and leave the Reporter unchanged: an empty id, a case governed by
+// another policy (a non-empty PolicyID different from the policy's ID), no
+// acceptance event, a StatusAt error, a calendar error. A case whose first
+// event is after Now, or whose bucket date is outside the period, is counted
+// in Skipped; under BucketAccepted such cases are not otherwise validated.
+func (r *Reporter) Add(c Case) error {
+	if c.ID == "" {
+		return errors.New("sla: report: case with an empty id")
+	}
+	if c.PolicyID != "" && c.PolicyID != r.p.ID() {
+		return fmt.Errorf("sla: report: case %s is governed by policy %q, not %q", c.ID, c.PolicyID, r.p.ID())
+	}
+	now := r.opts.Now
+	// A weekly report over a large store skips most cases: decide those from
+	// the first event alone, before reading the rest of the log.
+	if r.opts.Bucket == BucketAccepted && len(c.Events) > 0 && c.Events[0].Type == EventAccepted {
+		if at := c.Events[0].At; at.After(now) || !r.inPeriod(at) {
+			r.skipped++
+			return nil
+		}
+	}
+	f, ok := scanEvents(&c, now)
+	if !ok {
+		if len(c.Events) > 0 && c.Events[0].Type == EventAccepted && c.Events[0].At.After(now) {
+			r.skipped++ // accepted after the report's instant: it does not exist yet
+			return nil
+		}
+		return fmt.Errorf("sla: report: case %s has no accepted event", c.ID)
+	}
+	if r.opts.Bucket == BucketAccepted && !r.inPeriod(f.accepted) {
+		r.skipped++
+		return nil
+	}
+	st, err := r.p.StatusAt(c, now)
+	if err != nil {
+		return fmt.Errorf("sla: report: case %s: %w", c.ID, err)
+	}
+	closed := st.State == StateClosedOnTime || st.State == StateClosedLate
+	if closed && !st.Closed.IsZero() {
+		f.closed = st.Closed
+	}
+	var bucket time.Time
+	switch r.opts.Bucket {
+	case BucketDue:
+		bucket = st.LastDay
+	case BucketClosed:
+		if closed {
+			bucket = f.closed
+		}
+	default:
+		bucket = f.accepted
+	}
+	if bucket.IsZero() {
+		r.skipped++
+		r.undated++
+		return nil
+	}
+	if !r.inPeriod(bucket) {
+		r.skipped++
+		return nil
+	}
+	toClose := -1
+	if closed {
+		n, err := r.p.Calendar().WorkdaysBetween(f.cycleStart, f.closed)
+		if err != nil {
+			return fmt.Errorf("sla: report: case %s: working days to close: %w", c.ID, err)
+		}
+		toClose = max(n, 0)
+	}
+
+	// Nothing below fails: the Reporter changes only for a case that is counted.
+	group := r.groupOf(&c, &st, &f)
+	g := r.groups[group]
+	if g == nil {
+		g = &groupAcc{row: ReportRow{Group: group}}
+		r.groups[group] = g
+	}
+	// On time iff closed strictly before the judged Due (design §5.13; the
+	// end of the last day at 24:00, 民法典 art. 203); StatusAt decides it, and
+	// an extension requested after the deadline leaves the cycle late
+	// (行政许可法 art. 42 with the 限时办结 rule, LateExtensionOverdue).
+	late := false
+	switch {
+	case st.State == StateClosedLate:
+		late = true
+	case closed:
+	default:
+		// An open case is late when it has passed its Due in this cycle, even
+		// if it has since been paused (a pause after the deadline does not
+		// rescue it) or got a late extension under LateExtensionOverdue.
+		late = st.State == StateOverdue || st.CycleLate
+	}
+	for _, a := range [2]*groupAcc{g, &r.total} {
+		a.count(&st, &f, closed, late, toClose)
+	}
+	if late {
+		r.nOverdue++
+		r.pushOverdue(OverdueItem{
+			CaseID:      c.ID,
+			Group:       group,
+			Tier:        st.Tier,
+			Department:  c.Department,
+			Unit:        f.unit,
+			Handler:     c.Handler,
+			Due:         st.JudgedDue,
+			LastDay:     st.JudgedLastDay,
+			OverdueDays: st.OverdueDays,
+			State:       st.State,
+		})
+	}
+	return nil
+}
+
+func (a *groupAcc) count(st *Status, f *caseFacts, closed, late bool, toClose int) {
+	row := &a.row
+	row.Accepted++
+	switch {
+	case closed && late:
+		row.ClosedLate++
+	case closed:
+		row.ClosedOnTime++
+	default:
+		row.Open++
+		if late {
+			row.OpenOverdue++
+		}
+	}
+	if late {
+		row.OverdueWorkdays += st.OverdueDays
+	}
+	if st.EverLate || late {
+		row.EverLate++
+	}
+	if f.reopened {
+		row.Reopened++
+	}
+	if f.visited {
+		row.Visited++
+		if f.satisfied {
+			row.Satisfied++
+		}
+	}
+	switch {
+	case toClose < 0:
+	case toClose < denseHist:
+		a.closeSum += int64(toClose)
+		if toClose >= len(a.hist) {
+			a.hist = append(a.hist, make([]int64, toClose+1-len(a.hist))...)
+		}
+		a.hist[toClose]++
+	default:
+		a.closeSum += int64(toClose)
+		if a.tail == nil {
+			a.tail = make(map[int]int64)
+		}
+		a.tail[toClose]++
+	}
+}
+
+func (r *Reporter) inPeriod(t time.Time) bool {
+	return !t.Before(r.start) && t.Before(r.end)
+}
+
+func (r *Reporter) groupOf(c *Case, st *Status, f *caseFacts) string {
+	var v string
+	switch r.key {
+	case "":
+		return GroupAll
+	case GroupByTier:
+		v = st.Tier
+	case GroupByDepartment:
+		v = c.Department
+	case GroupByUnit:
+		v = f.unit
+	case GroupByHandler:
+		v = c.Handler
+	default:
+		v = c.Attributes[r.attr]
+	}
+	if v == "" {
+		return GroupNone
+	}
+	return v
+}
+
+// moreOverdue orders the overdue list: most overdue first, then by case id.
+func moreOverdue(a, b *OverdueItem) bool {
+	if a.OverdueDays != b.OverdueDays {
+		return a.OverdueDays > b.OverdueDays
+	}
+	return a.CaseID < b.CaseID
+}
+
+// overdueHeap keeps the least overdue item at the root so that, under an
+// OverdueLimit, it is the one evicted.
+type overdueHeap []OverdueItem
+
+func (h overdueHeap) Len() int           { return len(h) }
+func (h overdueHeap) Less(i, j int) bool { return moreOverdue(&h[j], &h[i]) }
+func (h overdueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *overdueHeap) Push(x any)        { *h = append(*h, x.(OverdueItem)) }
+func (h *overdueHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+func (r *Reporter) pushOverdue(it OverdueItem) {
+	limit := r.opts.OverdueLimit
+	switch {
+	case limit == 0:
+		r.overdue = append(r.overdue, it) // unbounded: sorted once in Report
+	case len(r.overdue) < limit:
+		heap.Push(&r.overdue, it)
+	case moreOverdue(&it, &r.overdue[0]):
+		r.overdue[0] = it
+		heap.Fix(&r.overdue, 0)
+	}
+}
+
+// Report returns the report of the cases added so far. It does not change the
+// Reporter: more cases may be added and Report called again.
+func (r *Reporter) Report() Report {
+	cal := r.p.Calendar()
+	rep := Report{
+		Options:         r.opts,
+		PolicyID:        r.p.ID(),
+		PolicyVersion:   r.p.Version(),
+		CalendarVersion: cal.Version(),
+		Calendar:        cal.Name(),
+		Rows:            make([]ReportRow, 0, len(r.groups)),
+		Total:           r.total.finish(),
+		Overdue:         append([]OverdueItem(nil), r.overdue...),
+		OverdueTotal:    r.nOverdue,
+		Skipped:         r.skipped,
+		Undated:         r.undated,
+	}
+	rep.Total.Group = GroupTotal
+	for _, g := range r.groups {
+		rep.Rows = append(rep.Rows, g.finish())
+	}
+	sort.Slice(rep.Rows, func(i, j int) bool { return rep.Rows[i].Group < rep.Rows[j].Group })
+	sort.Slice(rep.Overdue, func(i, j int) bool { return moreOverdue(&rep.Overdue[i], &rep.Overdue[j]) })
+	return rep
+}
+
+func (a *groupAcc) finish() ReportRow {
+	row := a.row
+	row.Rated = row.ClosedOnTime + row.ClosedLate + row.OpenOverdue
+	row.OnTimeRate = ratio(row.ClosedOnTime, row.Rated)
+	row.SatisfactionRate = ratio(row.Satisfied, row.Visited)
+	if n := row.Closed(); n > 0 {
+		row.AvgWorkdaysToClose = float64(a.closeSum) / float64(n)
+		// Nearest rank: the ceil(0.9·n)-th smallest value.
+		row.P90WorkdaysToClose = a.nearestRank(int64((9*n + 9) / 10))
+	}
+	return row
+}
+
+// nearestRank returns the rank-th smallest working days to close (1-based).
+func (a *groupAcc) nearestRank(rank int64) int {
+	seen := int64(0)
+	for d, k := range a.hist {
+		seen += k
+		if seen >= rank {
+			return d
+		}
+	}
+	keys := make([]int, 0, len(a.tail))
+	for d := range a.tail {
+		keys = append(keys, d)
+	}
+	sort.Ints(keys)
+	for _, d := range keys {
+		seen += a.tail[d]
+		if seen >= rank {
+			return d
+		}
+	}
+	return 0
+}
+
+func ratio(num, den int) float64 {
+	if den == 0 {
+		return 0
+	}
+	return float64(num) / float64(den)
+}
+
+// Report computes the report of cases in one call (the batch form of
+// NewReporter, Add and Report). The first failing case aborts with its error.
+// cases are read, never modified.
+func (p *Policy) Report(cases []Case, opts ReportOptions) (Report, error) {
+	r, err := p.NewReporter(opts)
+	if err != nil {
+		return Report{}, err
+	}
+	for i := range cases {
+		if err := r.Add(cases[i]); err != nil {
+			return Report{}, err
+		}
+	}
+	return r.Report(), nil
+}
+
+// csvHeader is the contract of WriteCSV's first line.
+var csvHeader = []string{
+	"group", "accepted", "closed_on_time", "closed_late", "open", "open_overdue",
+	"on_time_rate", "avg_workdays_to_close", "p90_workdays_to_close", "overdue_workdays",
+	"reopened", "visited", "satisfied", "satisfaction_rate",
+}
+
+// WriteCSV writes the rows and a final TOTAL row as RFC 4180 CSV with the
+// header
+//
+//	group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate
+//
+// Rates are fractions with 4 decimals ("0.8750"); the average has 2 decimals.
+// A rate whose denominator is 0, and the average and p90 when no case is
+// closed, are empty fields (not applicable), never 0. The last row is always
+// named TOTAL (GroupTotal); a group that is itself named "TOTAL" is not
+// renamed, so read the total from the last row.
+func (r Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	total := r.Total
+	total.Group = GroupTotal // also for a zero Report
+	rec := make([]string, len(csvHeader))
+	for _, row := range append(append([]ReportRow(nil), r.Rows...), total) {
+		closed := row.Closed()
+		rec = rec[:0]
+		rec = append(rec,
+			row.Group,
+			strconv.Itoa(row.Accepted),
+			strconv.Itoa(row.ClosedOnTime),
+			strconv.Itoa(row.ClosedLate),
+			strconv.Itoa(row.Open),
+			strconv.Itoa(row.OpenOverdue),
+			fixedOrEmpty(row.OnTimeRate, 4, row.Rated > 0),
+			fixedOrEmpty(row.AvgWorkdaysToClose, 2, closed > 0),
+			intOrEmpty(row.P90WorkdaysToClose, closed > 0),
+			strconv.Itoa(row.OverdueWorkdays),
+			strconv.Itoa(row.Reopened),
+			strconv.Itoa(row.Visited),
+			strconv.Itoa(row.Satisfied),
+			fixedOrEmpty(row.SatisfactionRate, 4, row.Visited > 0),
+		)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func fixedOrEmpty(v float64, prec int, ok bool) string {
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', prec, 64)
+}
+
+func intOrEmpty(v int, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.Itoa(v)
+}
+
+// dash is what Markdown shows for a figure without a denominator.
+const dash = "—"
+
+var bucketWords = map[BucketBy]string{
+	BucketAccepted: "受理日期 acceptance date",
+	BucketDue:      "到期日 last day of the deadline",
+	BucketClosed:   "办结日期 close date",
+}
+
+// WriteMarkdown writes the report for people: a title with the period and the
+// as-of instant (in the calendar's location), the report's provenance, a table
+// with Chinese and English column labels (rates as percentages with one
+// decimal, "—" where not applicable) ending in a bold total row, then
+// "## 超期清单 Overdue", a table of the overdue list.
+func (r Report) WriteMarkdown(w io.Writer) error {
+	loc := r.Options.From.Location()
+	var b strings.Builder
+	fmt.Fprintf(&b, "# 时限办结报表 SLA report %s – %s\n\n",
+		r.Options.From.Format(time.DateOnly), r.Options.To.Format(time.DateOnly))
+	fmt.Fprintf(&b, "- 截至 As of: %s\n", r.Options.Now.In(loc).Format("2006-01-02 15:04 MST"))
+	bucket := r.Options.Bucket
+	if bucket == "" {
+		bucket = BucketAccepted
+	}
+	words := bucketWords[bucket]
+	if words == "" {
+		words = string(bucket)
+	}
+	fmt.Fprintf(&b, "- 统计口径 Bucketed by: %s\n", mdCell(words))
+	group := r.Options.GroupBy
+	if group == "" {
+		group = "(all cases)"
+	}
+	fmt.Fprintf(&b, "- 分组 Grouped by: %s\n", mdCell(group))
+	fmt.Fprintf(&b, "- 政策 Policy: %s %s; 日历 Calendar: %s %s\n",
+		mdCell(r.PolicyID), mdCell(r.PolicyVersion), mdCell(r.Calendar), mdCell(r.CalendarVersion))
+	fmt.Fprintf(&b, "- 未计入 Skipped: %d (无统计日期 without a bucket date: %d)\n\n", r.Skipped, r.Undated)
+
+	b.WriteString("| 分组 group | 件数 cases | 按期办结 on time | 超期办结 late | 在办 open | 在办超期 open overdue " +
+		"| 按期办结率 on-time | 平均办结工作日 avg days | P90办结工作日 p90 days | 超期工作日 overdue days " +
+		"| 曾超期 ever late | 重新办理 reopened | 回访 visited | 满意 satisfied | 满意率 satisfaction |\n")
+	b.WriteString("| --- |" + strings.Repeat(" ---: |", 14) + "\n")
+	for _, row := range r.Rows {
+		writeMDRow(&b, mdCell(row.Group), row, false)
+	}
+	writeMDRow(&b, "合计 TOTAL", r.Total, true)
+
+	b.WriteString("\n## 超期清单 Overdue\n\n")
+	if len(r.Overdue) == 0 {
+		b.WriteString("无 None.\n")
+	} else {
+		if r.OverdueTotal > len(r.Overdue) {
+			fmt.Fprintf(&b, "最超期的 %d 件，共 %d 件 The %d most overdue of %d.\n\n",
+				len(r.Overdue), r.OverdueTotal, len(r.Overdue), r.OverdueTotal)
+		}
+		b.WriteString("| 案件 case | 分组 group | 类别 tier | 科室 department | 承办单位 unit | 经办人 handler " +
+			"| 期限 due | 超期工作日 overdue days | 状态 state |\n")
+		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n")
+		for _, it := range r.Overdue {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
+				mdCell(it.CaseID), mdCell(it.Group), mdCell(it.Tier), mdCell(it.Department),
+				mdCell(it.Unit), mdCell(it.Handler), dueString(it, loc), it.OverdueDays, mdCell(string(it.State)))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMDRow(b *strings.Builder, label string, row ReportRow, bold bool) {
+	cells := []string{
+		strconv.Itoa(row.Accepted),
+		strconv.Itoa(row.ClosedOnTime),
+		strconv.Itoa(row.ClosedLate),
+		strconv.Itoa(row.Open),
+		strconv.Itoa(row.OpenOverdue),
+		percentOrDash(row.OnTimeRate, row.Rated > 0),
+		dashIfEmpty(fixedOrEmpty(row.AvgWorkdaysToClose, 2, row.Closed() > 0)),
+		dashIfEmpty(intOrEmpty(row.P90WorkdaysToClose, row.Closed() > 0)),
+		strconv.Itoa(row.OverdueWorkdays),
+		strconv.Itoa(row.EverLate),
+		strconv.Itoa(row.Reopened),
+		strconv.Itoa(row.Visited),
+		strconv.Itoa(row.Satisfied),
+		percentOrDash(row.SatisfactionRate, row.Visited > 0),
+	}
+	if bold {
+		label = "**" + label + "**"
+		for i, c := range cells {
+			cells[i] = "**" + c + "**"
+		}
+	}
+	b.WriteString("| " + label + " | " + strings.Join(cells, " | ") + " |\n")
+}
+
+func percentOrDash(v float64, ok bool) string {
+	if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+		return dash
+	}
+	return strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+}
+
+func dashIfEmpty(s string) string {
+	if s == "" {
+		return dash
+	}
+	return s
+}
+
+// mdCell makes a value safe inside a Markdown table cell.
+func mdCell(s string) string {
+	return strings.NewReplacer("\\", "\\\\", "|", "\\|", "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+// dueString renders the end of the last day as Deadline.LastDayString does
+// ("2025-10-10 24:00"), in the calendar's location.
+func dueString(it OverdueItem, loc *time.Location) string {
+	if it.Due.IsZero() {
+		return dash
+	}
+	return Deadline{Due: it.Due.In(loc), LastDay: it.LastDay.In(loc)}.LastDayString()
+}

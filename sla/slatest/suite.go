@@ -1,0 +1,811 @@
+package slatest
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/sla"
+)
+
+// SuiteFormat is the value a suite file's `format` key must have.
+const SuiteFormat = "shixian-suite/v1"
+
+// maxSuiteBytes bounds a suite file so that a wrong path (a corpus, a log) fails fast.
+const maxSuiteBytes = 8 << 20
+
+// maxCases bounds the number of cases of one suite; suites are hand-written, a corpus belongs
+// in Diff.
+const maxCases = 100000
+
+// cst is the business location (UTC+8, no DST) in which suite times without an offset are read.
+var cst = time.FixedZone("CST", 8*3600)
+
+// suite is a decoded suite file. It is never modified after parsing.
+type suite struct {
+	file        string
+	name        string
+	policyPath  string // as written, relative to the suite file
+	policyPos   rules.Position
+	minCoverage float64 // percent, 0..100
+	hasMin      bool
+	cases       []suiteCase
+}
+
+// suiteCase is one case after the suite's defaults were merged into it.
+type suiteCase struct {
+	name     string
+	line     int
+	input    map[string]any
+	accepted time.Time
+	events   []sla.Event
+	expect   expectation
+}
+
+// expectation holds what a case asserts; a nil pointer means "not asserted".
+type expectation struct {
+	tier, rule, reason *string
+	due, lastDay       *time.Time
+	provisional        *bool
+	shadowed           *[]string
+	status             *statusExpect
+	err                *string
+}
+
+type statusExpect struct {
+	now           time.Time
+	tier          *string
+	state         *sla.State
+	warning       *string
+	overdueDays   *int
+	remainingDays *int
+}
+
+// partialCase is a case or the defaults block before merging.
+type partialCase struct {
+	name      string
+	line      int
+	input     map[string]any
+	accepted  *time.Time
+	events    []sla.Event
+	hasEvents bool
+	expect    expectation
+	hasExpect bool
+}
+
+// decoder walks a suite's YAML node tree collecting every problem with its position.
+type decoder struct {
+	file     string
+	lines    []string
+	problems rules.Problems
+}
+
+func (d *decoder) pos(n *yaml.Node) rules.Position {
+	if n == nil {
+		return rules.Position{File: d.file}
+	}
+	return rules.Position{File: d.file, Line: n.Line, Column: n.Column}
+}
+
+func (d *decoder) problemAt(p rules.Position, format string, args ...any) {
+	pr := rules.Problem{Pos: p, Message: fmt.Sprintf(format, args...)}
+	if p.Line >= 1 && p.Line <= len(d.lines) && p.Column >= 1 {
+		pr.Line = d.lines[p.Line-1]
+		pr.Caret = caretUnder(pr.Line, p.Column)
+	}
+	d.problems = append(d.problems, pr)
+}
+
+func (d *decoder) problem(n *yaml.Node, format string, args ...any) {
+	d.problemAt(d.pos(n), format, args...)
+}
+
+type kv struct{ key, value *yaml.Node }
+
+// mapping returns the pairs of a mapping node, reporting unknown and duplicate keys and missing
+// required ones (marked with a trailing '!').
+func (d *decoder) mapping(n *yaml.Node, what string, allowed ...string) map[string]kv {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.problem(n, "%s: expected a mapping (key: value), found %s", what, describe(n))
+		return nil
+	}
+	known := make(map[string]bool, len(allowed))
+	names := make([]string, 0, len(allowed))
+	for _, a := range allowed {
+		name := strings.TrimSuffix(a, "!")
+		known[name] = true
+		names = append(names, name)
+	}
+	out := make(map[string]kv, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.problem(k, "%s: keys must be plain names, found %s", what, describe(k))
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			d.problem(k, "%s: key %q appears twice", what, k.Value)
+			continue
+		}
+		if !known[k.Value] {
+			d.problem(k, "%s: unknown key %q (expected one of: %s)", what, k.Value, strings.Join(names, ", "))
+			continue
+		}
+		out[k.Value] = kv{k, v}
+	}
+	for _, a := range allowed {
+		if name, ok := strings.CutSuffix(a, "!"); ok {
+			if _, present := out[name]; !present {
+				d.problem(n, "%s: missing required key %q", what, name)
+			}
+		}
+	}
+	return out
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing (null)"
+		}
+		return strconv.Quote(n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "a document"
+}
+
+func (d *decoder) scalar(n *yaml.Node, what string) (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.problem(n, "%s: expected text, found %s", what, describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) str(n *yaml.Node, what string) *string {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return nil
+	}
+	return &s
+}
+
+func (d *decoder) boolean(n *yaml.Node, what string) *bool {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return nil
+	}
+	switch s {
+	case "true":
+		b := true
+		return &b
+	case "false":
+		b := false
+		return &b
+	}
+	d.problem(n, "%s: expected true or false, found %q", what, s)
+	return nil
+}
+
+func (d *decoder) integer(n *yaml.Node, what string) *int {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return nil
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < -1000000 || v > 1000000 {
+		d.problem(n, "%s: expected a whole number, found %q", what, s)
+		return nil
+	}
+	return &v
+}
+
+// instant reads a time: RFC 3339 with an offset, or "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DD"
+// read in UTC+8. "24:00" is accepted as the end of that day, matching how deadlines are shown.
+func (d *decoder) instant(n *yaml.Node, what string) *time.Time {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return nil
+	}
+	t, err := parseInstant(s)
+	if err != nil {
+		d.problem(n, "%s: %v", what, err)
+		return nil
+	}
+	return &t
+}
+
+func parseInstant(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if day, ok := strings.CutSuffix(s, " 24:00"); ok {
+		if t, err := time.ParseInLocation(time.DateOnly, day, cst); err == nil {
+			return t.AddDate(0, 0, 1), nil
+		}
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04", time.DateOnly} {
+		if t, err := time.ParseInLocation(layout, s, cst); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time (expected RFC 3339 such as 2025-09-30T17:00:00+08:00, or \"2025-09-30 17:00\" in UTC+8)", s)
+}
+
+func (d *decoder) date(n *yaml.Node, what string) *time.Time {
+	s, ok := d.scalar(n, what)
+	if !ok {
+		return nil
+	}
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), cst)
+	if err != nil {
+		d.problem(n, "%s: %q is not a date (expected YYYY-MM-DD)", what, s)
+		return nil
+	}
+	return &t
+}
+
+// value converts a YAML node to the Go value handed to the rules: text, int, float64, bool,
+// nil, time.Time, []any or map[string]any. An unquoted timestamp (2025-09-30 or
+// 2025-09-30T17:00:00+08:00) becomes a time.Time, a date alone meaning 00:00 UTC+8, for the
+// rules' time fields; quote it to pass it as text.
+func (d *decoder) value(n *yaml.Node, what string, depth int) (any, bool) {
+	if depth > 32 {
+		d.problem(n, "%s: nested too deeply", what)
+		return nil, false
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return nil, true
+		case "!!bool":
+			return n.Value == "true" || n.Value == "True" || n.Value == "TRUE", true
+		case "!!int":
+			if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil && v >= math.MinInt && v <= math.MaxInt {
+				return int(v), true
+			}
+			d.problem(n, "%s: %q is not a usable integer", what, n.Value)
+			return nil, false
+		case "!!float":
+			if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
+				return v, true
+			}
+			d.problem(n, "%s: %q is not a usable number", what, n.Value)
+			return nil, false
+		case "!!timestamp":
+			if t, err := parseInstant(n.Value); err == nil {
+				return t, true
+			}
+			return n.Value, true
+		}
+		return n.Value, true
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		ok := true
+		for i, item := range n.Content {
+			v, good := d.value(item, fmt.Sprintf("%s[%d]", what, i), depth+1)
+			ok = ok && good
+			out = append(out, v)
+		}
+		return out, ok
+	case yaml.MappingNode:
+		return d.inputMap(n, what, depth+1)
+	}
+	d.problem(n, "%s: aliases and tags are not supported here", what)
+	return nil, false
+}
+
+func (d *decoder) inputMap(n *yaml.Node, what string, depth int) (map[string]any, bool) {
+	if n.Kind != yaml.MappingNode {
+		d.problem(n, "%s: expected a mapping of field: value, found %s", what, describe(n))
+		return nil, false
+	}
+	out := make(map[string]any, len(n.Content)/2)
+	ok := true
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.problem(k, "%s: field names must be plain text", what)
+			ok = false
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			d.problem(k, "%s: field %q appears twice", what, k.Value)
+			ok = false
+			continue
+		}
+		val, good := d.value(v, what+"."+k.Value, depth)
+		ok = ok && good
+		out[k.Value] = val
+	}
+	return out, ok
+}
+
+// parseSuite decodes a suite file strictly, reporting every problem at once.
+func parseSuite(name string, data []byte) (*suite, error) {
+	if len(data) > maxSuiteBytes {
+		return nil, fmt.Errorf("slatest: %s: suite file is %d bytes, more than the %d allowed", name, len(data), maxSuiteBytes)
+	}
+	d := &decoder{file: name, lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		d.problemAt(yamlErrorPosition(name, err), "YAML syntax: %s", yamlErrorMessage(err))
+		return nil, &d.problems
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		d.problemAt(rules.Position{File: name, Line: 1, Column: 1}, "empty suite file (expected `format: %s`, `name` and `cases`)", SuiteFormat)
+		return nil, &d.problems
+	}
+	s := d.decodeSuite(doc.Content[0])
+	if len(d.problems) > 0 {
+		sortProblems(d.problems)
+		return nil, &d.problems
+	}
+	return s, nil
+}
+
+func (d *decoder) decodeSuite(root *yaml.Node) *suite {
+	s := &suite{file: d.file}
+	top := d.mapping(root, "suite", "format!", "name", "policy", "min_coverage", "defaults", "cases!")
+	if top == nil {
+		return s
+	}
+	if f, ok := top["format"]; ok {
+		if v, ok := d.scalar(f.value, "format"); ok && v != SuiteFormat {
+			d.problem(f.value, "format: %q is not supported (expected %q)", v, SuiteFormat)
+		}
+	}
+	if f, ok := top["name"]; ok {
+		if v := d.str(f.value, "name"); v != nil {
+			s.name = *v
+		}
+	}
+	if f, ok := top["policy"]; ok {
+		if v := d.str(f.value, "policy"); v != nil {
+			if strings.TrimSpace(*v) == "" {
+				d.problem(f.value, "policy: must not be empty (leave the key out when the caller passes the policy)")
+			}
+			s.policyPath = *v
+			s.policyPos = d.pos(f.value)
+		}
+	}
+	if f, ok := top["min_coverage"]; ok {
+		if v, ok := d.scalar(f.value, "min_coverage"); ok {
+			pct, err := parsePercent(v)
+			if err != nil {
+				d.problem(f.value, "min_coverage: %v", err)
+			} else {
+				s.minCoverage, s.hasMin = pct, true
+			}
+		}
+	}
+	var defaults partialCase
+	if f, ok := top["defaults"]; ok {
+		defaults = d.decodeCase(f.value, "defaults", true)
+	}
+	if f, ok := top["cases"]; ok {
+		if f.value.Kind != yaml.SequenceNode {
+			d.problem(f.value, "cases: expected a list of cases, found %s", describe(f.value))
+			return s
+		}
+		if len(f.value.Content) == 0 {
+			d.problem(f.value, "cases: the suite has no cases")
+		}
+		if len(f.value.Content) > maxCases {
+			d.problem(f.value, "cases: %d cases, more than the %d allowed (use a corpus and Diff for bulk data)", len(f.value.Content), maxCases)
+			return s
+		}
+		seen := map[string]int{}
+		for i, item := range f.value.Content {
+			pc := d.decodeCase(item, fmt.Sprintf("cases[%d]", i), false)
+			if pc.name != "" {
+				if line, dup := seen[pc.name]; dup {
+					d.problem(item, "cases[%d]: name %q is already used by the case on line %d (names must be unique: they name subtests)", i, pc.name, line)
+				}
+				seen[pc.name] = item.Line
+			}
+			c, ok := d.merge(defaults, pc, item, i)
+			if ok {
+				s.cases = append(s.cases, c)
+			}
+		}
+	}
+	return s
+}
+
+// parsePercent reads "100%", "87.5%" or a bare number, both as percent (0..100).
+func parsePercent(v string) (float64, error) {
+	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "%"))
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f > 100 {
+		return 0, fmt.Errorf("%q is not a percentage from 0%% to 100%% (e.g. 100%% or 85.5%%)", v)
+	}
+	return f, nil
+}
+
+// decodeCase decodes a case or, when isDefaults, the defaults block (which has no name).
+func (d *decoder) decodeCase(n *yaml.Node, what string, isDefaults bool) partialCase {
+	pc := partialCase{line: n.Line}
+	var m map[string]kv
+	if isDefaults {
+		m = d.mapping(n, what, "input", "accepted", "events", "expect")
+	} else {
+		m = d.mapping(n, what, "name!", "input", "accepted", "events", "expect!")
+	}
+	if m == nil {
+		return pc
+	}
+	if f, ok := m["name"]; ok {
+		if v := d.str(f.value, what+".name"); v != nil {
+			if strings.TrimSpace(*v) == "" {
+				d.problem(f.value, "%s.name: must not be empty", what)
+			}
+			pc.name = *v
+			what = fmt.Sprintf("case %q", *v)
+		}
+	}
+	if f, ok := m["input"]; ok {
+		pc.input, _ = d.inputMap(f.value, what+".input", 0)
+	}
+	if f, ok := m["accepted"]; ok {
+		pc.accepted = d.instant(f.value, what+".accepted")
+	}
+	if f, ok := m["events"]; ok {
+		pc.hasEvents = true
+		pc.events = d.decodeEvents(f.value, what+".events")
+	}
+	if f, ok := m["expect"]; ok {
+		pc.hasExpect = true
+		pc.expect = d.decodeExpect(f.value, what+".expect")
+	}
+	return pc
+}
+
+func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
+	if n.Kind != yaml.SequenceNode {
+		d.problem(n, "%s: expected a list of events, found %s", what, describe(n))
+		return nil
+	}
+	out := make([]sla.Event, 0, len(n.Content))
+	for i, item := range n.Content {
+		w := fmt.Sprintf("%s[%d]", what, i)
+		m := d.mapping(item, w, "type!", "at!", "actor", "reason", "tier", "rule", "unit", "length", "approver", "satisfied", "note")
+		if m == nil {
+			continue
+		}
+		var e sla.Event
+		if f, ok := m["type"]; ok {
+			if v := d.str(f.value, w+".type"); v != nil {
+				e.Type = sla.EventType(*v)
+				if !knownEventType(e.Type) {
+					d.problem(f.value, "%s.type: unknown event type %q (expected one of: %s)", w, *v, strings.Join(eventTypeNames(), ", "))
+				}
+			}
+		}
+		if f, ok := m["at"]; ok {
+			if t := d.instant(f.value, w+".at"); t != nil {
+				e.At = *t
+			}
+		}
+		text := func(key string, dst *string) {
+			if f, ok := m[key]; ok {
+				if v := d.str(f.value, w+"."+key); v != nil {
+					*dst = *v
+				}
+			}
+		}
+		text("actor", &e.Actor)
+		text("reason", &e.Reason)
+		text("tier", &e.Tier)
+		text("rule", &e.Rule)
+		text("unit", &e.Unit)
+		text("approver", &e.Approver)
+		text("note", &e.Note)
+		if f, ok := m["length"]; ok {
+			if v, ok := d.scalar(f.value, w+".length"); ok {
+				p, err := sla.ParsePeriod(v)
+				if err != nil {
+					d.problem(f.value, "%s.length: %s", w, strings.TrimPrefix(err.Error(), "sla: "))
+				} else {
+					e.Length = &p
+				}
+			}
+		}
+		if f, ok := m["satisfied"]; ok {
+			e.Satisfied = d.boolean(f.value, w+".satisfied")
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func (d *decoder) decodeExpect(n *yaml.Node, what string) expectation {
+	var e expectation
+	m := d.mapping(n, what, "tier", "rule", "reason", "due", "last_day", "provisional", "shadowed", "status", "error")
+	if m == nil {
+		return e
+	}
+	if f, ok := m["tier"]; ok {
+		e.tier = d.str(f.value, what+".tier")
+	}
+	if f, ok := m["rule"]; ok {
+		e.rule = d.str(f.value, what+".rule")
+	}
+	if f, ok := m["reason"]; ok {
+		e.reason = d.str(f.value, what+".reason")
+	}
+	if f, ok := m["due"]; ok {
+		e.due = d.instant(f.value, what+".due")
+	}
+	if f, ok := m["last_day"]; ok {
+		e.lastDay = d.date(f.value, what+".last_day")
+	}
+	if f, ok := m["provisional"]; ok {
+		e.provisional = d.boolean(f.value, what+".provisional")
+	}
+	if f, ok := m["shadowed"]; ok {
+		if f.value.Kind != yaml.SequenceNode {
+			d.problem(f.value, "%s.shadowed: expected a list of rule ids ([] for none), found %s", what, describe(f.value))
+		} else {
+			ids := []string{}
+			for i, item := range f.value.Content {
+				if v := d.str(item, fmt.Sprintf("%s.shadowed[%d]", what, i)); v != nil {
+					ids = append(ids, *v)
+				}
+			}
+			e.shadowed = &ids
+		}
+	}
+	if f, ok := m["error"]; ok {
+		if v := d.str(f.value, what+".error"); v != nil {
+			if *v == "" {
+				d.problem(f.value, "%s.error: must not be empty (give a part of the expected error message)", what)
+			}
+			e.err = v
+		}
+		for _, other := range []string{"tier", "rule", "reason", "due", "last_day", "provisional", "shadowed", "status"} {
+			if g, ok := m[other]; ok {
+				d.problem(g.key, "%s: %q cannot be combined with error (a case that fails has no %s)", what, other, other)
+			}
+		}
+	}
+	if f, ok := m["status"]; ok {
+		e.status = d.decodeStatus(f.value, what+".status")
+	}
+	return e
+}
+
+func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
+	m := d.mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days")
+	if m == nil {
+		return nil
+	}
+	st := &statusExpect{}
+	if f, ok := m["now"]; ok {
+		if t := d.instant(f.value, what+".now"); t != nil {
+			st.now = *t
+		}
+	}
+	if f, ok := m["state"]; ok {
+		if v := d.str(f.value, what+".state"); v != nil {
+			s := sla.State(*v)
+			if !knownState(s) {
+				d.problem(f.value, "%s.state: unknown state %q (expected one of: %s)", what, *v, strings.Join(stateNames(), ", "))
+			}
+			st.state = &s
+		}
+	}
+	if f, ok := m["tier"]; ok {
+		st.tier = d.str(f.value, what+".tier")
+	}
+	if f, ok := m["warning"]; ok {
+		st.warning = d.str(f.value, what+".warning")
+	}
+	if f, ok := m["overdue_days"]; ok {
+		st.overdueDays = d.integer(f.value, what+".overdue_days")
+	}
+	if f, ok := m["remaining_days"]; ok {
+		st.remainingDays = d.integer(f.value, what+".remaining_days")
+	}
+	return st
+}
+
+// merge applies the defaults to a case: case keys win, input maps are merged key by key, events
+// are replaced as a whole, and expect is merged key by key.
+func (d *decoder) merge(def, pc partialCase, n *yaml.Node, i int) (suiteCase, bool) {
+	c := suiteCase{name: pc.name, line: pc.line}
+	c.input = make(map[string]any, len(def.input)+len(pc.input))
+	for k, v := range def.input {
+		c.input[k] = v
+	}
+	for k, v := range pc.input {
+		c.input[k] = v
+	}
+	switch {
+	case pc.accepted != nil:
+		c.accepted = *pc.accepted
+	case def.accepted != nil:
+		c.accepted = *def.accepted
+	default:
+		d.problem(n, "cases[%d]: no acceptance time (set `accepted` in the case or in defaults)", i)
+		return c, false
+	}
+	if pc.hasEvents {
+		c.events = pc.events
+	} else {
+		c.events = def.events
+	}
+	c.expect = mergeExpect(def.expect, pc.expect)
+	if pc.name == "" {
+		return c, false
+	}
+	return c, true
+}
+
+func mergeExpect(def, e expectation) expectation {
+	if e.err != nil {
+		// An error expectation stands alone: defaults such as tier cannot apply to a case
+		// that is expected to be rejected.
+		return e
+	}
+	pick := func(a, b *string) *string {
+		if b != nil {
+			return b
+		}
+		return a
+	}
+	out := e
+	out.tier = pick(def.tier, e.tier)
+	out.rule = pick(def.rule, e.rule)
+	out.reason = pick(def.reason, e.reason)
+	if out.due == nil {
+		out.due = def.due
+	}
+	if out.lastDay == nil {
+		out.lastDay = def.lastDay
+	}
+	if out.provisional == nil {
+		out.provisional = def.provisional
+	}
+	if out.shadowed == nil {
+		out.shadowed = def.shadowed
+	}
+	if out.status == nil {
+		out.status = def.status
+	}
+	if out.err == nil {
+		out.err = def.err
+	}
+	return out
+}
+
+// yamlErrorPosition extracts "line N" from a YAML syntax error; yaml.v3 gives no structured
+// position for those.
+func yamlErrorPosition(file string, err error) rules.Position {
+	p := rules.Position{File: file, Line: 1, Column: 1}
+	msg := err.Error()
+	if i := strings.Index(msg, "line "); i >= 0 {
+		rest := msg[i+5:]
+		j := 0
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if n, convErr := strconv.Atoi(rest[:j]); convErr == nil && n > 0 {
+			p.Line = n
+		}
+	}
+	return p
+}
+
+func yamlErrorMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if strings.HasPrefix(msg, "line ") {
+		if i := strings.Index(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+	}
+	return msg
+}
+
+func sortProblems(ps rules.Problems) {
+	// insertion sort keeps equal positions in the order found; suites are small.
+	for i := 1; i < len(ps); i++ {
+		for j := i; j > 0 && before(ps[j].Pos, ps[j-1].Pos); j-- {
+			ps[j], ps[j-1] = ps[j-1], ps[j]
+		}
+	}
+}
+
+func before(a, b rules.Position) bool {
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.Column < b.Column
+}
+
+// caretUnder returns a line with '^' under column col (1-based, in characters) of line; wide
+// (CJK) characters are padded with two cells and tabs kept so that it lines up in a terminal.
+func caretUnder(line string, col int) string {
+	var b strings.Builder
+	i := 1
+	for _, r := range line {
+		if i >= col {
+			break
+		}
+		switch {
+		case r == '\t':
+			b.WriteByte('\t')
+		case isWide(r):
+			b.WriteString("  ")
+		default:
+			b.WriteByte(' ')
+		}
+		i++
+	}
+	b.WriteByte('^')
+	return b.String()
+}
+
+func isWide(r rune) bool {
+	return r >= 0x1100 && (r <= 0x115f ||
+		(r >= 0x2e80 && r <= 0xa4cf && r != 0x303f) ||
+		(r >= 0xac00 && r <= 0xd7a3) ||
+		(r >= 0xf900 && r <= 0xfaff) ||
+		(r >= 0xfe30 && r <= 0xfe4f) ||
+		(r >= 0xff00 && r <= 0xff60) ||
+		(r >= 0xffe0 && r <= 0xffe6) ||
+		(r >= 0x20000 && r <= 0x3fffd))
+}
+
+func knownEventType(t sla.EventType) bool {
+	for _, k := range eventTypeList() {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+func eventTypeNames() []string {
+	var out []string
+	for _, k := range eventTypeList() {
+		out = append(out, string(k))
+	}
+	return out
+}
+
+func knownState(s sla.State) bool {
+	for _, k := range stateList() {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
+
+func stateNames() []string {
+	var out []string
+	for _, k := range stateList() {
+		out = append(out, string(k))
+	}
+	return out
+}

@@ -1,0 +1,936 @@
+package sla
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/shixian-go/shixian/calendar"
+)
+
+// State is the state of a case at an instant. The values are stored and
+// reported as they are; they never change.
+type State string
+
+// The states of a case. An open case is exactly one of on track, warning,
+// overdue, paused or unclassified; a closed one is closed on time or late.
+const (
+	StateOnTrack      State = "on_track"       // open, no warning crossed
+	StateWarning      State = "warning"        // open, a declared warning crossed (Status.Warning names the latest)
+	StateOverdue      State = "overdue"        // open, now at or after the Due it is judged by (red)
+	StatePaused       State = "paused"         // open, in a pause (中止) that began before the deadline
+	StateClosedOnTime State = "closed_on_time" // closed strictly before its Due (按期办结)
+	StateClosedLate   State = "closed_late"    // closed at or after its Due (超期办结)
+	StateUnclassified State = "unclassified"   // accepted, no tier yet
+)
+
+// WarningCrossing is one declared warning the case has crossed.
+type WarningCrossing struct {
+	ID, Label string
+	// At is the instant the warning was crossed (in the calendar's location):
+	// 00:00 of the working day on which the threshold is reached (see
+	// WarningAt), or 00:00 of the last day for "last_workday".
+	At time.Time
+}
+
+// TargetStatus is the status of one running or finished target (design
+// §5.12–§5.13). Which event meets which target is fixed:
+//
+//   - After "accepted" (started at acceptance and at each reopening): met by
+//     the next transfer or by closing.
+//   - After "transferred" (one per transfer, Unit = the unit): the target with
+//     id "sign_for" (or starting "sign_for_") is met by that unit's signed_for;
+//     every other one (e.g. "unit_reply") by the next transfer or by closing.
+//     A next transfer or closing also ends a sign-for target not yet signed.
+//   - After "signed_for" (one per sign-for): met by the next transfer or by
+//     closing.
+//   - After "closed" (one per close, e.g. the follow-up visit): met by the
+//     visited event; a reopening before any visit ends it.
+//
+// DoneBy names the event that met or ended the target. Targets count on the
+// policy's calendar and conventions from Start; the case's pauses and
+// extensions do not apply to them (they are the office's internal limits).
+type TargetStatus struct {
+	ID, Label string
+	Unit      string    // for targets after a transfer or sign-for: the unit
+	Start     time.Time // the instant of the triggering event
+	Due       time.Time // exclusive: met on time iff Done is strictly before Due
+	LastDay   time.Time // 00:00 of the last day
+	Done      time.Time // when it was met or ended; zero while running
+	DoneBy    EventType // the event type that met or ended it; "" while running
+	// State: on_track or overdue while running (at the status instant),
+	// closed_on_time or closed_late once done.
+	State State
+}
+
+// Status is the state of a case at an instant, computed by (*Policy).StatusAt.
+// All instants are in the policy calendar's location. It is a value; its
+// slices are freshly allocated.
+type Status struct {
+	CaseID string
+	At     time.Time // the instant the status describes ("now")
+	State  State
+	// Warning is the id of the latest warning crossed in the current cycle
+	// (for a closed case: crossed before it closed); "" if none.
+	Warning string
+	Tier    string
+	Cycle   int // 1 for the first cycle, +1 per reopening
+	// Due (exclusive) and LastDay of the current cycle, with every extension,
+	// including a late one. Zero while unclassified or while an open pause
+	// that began before the deadline suspends it.
+	Due, LastDay time.Time
+	// JudgedDue and JudgedLastDay are the deadline the cycle is judged by:
+	// equal to Due and LastDay unless a late extension was recorded under
+	// LateExtensionOverdue, which extends the deadline shown but not this
+	// one (限时办结: an extension requested after the deadline counts as
+	// overdue). Zero when Due is zero.
+	JudgedDue, JudgedLastDay time.Time
+	// Provisional: a day counted toward Due is not from an official notice.
+	Provisional bool
+	// RemainingDays: open and not late, the working days after the status
+	// instant's date up to JudgedLastDay (0 on the last day). While suspended
+	// by a pause, the working days that would remain if the case resumed at
+	// the status instant.
+	RemainingDays int
+	// OverdueDays: working days from JudgedLastDay (exclusive) to the status
+	// instant's date (open) or the closing date (closed late), inclusive,
+	// counted on the same calendar (design §5.13). It can be 0 for a case late
+	// by hours (e.g. closed after close of business on its last day, or on
+	// the weekend after it).
+	OverdueDays int
+	// RemainingDuration and OverdueDuration are set for hour-based tiers only:
+	// working time (workhours) or elapsed time (hours) left before JudgedDue,
+	// or past it.
+	RemainingDuration, OverdueDuration time.Duration
+	Closed                             time.Time // closing instant of the current cycle; zero if open
+	EverLate                           bool      // this or an earlier cycle is late
+	CycleLate                          bool      // this cycle is late: overdue now, closed late, or late-extended
+	Extensions                         int       // extensions granted on the current clock (since acceptance, restart or reopening)
+	LateExtensions                     int       // how many of them were late (LateExtensionOverdue)
+	Paused                             bool      // open and inside a pause
+	PausedSince                        time.Time // start of that pause
+	Warnings                           []WarningCrossing
+	Targets                            []TargetStatus
+	CalendarVersion                    string // the calendar's Version(): which notices the status was computed on
+}
+
+// StatusAt computes the status of c at now. It is a pure function of the
+// policy (its conventions and calendar), the events dated at or before now
+// and now itself: the log is read up to the first event dated after now, and
+// later events are ignored. Recomputing with p.WithCalendar(newCal) is how a
+// changed holiday notice reaches open cases (see MovedDeadlines).
+//
+// The events read are replayed through the same state machine as Apply
+// (order, fields, states, extension timeliness), so an invalid log is an
+// *EventError; Validate additionally checks the extension caps' units and
+// that every deadline is computable at the event that set it. Other errors:
+// a zero now, an empty case id, a case of another policy, no event at or
+// before now, calendar errors.
+//
+// StatusAt uses ComputeDue, not ComputeDeadline: for a day-based tier it
+// allocates nothing but the Warnings and Targets slices. Safe for concurrent
+// use. See Status.Explain for the explanation in words.
+func (p *Policy) StatusAt(c Case, now time.Time) (Status, error) {
+	if now.IsZero() {
+		return Status{}, fmt.Errorf("sla: status of case %s: zero now", c.ID)
+	}
+	if err := p.checkCase(&c); err != nil {
+		return Status{}, err
+	}
+	var r replayer
+	if err := r.replayUntil(p, &c, now); err != nil {
+		return Status{}, err
+	}
+	return r.status(now)
+}
+
+// replayUntil replays the events of c dated at or before now.
+func (r *replayer) replayUntil(p *Policy, c *Case, now time.Time) error {
+	n := 0
+	for n < len(c.Events) && !c.Events[n].At.After(now) {
+		n++
+	}
+	if n == 0 {
+		if len(c.Events) == 0 {
+			return fmt.Errorf("sla: case %s has no events", c.ID)
+		}
+		return fmt.Errorf("sla: case %s has no event at or before %s (its first is at %s)", c.ID,
+			now.In(p.cal.Location()).Format("2006-01-02 15:04 MST"), c.Events[0].At.In(p.cal.Location()).Format("2006-01-02 15:04 MST"))
+	}
+	if n > MaxEvents {
+		return fmt.Errorf("sla: case %s has %d events (at most %d)", c.ID, len(c.Events), MaxEvents)
+	}
+	*r = replayer{p: p, id: c.ID, events: c.Events[:n]}
+	return r.run()
+}
+
+// status computes the Status after replay.
+func (r *replayer) status(now time.Time) (Status, error) {
+	p := r.p
+	cal := p.cal
+	now = now.In(cal.Location())
+	st := Status{
+		CaseID:          r.id,
+		At:              now,
+		Tier:            r.tier,
+		Cycle:           r.cycle,
+		EverLate:        r.prevLate,
+		Extensions:      r.extCount,
+		CalendarVersion: cal.Version(),
+	}
+	for i := 0; i < r.extCount && i < 128; i++ {
+		if r.lateMask[i/64]&(1<<(i%64)) != 0 {
+			st.LateExtensions++
+		}
+	}
+	if err := r.targets(&st, now); err != nil {
+		return Status{}, err
+	}
+	if !r.hasTier {
+		st.State = StateUnclassified
+		st.Paused, st.PausedSince = r.paused, pausedSince(r)
+		return st, nil
+	}
+	hours := !r.period.Unit.dayBased()
+	if r.closed {
+		st.Closed = r.closedAt.In(cal.Location())
+		st.Due, st.LastDay, st.Provisional = r.closeDue, r.closeLast, r.closeProv
+		st.JudgedDue, st.JudgedLastDay = r.closeJDue, r.closeJLast
+		st.CycleLate = r.cycleLate
+		if r.cycleLate {
+			st.State = StateClosedLate
+			od, err := cal.WorkdaysBetween(st.JudgedLastDay, r.closedAt)
+			if err != nil {
+				return Status{}, r.statusErr(err)
+			}
+			st.OverdueDays = max(od, 0)
+			if hours {
+				d, err := r.overdueDuration(r.closedAt, r.closeJDue)
+				if err != nil {
+					return Status{}, err
+				}
+				st.OverdueDuration = d
+			}
+		} else {
+			st.State = StateClosedOnTime
+		}
+		req := r.request(r.closedAt, true)
+		if err := r.warnings(&st, req, st.JudgedLastDay, now, r.closedAt, true); err != nil {
+			return Status{}, err
+		}
+		st.EverLate = st.EverLate || st.CycleLate
+		return st, nil
+	}
+
+	// Open. An open pause is taken to end now: the deadline "if the case
+	// resumed now". A pause that began before the deadline suspends it (Due
+	// shown as zero); one that began at or after it changes nothing (the
+	// case stays late: a pause does not rescue it).
+	req := r.request(now, false)
+	due, last, prov, err := computeDue(p, req)
+	if err != nil {
+		return Status{}, r.statusErr(err)
+	}
+	jdue, jlast, jreq := due, last, req
+	if r.anyLate {
+		jreq = r.request(now, true)
+		if jdue, jlast, _, err = computeDue(p, jreq); err != nil {
+			return Status{}, r.statusErr(err)
+		}
+	}
+	st.Due, st.LastDay, st.Provisional = due, last, prov
+	st.JudgedDue, st.JudgedLastDay = jdue, jlast
+	overdue := !now.Before(jdue)
+	st.CycleLate = overdue
+	if r.paused {
+		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
+	}
+	switch {
+	case overdue:
+		st.State = StateOverdue
+		od, err := cal.WorkdaysBetween(jlast, now)
+		if err != nil {
+			return Status{}, r.statusErr(err)
+		}
+		st.OverdueDays = max(od, 0)
+		if hours {
+			d, err := r.overdueDuration(now, jdue)
+			if err != nil {
+				return Status{}, err
+			}
+			st.OverdueDuration = d
+		}
+	default:
+		rd, err := cal.WorkdaysBetween(now, jlast)
+		if err != nil {
+			return Status{}, r.statusErr(err)
+		}
+		st.RemainingDays = max(rd, 0)
+		if hours {
+			d, err := r.remainingDuration(now, jdue)
+			if err != nil {
+				return Status{}, err
+			}
+			st.RemainingDuration = d
+		}
+		if r.paused {
+			st.State = StatePaused
+			// Suspended: the open pause began before the deadline was reached,
+			// so the deadline is unknown until the case resumes.
+			sdue, _, _, err := computeDue(p, r.request(time.Time{}, false))
+			if err != nil {
+				return Status{}, r.statusErr(err)
+			}
+			if sdue.IsZero() {
+				st.Due, st.LastDay, st.JudgedDue, st.JudgedLastDay = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			}
+		}
+	}
+	if err := r.warnings(&st, jreq, jlast, now, time.Time{}, false); err != nil {
+		return Status{}, err
+	}
+	if st.State == "" {
+		st.State = StateOnTrack
+		if st.Warning != "" {
+			st.State = StateWarning
+		}
+	}
+	st.EverLate = st.EverLate || st.CycleLate
+	return st, nil
+}
+
+func pausedSince(r *replayer) time.Time {
+	if !r.paused {
+		return time.Time{}
+	}
+	return r.pauseAt.In(r.p.cal.Location())
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func (r *replayer) statusErr(err error) error {
+	return fmt.Errorf("sla: status of case %s: %w", r.id, err)
+}
+
+// remainingDuration is the time left before due for hour tiers: working time
+// for workhours (via ComputeProgress), elapsed time for hours.
+func (r *replayer) remainingDuration(now, due time.Time) (time.Duration, error) {
+	if r.period.Unit == Hours {
+		return max(due.Sub(now), 0), nil
+	}
+	req := r.request(now, true)
+	pr, _, err := ComputeProgress(r.p.cal, r.p.counting, req, now)
+	if err != nil {
+		return 0, r.statusErr(err)
+	}
+	return max(pr.RemainingDuration, 0), nil
+}
+
+// overdueDuration is the time past due at instant t for hour tiers.
+func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
+	if r.period.Unit == Hours {
+		return max(t.Sub(due), 0), nil
+	}
+	req := r.request(t, true)
+	pr, _, err := ComputeProgress(r.p.cal, r.p.counting, req, t)
+	if err != nil {
+		return 0, r.statusErr(err)
+	}
+	return max(-pr.RemainingDuration, 0), nil
+}
+
+// warnings fills st.Warnings and st.Warning (design §5.14): each declared
+// warning's crossing instant is computed in working time on req, the request
+// the cycle is judged by (without late extensions); it is
+// crossed when it is at or before now, and, for a closed cycle, before the
+// close, and, while paused, not after the pause began (nothing is used while
+// paused).
+func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Time, closed bool) error {
+	ws := r.p.warnings
+	if len(ws) == 0 {
+		return nil
+	}
+	var buf [8]WarningCrossing
+	out := buf[:0]
+	for i := range ws {
+		w := &ws[i]
+		var at time.Time
+		if w.LastWorkday {
+			at = last
+		} else {
+			var err error
+			if at, err = r.warningAt(req, w.Fraction, last); err != nil {
+				return r.statusErr(err)
+			}
+		}
+		if at.Before(req.Start) {
+			at = req.Start // e.g. "last working day" of an hour tier due on its acceptance day
+		}
+		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
+			continue
+		}
+		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at.In(r.p.cal.Location())})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	// In order of crossing; stable for equal instants (policy order).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	st.Warnings = append([]WarningCrossing(nil), out...)
+	st.Warning = out[len(out)-1].ID
+	return nil
+}
+
+// warningAt is WarningAt with an O(1) path for the common case: a working-day
+// tier (N ≥ 1) with working-day extensions. There the period counts exactly
+// Total = N + Σ extensions working days (pauses move days, never remove
+// them), and the k-th counted working day, k = ceil(fraction × Total), is the
+// last day of a k-working-day period with the same start and pauses — plain
+// AddWorkdays when there are no pauses and receipt is literal. A test pins
+// it to WarningAt.
+func (r *replayer) warningAt(req Request, fraction float64, last time.Time) (time.Time, error) {
+	cal, cn := r.p.cal, r.p.counting
+	if req.Period.Unit != Workdays || req.Period.Count < 1 {
+		return WarningAt(cal, cn, req, fraction)
+	}
+	total := req.Period.Count
+	for _, x := range req.Extensions {
+		if x.Unit != Workdays {
+			return WarningAt(cal, cn, req, fraction)
+		}
+		total += x.Count
+	}
+	k := int(math.Ceil(fraction*float64(total) - 1e-9))
+	k = min(max(k, 1), total)
+	if k == total {
+		return last, nil
+	}
+	if len(req.Pauses) == 0 && cn.Receipt == ReceiptLiteral {
+		return cal.AddWorkdays(req.Start, k)
+	}
+	sub := Request{Start: req.Start, Period: Period{Count: k, Unit: Workdays}, Pauses: req.Pauses}
+	_, l, _, err := computeDue(r.p, sub)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if l.IsZero() {
+		return time.Time{}, errors.New("sla: warning: suspended")
+	}
+	return l, nil
+}
+
+// targets fills st.Targets from the events replayed, by the rules in
+// TargetStatus's doc comment: a first pass counts the instances (one
+// allocation, exactly sized), a second starts and meets them.
+func (r *replayer) targets(st *Status, now time.Time) error {
+	ts := r.p.targets
+	if len(ts) == 0 {
+		return nil
+	}
+	n := 0
+	for i := 0; i < r.n; i++ {
+		tr := triggerOf(r.events[i].Type)
+		if tr == 0 {
+			continue
+		}
+		for k := range ts {
+			if ts[k].After == tr {
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]TargetStatus, 0, n)
+	var kbuf [32]int
+	kind := kbuf[:0] // kind[j] is the policy target of out[j]
+	if n > len(kbuf) {
+		kind = make([]int, 0, n)
+	}
+	start := func(tr Trigger, unit string, at time.Time) {
+		for k := range ts {
+			if ts[k].After == tr {
+				out = append(out, TargetStatus{ID: ts[k].ID, Label: ts[k].Label, Unit: unit, Start: at})
+				kind = append(kind, k)
+			}
+		}
+	}
+	meet := func(at time.Time, by EventType, after1, after2, after3 Trigger, signFor string) {
+		for j := range out {
+			t := &ts[kind[j]]
+			if !out[j].Done.IsZero() || (t.After != after1 && t.After != after2 && t.After != after3) {
+				continue
+			}
+			if signFor != "" && (!isSignForTarget(t.ID) || out[j].Unit != signFor) {
+				continue
+			}
+			out[j].Done, out[j].DoneBy = at, by
+		}
+	}
+	for i := 0; i < r.n; i++ {
+		e := &r.events[i]
+		switch e.Type {
+		case EventAccepted:
+			start(AfterAccepted, "", e.At)
+		case EventTransferred:
+			meet(e.At, EventTransferred, AfterAccepted, AfterTransferred, AfterSignedFor, "")
+			start(AfterTransferred, e.Unit, e.At)
+		case EventSignedFor:
+			meet(e.At, EventSignedFor, AfterTransferred, AfterTransferred, AfterTransferred, e.Unit)
+			start(AfterSignedFor, e.Unit, e.At)
+		case EventClosed:
+			meet(e.At, EventClosed, AfterAccepted, AfterTransferred, AfterSignedFor, "")
+			start(AfterClosed, "", e.At)
+		case EventVisited:
+			meet(e.At, EventVisited, AfterClosed, AfterClosed, AfterClosed, "")
+		case EventReopened:
+			// A reopening ends a visit still pending for the previous close.
+			meet(e.At, EventReopened, AfterClosed, AfterClosed, AfterClosed, "")
+			start(AfterAccepted, "", e.At)
+		}
+	}
+	loc := r.p.cal.Location()
+	for j := range out {
+		t := &ts[kind[j]]
+		o := &out[j]
+		due, last, _, err := computeDue(r.p, Request{Start: o.Start, Period: t.Limit})
+		if err != nil {
+			return fmt.Errorf("sla: status of case %s: target %s from %s: %w", r.id, t.ID, o.Start.In(loc).Format("2006-01-02 15:04 MST"), err)
+		}
+		o.Due, o.LastDay = due, last
+		switch {
+		case !o.Done.IsZero():
+			o.State = StateClosedOnTime
+			if !o.Done.Before(due) {
+				o.State = StateClosedLate
+			}
+			o.Done = o.Done.In(loc)
+		case !now.Before(due):
+			o.State = StateOverdue
+		default:
+			o.State = StateOnTrack
+		}
+		o.Start = o.Start.In(loc)
+	}
+	st.Targets = out
+	return nil
+}
+
+// triggerOf is the target trigger an event type starts, 0 if none.
+func triggerOf(t EventType) Trigger {
+	switch t {
+	case EventAccepted, EventReopened:
+		return AfterAccepted
+	case EventTransferred:
+		return AfterTransferred
+	case EventSignedFor:
+		return AfterSignedFor
+	case EventClosed:
+		return AfterClosed
+	}
+	return 0
+}
+
+// Explain returns the status in words a case officer would accept: the state,
+// the events up to the status instant in words, the explanation of the
+// current deadline (ComputeDeadline's, with the days counted and skipped and
+// the conventions applied), the warnings crossed and the targets. It is built
+// on demand (StatusAt stays fast) by replaying c on p, which must be the
+// policy and case the status was computed from. A problem while explaining
+// becomes a sentence; Explain never fails.
+func (s Status) Explain(p *Policy, c Case) []string {
+	if p == nil {
+		return []string{"No policy to explain the status with."}
+	}
+	loc := p.cal.Location()
+	when := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04 MST") }
+	var out []string
+	say := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	tierLabel := func(id string) string {
+		if t, ok := p.Tier(id); ok && t.Label != "" {
+			return id + " (" + t.Label + ", " + t.Limit.String() + ")"
+		} else if ok {
+			return id + " (" + t.Limit.String() + ")"
+		}
+		return id
+	}
+	say("Case %s at %s: %s; tier %s; cycle %d; policy %s %s; calendar %s %s.", s.CaseID, when(s.At), stateWords(s.State, false),
+		tierLabel(s.Tier), s.Cycle, p.id, p.version, p.cal.Name(), s.CalendarVersion)
+
+	// Events in words, replayed step by step to know what each did.
+	n := 0
+	for n < len(c.Events) && !c.Events[n].At.After(s.At) {
+		n++
+	}
+	r := replayer{p: p, id: c.ID, events: c.Events[:n]}
+	for i := 0; i < n; i++ {
+		e := &c.Events[i]
+		prevTier, prevExt := r.tier, r.extCount
+		if err := r.step(i); err != nil {
+			say("Event %d (%s at %s) does not fit the case: %v.", i+1, e.Type, when(e.At), err)
+			break
+		}
+		by := ""
+		if e.Actor != "" {
+			by = " by " + e.Actor
+		}
+		why := ""
+		if e.Reason != "" {
+			why = ": " + e.Reason
+		}
+		switch e.Type {
+		case EventAccepted:
+			say("%s: accepted (受理)%s.", when(e.At), by)
+		case EventClassified:
+			rule := "the policy's default"
+			if e.Rule != "" {
+				rule = "rule " + e.Rule
+			}
+			say("%s: classified (分类) as %s by %s%s; the limit counts from %s.", when(e.At), tierLabel(e.Tier), rule, why, when(r.tierStart))
+		case EventTransferred:
+			say("%s: transferred (转办) to %s%s; the citizen-facing clock keeps running (design §5.12).", when(e.At), e.Unit, by)
+		case EventSignedFor:
+			say("%s: signed for (签收) by %s.", when(e.At), e.Unit)
+		case EventPaused:
+			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s.", when(e.At), why)
+		case EventResumed:
+			say("%s: resumed.", when(e.At))
+		case EventRestarted:
+			say("%s: restarted (补正后重新受理, 行政许可法 art. 32)%s: the clock starts again from this instant; earlier time, pauses and extensions no longer count.", when(e.At), why)
+		case EventExtended:
+			late := ""
+			if r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 && prevExt < 128 {
+				late = " It was requested at or after the deadline: recorded, but the case is judged by the deadline without it and is late (超时办结)."
+			}
+			say("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", when(e.At), e.Length, e.Approver, why, late)
+		case EventReclassified:
+			say("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), p.counting.Reclassify)
+		case EventClosed:
+			verdict := "on time: before the due instant " + when(r.closeJDue)
+			if r.cycleLate {
+				verdict = "late: at or after the due instant " + when(r.closeJDue)
+			}
+			say("%s: closed (办结) %s.", when(e.At), verdict)
+		case EventVisited:
+			sat := "satisfied (满意)"
+			if e.Satisfied != nil && !*e.Satisfied {
+				sat = "not satisfied (不满意)"
+			}
+			say("%s: follow-up visit (回访): %s.", when(e.At), sat)
+		case EventReopened:
+			say("%s: reopened (重新办理)%s: cycle %d counts tier %s from this instant.", when(e.At), why, r.cycle, r.tier)
+		}
+		if e.Note != "" {
+			say("  Note: %s", e.Note)
+		}
+	}
+
+	if r.hasTier {
+		upTo := s.At
+		if r.closed {
+			upTo = r.closedAt
+		}
+		d, err := ComputeDeadline(p.cal, p.counting, r.request(upTo, false))
+		if err != nil {
+			say("The deadline cannot be explained: %v.", err)
+		} else {
+			if r.paused && !r.closed {
+				say("The case is paused since %s; the deadline below assumes it resumes at %s.", when(r.pauseAt), when(s.At))
+			}
+			out = append(out, d.Explanation...)
+		}
+	}
+	switch s.State {
+	case StateOverdue:
+		say("Overdue since %s: %d working day(s) past the last day %s.", when(s.JudgedDue), s.OverdueDays, s.JudgedLastDay.Format(time.DateOnly))
+	case StateClosedLate:
+		say("Closed late: %d working day(s) after the last day %s.", s.OverdueDays, s.JudgedLastDay.Format(time.DateOnly))
+	case StatePaused:
+		if s.Due.IsZero() {
+			say("Paused since %s: the deadline is suspended; %d working day(s) would remain if the case resumed now.", when(s.PausedSince), s.RemainingDays)
+		} else {
+			say("Paused since %s after the deadline was already fixed: the pause does not move it.", when(s.PausedSince))
+		}
+	case StateOnTrack, StateWarning:
+		say("%d working day(s) remain after today before the deadline %s.", s.RemainingDays, s.JudgedDue.In(loc).Format("2006-01-02 15:04"))
+	}
+	if s.LateExtensions > 0 {
+		say("%d late extension(s) were recorded (policy late_extension: overdue): the deadline shown is %s, but the case is judged by %s.",
+			s.LateExtensions, when(s.Due), when(s.JudgedDue))
+	}
+	for _, w := range s.Warnings {
+		say("Warning %s (%s) crossed at %s, measured in working time (design §5.14).", w.ID, w.Label, when(w.At))
+	}
+	for _, t := range s.Targets {
+		unit := ""
+		if t.Unit != "" {
+			unit = " for " + t.Unit
+		}
+		switch {
+		case t.Done.IsZero():
+			say("Target %s (%s)%s from %s: due %s, %s.", t.ID, t.Label, unit, when(t.Start), when(t.Due), stateWords(t.State, true))
+		default:
+			say("Target %s (%s)%s from %s: due %s, %s by %s at %s.", t.ID, t.Label, unit, when(t.Start), when(t.Due), stateWords(t.State, true), t.DoneBy, when(t.Done))
+		}
+	}
+	return out
+}
+
+// stateWords renders a state for a case or, with target, for a target.
+func stateWords(s State, target bool) string {
+	switch s {
+	case StateOnTrack:
+		return "on track"
+	case StateWarning:
+		return "warning"
+	case StateOverdue:
+		return "overdue"
+	case StatePaused:
+		return "paused"
+	case StateClosedOnTime:
+		if target {
+			return "met on time"
+		}
+		return "closed on time"
+	case StateClosedLate:
+		if target {
+			return "met late"
+		}
+		return "closed late"
+	case StateUnclassified:
+		return "unclassified"
+	}
+	return string(s)
+}
+
+// computeDue is ComputeDue with an O(1) path for the commonest request: a
+// working-day period (N ≥ 1) with working-day extensions, no pauses, literal
+// receipt and a 24:00 end of day. Then the last day is the (N + Σ
+// extensions)-th working day after the start's date (民法典 art. 201, 行政许可法
+// art. 82; each extension counted from the previous last day, art. 42, and
+// AddWorkdays is additive from a working day), and Due is 00:00 of the next
+// day (民法典 art. 203). Everything else, and any error, goes through
+// ComputeDue, so results and errors are the core's; a test pins the fast path
+// to ComputeDue.
+func computeDue(p *Policy, req Request) (due, last time.Time, provisional bool, err error) {
+	cn := &p.counting
+	if req.Period.Unit == Workhours && len(req.Pauses) == 0 && len(req.Extensions) == 0 && !req.Start.IsZero() {
+		return workhoursDue(p, req)
+	}
+	if req.Period.Unit != Workdays || req.Period.Count < 1 || len(req.Pauses) > 16 ||
+		cn.Receipt != ReceiptLiteral || cn.EndOfDay != Midnight || req.Start.IsZero() {
+		return ComputeDue(p.cal, p.counting, req)
+	}
+	total := req.Period.Count
+	for _, x := range req.Extensions {
+		if x.Unit != Workdays || x.Count < 1 || x.Count > MaxPeriodCount {
+			return ComputeDue(p.cal, p.counting, req)
+		}
+		total += x.Count
+	}
+	if total > MaxPeriodCount || len(req.Extensions) > MaxExtensions {
+		return ComputeDue(p.cal, p.counting, req)
+	}
+	if len(req.Pauses) > 0 {
+		var ok bool
+		if last, ok = pausedWorkdays(p, req, total); !ok {
+			return ComputeDue(p.cal, p.counting, req)
+		}
+	} else if last, err = p.cal.AddWorkdays(req.Start, total); err != nil {
+		return ComputeDue(p.cal, p.counting, req)
+	}
+	cert, err := p.cal.Certainty(req.Start, last)
+	if err != nil || (cert != calendar.Official && !p.cal.Provisional()) {
+		return ComputeDue(p.cal, p.counting, req)
+	}
+	return nextDay(last), last, cert != calendar.Official, nil
+}
+
+// pausedWorkdays is the last day of a working-day period of total days
+// from req.Start with the closed pauses of req (行政许可法 art. 45, design
+// §5.8): pausing on day P and resuming on day R excludes the working days
+// P+1..R (P+1..R−1 under ResumeDayCounted); adjacent or overlapping ranges
+// are merged (their union is excluded, never the sum); a range that begins at
+// or after the day the period is exhausted moves nothing. ok is false for
+// anything it does not handle (an open pause, pauses out of order, an error),
+// which then goes through ComputeDue.
+func pausedWorkdays(p *Policy, req Request, total int) (last time.Time, ok bool) {
+	cal := p.cal
+	cursor := cal.StartOfDay(req.Start)
+	need := total
+	var lo, hi, prevLo time.Time
+	have, done := false, false
+	// flush counts up to the excluded range (lo, hi] and skips it.
+	flush := func() bool {
+		if !hi.After(cursor) {
+			return true
+		}
+		if lo.After(cursor) {
+			avail, err := cal.WorkdaysBetween(cursor, lo)
+			if err != nil {
+				return false
+			}
+			if avail >= need {
+				done = true
+				return true
+			}
+			need -= avail
+			cursor = lo
+		}
+		cursor = hi
+		return true
+	}
+	for i := range req.Pauses {
+		ps := &req.Pauses[i]
+		if ps.Start.IsZero() || ps.End.IsZero() || ps.End.Before(ps.Start) {
+			return time.Time{}, false
+		}
+		plo, phi := cal.StartOfDay(ps.Start), cal.StartOfDay(ps.End)
+		if plo.Before(prevLo) {
+			return time.Time{}, false // out of order: let the core sort them
+		}
+		prevLo = plo
+		if p.counting.ResumeDay == ResumeDayCounted {
+			phi = phi.AddDate(0, 0, -1)
+		}
+		if !phi.After(plo) {
+			continue // e.g. paused and resumed on the same day
+		}
+		if have && !plo.After(hi) {
+			if phi.After(hi) {
+				hi = phi
+			}
+			continue
+		}
+		if have && !done && !flush() {
+			return time.Time{}, false
+		}
+		lo, hi, have = plo, phi, true
+	}
+	if have && !done && !flush() {
+		return time.Time{}, false
+	}
+	last, err := cal.AddWorkdays(cursor, need)
+	return last, err == nil
+}
+
+// nextDay is 00:00 of the day after the 00:00 instant d: 24 hours later
+// unless the location changes its offset in between.
+func nextDay(d time.Time) time.Time {
+	n := d.Add(24 * time.Hour)
+	if _, o1 := d.Zone(); true {
+		if _, o2 := n.Zone(); o1 != o2 {
+			return d.AddDate(0, 0, 1)
+		}
+	}
+	return n
+}
+
+// workhoursDue is the O(1) path of computeDue for a working-hour period
+// without pauses or extensions (design §5.7, 民法典 art. 201(2): the period
+// starts at the set hour, so a start outside business hours starts at the
+// next span): walk the rest of the start's working day, whole working days
+// with AddWorkdays, and the remainder on the last day. Anything unusual, and
+// any error, goes through ComputeDue; a test pins it to ComputeDue.
+func workhoursDue(p *Policy, req Request) (due, last time.Time, provisional bool, err error) {
+	core := func() (time.Time, time.Time, bool, error) { return ComputeDue(p.cal, p.counting, req) }
+	spans := p.counting.BusinessHours
+	if len(spans) == 0 || req.Period.Count < 1 || req.Period.Count > MaxPeriodCount {
+		return core()
+	}
+	off := func(c ClockTime) time.Duration {
+		return time.Duration(c.Hour)*time.Hour + time.Duration(c.Minute)*time.Minute
+	}
+	var daily time.Duration
+	for _, sp := range spans {
+		daily += off(sp.End) - off(sp.Start)
+	}
+	if daily <= 0 {
+		return core()
+	}
+	// within: business time of a working day before the wall-clock offset tod.
+	within := func(tod time.Duration) time.Duration {
+		var d time.Duration
+		for _, sp := range spans {
+			a, b := off(sp.Start), off(sp.End)
+			if tod <= a {
+				break
+			}
+			if tod >= b {
+				d += b - a
+				continue
+			}
+			d += tod - a
+			break
+		}
+		return d
+	}
+	// at: the wall-clock offset at which rem (0 < rem <= daily) of business
+	// time has elapsed since 00:00; ending exactly at a span's end gives that end.
+	at := func(rem time.Duration) time.Duration {
+		for _, sp := range spans {
+			a, b := off(sp.Start), off(sp.End)
+			if rem <= b-a {
+				return a + rem
+			}
+			rem -= b - a
+		}
+		return off(spans[len(spans)-1].End)
+	}
+	cal := p.cal
+	start := req.Start.In(cal.Location())
+	day := cal.StartOfDay(start)
+	h, m, sec := start.Clock()
+	tod := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second + time.Duration(start.Nanosecond())
+	need := time.Duration(req.Period.Count) * time.Hour
+	working, err := cal.IsWorkday(day)
+	if err != nil {
+		return core()
+	}
+	var target time.Time
+	var rem time.Duration
+	if working {
+		base := within(tod)
+		if base+need <= daily {
+			target, rem = day, base+need
+		} else {
+			need -= daily - base
+		}
+	}
+	if target.IsZero() {
+		q := (need - 1) / daily
+		rem = need - q*daily
+		if target, err = cal.AddWorkdays(day, int(q)+1); err != nil {
+			return core()
+		}
+	}
+	due = target.Add(at(rem))
+	if _, o1 := target.Zone(); true {
+		if _, o2 := due.Zone(); o1 != o2 {
+			return core()
+		}
+	}
+	last = target
+	if due.Equal(target) {
+		last = target.AddDate(0, 0, -1) // 00:00 is the end (24:00) of the previous day
+	}
+	if last.Before(day) {
+		last = day
+	}
+	cert, err := cal.Certainty(day, last)
+	if err != nil || (cert != calendar.Official && !cal.Provisional()) {
+		return core()
+	}
+	return due, last, cert != calendar.Official, nil
+}
