@@ -1,0 +1,176 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/shixian-go/shixian/sla"
+)
+
+type dueOpts struct {
+	accepted, limit, policy, tier string
+	format                        *enumFlag
+	cal                           *calFlags
+}
+
+func dueCommand() *command {
+	return &command{
+		name:     "due",
+		synopsis: `shixian due --accepted RFC3339 (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]`,
+		summary:  "compute a deadline on the working-day calendar and explain it",
+		details: `--limit takes a period: "1 workday", "3 workdays", "0 workdays" (same day, 即办), "10 days",
+"1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月". With --limit alone
+the default counting conventions apply (民法典 arts. 201–203, 行政许可法 art. 82: the acceptance
+day does not count, the last day ends at 24:00). With --policy the policy's conventions apply,
+and --tier picks the tier's limit (or --limit gives one explicitly).
+
+text (default): the due date and the explanation a case officer would read.
+json: one object {accepted, period, tier, due, last_day, provisional, certainty, calendar,
+explanation}: due is the exclusive instant (RFC 3339, UTC+8), last_day is YYYY-MM-DD,
+explanation a list of sentences; tier is present only with --tier.`,
+		examples: []string{
+			`shixian due --accepted 2025-09-30T17:00:00+08:00 --limit "3 workdays"`,
+			`shixian due --accepted 2025-09-30T17:00:00+08:00 --policy examples/policies/xinyu-1310.yaml --tier T10 --format json`,
+			`shixian due --accepted 2027-12-28T10:00:00+08:00 --limit "10 workdays" --strict   # exit 2: 2028 is projected`,
+		},
+		setup: func(fs *flag.FlagSet) any {
+			o := &dueOpts{format: newEnum("text", "text", "json")}
+			fs.StringVar(&o.accepted, "accepted", "", "acceptance `instant` (RFC 3339), required")
+			fs.StringVar(&o.limit, "limit", "", "the time limit, e.g. \"3 workdays\" or \"3个工作日\"")
+			fs.StringVar(&o.policy, "policy", "", "policy `FILE` (shixian/v1 YAML) whose counting conventions and tiers apply")
+			fs.StringVar(&o.tier, "tier", "", "tier `ID` of --policy whose limit applies, e.g. T10")
+			fs.Var(o.format, "format", "output `FORMAT`: text or json")
+			o.cal = addCalFlags(fs)
+			return o
+		},
+		run: runDue,
+	}
+}
+
+type dueJSON struct {
+	Accepted    string   `json:"accepted"`
+	Period      string   `json:"period"`
+	Tier        string   `json:"tier,omitempty"`
+	Due         string   `json:"due"`
+	LastDay     string   `json:"last_day"`
+	Provisional bool     `json:"provisional"`
+	Certainty   string   `json:"certainty"`
+	Calendar    string   `json:"calendar"`
+	Explanation []string `json:"explanation"`
+}
+
+func runDue(e *env, opts any, _ []string) int {
+	o := opts.(*dueOpts)
+	accepted, err := parseInstant("accepted", o.accepted)
+	if err != nil {
+		return fail(e, "due", err)
+	}
+	switch {
+	case o.tier != "" && o.policy == "":
+		return fail(e, "due", usagef("--tier needs --policy FILE"))
+	case o.limit == "" && o.policy == "":
+		return fail(e, "due", usagef("give --limit PERIOD, or --policy FILE with --tier ID"))
+	case o.tier != "" && o.limit != "":
+		return fail(e, "due", usagef("give --tier or --limit, not both"))
+	case o.policy != "" && o.tier == "" && o.limit == "":
+		return fail(e, "due", usagef("--policy needs --tier ID (or --limit PERIOD)"))
+	}
+	var period sla.Period
+	if o.limit != "" {
+		if period, err = sla.ParsePeriod(o.limit); err != nil {
+			return fail(e, "due", usagef("--limit: %v", err))
+		}
+	}
+	var d sla.Deadline
+	if o.policy != "" {
+		p, err := loadPolicy(o.policy, o.cal)
+		if err != nil {
+			return fail(e, "due", err)
+		}
+		if o.tier != "" {
+			t, ok := p.Tier(o.tier)
+			if !ok {
+				return fail(e, "due", fmt.Errorf("%s: policy %s v%s has no tier %q (tiers: %s)", o.policy, p.ID(), p.Version(), o.tier, tierIDs(p)))
+			}
+			period = t.Limit
+		}
+		d, err = sla.ComputeDeadline(p.Calendar(), p.Counting(), sla.Request{Start: accepted, Period: period})
+		if err != nil {
+			return fail(e, "due", err)
+		}
+	} else {
+		cal, err := o.cal.build()
+		if err != nil {
+			return fail(e, "due", err)
+		}
+		d, err = sla.ComputeDeadline(cal, sla.DefaultCounting(), sla.Request{Start: accepted, Period: period})
+		if err != nil {
+			return fail(e, "due", err)
+		}
+	}
+	if o.format.value == "json" {
+		expl := d.Explanation
+		if expl == nil {
+			expl = []string{}
+		}
+		err = newJSONEncoder(e.stdout).Encode(dueJSON{
+			Accepted: rfc3339(accepted), Period: period.String(), Tier: o.tier,
+			Due: rfc3339(d.Due), LastDay: dateString(d.LastDay), Provisional: d.Provisional,
+			Certainty: d.Certainty.String(), Calendar: d.Calendar, Explanation: expl,
+		})
+	} else {
+		err = writeDueText(e.stdout, accepted, period, o.tier, d)
+	}
+	if err != nil {
+		return fail(e, "due", err)
+	}
+	return exitOK
+}
+
+func tierIDs(p *sla.Policy) string {
+	var s string
+	for i, t := range p.Tiers() {
+		if i > 0 {
+			s += ", "
+		}
+		s += t.ID
+	}
+	return s
+}
+
+func writeDueText(w io.Writer, accepted time.Time, period sla.Period, tier string, d sla.Deadline) error {
+	ew := &errWriter{w: w}
+	ew.printf("受理 Accepted: %s\n", accepted.In(cst).Format("2006-01-02 15:04 MST (Monday)"))
+	if tier != "" {
+		ew.printf("分类 Tier: %s (%s)\n", tier, period)
+	} else {
+		ew.printf("时限 Limit: %s\n", period)
+	}
+	ew.printf("期限 Due: %s (exclusive instant %s)\n", d.LastDayString(), rfc3339(d.Due))
+	ew.printf("最后一日 Last day: %s\n", dateString(d.LastDay))
+	if d.Provisional {
+		ew.printf("暂定 Provisional: yes — counts %s days; the date may move when the official notice is published\n", d.Certainty)
+	} else {
+		ew.printf("暂定 Provisional: no\n")
+	}
+	ew.printf("日历 Calendar: %s\n", d.Calendar)
+	ew.printf("说明 Explanation:\n")
+	for _, s := range d.Explanation {
+		ew.printf("  %s\n", s)
+	}
+	return ew.err
+}
+
+// errWriter remembers the first write error so that text output needs one check at the end.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (ew *errWriter) printf(format string, args ...any) {
+	if ew.err == nil {
+		_, ew.err = fmt.Fprintf(ew.w, format, args...)
+	}
+}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/shixian-go/shixian/sla"
+)
+
+type statusOpts struct {
+	policy, caseFile, now string
+	format                *enumFlag
+	cal                   *calFlags
+}
+
+func statusCommand() *command {
+	return &command{
+		name:     "status",
+		synopsis: "shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--schedule FILE]… [--strict]",
+		summary:  "the status of one case at an instant: state, due, working days left or overdue, warnings, targets",
+		details: `--case is one case in the sla.Case JSON format (schema 1: {"schema":1, "id", "policy",
+"department", "handler", "attributes", "events": [{"type": "accepted", "at": …}, …]}); "-" = stdin.
+Its events are validated against the policy first (order, required fields, the state machine,
+extension caps); a bad case exits 2 naming the event. Events dated after --now are ignored.
+
+text (default): the status with Chinese and English labels and its explanation.
+json: one object {case, at, state, warning, tier, cycle, due, last_day, judged_due,
+judged_last_day, provisional, remaining_days, overdue_days, remaining, overdue, closed,
+ever_late, cycle_late, extensions, late_extensions, paused, paused_since, warnings [{id, label,
+at}], targets [{id, label, unit, start, due, last_day, done, done_by, state}], calendar,
+explanation}. Instants are RFC 3339 ("" when not set), durations Go syntax ("1h30m0s", "" when
+zero).`,
+		examples: []string{
+			"shixian status --policy examples/policies/xinyu-1310.yaml --case case.json --now 2025-10-09T12:00:00+08:00",
+		},
+		setup: func(fs *flag.FlagSet) any {
+			o := &statusOpts{format: newEnum("text", "text", "json")}
+			fs.StringVar(&o.policy, "policy", "", "policy `FILE` (shixian/v1 YAML), required")
+			fs.StringVar(&o.caseFile, "case", "", "case `FILE` (sla.Case JSON; \"-\" = stdin), required")
+			fs.StringVar(&o.now, "now", "", "the `instant` the status describes (RFC 3339), required")
+			fs.Var(o.format, "format", "output `FORMAT`: text or json")
+			o.cal = addCalFlags(fs)
+			return o
+		},
+		run: runStatus,
+	}
+}
+
+func runStatus(e *env, opts any, _ []string) int {
+	o := opts.(*statusOpts)
+	if o.caseFile == "" {
+		return fail(e, "status", usagef("--case FILE.json is required"))
+	}
+	now, err := parseInstant("now", o.now)
+	if err != nil {
+		return fail(e, "status", err)
+	}
+	if o.policy == "" {
+		return fail(e, "status", usagef("--policy FILE is required"))
+	}
+	p, err := loadPolicy(o.policy, o.cal)
+	if err != nil {
+		return fail(e, "status", err)
+	}
+	var data []byte
+	name := o.caseFile
+	if o.caseFile == "-" {
+		name = "<stdin>"
+		data, err = io.ReadAll(io.LimitReader(e.stdin, maxLine+1))
+	} else {
+		data, err = os.ReadFile(o.caseFile)
+	}
+	if err != nil {
+		return fail(e, "status", err)
+	}
+	var c sla.Case
+	if err := json.Unmarshal(data, &c); err != nil {
+		return fail(e, "status", fmt.Errorf("%s: %w", positionIn(name, data, err), err))
+	}
+	if err := p.Validate(c); err != nil {
+		return fail(e, "status", fmt.Errorf("%s: %w", name, err))
+	}
+	st, err := p.StatusAt(c, now)
+	if err != nil {
+		return fail(e, "status", fmt.Errorf("%s: %w", name, err))
+	}
+	expl := st.Explain(p, c)
+	if o.format.value == "json" {
+		err = newJSONEncoder(e.stdout).Encode(statusToJSON(st, expl))
+	} else {
+		err = writeStatusText(e.stdout, p, st, expl)
+	}
+	if err != nil {
+		return fail(e, "status", err)
+	}
+	return exitOK
+}
+
+// positionIn returns "file:line:column" of a JSON error in data when it has an offset, else
+// the file name.
+func positionIn(name string, data []byte, err error) string {
+	col := jsonErrorColumn(data, err)
+	if col == 0 {
+		return name
+	}
+	// jsonErrorColumn counted characters from the start of data; turn that into line:column.
+	line, c := 1, 1
+	n := 0
+	for _, r := range string(data) {
+		n++
+		if n >= col {
+			break
+		}
+		if r == '\n' {
+			line++
+			c = 1
+		} else {
+			c++
+		}
+	}
+	return fmt.Sprintf("%s:%d:%d", name, line, c)
+}
+
+type warningJSON struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	At    string `json:"at"`
+}
+
+type targetJSON struct {
+	ID      string `json:"id"`
+	Label   string `json:"label"`
+	Unit    string `json:"unit"`
+	Start   string `json:"start"`
+	Due     string `json:"due"`
+	LastDay string `json:"last_day"`
+	Done    string `json:"done"`
+	DoneBy  string `json:"done_by"`
+	State   string `json:"state"`
+}
+
+type statusJSON struct {
+	Case           string        `json:"case"`
+	At             string        `json:"at"`
+	State          string        `json:"state"`
+	Warning        string        `json:"warning"`
+	Tier           string        `json:"tier"`
+	Cycle          int           `json:"cycle"`
+	Due            string        `json:"due"`
+	LastDay        string        `json:"last_day"`
+	JudgedDue      string        `json:"judged_due"`
+	JudgedLastDay  string        `json:"judged_last_day"`
+	Provisional    bool          `json:"provisional"`
+	RemainingDays  int           `json:"remaining_days"`
+	OverdueDays    int           `json:"overdue_days"`
+	Remaining      string        `json:"remaining"`
+	Overdue        string        `json:"overdue"`
+	Closed         string        `json:"closed"`
+	EverLate       bool          `json:"ever_late"`
+	CycleLate      bool          `json:"cycle_late"`
+	Extensions     int           `json:"extensions"`
+	LateExtensions int           `json:"late_extensions"`
+	Paused         bool          `json:"paused"`
+	PausedSince    string        `json:"paused_since"`
+	Warnings       []warningJSON `json:"warnings"`
+	Targets        []targetJSON  `json:"targets"`
+	Calendar       string        `json:"calendar"`
+	Explanation    []string      `json:"explanation"`
+}
+
+func durationString(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
+}
+
+func statusToJSON(st sla.Status, expl []string) statusJSON {
+	out := statusJSON{
+		Case: st.CaseID, At: rfc3339(st.At), State: string(st.State), Warning: st.Warning, Tier: st.Tier,
+		Cycle: st.Cycle, Due: rfc3339(st.Due), LastDay: dateString(st.LastDay),
+		JudgedDue: rfc3339(st.JudgedDue), JudgedLastDay: dateString(st.JudgedLastDay),
+		Provisional: st.Provisional, RemainingDays: st.RemainingDays, OverdueDays: st.OverdueDays,
+		Remaining: durationString(st.RemainingDuration), Overdue: durationString(st.OverdueDuration),
+		Closed: rfc3339(st.Closed), EverLate: st.EverLate, CycleLate: st.CycleLate,
+		Extensions: st.Extensions, LateExtensions: st.LateExtensions, Paused: st.Paused,
+		PausedSince: rfc3339(st.PausedSince), Warnings: []warningJSON{}, Targets: []targetJSON{},
+		Calendar: st.CalendarVersion, Explanation: expl,
+	}
+	if out.Explanation == nil {
+		out.Explanation = []string{}
+	}
+	for _, w := range st.Warnings {
+		out.Warnings = append(out.Warnings, warningJSON{w.ID, w.Label, rfc3339(w.At)})
+	}
+	for _, t := range st.Targets {
+		out.Targets = append(out.Targets, targetJSON{
+			ID: t.ID, Label: t.Label, Unit: t.Unit, Start: rfc3339(t.Start), Due: rfc3339(t.Due),
+			LastDay: dateString(t.LastDay), Done: rfc3339(t.Done), DoneBy: string(t.DoneBy), State: string(t.State),
+		})
+	}
+	return out
+}
+
+// stateText gives a state with its Chinese label, for people.
+func stateText(s sla.State) string {
+	zh := ""
+	switch s {
+	case sla.StateOnTrack:
+		zh = "正常"
+	case sla.StateWarning:
+		zh = "预警"
+	case sla.StateOverdue:
+		zh = "超期"
+	case sla.StatePaused:
+		zh = "中止"
+	case sla.StateClosedOnTime:
+		zh = "按期办结"
+	case sla.StateClosedLate:
+		zh = "超期办结"
+	case sla.StateUnclassified:
+		zh = "未分类"
+	}
+	if zh == "" {
+		return string(s)
+	}
+	return zh + " " + string(s)
+}
+
+func writeStatusText(w io.Writer, p *sla.Policy, st sla.Status, expl []string) error {
+	ew := &errWriter{w: w}
+	ew.printf("案件 Case: %s\n", st.CaseID)
+	ew.printf("时点 As of: %s\n", st.At.In(cst).Format("2006-01-02 15:04 MST"))
+	state := stateText(st.State)
+	if st.Warning != "" {
+		state += " (" + st.Warning + ")"
+	}
+	ew.printf("状态 State: %s\n", state)
+	if st.Tier != "" {
+		ew.printf("分类 Tier: %s (cycle %d)\n", st.Tier, st.Cycle)
+	}
+	ew.printf("版本 Version: %s v%s (sha256:%s)\n", p.ID(), p.Version(), shortHash(p.Hash()))
+	switch {
+	case !st.Due.IsZero():
+		ew.printf("期限 Due: %s (exclusive instant %s)\n", dueDisplay(st.Due), rfc3339(st.Due))
+		if !st.JudgedDue.Equal(st.Due) && !st.JudgedDue.IsZero() {
+			ew.printf("考核期限 Judged due: %s (a late extension does not rescue the case)\n", dueDisplay(st.JudgedDue))
+		}
+	case st.Paused:
+		ew.printf("期限 Due: suspended (paused since %s)\n", st.PausedSince.In(cst).Format("2006-01-02 15:04"))
+	default:
+		ew.printf("期限 Due: —\n")
+	}
+	if st.Provisional {
+		ew.printf("暂定 Provisional: yes — the deadline counts days not yet set by an official notice\n")
+	}
+	if st.OverdueDays > 0 || st.OverdueDuration > 0 {
+		ew.printf("超期 Overdue: %d working day(s)", st.OverdueDays)
+		if st.OverdueDuration > 0 {
+			ew.printf(", %s", st.OverdueDuration)
+		}
+		ew.printf("\n")
+	} else if st.Closed.IsZero() {
+		ew.printf("剩余 Remaining: %d working day(s)", st.RemainingDays)
+		if st.RemainingDuration > 0 {
+			ew.printf(", %s", st.RemainingDuration)
+		}
+		ew.printf("\n")
+	}
+	if !st.Closed.IsZero() {
+		ew.printf("办结 Closed: %s\n", st.Closed.In(cst).Format("2006-01-02 15:04 MST"))
+	}
+	if st.Extensions > 0 {
+		ew.printf("延期 Extensions: %d\n", st.Extensions)
+	}
+	if st.EverLate && !st.CycleLate {
+		ew.printf("曾超期 Ever late: yes (an earlier cycle)\n")
+	}
+	for i, wc := range st.Warnings {
+		if i == 0 {
+			ew.printf("预警 Warnings:\n")
+		}
+		ew.printf("  %s %s — crossed %s\n", wc.ID, wc.Label, wc.At.In(cst).Format("2006-01-02 15:04"))
+	}
+	for i, t := range st.Targets {
+		if i == 0 {
+			ew.printf("目标 Targets:\n")
+		}
+		unit := ""
+		if t.Unit != "" {
+			unit = " [" + t.Unit + "]"
+		}
+		done := ""
+		if !t.Done.IsZero() {
+			done = ", done " + t.Done.In(cst).Format("2006-01-02 15:04")
+			if t.DoneBy != "" {
+				done += " by " + string(t.DoneBy)
+			}
+		}
+		ew.printf("  %s %s%s: due %s%s — %s\n", t.ID, t.Label, unit, dueDisplay(t.Due), done, stateText(t.State))
+	}
+	ew.printf("日历 Calendar: %s\n", st.CalendarVersion)
+	ew.printf("说明 Explanation:\n")
+	for _, s := range expl {
+		ew.printf("  %s\n", s)
+	}
+	return ew.err
+}

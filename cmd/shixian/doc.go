@@ -1,0 +1,159 @@
+/*
+Shixian is the command-line tool of the shixian library (时限, time limits), for people who work
+on "1310" time-limit policies without writing Go: it lists the working-day calendar, computes and
+explains deadlines, classifies cases by a policy's rules, lints policies, runs policy test
+suites, diffs two policy versions over a corpus of past cases, shows a case's status and writes
+the weekly and monthly reports.
+
+Usage:
+
+	shixian <command> [flags] [arguments]
+	shixian help [command]
+	shixian version
+
+Flags may be written -flag or --flag and may come before or after the positional arguments; "--"
+ends the flags. Every command takes -h / --help, which prints its usage and examples on stdout
+and exits 0. Only the standard library flag package is used.
+
+# Conventions
+
+Times are RFC 3339 instants (2025-09-30T17:00:00+08:00); dates are YYYY-MM-DD civil dates in
+China Standard Time (UTC+8, the calendar's location). A due instant is exclusive: a case is on
+time if it is closed strictly before it; for people it is shown as the end of the last day,
+"2025-10-11 24:00" (民法典 art. 203). Counting follows the library: the acceptance day does not
+count (民法典 art. 201), working days exclude statutory holidays and weekends but include makeup
+working days (调休上班; 行政许可法 art. 82).
+
+Exit codes (a contract for scripts and CI):
+
+	0  success, and --help
+	1  usage: unknown command or flag, a missing flag, a flag value that cannot be parsed
+	   (dates, instants, formats, periods, percentages)
+	2  a policy, suite, schedule, case, corpus line or input was rejected; every problem is
+	   printed on stderr with file:line:column where there is one (policies and suites also
+	   with the source line and a caret under the fault)
+	3  shixian test: a suite failed (a case mismatched, or coverage is below the minimum)
+	4  shixian diff --expect: a change the expectations file does not allow
+
+A failure to write the output (a full disk, a closed pipe) is reported on stderr and exits 2.
+Errors go to stderr, results to stdout. Commands that read JSON-lines files (classify --cases,
+diff --cases, report --cases; "-" = stdin) stream them line by line with a bounded buffer
+(lines up to 16 MiB; diff's reader takes 1 MiB lines), so memory stays flat on a file of a
+million lines or more; they report a bad line as file:line[:column] on stderr, skip it, go on,
+and exit 2 at the end. They show progress on stderr only when stderr is a terminal.
+
+# calendar
+
+	shixian calendar --from DATE [--to DATE] [--format csv|json|ics] [--schedule FILE]… [--schedule-certainty CERTAINTY] [--strict]
+
+One row per day from --from to --to inclusive (--to defaults to --from; at most 50 years; the
+calendar covers 2004–2050: official 2004–2026, unverified 2027, projected 2028–2050).
+
+  - csv (default): header exactly "date,kind,holiday,notice,certainty", RFC 4180 quoting. kind
+    is workday|rest|holiday|makeup; holiday is the English key (national_day_mid_autumn,
+    spring_festival, …; empty on ordinary days); certainty is official|unverified|projected.
+  - json: an array of objects {date, kind, holiday, holiday_zh, notice, certainty}, one per line.
+  - ics: an RFC 5545 VCALENDAR for staff calendars: every holiday and makeup working day as an
+    all-day VEVENT (DTSTART;VALUE=DATE, DTEND the next day, SUMMARY "春节 (holiday)" or
+    "春节 调休上班 (makeup working day)", UID YYYYMMDD@shixian, DESCRIPTION the notice and, for
+    non-official days, the certainty). CRLF line endings; lines folded at 75 octets, never
+    inside a UTF-8 character. DTSTAMP is the event's date at 00:00 UTC, so that exporting the
+    same calendar twice gives identical files (calendar apps do not churn on re-import).
+
+--schedule FILE loads a newly published notice on top of the embedded data (repeatable, in
+order): .json in the holiday-cn format (calendar.ParseHolidayCN), .csv in the reference format
+date,kind,holiday,name_zh,notice (calendar.ParseCSV). --schedule-certainty (default official)
+marks their days, e.g. unverified for a draft. --strict refuses any day that is not from an
+official notice (exit 2). These three flags are also accepted by due, classify, status and
+report, whose counting then uses that calendar.
+
+# due
+
+	shixian due --accepted RFC3339 (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
+
+--limit is a period ("1 workday", "3 workdays", "0 workdays" for same-day 即办, "10 days",
+"1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月") counted with the
+default conventions; --policy with --tier counts the tier's limit by the policy's conventions
+(--policy with --limit: that limit by the policy's conventions). text (default) prints the due
+date and its explanation; json prints one object with the keys
+accepted, period, tier (only with --tier), due (RFC 3339, the exclusive instant), last_day
+(YYYY-MM-DD), provisional (bool: a counted day is not from an official notice), certainty,
+calendar (name and version) and explanation (list of strings).
+
+Example: accepted 2025-09-30T17:00:00+08:00 with 3 workdays is due 2025-10-12T00:00:00+08:00,
+last_day 2025-10-11: National Day 10-01..10-08 is skipped, and 10-09, 10-10 and the makeup
+Saturday 10-11 count.
+
+# classify
+
+	shixian classify --policy FILE (--input JSON | --cases FILE.jsonl) [--accepted RFC3339] [--explain] [--schedule FILE]… [--strict]
+
+--input is one case's input fields as a JSON object and needs --accepted. --cases is a JSON-lines
+file in the corpus format of package sla/slatest, {"id", "accepted", "input": {…}} per line;
+--accepted is the default for lines without "accepted"; unknown keys are ignored. Output: one
+JSON object per case and line with the keys id, accepted, tier, rule ("" when the default
+decided), reason, basis, default (bool), policy {id, version, hash}, shadowed (ids of later rules
+that also matched), fields (the values the deciding rule read, in schema order), due, last_day,
+provisional. --explain prints a block per case for people instead, labelled 案件 Case,
+受理 Accepted, 分类 Tier, 规则 Rule, 理由 Reason, 依据 Basis, 字段 Fields, 被遮蔽的规则 Shadowed,
+版本 Version, 期限 Due, 说明 Explanation (the deadline's explanation lines).
+
+# lint
+
+	shixian lint POLICY…
+
+Loads each policy strictly; prints every problem of every file on stderr (file:line:column, the
+line and a caret) and exits 2 if there is any; prints "ok <file> (<id> v<version>, N rules)" on
+stdout for each good file.
+
+# test
+
+	shixian test SUITE… [--min-coverage PERCENT] [--policy FILE] [--format text|json|junit]
+
+Runs each suite (format shixian-suite/v1, see package sla/slatest) against the policy it names,
+or against --policy FILE (a candidate). --min-coverage overrides the suites' min_coverage.
+text: ✓/✗ per case, failures, coverage table; json: one indented object per suite
+(shixian-suite-result/v1), concatenated in argument order; junit: one <testsuites> document with
+a <testsuite> per suite. Exit 3 if a suite failed, 2 if a suite or policy could not be loaded
+(2 outranks 3).
+
+# diff
+
+	shixian diff OLD NEW --cases FILE.jsonl [--expect FILE] [--format text|json] [--max-changed N] [--workers N]
+
+Classifies every corpus case with both policy versions (streamed, in parallel) and prints the
+tier transition matrix, per-rule firing counts old vs new and every case whose tier, rule or due
+date changed. Without --expect every change is reported and the exit code is 0 (a diff is
+information); with --expect FILE (shixian-expect/v1) a change it does not allow exits 4. Bad
+corpus lines exit 2, which outranks 4: the diff is incomplete.
+
+# status
+
+	shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--schedule FILE]… [--strict]
+
+Reads one case in the sla.Case JSON format (schema 1), validates its events against the policy
+(exit 2 naming the event) and prints its status at --now: state (on_track, warning, overdue,
+paused, closed_on_time, closed_late, unclassified) with its Chinese label, due, working days left
+or overdue, warnings crossed, targets (sign-for, unit reply, visit) and the explanation. Events
+after --now are ignored. json: one object with snake_case keys (see shixian status --help).
+
+# report
+
+	shixian report --policy FILE --cases FILE.jsonl --from DATE --to DATE [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv]
+
+Streams sla.Case JSON lines into sla's Reporter. The period is --from..--to inclusive; --bucket
+picks the date that places a case in it (accepted by default); --by groups the rows (tier by
+default; department, unit, handler, attr:NAME, or "" for one group); --now is the as-of instant,
+by default the end of the --to day (00:00 of the next day). md (default): a Markdown report with
+Chinese and English labels and the overdue list (at most --overdue-limit items, 1000 by default,
+so memory stays bounded); csv: the header group,accepted,closed_on_time,closed_late,open,
+open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,
+visited,satisfied,satisfaction_rate and a TOTAL row.
+
+# help and version
+
+"shixian help" prints the command list and exit codes; "shixian help CMD" equals
+"shixian CMD --help". "shixian version" prints the build's module version, Go version, the
+embedded calendar's name and content version, and the embedded default policy.
+*/
+package main
