@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func TestOutput(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(testArgs, &out))
+	golden := "testdata/customrules.golden"
+	if *update {
+		require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test ./examples/customrules -update")
+	assert.Equal(t, string(want), out.String())
+}
+
+var testArgs = []string{"--policy", "district-12345.yaml", "--suite", "district-12345.suite.yaml"}
+
+func TestFailingSuiteFails(t *testing.T) {
+	suite := t.TempDir() + "/wrong.suite.yaml"
+	require.NoError(t, os.WriteFile(suite, []byte(`format: shixian-suite/v1
+name: wrong expectation
+cases:
+  - name: danger is urgent, not fast
+    accepted: 2026-02-13T16:00:00+08:00
+    input: {category: help, danger: true}
+    expect: {tier: fast}
+`), 0o644))
+	var out bytes.Buffer
+	err := run([]string{"--policy", "district-12345.yaml", "--suite", suite}, &out)
+	require.Error(t, err)
+	assert.Contains(t, out.String(), "urgent")
+}

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/shixian-go/shixian/sla"
+)
+
+// suitePath is the default policy's suite, used as the check of POST /policy.
+const suitePath = "../policies/xinyu-1310.suite.yaml"
+
+// testClock is the wall clock the tests give the server, so that bookkeeping is deterministic.
+var testClock = func() time.Time { return time.Date(2025, 10, 20, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) }
+
+// env is one running portal over an SQLite file: the database, the server and its httptest
+// front end.
+type env struct {
+	t      *testing.T
+	path   string
+	db     *sql.DB
+	holder *sla.Holder
+	srv    *Server
+	http   *httptest.Server
+}
+
+// newEnv starts a portal on the database file path (created if missing) with base as the
+// policy it is started with (nil: sla.Default()).
+func newEnv(t *testing.T, path string, base *sla.Policy, opts ...Option) *env {
+	t.Helper()
+	if base == nil {
+		base = sla.Default()
+	}
+	db, err := OpenSQLite(path)
+	require.NoError(t, err)
+	h, err := sla.NewHistory(base)
+	require.NoError(t, err)
+	holder, err := sla.NewHolder(h)
+	require.NoError(t, err)
+	srv, err := NewServer(db, holder, append([]Option{WithDriverName("sqlite"), WithClock(testClock)}, opts...)...)
+	require.NoError(t, err)
+	e := &env{t: t, path: path, db: db, holder: holder, srv: srv, http: httptest.NewServer(srv.Handler())}
+	t.Cleanup(e.close)
+	return e
+}
+
+func tempDB(t *testing.T) string { return filepath.Join(t.TempDir(), "portal.db") }
+
+// close stops the HTTP server and closes the database; closing twice is harmless.
+func (e *env) close() {
+	if e.http != nil {
+		e.http.Close()
+		e.http = nil
+	}
+	if e.db != nil {
+		require.NoError(e.t, e.db.Close())
+		e.db = nil
+	}
+}
+
+// call sends a request; body may be nil, a string or []byte (sent as is), or any other value
+// (sent as JSON). It returns the status code and the response body.
+func (e *env) call(method, path string, body any, contentType string) (int, []byte) {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		require.NoError(e.t, err)
+		rd = bytes.NewReader(data)
+		if contentType == "" {
+			contentType = "application/json"
+		}
+	}
+	req, err := http.NewRequest(method, e.http.URL+path, rd)
+	require.NoError(e.t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := e.http.Client().Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(e.t, err)
+	return resp.StatusCode, data
+}
+
+// callJSON is call with the response decoded into a generic JSON value.
+func (e *env) callJSON(method, path string, body any) (int, map[string]any) {
+	e.t.Helper()
+	code, data := e.call(method, path, body, "")
+	var out map[string]any
+	require.NoError(e.t, json.Unmarshal(data, &out), "response %d is not a JSON object: %s", code, data)
+	return code, out
+}
+
+// mustCreate creates a case and requires 201.
+func (e *env) mustCreate(id, accepted string, input map[string]any) map[string]any {
+	e.t.Helper()
+	code, out := e.callJSON("POST", "/cases", map[string]any{"id": id, "accepted": accepted, "input": input})
+	require.Equal(e.t, http.StatusCreated, code, "%v", out)
+	return out
+}
+
+// mustEvent appends an event and requires 200.
+func (e *env) mustEvent(id string, ev map[string]any) map[string]any {
+	e.t.Helper()
+	code, out := e.callJSON("POST", "/cases/"+id+"/events", ev)
+	require.Equal(e.t, http.StatusOK, code, "%v", out)
+	return out
+}
+
+// status returns GET /cases/{id}?now=… and requires 200.
+func (e *env) status(id, now string) map[string]any {
+	e.t.Helper()
+	code, out := e.callJSON("GET", "/cases/"+id+"?now="+now, nil)
+	require.Equal(e.t, http.StatusOK, code, "%v", out)
+	return out
+}
+
+// eventCount counts the rows of events of a case directly in the database.
+func (e *env) eventCount(id string) int {
+	e.t.Helper()
+	var n int
+	require.NoError(e.t, e.db.QueryRow(`SELECT COUNT(*) FROM events WHERE case_id = ?`, id).Scan(&n))
+	return n
+}
+
+// caseBody returns the stored JSON body of a case.
+func (e *env) caseBody(id string) string {
+	e.t.Helper()
+	var body string
+	require.NoError(e.t, e.db.QueryRow(`SELECT body FROM cases WHERE id = ?`, id).Scan(&body))
+	return body
+}
+
+// get walks a decoded JSON value by keys.
+func get(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// defaultPolicyWith returns the default policy's YAML with each old string replaced by new
+// (each must occur), parsed under name.
+func policyYAML(t *testing.T, replacements ...string) []byte {
+	t.Helper()
+	text := string(sla.DefaultPolicyYAML())
+	for i := 0; i+1 < len(replacements); i += 2 {
+		require.Contains(t, text, replacements[i])
+		text = strings.Replace(text, replacements[i], replacements[i+1], 1)
+	}
+	return []byte(text)
+}
+
+func parsePolicy(t *testing.T, data []byte) *sla.Policy {
+	t.Helper()
+	p, err := sla.ParsePolicy("test-policy.yaml", data)
+	require.NoError(t, err)
+	return p
+}
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }

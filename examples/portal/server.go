@@ -1,0 +1,973 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"mime"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/sla"
+)
+
+// DefaultMaxBody is the default limit on a request body, in bytes (1 MiB): far more than any
+// case, event or policy file, small enough that a runaway client cannot exhaust memory.
+const DefaultMaxBody = 1 << 20
+
+// MaxIDLength bounds a case id, in bytes.
+const MaxIDLength = 200
+
+// Server is the portal's HTTP JSON service over a database/sql store and a hot-reloadable
+// policy history. Create it with NewServer; it is safe for concurrent use by any number of
+// requests.
+//
+// Time: every instant that affects a deadline comes from the request (acceptance time, event
+// time, `now`). The wall clock is read in one place, the HTTP layer (Server.clock): as the
+// default `now` of GET /cases/{id} and GET /report when the query omits it, and for the
+// bookkeeping columns updated_at and activated_at, which no deadline depends on.
+type Server struct {
+	store    *store
+	holder   *sla.Holder
+	checks   []sla.Check
+	clock    func() time.Time
+	maxBody  int64
+	logger   *log.Logger
+	policyMu sync.Mutex // serialises POST /policy so that the database and the holder agree
+}
+
+// Option configures a Server.
+type Option func(*Server) error
+
+// WithDriverName sets the driver name the *sql.DB was opened with (as given to sql.Open), which
+// picks the placeholder style (see DialectFor). The default is "sqlite".
+func WithDriverName(name string) Option {
+	return func(s *Server) error {
+		s.store.dialect = DialectFor(name)
+		return nil
+	}
+}
+
+// WithChecks adds checks that a policy posted to POST /policy must pass before it is swapped
+// in, typically slatest.Check(suitePaths...) or slatest.CheckData(name, data).
+func WithChecks(checks ...sla.Check) Option {
+	return func(s *Server) error {
+		s.checks = append(s.checks, checks...)
+		return nil
+	}
+}
+
+// WithClock replaces the wall clock (time.Now) the HTTP layer reads for default `now` values
+// and bookkeeping timestamps; tests use it to be deterministic.
+func WithClock(clock func() time.Time) Option {
+	return func(s *Server) error {
+		if clock == nil {
+			return errors.New("portal: WithClock: nil clock")
+		}
+		s.clock = clock
+		return nil
+	}
+}
+
+// WithMaxBody sets the request body limit in bytes (default DefaultMaxBody).
+func WithMaxBody(n int64) Option {
+	return func(s *Server) error {
+		if n <= 0 {
+			return fmt.Errorf("portal: WithMaxBody(%d): the limit must be positive", n)
+		}
+		s.maxBody = n
+		return nil
+	}
+}
+
+// WithLogger sets where server faults (500s) are logged; the default discards them.
+func WithLogger(l *log.Logger) Option {
+	return func(s *Server) error {
+		s.logger = l
+		return nil
+	}
+}
+
+// NewServer creates the schema if it is missing, restores the policies activated through
+// POST /policy in earlier runs into holder (so that a restart keeps the active history), and
+// returns the server. db and holder are shared, not copied: the caller closes db after the
+// server is done. Errors: nil db or holder, a schema or database error, a stored policy that
+// no longer parses or does not fit the holder's history (e.g. the server was started with a
+// policy of another id than the database's).
+func NewServer(db *sql.DB, holder *sla.Holder, opts ...Option) (*Server, error) {
+	if db == nil {
+		return nil, errors.New("portal: NewServer: nil database")
+	}
+	if holder == nil {
+		return nil, errors.New("portal: NewServer: nil policy holder")
+	}
+	s := &Server{
+		store:   &store{db: db, dialect: DialectQuestion},
+		holder:  holder,
+		clock:   time.Now,
+		maxBody: DefaultMaxBody,
+		logger:  log.New(io.Discard, "", 0),
+	}
+	for _, opt := range opts {
+		if err := opt(s); err != nil {
+			return nil, err
+		}
+	}
+	ctx := context.Background()
+	if err := s.store.migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.restorePolicies(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// restorePolicies activates the stored policies into the holder. Each stored row is the latest
+// activation of its version, so the result is the same set of versions the holder had before
+// the restart. Activation order can matter (a version that ends an open-ended one must be in
+// before the one that follows it), so versions that do not fit yet are retried until no more
+// fit.
+func (s *Server) restorePolicies(ctx context.Context) error {
+	stored, err := s.store.policies(ctx)
+	if err != nil {
+		return fmt.Errorf("portal: reading stored policies: %w", err)
+	}
+	pending := make([]*sla.Policy, 0, len(stored))
+	for _, sp := range stored {
+		p, err := sla.ParsePolicy(fmt.Sprintf("policy %s %s (database)", sp.ID, sp.Version), sp.Body)
+		if err != nil {
+			return fmt.Errorf("portal: stored policy %s %s no longer parses: %w", sp.ID, sp.Version, err)
+		}
+		if p.Hash() != sp.Hash {
+			return fmt.Errorf("portal: stored policy %s %s: body hash %s does not match the stored hash %s", sp.ID, sp.Version, p.Hash(), sp.Hash)
+		}
+		if cur := s.holder.Current(); p.ID() != cur.ID() {
+			return fmt.Errorf("portal: the database holds policy %q, but the server was started with policy %q", p.ID(), cur.ID())
+		}
+		pending = append(pending, p)
+	}
+	for len(pending) > 0 {
+		var failed []*sla.Policy
+		var errs []error
+		for _, p := range pending {
+			if err := s.holder.Activate(p); err != nil {
+				failed = append(failed, p)
+				errs = append(errs, err)
+			}
+		}
+		if len(failed) == len(pending) {
+			return fmt.Errorf("portal: restoring stored policies: %w", errors.Join(errs...))
+		}
+		pending = failed
+	}
+	return nil
+}
+
+// Handler returns the HTTP handler with the routes:
+//
+//	POST /cases               accept and classify a case
+//	POST /cases/{id}/events   append an event
+//	GET  /cases/{id}          status with explanation
+//	GET  /report              weekly/monthly report (json, csv, md)
+//	GET  /policy              the active policy versions
+//	POST /policy              hot reload of a policy version
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /cases", s.createCase)
+	mux.HandleFunc("POST /cases/{id}/events", s.appendEvent)
+	mux.HandleFunc("GET /cases/{id}", s.getCase)
+	mux.HandleFunc("GET /report", s.report)
+	mux.HandleFunc("GET /policy", s.getPolicy)
+	mux.HandleFunc("POST /policy", s.postPolicy)
+	return mux
+}
+
+// apiError is the JSON body of every error response.
+type apiError struct {
+	Error string `json:"error"`
+	// Field names the request field at fault, as a dotted path ("input.cause"), or a query
+	// parameter; empty when the fault is not one field's.
+	Field string `json:"field,omitempty"`
+	// Problems lists every problem of an invalid policy, each with its position.
+	Problems []problemJSON `json:"problems,omitempty"`
+	// Failures lists why a policy was not activated (failing suite cases, history conflicts).
+	Failures []string `json:"failures,omitempty"`
+}
+
+type problemJSON struct {
+	Position string `json:"position"`
+	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
+	Message  string `json:"message"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":"internal error: encoding the response"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func fail(w http.ResponseWriter, code int, field, format string, args ...any) {
+	writeJSON(w, code, apiError{Error: fmt.Sprintf(format, args...), Field: field})
+}
+
+// fault answers 500 for a real server fault and logs the cause; the client gets no internals.
+func (s *Server) fault(w http.ResponseWriter, r *http.Request, err error) {
+	s.logger.Printf("%s %s: %v", r.Method, r.URL.Path, err)
+	fail(w, http.StatusInternalServerError, "", "internal server error")
+}
+
+// decodeBody decodes one JSON object from the limited body into v, rejecting unknown fields
+// and trailing data. On failure it has written the 400/413 answer and returns false.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	data, ok := s.readBody(w, r)
+	if !ok {
+		return false
+	}
+	if err := decodeStrict(data, v); err != nil {
+		writeJSON(w, http.StatusBadRequest, *err)
+		return false
+	}
+	return true
+}
+
+// readBody reads the whole body up to the limit; over it → 413.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(w, http.StatusRequestEntityTooLarge, "", "request body is larger than %d bytes", tooBig.Limit)
+			return nil, false
+		}
+		fail(w, http.StatusBadRequest, "", "reading the request body: %v", err)
+		return nil, false
+	}
+	return data, true
+}
+
+// decodeStrict decodes exactly one JSON value into v, numbers kept as json.Number so that
+// classification inputs keep their precision. The error names the field when json says it.
+func decodeStrict(data []byte, v any) *apiError {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return &apiError{Error: "the request body is empty; a JSON object is required"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var syntaxErr *json.SyntaxError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field == "":
+			return &apiError{Error: fmt.Sprintf("the request body must be a JSON object, got JSON %s", typeErr.Value)}
+		case errors.As(err, &typeErr):
+			return &apiError{Error: fmt.Sprintf("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value), Field: typeErr.Field}
+		case errors.As(err, &syntaxErr):
+			return &apiError{Error: fmt.Sprintf("malformed JSON at byte %d: %v", syntaxErr.Offset, err)}
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &apiError{Error: fmt.Sprintf("unknown field %q", name), Field: name}
+		}
+		return &apiError{Error: fmt.Sprintf("malformed JSON: %v", err)}
+	}
+	if dec.More() {
+		return &apiError{Error: "malformed JSON: more than one value in the body"}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &apiError{Error: "malformed JSON: trailing data after the object"}
+	}
+	return nil
+}
+
+// parseInstant parses an RFC 3339 instant that must carry its UTC offset.
+func parseInstant(field, s string) (time.Time, *apiError) {
+	if s == "" {
+		return time.Time{}, &apiError{Error: field + " is required (RFC 3339, e.g. 2025-09-30T17:00:00+08:00)", Field: field}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, &apiError{Error: fmt.Sprintf("%s %q is not an RFC 3339 instant with an offset (e.g. 2025-09-30T17:00:00+08:00)", field, s), Field: field}
+	}
+	return t, nil
+}
+
+func checkID(id string) *apiError {
+	switch {
+	case id == "":
+		return &apiError{Error: "id is required", Field: "id"}
+	case len(id) > MaxIDLength:
+		return &apiError{Error: fmt.Sprintf("id is longer than %d bytes", MaxIDLength), Field: "id"}
+	case !utf8.ValidString(id):
+		return &apiError{Error: "id is not valid UTF-8", Field: "id"}
+	case strings.ContainsAny(id, "/?#%"):
+		return &apiError{Error: fmt.Sprintf("id %q contains one of / ? # %% (it must fit in a URL path segment)", id), Field: "id"}
+	case strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+		return &apiError{Error: fmt.Sprintf("id %q contains spaces or control characters", id), Field: "id"}
+	}
+	return nil
+}
+
+// caseRequest is the body of POST /cases.
+type caseRequest struct {
+	ID         string            `json:"id"`
+	Accepted   string            `json:"accepted"` // RFC 3339 with offset
+	Input      map[string]any    `json:"input"`
+	Department string            `json:"department"`
+	Handler    string            `json:"handler"`
+	Attributes map[string]string `json:"attributes"`
+}
+
+// deadlineJSON is a deadline as the portal shows it.
+type deadlineJSON struct {
+	Due         time.Time `json:"due"`      // exclusive instant, UTC+8
+	LastDay     string    `json:"last_day"` // civil date of the last day, YYYY-MM-DD
+	Ends        string    `json:"ends"`     // the end of the last day as people say it: "2025-10-09 24:00"
+	Provisional bool      `json:"provisional"`
+	Explanation []string  `json:"explanation"`
+}
+
+// decisionJSON is a classification decision.
+type decisionJSON struct {
+	Tier          string   `json:"tier"`
+	Rule          string   `json:"rule"` // "default" when no rule matched
+	Reason        string   `json:"reason"`
+	Default       bool     `json:"default"`
+	Shadowed      []string `json:"shadowed,omitempty"`
+	PolicyID      string   `json:"policy_id"`
+	PolicyVersion string   `json:"policy_version"`
+	PolicyHash    string   `json:"policy_hash"`
+}
+
+type createdJSON struct {
+	Case     sla.Case     `json:"case"`
+	Decision decisionJSON `json:"decision"`
+	Deadline deadlineJSON `json:"deadline"`
+}
+
+func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
+	var req caseRequest
+	if !s.decodeBody(w, r, &req) {
+		return
+	}
+	if e := checkID(req.ID); e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
+	accepted, e := parseInstant("accepted", req.Accepted)
+	if e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
+	if req.Input == nil {
+		req.Input = map[string]any{}
+	}
+	// Version selection is by the acceptance time, never by the wall clock.
+	p, err := s.holder.Current().At(accepted)
+	if err != nil {
+		fail(w, http.StatusBadRequest, "accepted", "%v", err)
+		return
+	}
+	c, d, err := p.Accept(req.ID, req.Input, accepted)
+	if err != nil {
+		s.classifyError(w, r, err)
+		return
+	}
+	c.Department, c.Handler = req.Department, req.Handler
+	if len(req.Attributes) > 0 {
+		c.Attributes = req.Attributes
+	}
+	dl, err := p.Deadline(d.Tier, accepted)
+	if err != nil {
+		fail(w, http.StatusBadRequest, "accepted", "no deadline can be computed for a case accepted %s: %v", req.Accepted, err)
+		return
+	}
+	switch err := s.store.insertCase(r.Context(), c, p.Version(), accepted, s.clock()); {
+	case errors.Is(err, errDuplicate):
+		fail(w, http.StatusConflict, "id", "case %q exists already", req.ID)
+		return
+	case err != nil:
+		s.fault(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/cases/"+req.ID)
+	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: deadlineOf(dl)})
+}
+
+// classifyError maps an Accept error: an input problem → 400 naming "input.<field>"; a policy
+// not in effect or a date outside the calendar → 400 on "accepted"; a rule that failed to evaluate is the policy's fault → 500.
+func (s *Server) classifyError(w http.ResponseWriter, r *http.Request, err error) {
+	var fieldErr *rules.FieldError
+	var notEffective *sla.NotEffectiveError
+	var ruleErr *rules.RuleError
+	var dateErr *calendar.DateError
+	switch {
+	case errors.As(err, &fieldErr):
+		fail(w, http.StatusBadRequest, "input."+fieldErr.Field, "%s", fieldErr.Error())
+	case errors.As(err, &notEffective):
+		fail(w, http.StatusBadRequest, "accepted", "%s", notEffective.Error())
+	case errors.As(err, &dateErr):
+		// The deadline runs off the calendar (a year with no schedule): the acceptance time
+		// is what the client can change.
+		fail(w, http.StatusBadRequest, "accepted", "%v", err)
+	case errors.As(err, &ruleErr):
+		s.fault(w, r, err)
+	default:
+		fail(w, http.StatusBadRequest, "", "%v", err)
+	}
+}
+
+func decisionOf(d rules.Decision) decisionJSON {
+	rule := d.RuleID
+	if d.Default {
+		rule = "default"
+	}
+	return decisionJSON{Tier: d.Tier, Rule: rule, Reason: d.Reason, Default: d.Default, Shadowed: d.Shadowed(),
+		PolicyID: d.PolicyID, PolicyVersion: d.PolicyVersion, PolicyHash: d.PolicyHash}
+}
+
+func deadlineOf(d sla.Deadline) deadlineJSON {
+	out := deadlineJSON{Due: d.Due, Ends: d.LastDayString(), Provisional: d.Provisional, Explanation: d.Explanation}
+	if !d.LastDay.IsZero() {
+		out.LastDay = d.LastDay.Format(time.DateOnly)
+	}
+	if out.Explanation == nil {
+		out.Explanation = []string{}
+	}
+	return out
+}
+
+// policyFor returns the policy version that governs a stored case: the version in effect at
+// its acceptance in the active history.
+func (s *Server) policyFor(sc storedCase) (*sla.Policy, error) {
+	return s.holder.Current().At(sc.Accepted)
+}
+
+// checkEvent checks the fields of a raw event whose JSON errors would not name them (times,
+// periods, booleans) so that a 400 names the field.
+func checkEvent(data []byte) *apiError {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return decodeStrict(data, &raw)
+	}
+	var typ string
+	if err := json.Unmarshal(raw["type"], &typ); raw["type"] == nil || err != nil || typ == "" {
+		return &apiError{Error: "type is required: one of " + eventTypeNames(), Field: "type"}
+	}
+	if !sla.EventType(typ).Valid() {
+		return &apiError{Error: fmt.Sprintf("type %q is not an event type: one of %s", typ, eventTypeNames()), Field: "type"}
+	}
+	var at string
+	if err := json.Unmarshal(raw["at"], &at); raw["at"] == nil || err != nil {
+		return &apiError{Error: "at is required (RFC 3339, e.g. 2025-10-09T10:00:00+08:00)", Field: "at"}
+	}
+	if _, e := parseInstant("at", at); e != nil {
+		return e
+	}
+	if l, ok := raw["length"]; ok {
+		var text string
+		if err := json.Unmarshal(l, &text); err != nil {
+			return &apiError{Error: `length must be a string such as "10 workdays"`, Field: "length"}
+		}
+		if _, err := sla.ParsePeriod(text); err != nil {
+			return &apiError{Error: err.Error(), Field: "length"}
+		}
+	}
+	if v, ok := raw["satisfied"]; ok {
+		var b bool
+		if err := json.Unmarshal(v, &b); err != nil {
+			return &apiError{Error: "satisfied must be true or false", Field: "satisfied"}
+		}
+	}
+	return nil
+}
+
+func eventTypeNames() string {
+	var names []string
+	for _, t := range sla.EventTypes() {
+		names = append(names, string(t))
+	}
+	return strings.Join(names, ", ")
+}
+
+// statusJSON is a case's status as the portal shows it. Instants are in UTC+8.
+type statusJSON struct {
+	State         sla.State  `json:"state"`
+	Warning       string     `json:"warning,omitempty"`
+	Tier          string     `json:"tier,omitempty"`
+	Cycle         int        `json:"cycle"`
+	Due           *time.Time `json:"due,omitempty"`
+	LastDay       string     `json:"last_day,omitempty"`
+	JudgedDue     *time.Time `json:"judged_due,omitempty"`
+	Provisional   bool       `json:"provisional"`
+	RemainingDays int        `json:"remaining_days"`
+	OverdueDays   int        `json:"overdue_days"`
+	// RemainingHours and OverdueHours are set for hour-based tiers only.
+	RemainingHours float64           `json:"remaining_hours,omitempty"`
+	OverdueHours   float64           `json:"overdue_hours,omitempty"`
+	Closed         *time.Time        `json:"closed,omitempty"`
+	EverLate       bool              `json:"ever_late"`
+	CycleLate      bool              `json:"cycle_late"`
+	Extensions     int               `json:"extensions"`
+	Paused         bool              `json:"paused"`
+	PausedSince    *time.Time        `json:"paused_since,omitempty"`
+	Warnings       []warningJSON     `json:"warnings"`
+	Targets        []targetJSON      `json:"targets"`
+	Calendar       string            `json:"calendar_version"`
+	Policy         map[string]string `json:"policy"`
+	At             time.Time         `json:"at"`
+}
+
+type warningJSON struct {
+	ID    string    `json:"id"`
+	Label string    `json:"label"`
+	At    time.Time `json:"at"`
+}
+
+type targetJSON struct {
+	ID     string        `json:"id"`
+	Label  string        `json:"label"`
+	Unit   string        `json:"unit,omitempty"`
+	Start  time.Time     `json:"start"`
+	Due    time.Time     `json:"due"`
+	Done   *time.Time    `json:"done,omitempty"`
+	DoneBy sla.EventType `json:"done_by,omitempty"`
+	State  sla.State     `json:"state"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func statusOf(st sla.Status, p *sla.Policy) statusJSON {
+	out := statusJSON{
+		State: st.State, Warning: st.Warning, Tier: st.Tier, Cycle: st.Cycle,
+		Due: timePtr(st.Due), Provisional: st.Provisional,
+		RemainingDays: st.RemainingDays, OverdueDays: st.OverdueDays,
+		RemainingHours: st.RemainingDuration.Hours(), OverdueHours: st.OverdueDuration.Hours(),
+		Closed: timePtr(st.Closed), EverLate: st.EverLate, CycleLate: st.CycleLate,
+		Extensions: st.Extensions, Paused: st.Paused, PausedSince: timePtr(st.PausedSince),
+		Warnings: []warningJSON{}, Targets: []targetJSON{}, Calendar: st.CalendarVersion,
+		Policy: map[string]string{"id": p.ID(), "version": p.Version(), "hash": p.Hash()},
+		At:     st.At,
+	}
+	if !st.LastDay.IsZero() {
+		out.LastDay = st.LastDay.Format(time.DateOnly)
+	}
+	if !st.JudgedDue.Equal(st.Due) {
+		out.JudgedDue = timePtr(st.JudgedDue)
+	}
+	for _, w := range st.Warnings {
+		out.Warnings = append(out.Warnings, warningJSON{ID: w.ID, Label: w.Label, At: w.At})
+	}
+	for _, t := range st.Targets {
+		out.Targets = append(out.Targets, targetJSON{ID: t.ID, Label: t.Label, Unit: t.Unit, Start: t.Start, Due: t.Due,
+			Done: timePtr(t.Done), DoneBy: t.DoneBy, State: t.State})
+	}
+	return out
+}
+
+type caseStatusJSON struct {
+	Case        sla.Case   `json:"case"`
+	Status      statusJSON `json:"status"`
+	Explanation []string   `json:"explanation"`
+}
+
+func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	data, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	if e := checkEvent(data); e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
+	var ev sla.Event
+	if e := decodeStrict(data, &ev); e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
+	// The status answered is at the query's `now` if given, else at the event's own instant:
+	// "the case right after this event", which needs no wall clock.
+	now := ev.At
+	if q := r.URL.Query().Get("now"); q != "" {
+		t, e := parseInstant("now", q)
+		if e != nil {
+			writeJSON(w, http.StatusBadRequest, e)
+			return
+		}
+		now = t
+	}
+	var policy *sla.Policy
+	var applyErr, policyErr error
+	sc, err := s.store.appendEvent(r.Context(), id, func(sc storedCase) (sla.Case, error) {
+		p, err := s.policyFor(sc)
+		if err != nil {
+			policyErr = err
+			return sla.Case{}, err
+		}
+		policy = p
+		next, err := p.Apply(sc.Case, ev)
+		if err != nil {
+			applyErr = err
+		}
+		return next, err
+	}, s.clock())
+	switch {
+	case errors.Is(err, errNotFound):
+		fail(w, http.StatusNotFound, "id", "no case %q", id)
+		return
+	case applyErr != nil:
+		s.eventError(w, applyErr)
+		return
+	case policyErr != nil:
+		fail(w, http.StatusUnprocessableEntity, "", "case %s: %v; nothing was stored", id, policyErr)
+		return
+	case err != nil:
+		s.fault(w, r, err)
+		return
+	}
+	s.answerStatus(w, http.StatusOK, policy, sc.Case, now)
+}
+
+// eventError maps an Apply error: a field problem → 400 (field "event"), every other misfit
+// (order, state, extension cap, late extension) → 409. Nothing was stored.
+func (s *Server) eventError(w http.ResponseWriter, err error) {
+	if errors.Is(err, sla.ErrEventField) {
+		fail(w, http.StatusBadRequest, "event", "%v", err)
+		return
+	}
+	fail(w, http.StatusConflict, "event", "%v; nothing was stored", err)
+}
+
+func (s *Server) answerStatus(w http.ResponseWriter, code int, p *sla.Policy, c sla.Case, now time.Time) {
+	st, err := p.StatusAt(c, now)
+	if err != nil {
+		// A stored case always replays (it was validated on the way in); what remains is an
+		// instant the case cannot be judged at, e.g. before its acceptance.
+		fail(w, http.StatusUnprocessableEntity, "now", "%v", err)
+		return
+	}
+	writeJSON(w, code, caseStatusJSON{Case: c, Status: statusOf(st, p), Explanation: st.Explain(p, c)})
+}
+
+// nowParam reads the optional `now` query parameter; absent, it is the wall clock — the one
+// place the portal reads it (the library never does).
+func (s *Server) nowParam(r *http.Request) (time.Time, *apiError) {
+	q := r.URL.Query().Get("now")
+	if q == "" {
+		return s.clock(), nil
+	}
+	return parseInstant("now", q)
+}
+
+func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	now, e := s.nowParam(r)
+	if e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
+	sc, err := s.store.getCase(r.Context(), s.store.db, id)
+	if errors.Is(err, errNotFound) {
+		fail(w, http.StatusNotFound, "id", "no case %q", id)
+		return
+	}
+	if err != nil {
+		s.fault(w, r, err)
+		return
+	}
+	p, err := s.policyFor(sc)
+	if err != nil {
+		// The history was changed so that no version covers this case's acceptance: a
+		// policy-administration problem the client should hear about, not a server fault.
+		fail(w, http.StatusUnprocessableEntity, "", "case %s: %v", id, err)
+		return
+	}
+	s.answerStatus(w, http.StatusOK, p, sc.Case, now)
+}
+
+// report answers GET /report?from=DATE&to=DATE&by=GROUP&bucket=RULE&now=INSTANT&format=FMT.
+// Cases stream from the database one row at a time into the Reporter (memory O(groups), not
+// O(cases)); the output is written only when the whole report is known, so an error is still a
+// clean JSON answer. The report counts on the policy version in effect at `now` (falling back
+// to the latest version): its tiers, calendar and conventions.
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	// Dates are civil dates where the policy counts (UTC+8 for every shipped calendar).
+	loc := s.holder.Current().Latest().Calendar().Location()
+	date := func(name string) (time.Time, *apiError) {
+		v := q.Get(name)
+		if v == "" {
+			return time.Time{}, &apiError{Error: name + " is required (a date, YYYY-MM-DD, inclusive)", Field: name}
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			return time.Time{}, &apiError{Error: fmt.Sprintf("%s %q is not a date YYYY-MM-DD", name, v), Field: name}
+		}
+		return t, nil
+	}
+	from, e := date("from")
+	if e == nil {
+		var to time.Time
+		if to, e = date("to"); e == nil {
+			e = s.runReport(w, r, from, to)
+		}
+	}
+	if e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+	}
+}
+
+func (s *Server) runReport(w http.ResponseWriter, r *http.Request, from, to time.Time) *apiError {
+	q := r.URL.Query()
+	if to.Before(from) {
+		return &apiError{Error: fmt.Sprintf("to %s is before from %s", to.Format(time.DateOnly), from.Format(time.DateOnly)), Field: "to"}
+	}
+	now, e := s.nowParam(r)
+	if e != nil {
+		return e
+	}
+	opts := sla.ReportOptions{From: from, To: to, GroupBy: q.Get("by"), Now: now}
+	if b := q.Get("bucket"); b != "" {
+		bucket, err := sla.ParseBucketBy(b)
+		if err != nil {
+			return &apiError{Error: err.Error(), Field: "bucket"}
+		}
+		opts.Bucket = bucket
+	}
+	format := q.Get("format")
+	switch format {
+	case "":
+		format = "json"
+	case "json", "csv", "md":
+	default:
+		return &apiError{Error: fmt.Sprintf("format %q is not json, csv or md", format), Field: "format"}
+	}
+	hist := s.holder.Current()
+	p, err := hist.At(now)
+	if err != nil {
+		p = hist.Latest()
+	}
+	rep, err := p.NewReporter(opts)
+	if err != nil {
+		field := ""
+		if strings.Contains(err.Error(), "GroupBy") {
+			field = "by"
+		}
+		return &apiError{Error: err.Error(), Field: field}
+	}
+	var addErr error
+	if err := s.store.eachCase(r.Context(), func(sc storedCase) error {
+		addErr = rep.Add(sc.Case)
+		return addErr
+	}); err != nil {
+		if addErr != nil {
+			// A case the report's policy version cannot judge (e.g. a tier a later version
+			// removed): say which, rather than hide it behind a 500.
+			fail(w, http.StatusUnprocessableEntity, "", "the report cannot be computed with policy %s %s: %v", p.ID(), p.Version(), addErr)
+			return nil
+		}
+		s.fault(w, r, err)
+		return nil
+	}
+	report := rep.Report()
+	var buf bytes.Buffer
+	switch format {
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		err = report.WriteCSV(&buf)
+	case "md":
+		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+		err = report.WriteMarkdown(&buf)
+	default:
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		err = enc.Encode(report)
+	}
+	if err != nil {
+		w.Header().Del("Content-Type")
+		s.fault(w, r, err)
+		return nil
+	}
+	_, _ = w.Write(buf.Bytes())
+	return nil
+}
+
+// policyJSON identifies one policy version.
+type policyJSON struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Hash    string `json:"hash"`
+	From    string `json:"from,omitempty"`  // first day in effect, YYYY-MM-DD
+	Until   string `json:"until,omitempty"` // last day in effect, inclusive; empty when open-ended
+}
+
+func policyRef(p *sla.Policy) policyJSON {
+	out := policyJSON{ID: p.ID(), Version: p.Version(), Hash: p.Hash()}
+	from, until := p.Effective()
+	if !from.IsZero() {
+		out.From = from.Format(time.DateOnly)
+	}
+	if !until.IsZero() {
+		out.Until = until.AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	return out
+}
+
+// getPolicy answers GET /policy: {"id": …, "versions": [{id, version, hash, from, until}, …]}
+// in order of their effective start.
+func (s *Server) getPolicy(w http.ResponseWriter, _ *http.Request) {
+	h := s.holder.Current()
+	out := struct {
+		ID       string       `json:"id"`
+		Versions []policyJSON `json:"versions"`
+	}{ID: h.ID()}
+	for _, p := range h.Versions() {
+		out.Versions = append(out.Versions, policyRef(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// postPolicy answers POST /policy: the body is a policy file (YAML). It is parsed (422 with
+// every problem and its position when invalid), checked by the configured suites (422 with the
+// failures; the active policy stays), then stored and swapped in within one database
+// transaction, so that the stored policies and the holder never disagree.
+func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case err != nil:
+			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %q cannot be parsed", ct)
+			return
+		case mt != "application/yaml" && mt != "application/x-yaml" && mt != "text/yaml" && mt != "text/x-yaml" && mt != "text/plain":
+			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %s is not a policy file; send application/yaml or text/plain", mt)
+			return
+		}
+	}
+	data, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		fail(w, http.StatusBadRequest, "policy", "the request body is empty; send the policy file (YAML)")
+		return
+	}
+	candidate, err := sla.ParsePolicy("policy", data)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the policy is invalid; nothing was changed", Field: "policy", Problems: problemsOf(err)})
+		return
+	}
+	s.policyMu.Lock()
+	defer s.policyMu.Unlock()
+	// Checked here as well as by Holder.Activate: stored cases name their policy id, so a
+	// portal must never switch to another policy, even by replacing its only version.
+	if cur := s.holder.Current(); candidate.ID() != cur.ID() {
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{
+			Error: fmt.Sprintf("policy id %q is not the active policy's id %q; nothing was changed", candidate.ID(), cur.ID()),
+			Field: "policy",
+		})
+		return
+	}
+	var failures []string
+	for _, check := range s.checks {
+		if err := check(candidate); err != nil {
+			failures = append(failures, splitErrors(err)...)
+		}
+	}
+	if len(failures) > 0 {
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{
+			Error:    fmt.Sprintf("policy %s %s failed its checks and was not activated; the active policy is unchanged", candidate.ID(), candidate.Version()),
+			Field:    "policy",
+			Failures: failures,
+		})
+		return
+	}
+	ctx := r.Context()
+	tx, err := s.store.db.BeginTx(ctx, nil)
+	if err != nil {
+		s.fault(w, r, err)
+		return
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := s.store.savePolicy(ctx, tx, candidate, s.clock()); err != nil {
+		s.fault(w, r, err)
+		return
+	}
+	if err := s.holder.Activate(candidate); err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{
+			Error:    fmt.Sprintf("policy %s %s does not fit the active history and was not activated; the active policy is unchanged", candidate.ID(), candidate.Version()),
+			Field:    "policy",
+			Failures: splitErrors(err),
+		})
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		// The holder has the new version but the database does not: after a restart the
+		// previous version would be back. Say so plainly; the client may post again.
+		s.fault(w, r, fmt.Errorf("policy %s %s is active but could not be stored: %w", candidate.ID(), candidate.Version(), err))
+		return
+	}
+	writeJSON(w, http.StatusOK, policyRef(candidate))
+}
+
+// problemsOf lists a policy's problems with their positions; an error that is not a list of
+// problems becomes one problem without a position.
+func problemsOf(err error) []problemJSON {
+	var ps rules.Problems
+	if errors.As(err, &ps) && len(ps) > 0 {
+		out := make([]problemJSON, 0, len(ps))
+		for _, p := range ps {
+			msg := p.Message
+			switch {
+			case p.Rule != "":
+				msg = "rule " + p.Rule + ": " + msg
+			case p.Field != "":
+				msg = "field " + p.Field + ": " + msg
+			}
+			out = append(out, problemJSON{Position: p.Pos.String(), Line: p.Pos.Line, Column: p.Pos.Column, Message: msg})
+		}
+		return out
+	}
+	var p rules.Problem
+	if errors.As(err, &p) {
+		return []problemJSON{{Position: p.Pos.String(), Line: p.Pos.Line, Column: p.Pos.Column, Message: p.Message}}
+	}
+	return []problemJSON{{Message: err.Error()}}
+}
+
+// splitErrors lists the lines of an error: errors.Join puts one error on each line, and the
+// suite runner joins one line per failing case.
+func splitErrors(err error) []string {
+	var out []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if strings.TrimSpace(line) != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}

@@ -1,0 +1,210 @@
+// Command quickstart is the main job of shixian in one run: it classifies sample hotline cases
+// with the embedded 1310 policy and prints each case's tier, rule, reason and due date, then
+// shows — for acceptance times around the Spring Festival and National Day — the 1, 3 and 10
+// working-day due dates with the kind of every day crossed.
+//
+// Run it from the repository root:
+//
+//	go run ./examples/quickstart
+//
+// The output is deterministic (no wall clock is read) and golden-tested.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/sla"
+)
+
+var beijing = time.FixedZone("CST", 8*3600)
+
+func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+// sampleCase is a case modelled on the hotline cases the 1310 mechanism was made for.
+type sampleCase struct {
+	title    string
+	accepted time.Time
+	input    map[string]any
+}
+
+var samples = []sampleCase{
+	{
+		title:    "欠薪追讨：农民工反映工资被拖欠，缺少劳动合同和考勤记录 (unpaid wages reclaimed; materials incomplete)",
+		accepted: time.Date(2025, 9, 30, 17, 0, 0, 0, beijing),
+		input:    map[string]any{"cause": "incomplete_materials", "category": "wage_arrears", "channel": "hotline_12333"},
+	},
+	{
+		title:    "失业保险金：申领条件涉及多段参保经历，需要核实 (an unemployment-benefit question that is complex)",
+		accepted: time.Date(2026, 2, 13, 10, 30, 0, 0, beijing),
+		input:    map[string]any{"cause": "complex", "category": "unemployment_benefit", "channel": "window"},
+	},
+	{
+		title:    "养老保险：企业改制前的工龄认定无政策依据 (a pension case stuck on a policy bottleneck)",
+		accepted: time.Date(2025, 12, 26, 15, 0, 0, 0, beijing),
+		input:    map[string]any{"cause": "policy_bottleneck", "category": "pension", "tags": []string{"cross_department"}},
+	},
+	{
+		title: "社保关系转移：企业经办人材料齐全但跨省系统未对接 (an enterprise's social-insurance transfer)",
+		// Stored in UTC by the portal: 16:30 UTC on Thursday is 00:30 on Friday in Beijing.
+		accepted: time.Date(2025, 3, 6, 16, 30, 0, 0, time.UTC),
+		input:    map[string]any{"cause": "other_objective", "category": "social_insurance_transfer", "applicant": "enterprise"},
+	},
+}
+
+// moment is an acceptance time whose due dates are shown day by day.
+type moment struct {
+	accepted time.Time
+	note     string
+}
+
+var moments = []moment{
+	{time.Date(2026, 2, 13, 17, 0, 0, 0, beijing), "the Friday before the 9-day Spring Festival (02-15..02-23 off; 02-14 and 02-28 are makeup Saturdays)"},
+	{time.Date(2025, 9, 30, 17, 0, 0, 0, beijing), "the eve of the 8-day National Day + Mid-Autumn break (10-01..10-08 off; 10-11 is a makeup Saturday)"},
+	{time.Date(2025, 9, 28, 11, 0, 0, 0, beijing), "a makeup Sunday before National Day: it is a working day, but the acceptance day never counts"},
+}
+
+func run(w io.Writer) error {
+	policy := sla.Default()
+	cal := policy.Calendar()
+	fmt.Fprintf(w, "shixian quickstart — policy %s v%s (%s)\n", policy.ID(), policy.Version(), policy.Title())
+	fmt.Fprintf(w, "calendar %s, version %s; counting: acceptance day not counted, day 1 = next working day, due at 24:00 of the last day\n\n", cal.Name(), cal.Version())
+
+	fmt.Fprintln(w, "== Sample cases")
+	for i, s := range samples {
+		d, err := policy.Classify(s.input, s.accepted)
+		if err != nil {
+			return fmt.Errorf("sample %d: %w", i+1, err)
+		}
+		deadline, err := policy.Deadline(d.Tier, s.accepted)
+		if err != nil {
+			return fmt.Errorf("sample %d: %w", i+1, err)
+		}
+		tier, _ := policy.Tier(d.Tier)
+		fmt.Fprintf(w, "\n%d. %s\n", i+1, s.title)
+		fmt.Fprintf(w, "   accepted  %s\n", describeInstant(cal, s.accepted))
+		fmt.Fprintf(w, "   tier      %s — %s (%s)\n", d.Tier, tier.Label, tier.Limit)
+		fmt.Fprintf(w, "   rule      %s: %s\n", d.RuleID, d.Reason)
+		fmt.Fprintf(w, "   due       %s  (on time if closed before %s)\n", deadline.LastDayString(), deadline.Due.Format(time.RFC3339))
+		fmt.Fprintf(w, "   crossed   %s\n", crossed(cal, s.accepted, deadline.LastDay))
+		if deadline.Provisional {
+			fmt.Fprintf(w, "   note      provisional: counted through days that are not yet official\n")
+		}
+	}
+
+	fmt.Fprintln(w, "\n== Due dates by tier, with the kind of every day crossed")
+	for _, m := range moments {
+		if err := printMoment(w, policy, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printMoment(w io.Writer, policy *sla.Policy, m moment) error {
+	cal := policy.Calendar()
+	fmt.Fprintf(w, "\nAccepted %s — %s\n", describeInstant(cal, m.accepted), m.note)
+	due := map[string]string{}
+	var last time.Time
+	for _, tier := range policy.Tiers() {
+		d, err := policy.Deadline(tier.ID, m.accepted)
+		if err != nil {
+			return err
+		}
+		due[d.LastDay.Format(time.DateOnly)] = fmt.Sprintf("← %s due %s", tier.Limit, d.LastDayString())
+		if d.LastDay.After(last) {
+			last = d.LastDay
+		}
+	}
+	days, err := cal.Days(m.accepted.AddDate(0, 0, 1), last)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  %-10s  %-3s  %-7s  %-4s  %s\n", "date", "day", "kind", "n", "holiday")
+	n := 0
+	for _, day := range days {
+		count := "-"
+		if day.IsWorking() {
+			n++
+			count = fmt.Sprint(n)
+		}
+		name := day.HolidayZh
+		if day.Kind == calendar.MakeupWorkday {
+			name += " 调休上班"
+		}
+		line := fmt.Sprintf("  %-10s  %-3s  %-7s  %-4s  %s", day.Date.Format(time.DateOnly), day.Date.Format("Mon"), day.Kind, count, padCells(name, 24))
+		if mark, ok := due[day.Date.Format(time.DateOnly)]; ok {
+			line += mark
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	return nil
+}
+
+// padCells pads s with spaces to width terminal cells; Chinese characters take two cells.
+func padCells(s string, width int) string {
+	cells := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xff00 && r <= 0xff60)) {
+			cells += 2
+		} else {
+			cells++
+		}
+	}
+	if cells >= width {
+		return s + " "
+	}
+	return s + strings.Repeat(" ", width-cells)
+}
+
+// describeInstant prints an instant in Beijing time with its weekday and kind of day.
+func describeInstant(cal *calendar.Calendar, t time.Time) string {
+	local := t.In(cal.Location())
+	s := local.Format("2006-01-02 15:04 MST (Monday")
+	if day, err := cal.Day(t); err == nil {
+		s += ", " + day.Kind.String()
+		if day.HolidayZh != "" {
+			s += " " + day.HolidayZh
+		}
+	}
+	s += ")"
+	if t.Location() != cal.Location() && t.Location().String() != cal.Location().String() {
+		s += " — given as " + t.Format(time.RFC3339)
+	}
+	return s
+}
+
+// crossed summarises the days between acceptance and the last day: runs of days of one kind.
+func crossed(cal *calendar.Calendar, accepted, lastDay time.Time) string {
+	days, err := cal.Days(accepted.AddDate(0, 0, 1), lastDay)
+	if err != nil {
+		return err.Error()
+	}
+	var parts []string
+	for i := 0; i < len(days); {
+		j := i
+		for j+1 < len(days) && days[j+1].Kind == days[i].Kind && days[j+1].Holiday == days[i].Holiday {
+			j++
+		}
+		span := days[i].Date.Format("01-02")
+		if j > i {
+			span += ".." + days[j].Date.Format("01-02")
+		}
+		label := days[i].Kind.String()
+		if days[i].HolidayZh != "" {
+			label += " " + days[i].HolidayZh
+		}
+		parts = append(parts, span+" "+label)
+		i = j + 1
+	}
+	return strings.Join(parts, "; ")
+}
