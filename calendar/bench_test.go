@@ -13,13 +13,14 @@ import (
 //
 //	go test -run '^$' -bench . -benchmem ./calendar
 
-// benchStarts are 1024 instants spread over 2005–2040, so neither side
-// benefits from answering the same date repeatedly.
+// benchStarts are 1024 instants spread over 2024–2026 (a different date and
+// time of day each), the dates a portal computes deadlines for: cases
+// accepted recently. Neither side answers the same date over and over.
 func benchStarts() []time.Time {
 	out := make([]time.Time, 1024)
-	base := time.Date(2005, 1, 1, 10, 30, 0, 0, time.FixedZone("CST", 8*3600))
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	for i := range out {
-		out[i] = base.AddDate(0, 0, (i*4099)%(35*365))
+		out[i] = base.AddDate(0, 0, (i*397)%(3*365)).Add(time.Duration(i*7919%86400) * time.Second)
 	}
 	return out
 }

@@ -164,16 +164,16 @@ func (b *builder) finish(c *Calendar) {
 	n := len(b.meta)
 	c.meta, c.info = b.meta, b.info
 	c.infos = append([]dayInfo(nil), b.infos...)
-	c.work = make([]int32, n+1)
-	c.unv = make([]int32, n+1)
-	c.proj = make([]int32, n+1)
-	nth := make([]int32, 0, n)
+	c.work = make([]uint16, n+1)
+	c.unv = make([]uint16, n+1)
+	c.proj = make([]uint16, n+1)
+	nth := make([]uint16, 0, n)
 	for i, m := range b.meta {
 		k, cert := DayKind(m&3), Certainty(m>>2)
 		c.work[i+1], c.unv[i+1], c.proj[i+1] = c.work[i], c.unv[i], c.proj[i]
 		if k.IsWorking() {
 			c.work[i+1]++
-			nth = append(nth, int32(i))
+			nth = append(nth, uint16(i))
 		}
 		switch cert {
 		case Unverified:

@@ -24,12 +24,13 @@ type Calendar struct {
 	infos []dayInfo
 
 	// Prefix counts over day indices, each of length numDays+1: x[i] counts
-	// days 0..i-1.
-	work []int32 // working days
-	unv  []int32 // Unverified days
-	proj []int32 // Projected days
+	// days 0..i-1. uint16 suffices (numDays < 65536) and halves the cache
+	// footprint of the O(1) lookups.
+	work []uint16 // working days
+	unv  []uint16 // Unverified days
+	proj []uint16 // Projected days
 
-	nth []int32 // nth[k] = day index of the k-th (0-based) working day
+	nth []uint16 // nth[k] = day index of the k-th (0-based) working day
 
 	daysHash [32]byte
 	version  string
@@ -316,7 +317,7 @@ func (c *Calendar) WorkdaysBetween(from, to time.Time) (int, error) {
 			return 0, err
 		}
 	}
-	return int(c.work[b+1] - c.work[a+1]), nil
+	return int(c.work[b+1]) - int(c.work[a+1]), nil
 }
 
 // Certainty returns the least certain Certainty among the civil dates from
@@ -374,7 +375,7 @@ func (c *Calendar) Days(from, to time.Time) ([]Day, error) {
 	return out, nil
 }
 
-func (c *Calendar) nonOfficial(i int) int32 { return c.unv[i] + c.proj[i] }
+func (c *Calendar) nonOfficial(i int) int { return int(c.unv[i]) + int(c.proj[i]) }
 
 // checkSpan reports a strict-mode error for the first non-official day
 // between day indices a and b inclusive (either order).

@@ -14,6 +14,10 @@ const (
 	numDays     = lastDayNum - firstDayNum + 1
 
 	secondsPerDay = 86400
+
+	// The prefix arrays store day counts and indices as uint16; this
+	// constant fails to compile if the range ever outgrows them.
+	_ = uint16(numDays + 1)
 	// maxAbsUnix bounds the Unix seconds handled arithmetically; beyond it
 	// (about ±3.6e16 years… far outside the range) adding an offset could
 	// overflow, and the date is out of range anyway.

@@ -216,19 +216,17 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // and inputs of the canonical Go types (string, int, float64, bool, time.Time
 // in UTC+8, []string), it allocates at most once: Decision.Fields, and not
 // even that when the deciding rule reads only fields with declared Values.
-func (s *Set) Classify(input map[string]any) (Decision, error) {
+func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 	f := s.frames.Get().(*frame)
-	var d Decision
-	err := s.fill(f, input)
-	if err == nil {
+	if err = s.fill(f, input); err == nil {
 		err = s.decide(f, &d)
 	}
 	f.release()
 	s.frames.Put(f)
 	if err != nil {
-		return Decision{}, err
+		d = Decision{}
 	}
-	return d, nil
+	return d, err
 }
 
 // ClassifyStruct classifies a struct (or pointer to struct) whose exported
@@ -280,18 +278,39 @@ func (s *Set) ClassifyStruct(v any) (Decision, error) {
 	return s.Classify(input)
 }
 
-// decide evaluates every rule on a filled frame into d (passed by pointer:
-// the Decision is large enough that copying it shows in the benchmark).
+// decide evaluates every rule on a filled frame into d, which points at
+// Classify's result so that the large Decision is not copied.
 func (s *Set) decide(f *frame, d *Decision) error {
 	d.set = s
 	d.decider = -1
 	d.PolicyID, d.PolicyVersion, d.PolicyHash = s.policyID, s.version, s.hash
+	if s.allFast != nil {
+		// The common case: up to 64 rules, all closures; a tight loop over
+		// a contiguous slice of them.
+		var mask uint64
+		for i, fn := range s.allFast {
+			if fn(f) {
+				mask |= 1 << uint(i)
+			}
+		}
+		d.matched = mask
+		if mask != 0 {
+			d.decider = bits.TrailingZeros64(mask)
+		}
+	} else if err := s.evalAll(f, d); err != nil {
+		return err
+	}
+	s.finish(f, d)
+	return nil
+}
+
+// evalAll evaluates every rule, any number of them, on either path.
+func (s *Set) evalAll(f *frame, d *Decision) (err error) {
 	for i, r := range s.rules {
 		var m bool
 		if r.fast != nil {
 			m = r.fast(f)
 		} else {
-			var err error
 			if m, err = s.runSlow(r, f); err != nil {
 				return &RuleError{Rule: r.ID, Pos: r.Pos, Err: err}
 			}
@@ -311,11 +330,16 @@ func (s *Set) decide(f *frame, d *Decision) error {
 			d.decider = i
 		}
 	}
+	return nil
+}
+
+// finish fills in the deciding rule (or the default) and its field values.
+func (s *Set) finish(f *frame, d *Decision) {
 	if d.decider < 0 {
 		d.Default = true
 		d.Tier = s.def.Tier
 		d.Reason = s.def.Reason
-		return nil
+		return
 	}
 	r := s.rules[d.decider]
 	d.Tier, d.RuleID, d.Reason, d.Basis = r.Tier, r.ID, r.Reason, r.Basis
@@ -325,7 +349,7 @@ func (s *Set) decide(f *frame, d *Decision) error {
 			idx = idx*len(s.fields[fi].Values) + f.ens[s.info[fi].slot]
 		}
 		d.Fields = r.fieldsTab[idx]
-		return nil
+		return
 	}
 	if len(r.reads) > 0 {
 		d.Fields = make([]FieldValue, len(r.reads))
@@ -333,7 +357,6 @@ func (s *Set) decide(f *frame, d *Decision) error {
 			d.Fields[j] = FieldValue{Name: s.fields[fi].Name, Value: s.box(f, fi)}
 		}
 	}
-	return nil
 }
 
 // runSlow evaluates a rule with expr's virtual machine on a map environment

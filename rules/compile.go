@@ -37,12 +37,16 @@ type Set struct {
 	nByType  [StringList + 1]int
 	valueSet []map[string]struct{} // schema index → allowed values, nil if unrestricted
 	valueIdx []map[string]int      // schema index → position in Values, for long Values lists only
-	defaults []any                 // schema index → canonical default value, nil if required
+	// valueByLen: schema index → value length → positions in Values of
+	// the values of that length, for short Values lists (see valueIndex).
+	valueByLen [][][]int32
+	defaults   []any // schema index → canonical default value, nil if required
 	// defaultBox holds a separate copy of each default for Decision.Fields,
 	// so that what a caller does with a decision cannot reach evaluation.
 	defaultBox []any
 	info       []fieldInfo
-	enumBox    [][]any // schema index → Values boxed once, for enum fields
+	allFast    []func(*frame) bool // every rule's closure, when there are at most 64 and all have one
+	enumBox    [][]any             // schema index → Values boxed once, for enum fields
 	rules      []*crule
 	byID       map[string]int
 	def        Default
@@ -294,6 +298,16 @@ func (c *compiler) compile() *Set {
 			}
 		}
 		s.valueIdx = append(s.valueIdx, idx)
+		var byLen [][]int32
+		if idx == nil {
+			for j, v := range f.Values {
+				for len(byLen) <= len(v) {
+					byLen = append(byLen, nil)
+				}
+				byLen[len(v)] = append(byLen[len(v)], int32(j))
+			}
+		}
+		s.valueByLen = append(s.valueByLen, byLen)
 		s.defaults = append(s.defaults, def)
 		if l, ok := def.([]string); ok {
 			s.defaultBox = append(s.defaultBox, append([]string{}, l...))
@@ -402,6 +416,14 @@ func (c *compiler) compile() *Set {
 	if len(c.probs) > 0 {
 		return nil
 	}
+	s.prepare(spec.PolicyHash, maxNodes)
+	return s
+}
+
+// prepare builds, once the spec is known to be valid, the tables Classify
+// works from: per-field slot info, boxed enum values, precomputed Fields,
+// the closure list, the hash and the pools.
+func (s *Set) prepare(hash string, maxNodes int) {
 	used := make([]bool, len(s.fields))
 	for _, r := range s.rules {
 		for _, i := range r.reads {
@@ -429,13 +451,21 @@ func (c *compiler) compile() *Set {
 	for _, r := range s.rules {
 		s.buildFieldsTab(r)
 	}
-	s.hash = spec.PolicyHash
+	if len(s.rules) <= 64 {
+		for _, r := range s.rules {
+			if r.fast == nil {
+				s.allFast = nil
+				break
+			}
+			s.allFast = append(s.allFast, r.fast)
+		}
+	}
+	s.hash = hash
 	if s.hash == "" {
 		s.hash = hashSpec(s, maxNodes)
 	}
 	s.frames.New = func() any { return s.newFrame() }
 	s.vms.New = func() any { return new(vm.VM) }
-	return s
 }
 
 // compileRule parses, type-checks and compiles one rule, recording problems;
@@ -495,6 +525,19 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 		}
 	}
 	c.checkValues(s, r, tree.Node)
+	bad := false
+	walk(tree.Node, func(n ast.Node) {
+		// The patcher put the UTC+8 location first; a third argument of
+		// the rule's own would be a zone name looked up in the host's tz
+		// database.
+		if b, ok := n.(*ast.BuiltinNode); ok && b.Name == "date" && len(b.Arguments) > 3 && !bad {
+			bad = true
+			c.addAt(r, b.Location().From, "date() with a time zone argument is not allowed: dates are read in UTC+8")
+		}
+	})
+	if bad {
+		return nil
+	}
 	cr.fast, cr.slow = s.translate(tree.Node)
 	return cr
 }

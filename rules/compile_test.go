@@ -62,6 +62,8 @@ func TestCompileExpressionErrors(t *testing.T) {
 			`policy.yaml:13:20: rule r: unknown value "complx" for field cause (declared values: unclear_request, incomplete_materials, complex, historical_legacy, policy_bottleneck)`},
 		{"unknown value inside an in-list", `cause in ["complex", "legacy"]`,
 			`policy.yaml:13:32: rule r: unknown value "legacy" for field cause (declared values: unclear_request, incomplete_materials, complex, historical_legacy, policy_bottleneck)`},
+		{"date() may not name a time zone", `accepted_at > date("2025-01-01", "2006-01-02", "UTC")`,
+			`policy.yaml:13:25: rule r: date() with a time zone argument is not allowed: dates are read in UTC+8`},
 		{"timezone() is disabled because it reads the tz database", `timezone("Asia/Shanghai") != nil`,
 			`policy.yaml:13:11: rule r: unknown field "timezone" (declared fields: cause, category, tags, pages, score, urgent, accepted_at)`},
 	}

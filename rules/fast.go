@@ -50,7 +50,8 @@ type cnode struct {
 	// the value's position (frame.ens) instead of string comparison.
 	enum        bool
 	field, slot int
-	isField     bool // a bare StringList field: slot is its list slot
+	isField     bool     // a bare field (StringList, or String without Values): slot is its slot
+	and         []boolFn // operands, when the node is a conjunction
 }
 
 type unsupported struct{ why string }
@@ -106,7 +107,7 @@ func (s *Set) tr(n ast.Node) (cnode, error) {
 				return cnode{kind: String, s: func(f *frame) string { return vals[f.ens[slot]] },
 					enum: true, field: i, slot: slot}, nil
 			}
-			return cnode{kind: String, s: func(f *frame) string { return f.str[slot] }}, nil
+			return cnode{kind: String, s: func(f *frame) string { return f.str[slot] }, isField: true, slot: slot}, nil
 		case Int:
 			return cnode{kind: Int, i: func(f *frame) int { return f.ints[slot] }}, nil
 		case Float:
@@ -198,8 +199,10 @@ func (s *Set) binary(n *ast.BinaryNode) (cnode, error) {
 	switch n.Operator {
 	case "and", "&&":
 		if l.kind == Bool && r.kind == Bool {
-			a, b := l.b, r.b
-			return cnode{kind: Bool, b: func(f *frame) bool { return a(f) && b(f) }}, nil
+			// a && b && c is flattened into one closure over its operands,
+			// saving a call per level.
+			terms := append(append([]boolFn(nil), l.andTerms()...), r.andTerms()...)
+			return cnode{kind: Bool, b: allOf(terms), and: terms}, nil
 		}
 	case "or", "||":
 		if l.kind == Bool && r.kind == Bool {
@@ -207,10 +210,10 @@ func (s *Set) binary(n *ast.BinaryNode) (cnode, error) {
 			return cnode{kind: Bool, b: func(f *frame) bool { return a(f) || b(f) }}, nil
 		}
 	case "==", "!=":
-		eq, ok := s.enumEqual(l, r)
-		if !ok {
-			eq, ok = equal(l, r)
+		if eq, ok := s.enumEqual(l, r, n.Operator == "!="); ok {
+			return cnode{kind: Bool, b: eq}, nil
 		}
+		eq, ok := equal(l, r)
 		if !ok {
 			break
 		}
@@ -397,6 +400,18 @@ func (s *Set) in(l cnode, right ast.Node) (cnode, error) {
 				vals = append(vals, str.Value)
 			}
 			a := l.s
+			if l.isField && len(vals) <= 8 {
+				slot := l.slot
+				return cnode{kind: Bool, b: func(f *frame) bool {
+					x := f.str[slot]
+					for _, v := range vals {
+						if v == x {
+							return true
+						}
+					}
+					return false
+				}}, nil
+			}
 			if len(vals) > 8 {
 				set := make(map[string]struct{}, len(vals))
 				for _, v := range vals {
@@ -563,7 +578,7 @@ func (s *Set) builtinCall(n *ast.BuiltinNode) (cnode, error) {
 
 // enumEqual compiles `field == "literal"` for a field with declared Values
 // into an integer comparison of positions in Values.
-func (s *Set) enumEqual(l, r cnode) (boolFn, bool) {
+func (s *Set) enumEqual(l, r cnode, negate bool) (boolFn, bool) {
 	if r.enum && l.isConst {
 		l, r = r, l
 	}
@@ -573,9 +588,41 @@ func (s *Set) enumEqual(l, r cnode) (boolFn, bool) {
 	slot, e := l.slot, s.valueIndex(l.field, r.cs)
 	if e < 0 {
 		// Unreachable after the Values lint; an input can never hold it.
-		return func(*frame) bool { return false }, true
+		return func(*frame) bool { return negate }, true
+	}
+	if negate {
+		return func(f *frame) bool { return f.ens[slot] != e }, true
 	}
 	return func(f *frame) bool { return f.ens[slot] == e }, true
+}
+
+// andTerms returns the operands of a flattened conjunction, or the node itself.
+func (c cnode) andTerms() []boolFn {
+	if c.and != nil {
+		return c.and
+	}
+	return []boolFn{c.b}
+}
+
+// allOf is the conjunction of terms, evaluated left to right with
+// short-circuit, as expr does.
+func allOf(t []boolFn) boolFn {
+	switch len(t) {
+	case 2:
+		a, b := t[0], t[1]
+		return func(f *frame) bool { return a(f) && b(f) }
+	case 3:
+		a, b, c := t[0], t[1], t[2]
+		return func(f *frame) bool { return a(f) && b(f) && c(f) }
+	}
+	return func(f *frame) bool {
+		for _, x := range t {
+			if !x(f) {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // enumIn compiles `field in ["a", "b"]` for a field with at most 64 declared

@@ -100,6 +100,20 @@ func (s *Set) fill(f *frame, input map[string]any) error {
 			}
 			v = s.defaults[i]
 		}
+		info := &s.info[i]
+		if str, ok := v.(string); ok && info.typ == String {
+			// Fast path for the most common field kind, without the call.
+			if info.enum {
+				e := s.valueIndex(i, str)
+				if e < 0 {
+					return s.set(f, i, v) // reports the error
+				}
+				f.ens[info.slot] = e
+			} else if info.used {
+				f.str[info.slot] = str
+			}
+			continue
+		}
 		if err := s.set(f, i, v); err != nil {
 			return err
 		}
@@ -219,9 +233,15 @@ func (s *Set) valueIndex(i int, v string) int {
 		}
 		return -1
 	}
-	for e, w := range s.fields[i].Values {
-		if w == v {
-			return e
+	// Short lists: only the values of the same length are compared.
+	byLen := s.valueByLen[i]
+	if len(v) >= len(byLen) {
+		return -1
+	}
+	vals := s.fields[i].Values
+	for _, e := range byLen[len(v)] {
+		if vals[e] == v {
+			return int(e)
 		}
 	}
 	return -1
