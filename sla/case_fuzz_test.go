@@ -3,6 +3,8 @@ package sla
 import (
 	"encoding/json"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -294,4 +296,35 @@ func lcFuzzApply(t *testing.T, data []byte, policies ...*Policy) {
 			_ = st.Explain(pol, c)
 		}
 	}
+}
+
+// FuzzCaseJSON feeds arbitrary bytes to Case.UnmarshalJSON: it never panics,
+// leaves the case unchanged on error, and whatever it accepts encodes to a
+// form that decodes to the same encoding again (idempotent round trip).
+func FuzzCaseJSON(f *testing.F) {
+	if golden, err := os.ReadFile(filepath.Join("testdata", "cases", "full.json")); err == nil {
+		f.Add(golden)
+	}
+	f.Add([]byte(`{"schema":1,"id":"C-1","events":[]}`))
+	f.Add([]byte(`{"schema":2,"id":"C-1","events":[]}`))
+	f.Add([]byte(`{"schema":1,"id":"C-1","attributes":{"a":"b"},"events":[{"type":"accepted","at":"2025-10-09T10:00:00+08:00","input":{"n":1e2,"s":["x"]}},{"type":"extended","at":"2025-10-09T10:00:00Z","length":"3个工作日","approver":"a","reason":"r"}]}`))
+	f.Add([]byte(`{"schema":1,"id":"\u00e9","events":[{"type":"visited","at":"2025-10-09T10:00:00.123456789-05:00","satisfied":false}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		keep := Case{ID: "keep"}
+		c := keep
+		if err := c.UnmarshalJSON(data); err != nil {
+			require.Equal(t, keep, c, "unchanged on error")
+			return
+		}
+		require.NotEmpty(t, c.ID)
+		m1, err := json.Marshal(c)
+		if err != nil {
+			return // e.g. a period the decoder accepts but the encoder cannot validate
+		}
+		var back Case
+		require.NoError(t, json.Unmarshal(m1, &back), "%s", m1)
+		m2, err := json.Marshal(back)
+		require.NoError(t, err)
+		require.Equal(t, string(m1), string(m2))
+	})
 }

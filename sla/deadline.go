@@ -1087,7 +1087,9 @@ func (x *explainer) dayDetails() error {
 	} else if o.last > o.countFrom {
 		x.say("The period spans more than %d days; the days are not listed.", MaxListedDays)
 	}
-	if len(d.Counted) > 0 && !o.sameDay {
+	// A one-working-day period's day 1 is its last day, which is stated below.
+	oneWorkday := len(o.segs) > 0 && o.segs[0].period == Period{Count: 1, Unit: Workdays}
+	if len(d.Counted) > 0 && !o.sameDay && !oneWorkday {
 		x.say("Day 1 = %s (%s).", ymd(d.Counted[0].Date), describe(d.Counted[0]))
 	}
 	for i, s := range o.segs {

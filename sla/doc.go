@@ -21,7 +21,11 @@
 //   - 转办 (transferred) to a unit, which 签收 (signs for) it; 中止 (paused) and 恢复 (resumed);
 //     补正 (materials completed, restarting the clock); 延期 (extended); 办结/销号 (closed);
 //     回访 (follow-up visit) with 满意 (satisfied) or not; 重新办理 (reopened).
-//   - 超期 (overdue), 预警 (warning), 按期办结率 (on-time rate).
+//   - 超期 (overdue), 预警 (warning), 黄灯/红灯 (yellow and red lights of the warning rules).
+//   - Reports (周分析、月通报): 按期办结率 (on-time rate: closed on time ÷ cases with a verdict,
+//     i.e. closed on time, closed late or open and overdue), 超期办结 (closed late), 在办超期
+//     (open and overdue), 超期清单 (the overdue list), 回访满意率 (visit satisfaction rate),
+//     统计口径 (the bucketing rule: by acceptance, due or close date).
 //
 // # Counting conventions
 //

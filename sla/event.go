@@ -3,6 +3,7 @@ package sla
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -23,9 +24,10 @@ const (
 	// tier is counted from the cycle's start, not from the classification
 	// instant. A case has no deadline before it is classified.
 	EventClassified EventType = "classified"
-	// EventTransferred (转办) hands the case to a unit (Unit required). It starts
-	// that unit's targets with After == AfterTransferred. The citizen-facing
-	// clock keeps running (design §5.12).
+	// EventTransferred (转办) hands the case to a unit (Unit required; the unit
+	// that holds it may be named again, a re-dispatch). It starts that unit's
+	// targets with After == AfterTransferred and ends the previous unit's. The
+	// citizen-facing clock keeps running (design §5.12).
 	EventTransferred EventType = "transferred"
 	// EventSignedFor (签收): the unit of the latest pending transfer signs for it
 	// (Unit required and equal to that unit; once per transfer). It meets that
@@ -349,7 +351,7 @@ func checkFields(e *Event) error {
 	}
 	if e.Type == EventExtended {
 		if err := e.Length.Validate(); err != nil {
-			return eventFail(ErrEventField, "length: %v", err)
+			return eventFail(ErrEventField, "length: %s", strings.TrimPrefix(err.Error(), "sla: "))
 		}
 		if e.Length.Count == 0 {
 			return eventFail(ErrEventField, "length 0 workdays adds no time")

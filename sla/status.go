@@ -41,8 +41,10 @@ type WarningCrossing struct {
 //     the next transfer or by closing.
 //   - After "transferred" (one per transfer, Unit = the unit): the target with
 //     id "sign_for" (or starting "sign_for_") is met by that unit's signed_for;
-//     every other one (e.g. "unit_reply") by the next transfer or by closing.
-//     A next transfer or closing also ends a sign-for target not yet signed.
+//     every other one (e.g. "unit_reply") by the next transfer (to any unit,
+//     the same one included: a re-dispatch starts a new episode) or by
+//     closing. A next transfer or closing also ends a sign-for target not yet
+//     signed (DoneBy tells which).
 //   - After "signed_for" (one per sign-for): met by the next transfer or by
 //     closing.
 //   - After "closed" (one per close, e.g. the follow-up visit): met by the
@@ -122,15 +124,18 @@ type Status struct {
 // changed holiday notice reaches open cases (see MovedDeadlines).
 //
 // The events read are replayed through the same state machine as Apply
-// (order, fields, states, extension timeliness), so an invalid log is an
-// *EventError; Validate additionally checks the extension caps' units and
-// that every deadline is computable at the event that set it. Other errors:
-// a zero now, an empty case id, a case of another policy, no event at or
-// before now, calendar errors.
+// (order, fields, states, extension caps and timeliness), so an invalid log
+// is an *EventError; Validate additionally checks that every deadline is
+// computable at the event that set it. Other errors: a zero now, an empty
+// case id, a case of another policy, no event at or before now, calendar
+// errors.
 //
-// StatusAt uses ComputeDue, not ComputeDeadline: for a day-based tier it
-// allocates nothing but the Warnings and Targets slices. Safe for concurrent
-// use. See Status.Explain for the explanation in words.
+// StatusAt never builds explanations (ComputeDeadline): it computes
+// deadlines with ComputeDue, through O(1) shortcuts for the common requests
+// (working days with or without closed pauses, working hours without pauses)
+// that tests pin to ComputeDue. It allocates the Warnings and Targets slices
+// and, for a case with pauses or extensions, their Request slices. Safe for
+// concurrent use. See Status.Explain for the explanation in words.
 func (p *Policy) StatusAt(c Case, now time.Time) (Status, error) {
 	if now.IsZero() {
 		return Status{}, fmt.Errorf("sla: status of case %s: zero now", c.ID)
@@ -356,7 +361,7 @@ func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Ti
 	if len(ws) == 0 {
 		return nil
 	}
-	var buf [8]WarningCrossing
+	var buf [4]WarningCrossing
 	out := buf[:0]
 	for i := range ws {
 		w := &ws[i]
@@ -375,7 +380,10 @@ func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Ti
 		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
 			continue
 		}
-		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at.In(r.p.cal.Location())})
+		if loc := r.p.cal.Location(); at.Location() != loc {
+			at = at.In(loc)
+		}
+		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at})
 	}
 	if len(out) == 0 {
 		return nil
@@ -610,7 +618,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			say("%s: restarted (补正后重新受理, 行政许可法 art. 32)%s: the clock starts again from this instant; earlier time, pauses and extensions no longer count.", when(e.At), why)
 		case EventExtended:
 			late := ""
-			if r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 && prevExt < 128 {
+			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
 				late = " It was requested at or after the deadline: recorded, but the case is judged by the deadline without it and is late (超时办结)."
 			}
 			say("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", when(e.At), e.Length, e.Approver, why, late)
@@ -629,7 +637,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			}
 			say("%s: follow-up visit (回访): %s.", when(e.At), sat)
 		case EventReopened:
-			say("%s: reopened (重新办理)%s: cycle %d counts tier %s from this instant.", when(e.At), why, r.cycle, r.tier)
+			say("%s: reopened (重新办理)%s; cycle %d counts tier %s from this instant.", when(e.At), why, r.cycle, r.tier)
 		}
 		if e.Note != "" {
 			say("  Note: %s", e.Note)

@@ -2,6 +2,9 @@ package sla
 
 import (
 	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -684,4 +687,66 @@ func TestWorkhoursFastPathMatchesCore(t *testing.T) {
 			assert.True(t, wd.Equal(gd) && wl.Equal(gl) && wp == gp, "%v %+v: core %v %v %v, fast %v %v %v", v, req, wd, wl, wp, gd, gl, gp)
 		}
 	}
+}
+
+// TestConcurrentUse runs Apply, StatusAt, Explain, Validate and
+// MovedDeadlines on one shared policy and case from many goroutines (run
+// with -race): they share nothing mutable.
+func TestConcurrentUse(t *testing.T) {
+	p := lcPolicy(t, lcDispatchTgt...)
+	c := lcFullCase(t, p)
+	want, err := p.StatusAt(c, lcT("2025-10-24 10:00"))
+	require.NoError(t, err)
+	done := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 50; i++ {
+				st, err := p.StatusAt(c, lcT("2025-10-24 10:00"))
+				if err != nil {
+					done <- err
+					return
+				}
+				if !assert.ObjectsAreEqual(want, st) {
+					done <- assert.AnError
+					return
+				}
+				_ = st.Explain(p, c)
+				if _, err := p.Apply(c, lcVisited("2025-10-24 11:00", true)); err == nil {
+					done <- assert.AnError // the close was already visited
+					return
+				}
+				if err := p.Validate(c); err != nil {
+					done <- err
+					return
+				}
+				if _, err := MovedDeadlines([]Case{c}, p, p, lcT("2025-10-24 10:00")); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		require.NoError(t, <-done)
+	}
+}
+
+// TestExplainGolden keeps the explanation of the full case (every event
+// type) in testdata/cases/full.explain.txt; the calendar's content version
+// is replaced by <version> so that a new notice does not churn the file.
+func TestExplainGolden(t *testing.T) {
+	p := Default()
+	c := lcFullCase(t, p)
+	st, err := p.StatusAt(c, lcT("2025-10-24 10:00"))
+	require.NoError(t, err)
+	got := strings.Join(st.Explain(p, c), "\n") + "\n"
+	got = strings.ReplaceAll(got, p.Calendar().Version(), "<version>")
+	golden := filepath.Join("testdata", "cases", "full.explain.txt")
+	if lcUpdate() {
+		require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run with -update to create the golden file")
+	assert.Equal(t, string(want), got)
 }
