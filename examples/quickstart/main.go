@@ -30,11 +30,21 @@ func main() {
 	}
 }
 
-// sampleCase is a case modelled on the hotline cases the 1310 mechanism was made for.
+// sampleCase is a case modelled on the hotline cases the 1310 mechanism was made for, with what
+// happened to it afterwards.
 type sampleCase struct {
 	title    string
 	accepted time.Time
 	input    map[string]any
+	events   []sla.Event
+}
+
+// now is the fixed instant at which every sample's status is shown: the quickstart never reads
+// the wall clock, so its output is the same on every run.
+var now = time.Date(2026, 2, 26, 9, 0, 0, 0, beijing)
+
+func at(year int, month time.Month, day, hour, minute int) time.Time {
+	return time.Date(year, month, day, hour, minute, 0, 0, beijing)
 }
 
 var samples = []sampleCase{
@@ -42,22 +52,39 @@ var samples = []sampleCase{
 		title:    "欠薪追讨：农民工反映工资被拖欠，缺少劳动合同和考勤记录 (unpaid wages reclaimed; materials incomplete)",
 		accepted: time.Date(2025, 9, 30, 17, 0, 0, 0, beijing),
 		input:    map[string]any{"cause": "incomplete_materials", "category": "wage_arrears", "channel": "hotline_12333"},
+		events: []sla.Event{
+			{Type: sla.EventTransferred, At: at(2025, 9, 30, 17, 20), Unit: "劳动保障监察大队"},
+			{Type: sla.EventSignedFor, At: at(2025, 10, 9, 9, 5), Unit: "劳动保障监察大队"},
+			{Type: sla.EventClosed, At: at(2025, 10, 9, 16, 40), Note: "补齐考勤记录后责令企业支付工资"},
+			{Type: sla.EventVisited, At: at(2025, 10, 10, 10, 0), Satisfied: ptr(true)},
+		},
 	},
 	{
 		title:    "失业保险金：申领条件涉及多段参保经历，需要核实 (an unemployment-benefit question that is complex)",
 		accepted: time.Date(2026, 2, 13, 10, 30, 0, 0, beijing),
 		input:    map[string]any{"cause": "complex", "category": "unemployment_benefit", "channel": "window"},
+		events: []sla.Event{
+			{Type: sla.EventPaused, At: at(2026, 2, 24, 10, 0), Reason: "向原参保地发函核实参保记录"},
+			{Type: sla.EventResumed, At: at(2026, 2, 25, 15, 0)},
+		},
 	},
 	{
 		title:    "养老保险：企业改制前的工龄认定无政策依据 (a pension case stuck on a policy bottleneck)",
 		accepted: time.Date(2025, 12, 26, 15, 0, 0, 0, beijing),
 		input:    map[string]any{"cause": "policy_bottleneck", "category": "pension", "tags": []string{"cross_department"}},
+		events: []sla.Event{
+			{Type: sla.EventExtended, At: at(2026, 1, 12, 11, 0), Length: &sla.Period{Count: 10, Unit: sla.Workdays}, Approver: "分管副局长", Reason: "需提请市政府专题会议研究"},
+		},
 	},
 	{
 		title: "社保关系转移：企业经办人材料齐全但跨省系统未对接 (an enterprise's social-insurance transfer)",
 		// Stored in UTC by the portal: 16:30 UTC on Thursday is 00:30 on Friday in Beijing.
 		accepted: time.Date(2025, 3, 6, 16, 30, 0, 0, time.UTC),
 		input:    map[string]any{"cause": "other_objective", "category": "social_insurance_transfer", "applicant": "enterprise"},
+		events: []sla.Event{
+			{Type: sla.EventClosed, At: at(2025, 3, 14, 10, 0), Note: "跨省转移接续办结"},
+			{Type: sla.EventVisited, At: at(2025, 3, 17, 9, 30), Satisfied: ptr(false), Note: "认为办理超时"},
+		},
 	},
 }
 
@@ -79,7 +106,7 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "shixian quickstart — policy %s v%s (%s)\n", policy.ID(), policy.Version(), policy.Title())
 	fmt.Fprintf(w, "calendar %s, version %s; counting: acceptance day not counted, day 1 = next working day, due at 24:00 of the last day\n\n", cal.Name(), cal.Version())
 
-	fmt.Fprintln(w, "== Sample cases")
+	fmt.Fprintf(w, "== Sample cases, with their status at %s\n", now.Format("2006-01-02 15:04 MST"))
 	for i, s := range samples {
 		d, err := policy.Classify(s.input, s.accepted)
 		if err != nil {
@@ -98,6 +125,9 @@ func run(w io.Writer) error {
 		fmt.Fprintf(w, "   crossed   %s\n", crossed(cal, s.accepted, deadline.LastDay))
 		if deadline.Provisional {
 			fmt.Fprintf(w, "   note      provisional: counted through days that are not yet official\n")
+		}
+		if err := printStatus(w, policy, s, i+1); err != nil {
+			return fmt.Errorf("sample %d: %w", i+1, err)
 		}
 	}
 
@@ -149,6 +179,61 @@ func printMoment(w io.Writer, policy *sla.Policy, m moment) error {
 	}
 	return nil
 }
+
+// printStatus follows a sample through its events and prints its status at the fixed now.
+func printStatus(w io.Writer, policy *sla.Policy, s sampleCase, n int) error {
+	c, _, err := policy.Accept(fmt.Sprintf("QS-%d", n), s.input, s.accepted)
+	if err != nil {
+		return err
+	}
+	for _, e := range s.events {
+		if c, err = policy.Apply(c, e); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "   event     %s %s%s\n", e.At.In(policy.Calendar().Location()).Format("2006-01-02 15:04"), e.Type, eventDetail(e))
+	}
+	st, err := policy.StatusAt(c, now)
+	if err != nil {
+		return err
+	}
+	line := string(st.State)
+	if st.State == sla.StateWarning {
+		line += " (" + st.Warning + ")"
+	}
+	switch {
+	case st.State == sla.StateOverdue || st.State == sla.StateClosedLate:
+		line += fmt.Sprintf(", %d working day(s) overdue", st.OverdueDays)
+	case st.Due.IsZero():
+	case st.Closed.IsZero():
+		line += fmt.Sprintf(", due %s 24:00, %d working day(s) left after today", st.LastDay.Format(time.DateOnly), st.RemainingDays)
+	}
+	if !st.Closed.IsZero() {
+		line += ", closed " + st.Closed.Format("2006-01-02 15:04")
+	}
+	fmt.Fprintf(w, "   status    %s\n", line)
+	for _, target := range st.Targets {
+		fmt.Fprintf(w, "   target    %s %s: %s\n", target.ID, target.Label, target.State)
+	}
+	return nil
+}
+
+func eventDetail(e sla.Event) string {
+	switch {
+	case e.Unit != "":
+		return " → " + e.Unit
+	case e.Length != nil:
+		return fmt.Sprintf(" +%s approved by %s: %s", e.Length, e.Approver, e.Reason)
+	case e.Satisfied != nil && *e.Satisfied:
+		return " (满意 satisfied)"
+	case e.Satisfied != nil:
+		return " (不满意 not satisfied)"
+	case e.Reason != "":
+		return ": " + e.Reason
+	}
+	return ""
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // padCells pads s with spaces to width terminal cells; Chinese characters take two cells.
 func padCells(s string, width int) string {

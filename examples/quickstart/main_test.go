@@ -28,6 +28,13 @@ func TestQuickstartOutput(t *testing.T) {
 		"due       2025-10-09 24:00",      // T1 accepted the eve of National Day 2025
 		"2026-02-14  Sat  makeup   1",     // the makeup Saturday before the Spring Festival counts
 		"— given as 2025-03-06T16:30:00Z", // stored in UTC, Friday in Beijing
+		// Paused on 02-24 and resumed on 02-25: working day 02-25 is excluded, so the last day
+		// moves from Wednesday 02-25 to Thursday 02-26 (行政许可法 art. 45).
+		"status    warning (last_day), due 2026-02-26 24:00, 0 working day(s) left after today",
+		// Extended on its last day by 10 working days counted from the old deadline
+		// (行政许可法 art. 42): last day 2026-01-26, so on 02-26 it is 18 working days late.
+		"status    overdue, 18 working day(s) overdue",
+		"status    closed_late, 2 working day(s) overdue, closed 2025-03-14 10:00",
 	} {
 		assert.Contains(t, out.String(), fact)
 	}
