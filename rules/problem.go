@@ -100,6 +100,22 @@ func (ps Problems) sort() {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Pos.before(ps[j].Pos) })
 }
 
+// Sort orders the problems by file position (line, then column), keeping problems at the same
+// position in the order they were found.
+func (ps Problems) Sort() { ps.sort() }
+
+// NewProblem returns a problem at pos with the offending line of source (the whole file the
+// position refers to; may be nil) and a caret line under pos.Column that lines up in a
+// terminal under Chinese text. Loaders of other file formats (policies, suites) use it so that
+// every error of the project looks alike.
+func NewProblem(source []byte, pos Position, message string) Problem {
+	p := Problem{Pos: pos, Message: message}
+	if line, ok := sourceLine(source, pos.Line); ok {
+		p.Line, p.Caret = line, caret(line, pos.Column)
+	}
+	return p
+}
+
 // asError returns nil when there are no problems, so that no typed nil
 // escapes as a non-nil error.
 func (ps Problems) asError() error {

@@ -93,6 +93,13 @@
 // version by acceptance time; a [Holder] swaps in a new version atomically only after it passes
 // its checks (its test suites, see package slatest).
 //
+// The YAML library is go.yaml.in/yaml/v3, the YAML organisation's maintained continuation of
+// gopkg.in/yaml.v3: its node tree carries the line and column of every key and value (columns
+// in characters, so Chinese text does not shift them), which lets the decoder check every key
+// itself and report all problems in one run instead of stopping at the first, and it adds no
+// further dependencies. goccy/go-yaml also has positions and a strict mode, but its strict
+// decoding stops at the first unknown key and it brings a larger dependency tree.
+//
 // # Concurrency
 //
 // Policies, histories and calendars are immutable and safe for concurrent use. A [Case] is a

@@ -323,6 +323,8 @@ func FuzzParsePolicy(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("format: shixian/v1\nrules: [{id: a, when: '(((('}]"))
+	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules: [{id: a, tier: T1, reason: x}]\n"))
+	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules: [{id: a, when: '', tier: T1, reason: x}]\n"))
 	f.Add([]byte("- a\n- b"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -388,4 +390,21 @@ func TestReadmePolicyExampleParses(t *testing.T) {
 	d, err := p.Classify(map[string]any{"cause": "policy_bottleneck"}, at(2025, 9, 30, 17, 0))
 	require.NoError(t, err)
 	assert.Equal(t, "T10", d.Tier)
+}
+
+func TestRuleWithoutWhenIsReportedOnceWithItsPosition(t *testing.T) {
+	_, err := sla.ParsePolicy("p.yaml", []byte(`format: shixian/v1
+id: p
+version: "1"
+effective: {from: 2025-01-01}
+input: {cause: {type: string}}
+tiers: [{id: T1, limit: 1 workday}]
+default: {tier: T1, reason: 默认}
+rules:
+  - {id: a, tier: T1, reason: x}
+`))
+	var problems *rules.Problems
+	require.ErrorAs(t, err, &problems)
+	require.Len(t, *problems, 1, "%v", err)
+	assert.Equal(t, "p.yaml:9:5: rules[0]: missing required key \"when\"", strings.SplitN(err.Error(), "\n", 2)[0])
 }

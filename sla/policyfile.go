@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -38,12 +37,7 @@ func (d *policyDecoder) pos(n *yaml.Node) rules.Position {
 }
 
 func (d *policyDecoder) problemAt(pos rules.Position, format string, args ...any) {
-	p := rules.Problem{Pos: pos, Message: fmt.Sprintf(format, args...)}
-	if pos.Line >= 1 && pos.Line <= len(d.lines) {
-		p.Line = d.lines[pos.Line-1]
-		p.Caret = caretUnder(p.Line, pos.Column)
-	}
-	d.problems = append(d.problems, p)
+	d.problems = append(d.problems, rules.NewProblem(d.src, pos, fmt.Sprintf(format, args...)))
 }
 
 func (d *policyDecoder) problem(n *yaml.Node, format string, args ...any) {
@@ -214,7 +208,13 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 	d := &policyDecoder{file: name, src: data, lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		d.problemAt(yamlErrorPosition(name, err), "%s", yamlErrorMessage(err))
+		if pos, ok := d.tabIndentation(); ok {
+			// yaml.v3 reports a tab in indentation at the line of the enclosing context,
+			// not at the tab; point at the tab itself.
+			d.problemAt(pos, "YAML syntax: a tab in indentation (YAML indents with spaces only)")
+		} else {
+			d.problemAt(yamlErrorPosition(name, err), "%s", yamlErrorMessage(err))
+		}
 		return nil, &d.problems
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
@@ -227,7 +227,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 		// Do not compile rules against a broken skeleton: report what we have, but still run
 		// the rule checks when the parts they need are sound so that one run shows everything.
 		if spec == nil {
-			sortProblems(d.problems)
+			d.problems.Sort()
 			return nil, &d.problems
 		}
 	}
@@ -246,7 +246,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 		}
 	}
 	if len(d.problems) > 0 {
-		sortProblems(d.problems)
+		d.problems.Sort()
 		return nil, &d.problems
 	}
 	p.set = set
@@ -718,6 +718,11 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 		if f, ok := m["basis"]; ok {
 			r.Basis, _ = d.str(f, what+".basis")
 		}
+		if _, ok := m["when"]; !ok {
+			// Already reported as a missing key; compiling an empty condition would only
+			// repeat it without a position.
+			continue
+		}
 		out = append(out, r)
 	}
 	return out
@@ -765,6 +770,22 @@ func (d *policyDecoder) expression(n *yaml.Node) (string, rules.Position) {
 	return n.Value, pos
 }
 
+// tabIndentation finds the first tab in a line's leading whitespace, which YAML forbids and
+// yaml.v3 reports imprecisely. It runs only after yaml.v3 has rejected the file.
+func (d *policyDecoder) tabIndentation() (rules.Position, bool) {
+	for i, line := range d.lines {
+		for col, r := range []rune(line) {
+			if r == '\t' {
+				return rules.Position{File: d.file, Line: i + 1, Column: col + 1}, true
+			}
+			if r != ' ' {
+				break
+			}
+		}
+	}
+	return rules.Position{}, false
+}
+
 // yamlErrorPosition extracts "line N" from a YAML syntax error, which yaml.v3 reports without a
 // structured position.
 func yamlErrorPosition(file string, err error) rules.Position {
@@ -789,50 +810,4 @@ func yamlErrorMessage(err error) string {
 		msg = msg[i+2:]
 	}
 	return "YAML syntax: " + msg
-}
-
-func sortProblems(ps rules.Problems) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		a, b := ps[i].Pos, ps[j].Pos
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Column < b.Column
-	})
-}
-
-// caretUnder returns a line that puts '^' under column col (1-based, in characters) of line,
-// padding wide (CJK) characters with two cells and keeping tabs, so that it lines up in a
-// terminal.
-func caretUnder(line string, col int) string {
-	var b strings.Builder
-	i := 1
-	for _, r := range line {
-		if i >= col {
-			break
-		}
-		switch {
-		case r == '\t':
-			b.WriteByte('\t')
-		case isWide(r):
-			b.WriteString("  ")
-		default:
-			b.WriteByte(' ')
-		}
-		i++
-	}
-	b.WriteByte('^')
-	return b.String()
-}
-
-// isWide reports East Asian wide and fullwidth characters, which terminals draw two cells wide.
-func isWide(r rune) bool {
-	return r >= 0x1100 && (r <= 0x115f || r == 0x2329 || r == 0x232a ||
-		(r >= 0x2e80 && r <= 0xa4cf && r != 0x303f) ||
-		(r >= 0xac00 && r <= 0xd7a3) ||
-		(r >= 0xf900 && r <= 0xfaff) ||
-		(r >= 0xfe30 && r <= 0xfe4f) ||
-		(r >= 0xff00 && r <= 0xff60) ||
-		(r >= 0xffe0 && r <= 0xffe6) ||
-		(r >= 0x20000 && r <= 0x3fffd))
 }

@@ -74,7 +74,7 @@ func ParseExpectations(name string, data []byte) (*Expectations, error) {
 	if len(data) > maxSuiteBytes {
 		return nil, fmt.Errorf("slatest: %s: expectations file is %d bytes, more than the %d allowed", name, len(data), maxSuiteBytes)
 	}
-	d := &decoder{file: name, lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
+	d := &decoder{file: name, src: data}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		d.problemAt(yamlErrorPosition(name, err), "YAML syntax: %s", yamlErrorMessage(err))
@@ -135,7 +135,7 @@ func ParseExpectations(name string, data []byte) (*Expectations, error) {
 		}
 	}
 	if len(d.problems) > 0 {
-		sortProblems(d.problems)
+		d.problems.Sort()
 		return nil, &d.problems
 	}
 	return e, nil

@@ -141,6 +141,9 @@ func runSuiteData(name string, data []byte, policy *sla.Policy) (*Result, error)
 			return nil, fmt.Errorf("slatest: %s: policy %s: %w", s.policyPos, s.policyPath, err)
 		}
 	}
+	if err := s.checkReferences(p); err != nil {
+		return nil, err
+	}
 	return run(s, p), nil
 }
 

@@ -35,6 +35,18 @@ type suite struct {
 	minCoverage float64 // percent, 0..100
 	hasMin      bool
 	cases       []suiteCase
+	// refs are the names the suite uses that only the policy can check (input fields, tier
+	// and rule ids); src is the file, for their error lines.
+	refs []reference
+	src  []byte
+}
+
+// reference is a name written in the suite that must exist in the policy it runs against.
+type reference struct {
+	kind  string // "field", "tier" or "rule"
+	name  string
+	pos   rules.Position
+	where string
 }
 
 // suiteCase is one case after the suite's defaults were merged into it.
@@ -81,8 +93,9 @@ type partialCase struct {
 // decoder walks a suite's YAML node tree collecting every problem with its position.
 type decoder struct {
 	file     string
-	lines    []string
+	src      []byte
 	problems rules.Problems
+	refs     []reference
 }
 
 func (d *decoder) pos(n *yaml.Node) rules.Position {
@@ -93,12 +106,7 @@ func (d *decoder) pos(n *yaml.Node) rules.Position {
 }
 
 func (d *decoder) problemAt(p rules.Position, format string, args ...any) {
-	pr := rules.Problem{Pos: p, Message: fmt.Sprintf(format, args...)}
-	if p.Line >= 1 && p.Line <= len(d.lines) && p.Column >= 1 {
-		pr.Line = d.lines[p.Line-1]
-		pr.Caret = caretUnder(pr.Line, p.Column)
-	}
-	d.problems = append(d.problems, pr)
+	d.problems = append(d.problems, rules.NewProblem(d.src, p, fmt.Sprintf(format, args...)))
 }
 
 func (d *decoder) problem(n *yaml.Node, format string, args ...any) {
@@ -336,6 +344,9 @@ func (d *decoder) inputMap(n *yaml.Node, what string, depth int) (map[string]any
 		val, good := d.value(v, what+"."+k.Value, depth)
 		ok = ok && good
 		out[k.Value] = val
+		if depth == 0 {
+			d.refs = append(d.refs, reference{kind: "field", name: k.Value, pos: d.pos(k), where: what})
+		}
 	}
 	return out, ok
 }
@@ -345,7 +356,7 @@ func parseSuite(name string, data []byte) (*suite, error) {
 	if len(data) > maxSuiteBytes {
 		return nil, fmt.Errorf("slatest: %s: suite file is %d bytes, more than the %d allowed", name, len(data), maxSuiteBytes)
 	}
-	d := &decoder{file: name, lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
+	d := &decoder{file: name, src: data}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		d.problemAt(yamlErrorPosition(name, err), "YAML syntax: %s", yamlErrorMessage(err))
@@ -357,10 +368,50 @@ func parseSuite(name string, data []byte) (*suite, error) {
 	}
 	s := d.decodeSuite(doc.Content[0])
 	if len(d.problems) > 0 {
-		sortProblems(d.problems)
+		d.problems.Sort()
 		return nil, &d.problems
 	}
+	s.refs, s.src = d.refs, data
 	return s, nil
+}
+
+// checkReferences reports every input field, tier and rule id the suite names that the policy
+// does not declare, so that a typo in a suite is an error at its position rather than an input
+// silently ignored or a case that can only fail.
+func (s *suite) checkReferences(p *sla.Policy) error {
+	fields := map[string]bool{}
+	for _, f := range p.Rules().Fields() {
+		fields[f.Name] = true
+	}
+	tiers := map[string]bool{}
+	for _, t := range p.Tiers() {
+		tiers[t.ID] = true
+	}
+	ruleIDs := map[string]bool{}
+	for _, r := range p.Rules().Rules() {
+		ruleIDs[r.ID] = true
+	}
+	var problems rules.Problems
+	for _, ref := range s.refs {
+		var known bool
+		switch ref.kind {
+		case "field":
+			known = fields[ref.name]
+		case "tier":
+			known = tiers[ref.name]
+		case "rule":
+			known = ruleIDs[ref.name]
+		}
+		if !known {
+			problems = append(problems, rules.NewProblem(s.src, ref.pos, fmt.Sprintf(
+				"%s: policy %s %s declares no %s %q", ref.where, p.ID(), p.Version(), ref.kind, ref.name)))
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	problems.Sort()
+	return &problems
 }
 
 func (d *decoder) decodeSuite(root *yaml.Node) *suite {
@@ -545,10 +596,14 @@ func (d *decoder) decodeExpect(n *yaml.Node, what string) expectation {
 		return e
 	}
 	if f, ok := m["tier"]; ok {
-		e.tier = d.str(f.value, what+".tier")
+		if e.tier = d.str(f.value, what+".tier"); e.tier != nil {
+			d.refs = append(d.refs, reference{kind: "tier", name: *e.tier, pos: d.pos(f.value), where: what + ".tier"})
+		}
 	}
 	if f, ok := m["rule"]; ok {
-		e.rule = d.str(f.value, what+".rule")
+		if e.rule = d.str(f.value, what+".rule"); e.rule != nil && *e.rule != DefaultRule {
+			d.refs = append(d.refs, reference{kind: "rule", name: *e.rule, pos: d.pos(f.value), where: what + ".rule"})
+		}
 	}
 	if f, ok := m["reason"]; ok {
 		e.reason = d.str(f.value, what+".reason")
@@ -615,7 +670,9 @@ func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
 		}
 	}
 	if f, ok := m["tier"]; ok {
-		st.tier = d.str(f.value, what+".tier")
+		if st.tier = d.str(f.value, what+".tier"); st.tier != nil {
+			d.refs = append(d.refs, reference{kind: "tier", name: *st.tier, pos: d.pos(f.value), where: what + ".tier"})
+		}
 	}
 	if f, ok := m["warning"]; ok {
 		st.warning = d.str(f.value, what+".warning")
@@ -656,6 +713,11 @@ func (d *decoder) merge(def, pc partialCase, n *yaml.Node, i int) (suiteCase, bo
 	}
 	c.expect = mergeExpect(def.expect, pc.expect)
 	if pc.name == "" {
+		return c, false
+	}
+	if c.expect == (expectation{}) {
+		// A case that asserts nothing always passes; that is a mistake, not a test.
+		d.problem(n, "case %q: expect asserts nothing (give at least one of tier, rule, reason, due, last_day, provisional, shadowed, status or error)", pc.name)
 		return c, false
 	}
 	return c, true
@@ -724,56 +786,6 @@ func yamlErrorMessage(err error) string {
 		}
 	}
 	return msg
-}
-
-func sortProblems(ps rules.Problems) {
-	// insertion sort keeps equal positions in the order found; suites are small.
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && before(ps[j].Pos, ps[j-1].Pos); j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
-}
-
-func before(a, b rules.Position) bool {
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	return a.Column < b.Column
-}
-
-// caretUnder returns a line with '^' under column col (1-based, in characters) of line; wide
-// (CJK) characters are padded with two cells and tabs kept so that it lines up in a terminal.
-func caretUnder(line string, col int) string {
-	var b strings.Builder
-	i := 1
-	for _, r := range line {
-		if i >= col {
-			break
-		}
-		switch {
-		case r == '\t':
-			b.WriteByte('\t')
-		case isWide(r):
-			b.WriteString("  ")
-		default:
-			b.WriteByte(' ')
-		}
-		i++
-	}
-	b.WriteByte('^')
-	return b.String()
-}
-
-func isWide(r rune) bool {
-	return r >= 0x1100 && (r <= 0x115f ||
-		(r >= 0x2e80 && r <= 0xa4cf && r != 0x303f) ||
-		(r >= 0xac00 && r <= 0xd7a3) ||
-		(r >= 0xf900 && r <= 0xfaff) ||
-		(r >= 0xfe30 && r <= 0xfe4f) ||
-		(r >= 0xff00 && r <= 0xff60) ||
-		(r >= 0xffe0 && r <= 0xffe6) ||
-		(r >= 0x20000 && r <= 0x3fffd))
 }
 
 func knownEventType(t sla.EventType) bool {
