@@ -28,7 +28,8 @@ import (
 var cst = time.FixedZone("CST", 8*3600)
 
 // Set is a compiled, immutable rule set. It is safe for concurrent use by
-// any number of goroutines; Classify keeps its scratch space in a sync.Pool.
+// any number of goroutines; Classify keeps its scratch space on the stack
+// (term program) or in a sync.Pool (closure path).
 type Set struct {
 	file     string
 	fields   []Field
@@ -40,7 +41,8 @@ type Set struct {
 	// valueByLen: schema index → value length → positions in Values of
 	// the values of that length, for short Values lists (see valueIndex).
 	valueByLen [][][]int32
-	defaults   []any // schema index → canonical default value, nil if required
+	ph         []*phash // schema index → perfect hash of Values, when one was found
+	defaults   []any    // schema index → canonical default value, nil if required
 	// defaultBox holds a separate copy of each default for Decision.Fields,
 	// so that what a caller does with a decision cannot reach evaluation.
 	defaultBox []any
@@ -55,8 +57,11 @@ type Set struct {
 	version    string
 	hash       string
 	env        map[string]any // zero values of every field: the expr type environment
-	frames     sync.Pool      // *frame
-	vms        sync.Pool      // *vm.VM for the fallback path
+	// prog is the term program (prog.go); nil when the set uses the
+	// closure path.
+	prog   *program
+	frames sync.Pool // *frame
+	vms    sync.Pool // *vm.VM for the fallback path
 }
 
 // fieldInfo is the part of a field that Classify reads for every input,
@@ -67,6 +72,10 @@ type fieldInfo struct {
 	enum bool // has declared Values
 	used bool // read by some rule; unused fields are validated but not stored
 	slot int32
+	// pk and pslot place the field in the term program's frame (prog.go).
+	pk, pslot uint8
+	nvals     int    // len(Values)
+	ph        *phash // perfect hash of Values, if any (see valueIndex)
 }
 
 // crule is one compiled rule.
@@ -82,6 +91,10 @@ type crule struct {
 	// few combinations), holds every possible Decision.Fields, indexed by
 	// the mixed-radix number of the fields' value positions; see decide.
 	fieldsTab [][]FieldValue
+	// terms is the condition as a conjunction of simple tests, when
+	// termsOK (see prog.go).
+	terms   []term
+	termsOK bool
 }
 
 // maxFieldsTab bounds the number of precomputed Decision.Fields per rule.
@@ -308,6 +321,7 @@ func (c *compiler) compile() *Set {
 			}
 		}
 		s.valueByLen = append(s.valueByLen, byLen)
+		s.ph = append(s.ph, newPhash(f.Values))
 		s.defaults = append(s.defaults, def)
 		if l, ok := def.([]string); ok {
 			s.defaultBox = append(s.defaultBox, append([]string{}, l...))
@@ -438,7 +452,7 @@ func (s *Set) prepare(hash string, maxNodes int) {
 	}
 	for i, f := range s.fields {
 		enum := s.valueSet[i] != nil && f.Type == String
-		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i]})
+		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i], nvals: len(f.Values), ph: s.ph[i]})
 		var boxes []any
 		if enum {
 			boxes = make([]any, len(f.Values))
@@ -460,6 +474,7 @@ func (s *Set) prepare(hash string, maxNodes int) {
 			s.allFast = append(s.allFast, r.fast)
 		}
 	}
+	s.buildProg()
 	s.hash = hash
 	if s.hash == "" {
 		s.hash = hashSpec(s, maxNodes)
@@ -539,6 +554,7 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 		return nil
 	}
 	cr.fast, cr.slow = s.translate(tree.Node)
+	cr.terms, cr.termsOK = s.termsOf(tree.Node)
 	return cr
 }
 

@@ -59,21 +59,29 @@
 //
 // # Performance
 //
-// Conditions are compiled by expr for checking, and then translated into a
-// tree of typed Go closures over a per-classification slot array, one slot per
-// declared field. Operations that could fail at run time, or that the
-// translator does not know, make that rule run on expr's VM instead, with the
-// same results (see Set.FastPath; a differential test and fuzz target check
-// the two paths agree). Fields with declared Values are held as positions in
-// their Values list, so `cause in ["a", "b"]` is a bit test. Decision.Fields
-// for rules that read only such fields is precomputed and shared (read-only).
-// BENCHMARKS.md records the comparison with plain expr usage.
+// Conditions are compiled by expr for checking, and then translated for
+// speed. When every rule is a conjunction of simple tests on single fields
+// (`cause in [...]`, `cause != "..."`, `"x" in tags`, `name == "x"`,
+// `flag`, `!flag` — the shape of a typical tier policy), the set runs as a
+// term program (prog.go): values of fields with declared Values are held as
+// their positions in Values (found with a perfect hash built at load time),
+// each such field contributes one table look-up giving the set of rules its
+// value admits, and the remaining tests run in a switch over a scratch frame
+// on the caller's stack. Other sets use a tree of typed Go closures over a
+// pooled slot array, and rules the translator does not know run on expr's VM
+// (see Set.FastPath). All paths validate the same way and give the same
+// results; differential tests and fuzz targets check them against each other
+// and against expr.Run. BENCHMARKS.md records the comparison with plain expr
+// usage.
 //
 // # Concurrency
 //
 // A *Set is immutable after Compile and safe for concurrent use; Classify
-// keeps its scratch space in a sync.Pool. A Decision may share its Fields
-// slice, and the values in it, with other decisions, the Set and the caller's
-// input map (a []string value is the caller's own slice): treat them as
-// read-only.
+// keeps its scratch space on the stack or in a sync.Pool. Decision.Fields is
+// shared, read-only memory for rules that read only fields with declared
+// Values (one precomputed slice per combination of values, so that such
+// decisions allocate nothing); for other rules it is a fresh slice per
+// decision. Either way the values in it may be shared with other decisions,
+// the Set and the caller's input map (a []string value is the caller's own
+// slice): treat Fields as read-only and copy it before modifying.
 package rules

@@ -92,11 +92,7 @@ func (s *Set) fill(f *frame, input map[string]any) error {
 		v, ok := input[s.info[i].name]
 		if !ok || v == nil {
 			if s.defaults[i] == nil {
-				fd := &s.fields[i]
-				if ok {
-					return &FieldError{Field: fd.Name, Message: fmt.Sprintf("is null; a %s is required", fd.Type)}
-				}
-				return &FieldError{Field: fd.Name, Message: fmt.Sprintf("is required (%s) but missing from the input", fd.Type)}
+				return s.missing(i, ok)
 			}
 			v = s.defaults[i]
 		}
@@ -121,32 +117,83 @@ func (s *Set) fill(f *frame, input map[string]any) error {
 	return nil
 }
 
+// value is one input value after validation and conversion: the member for
+// the field's type is set (e, the position in Values, for enum fields).
+type value struct {
+	s string
+	e int
+	l []string
+	n int
+	x float64
+	b bool
+	t time.Time
+}
+
+// missing is the error for required field i being absent from the input
+// (present false) or nil.
+func (s *Set) missing(i int, present bool) error {
+	fd := &s.fields[i]
+	if present {
+		return &FieldError{Field: fd.Name, Message: fmt.Sprintf("is null; a %s is required", fd.Type)}
+	}
+	return &FieldError{Field: fd.Name, Message: fmt.Sprintf("is required (%s) but missing from the input", fd.Type)}
+}
+
 // set stores v into field i's slot, converting it as documented on Classify.
 func (s *Set) set(f *frame, i int, v any) error {
-	fd := &s.fields[i]
-	info := s.info[i]
+	val, err := s.accept(i, v)
+	if err != nil {
+		return err
+	}
+	info := &s.info[i]
 	slot := int(info.slot)
 	switch info.typ {
+	case String:
+		if info.enum {
+			// Enum fields live in ens only: their string form, when a
+			// condition needs it, is read back from Values (see tr).
+			f.ens[slot] = val.e
+		} else if info.used {
+			f.str[slot] = val.s
+		}
+	case StringList:
+		f.lists[slot] = val.l
+	case Int:
+		f.ints[slot] = val.n
+	case Float:
+		f.flts[slot] = val.x
+	case Bool:
+		f.bools[slot] = val.b
+	case Time:
+		f.times[slot] = val.t
+	}
+	return nil
+}
+
+// accept validates v for field i and converts it as documented on Classify.
+// It is the one place where input values are judged, shared by both
+// classification paths so that they accept and reject exactly the same
+// inputs with the same messages.
+func (s *Set) accept(i int, v any) (val value, err error) {
+	fd := &s.fields[i]
+	switch s.info[i].typ {
 	case String:
 		str, ok := v.(string)
 		if !ok {
 			rv := reflect.ValueOf(v)
 			if rv.Kind() != reflect.String {
-				return typeError(fd, v)
+				return val, typeError(fd, v)
 			}
 			str = rv.String()
 		}
-		if info.enum {
-			// Enum fields live in ens only: their string form, when a
-			// condition needs it, is read back from Values (see tr).
+		if s.info[i].enum {
 			e := s.valueIndex(i, str)
 			if e < 0 {
-				return &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", str, strings.Join(fd.Values, ", "))}
+				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", str, strings.Join(fd.Values, ", "))}
 			}
-			f.ens[slot] = e
-		} else if info.used {
-			f.str[slot] = str
+			val.e = e
 		}
+		val.s = str
 	case StringList:
 		var l []string
 		switch x := v.(type) {
@@ -157,76 +204,137 @@ func (s *Set) set(f *frame, i int, v any) error {
 			for j, e := range x {
 				es, ok := e.(string)
 				if !ok {
-					return &FieldError{Field: fd.Name, Message: fmt.Sprintf("element %d: expected string, got %T", j, e)}
+					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("element %d: expected string, got %T", j, e)}
 				}
 				l[j] = es
 			}
 		default:
-			return typeError(fd, v)
+			return val, typeError(fd, v)
 		}
 		if set := s.valueSet[i]; set != nil {
 			for _, e := range l {
 				if _, ok := set[e]; !ok {
-					return &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", e, strings.Join(fd.Values, ", "))}
+					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", e, strings.Join(fd.Values, ", "))}
 				}
 			}
 		}
-		f.lists[slot] = l
+		val.l = l
 	case Int:
 		if n, ok := v.(int); ok {
-			f.ints[slot] = n
-			return nil
+			val.n = n
+			return val, nil
 		}
 		n, err := toInt(v)
 		if err != nil {
-			return &FieldError{Field: fd.Name, Message: err.Error()}
+			return val, &FieldError{Field: fd.Name, Message: err.Error()}
 		}
-		f.ints[slot] = n
+		val.n = n
 	case Float:
 		if x, ok := v.(float64); ok {
-			f.flts[slot] = x
-			return nil
+			val.x = x
+			return val, nil
 		}
 		x, err := toFloat(v)
 		if err != nil {
-			return &FieldError{Field: fd.Name, Message: err.Error()}
+			return val, &FieldError{Field: fd.Name, Message: err.Error()}
 		}
-		f.flts[slot] = x
+		val.x = x
 	case Bool:
 		b, ok := v.(bool)
 		if !ok {
-			return typeError(fd, v)
+			return val, typeError(fd, v)
 		}
-		f.bools[slot] = b
+		val.b = b
 	case Time:
 		var t time.Time
 		switch x := v.(type) {
 		case time.Time:
 			t = x
-			if t.Location() == cst {
-			}
 		case string:
 			var err error
 			t, err = time.Parse(time.RFC3339, x)
 			if err != nil {
-				return &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected time (time.Time or RFC 3339 text), got %q", x)}
+				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected time (time.Time or RFC 3339 text), got %q", x)}
 			}
 		default:
-			return typeError(fd, v)
+			return val, typeError(fd, v)
 		}
 		// Every instant is read in UTC+8 so that date parts agree with the
 		// Beijing civil date.
-		f.times[slot] = t.In(cst)
+		val.t = t.In(cst)
 	}
-	return nil
+	return val, nil
 }
 
 // linearValues is the length of a Values list up to which a linear scan
 // beats a map look-up.
 const linearValues = 16
 
+// phash is a perfect hash of a short Values list, built at compile time: a
+// few bytes of the value and its length, multiplied by a seed searched for
+// so that no two values share a bucket. A look-up is then one hash of
+// four bytes and one string comparison, instead of Go's map (which hashes
+// the whole string) or a scan.
+type phash struct {
+	seed  uint32
+	shift uint8
+	tab   []phEntry
+}
+
+type phEntry struct {
+	s string
+	e int32 // position in Values; -1 for an empty bucket
+}
+
+func (p *phash) bucket(v string) uint32 {
+	x := uint32(len(v))
+	if n := len(v); n > 0 {
+		x ^= uint32(v[0])<<8 | uint32(v[n-1])<<16 | uint32(v[n/2])<<24
+	}
+	return (x * p.seed) >> p.shift
+}
+
+// newPhash returns a perfect hash of vals, or nil when none is found
+// quickly (e.g. two values with the same length and the same first, middle
+// and last bytes); valueIndex then uses its other structures.
+func newPhash(vals []string) *phash {
+	if len(vals) == 0 || len(vals) > 64 {
+		return nil
+	}
+	for bits := 1; bits <= 8; bits++ {
+		size := 1 << bits
+		if size < 2*len(vals) {
+			continue
+		}
+		p := &phash{shift: uint8(32 - bits), tab: make([]phEntry, size)}
+	seeds:
+		for seed := uint32(1); seed < 4096; seed++ {
+			p.seed = seed*2654435761 | 1
+			for j := range p.tab {
+				p.tab[j] = phEntry{e: -1}
+			}
+			for j, v := range vals {
+				b := &p.tab[p.bucket(v)]
+				if b.e >= 0 {
+					continue seeds
+				}
+				*b = phEntry{s: v, e: int32(j)}
+			}
+			return p
+		}
+	}
+	return nil
+}
+
 // valueIndex returns the position of v in field i's Values, or -1.
 func (s *Set) valueIndex(i int, v string) int {
+	if p := s.ph[i]; p != nil {
+		b := &p.tab[p.bucket(v)&uint32(len(p.tab)-1)]
+		if b.s == v && b.e >= 0 {
+			return int(b.e)
+		}
+		return -1
+	}
 	if m := s.valueIdx[i]; m != nil {
 		if e, ok := m[v]; ok {
 			return e
