@@ -29,7 +29,12 @@ var ErrSuspended = errors.New("sla: deadline suspended by an open pause")
 // Day-based periods exclude whole days: a pause from day P to day R excludes
 // the days P+1..R (ResumeDayExcluded) or P+1..R−1 (ResumeDayCounted), civil
 // dates in the calendar's location; day P itself is always counted in full.
-// Hour-based periods exclude exactly the time in [Start, End).
+// A pause that begins before Due suspends the clock even when the period
+// was used up on day P (its last day): the case is then due at the end of
+// the resume day R, or of the first working day on or after R, never before
+// it resumes; an open one suspends the deadline. A pause that begins at or
+// after Due changes nothing. Hour-based periods exclude exactly the time in
+// [Start, End) that lies before Due.
 type Pause struct {
 	Start, End time.Time
 	Reason     string
@@ -225,8 +230,15 @@ func addMonths(day, n int) (int, bool) {
 const openEnd = math.MaxInt32 // day number / marker of a pause that has not ended
 
 // dayIv is the set of days d with lo < d <= hi excluded by a pause (the same
-// half-open convention as calendar.WorkdaysBetween).
-type dayIv struct{ lo, hi int }
+// half-open convention as calendar.WorkdaysBetween). It may be empty (hi ==
+// lo: paused and resumed the same day, or the next day under
+// ResumeDayCounted): such a pause excludes nothing but still postpones a
+// deadline whose last day it began on. start is the earliest pause instant
+// of the (merged) interval, end the latest resume instant (zero: open).
+type dayIv struct {
+	lo, hi     int
+	start, end time.Time
+}
 
 // timeIv is the instants lo <= t < hi excluded by a pause; open: no end yet.
 type timeIv struct {
@@ -304,30 +316,33 @@ func (e *engine) roll(n int) (int, error) { return e.addWorkdays(n, 0) }
 // after day cursor, skipping the days excluded by ivs (sorted, merged). It
 // returns the day on which the need-th unit is counted, the units excluded on
 // the way, and, when an open pause is reached first, suspended with the
-// units still needed. A pause whose start day P is at or after the day the
-// period is exhausted does not move it (day P counts in full).
-func (e *engine) advance(cursor, need int, ivs []dayIv, working bool) (last, excluded int, suspended bool, remaining int, since int, err error) {
-	for _, iv := range ivs {
+// units still needed. next is the index of the first interval not consumed:
+// one beginning on or after the day the period is exhausted (whether it
+// still moves the deadline is decided by usedUp for the final period).
+func (e *engine) advance(cursor, need int, ivs []dayIv, working bool) (last, excluded int, suspended bool, remaining int, since, next int, err error) {
+	next = len(ivs)
+	for i, iv := range ivs {
 		if iv.hi <= cursor {
 			continue
 		}
 		if iv.lo > cursor {
 			avail, err := e.measure(cursor, iv.lo, working)
 			if err != nil {
-				return 0, 0, false, 0, 0, err
+				return 0, 0, false, 0, 0, 0, err
 			}
 			if avail >= need {
+				next = i
 				break
 			}
 			need -= avail
 			cursor = iv.lo
 		}
 		if iv.hi == openEnd {
-			return 0, excluded, true, need, iv.lo, nil
+			return 0, excluded, true, need, iv.lo, i, nil
 		}
 		x, err := e.measure(cursor, iv.hi, working)
 		if err != nil {
-			return 0, 0, false, 0, 0, err
+			return 0, 0, false, 0, 0, 0, err
 		}
 		excluded += x
 		cursor = iv.hi
@@ -337,7 +352,54 @@ func (e *engine) advance(cursor, need int, ivs []dayIv, working bool) (last, exc
 	} else {
 		last = cursor + need
 	}
-	return last, excluded, false, 0, 0, err
+	return last, excluded, false, 0, 0, next, err
+}
+
+// dueOf is the exclusive due instant of last day n: 24:00 (民法典 art. 203(2))
+// or, under close of business, the end of business (art. 203(2): 有业务时间的，
+// 停止业务活动的时间为截止时间).
+func (e *engine) dueOf(n int) time.Time {
+	if e.c.EndOfDay == CloseOfBusiness {
+		return e.instant(n, e.h.closeOfBusiness())
+	}
+	return e.date(n + 1)
+}
+
+// usedUp applies 行政许可法 art. 45 to pauses that begin after the whole
+// period has been counted but before it is due — on its last day P (or, for
+// calendar-day periods, while the last day is rolled over, 民法典 art. 203):
+// the clock is suspended, so the case never becomes due before it resumes.
+// Day P counts in full; the pause excludes P+1..R (P+1..R−1 under
+// ResumeDayCounted) and the case is due at the end of the resume day R, or
+// of the first working day on or after R when R is not one. An open pause
+// suspends the deadline with nothing remaining. ivs[next:] are the intervals
+// advance did not consume; last is the last day before they are applied.
+// It returns the new last day, the units excluded, the day the period was
+// used up (tail, -1 if no pause applied) and, for an open pause, its start.
+func (e *engine) usedUp(last int, ivs []dayIv, working bool) (newLast, excluded, tail int, open bool, since int, err error) {
+	tail = -1
+	for _, iv := range ivs {
+		if !iv.start.Before(e.dueOf(last)) {
+			break // began at or after Due: a pause does not rescue a late case
+		}
+		if tail < 0 {
+			tail = iv.lo
+		}
+		if iv.hi == openEnd {
+			return last, excluded, tail, true, iv.lo, nil
+		}
+		x, err := e.measure(iv.lo, iv.hi, working)
+		if err != nil {
+			return 0, 0, 0, false, 0, err
+		}
+		excluded += x
+		r, err := e.roll(e.dayOf(iv.end))
+		if err != nil {
+			return 0, 0, 0, false, 0, err
+		}
+		last = max(last, r)
+	}
+	return last, excluded, tail, false, 0, nil
 }
 
 // workTime is the business time of working days in [a, b) (a <= b).
@@ -460,6 +522,7 @@ type segment struct {
 	last     int  // last day after the roll
 	clamped  bool // month period clamped to the month's last day (art. 202)
 	excluded int
+	tail     int // the day the period was used up when a pause begun on it moved last (usedUp); 0 otherwise
 }
 
 // outcome is the result of one computation.
@@ -478,6 +541,7 @@ type outcome struct {
 	remaining    int
 	remainingDur time.Duration
 	cert         calendar.Certainty
+	tail         int       // the day the period was used up when a pause begun on it postponed Due (usedUp), else -1
 	segs         []segment // only when tracing
 	ivs          []dayIv   // merged day intervals (only when tracing)
 	tivs         []timeIv  // merged time intervals (only when tracing)
@@ -539,8 +603,15 @@ func mergeDayIvs(ivs []dayIv) []dayIv {
 	out := ivs[:0]
 	for _, iv := range ivs {
 		if n := len(out); n > 0 && iv.lo <= out[n-1].hi {
-			if iv.hi > out[n-1].hi {
-				out[n-1].hi = iv.hi
+			o := &out[n-1]
+			o.hi = max(o.hi, iv.hi)
+			if iv.start.Before(o.start) {
+				o.start = iv.start
+			}
+			if o.hi == openEnd {
+				o.end = time.Time{}
+			} else if iv.end.After(o.end) {
+				o.end = iv.end
 			}
 			continue
 		}
@@ -583,10 +654,11 @@ func (e *engine) dayIntervals(buf []dayIv, pauses []Pause) []dayIv {
 				hi--
 			}
 		}
-		if hi <= lo {
-			continue // e.g. paused and resumed on the same day: nothing excluded
-		}
-		ivs = append(ivs, dayIv{lo, hi})
+		// Paused and resumed the same day (or the next day under
+		// ResumeDayCounted) excludes nothing, but is kept as an empty interval:
+		// begun on the last day, it still postpones Due to the resume day.
+		hi = max(hi, lo)
+		ivs = append(ivs, dayIv{lo: lo, hi: hi, start: p.Start.In(e.loc), end: p.End})
 	}
 	return mergeDayIvs(ivs)
 }
@@ -611,7 +683,7 @@ func (e *engine) timeIntervals(buf []timeIv, pauses []Pause) []timeIv {
 // kept for explanations (allocates); without it, day units with at most 8
 // pauses allocate nothing.
 func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome, error) {
-	var o outcome
+	o := outcome{tail: -1}
 	if err := validateRequest(cal, c, r); err != nil {
 		return o, err
 	}
@@ -641,17 +713,20 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 				}
 			}
 		}
-		last, err := e.dayPeriod(&o, r.Period, o.countFrom, ivs, trace)
+		// Only the final period (the base period, or the last extension)
+		// applies usedUp: a pause begun on an earlier period's last day lies
+		// inside the extension that follows and excludes its days normally.
+		last, err := e.dayPeriod(&o, r.Period, o.countFrom, ivs, len(r.Extensions) == 0, trace)
 		if err != nil {
 			return fail(err)
 		}
-		for _, x := range r.Extensions {
+		for i, x := range r.Extensions {
 			if o.suspended {
 				break
 			}
 			// 行政许可法 art. 42: the extension is counted from the deadline
 			// before it, not from the approval.
-			if last, err = e.dayPeriod(&o, x, last, ivs, trace); err != nil {
+			if last, err = e.dayPeriod(&o, x, last, ivs, i == len(r.Extensions)-1, trace); err != nil {
 				return fail(err)
 			}
 		}
@@ -675,14 +750,9 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 			return o, nil
 		}
 		o.last = last
-		switch c.EndOfDay {
-		case CloseOfBusiness:
-			// 民法典 art. 203(2): where there are business hours, the period ends when business stops.
-			o.due = e.instant(last, e.h.closeOfBusiness())
-		default:
-			// 民法典 art. 203(2): the last day ends at 24:00.
-			o.due = e.date(last + 1)
-		}
+		// 民法典 art. 203(2): the last day ends at 24:00, or where there are
+		// business hours, when business stops.
+		o.due = e.dueOf(last)
 	} else {
 		var buf [8]timeIv
 		ivs := e.timeIntervals(buf[:], r.Pauses)
@@ -737,10 +807,17 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 }
 
 // dayPeriod counts one day-based period (the base period or an
-// extension) after day from and returns its last day.
-func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, trace bool) (int, error) {
+// extension) after day from and returns its last day. final marks the last
+// period counted, the only one usedUp applies to.
+func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, final, trace bool) (int, error) {
 	seg := segment{period: p, from: from}
-	var last int
+	var last, next int
+	working := p.Unit == Workdays
+	suspend := func(x, rem, since int) (int, error) {
+		o.suspended, o.remaining, o.since = true, rem, e.date(since)
+		o.excluded += x
+		return 0, nil
+	}
 	switch {
 	case p.Unit == Workdays && p.Count == 0:
 		// §5.4 same-day (即办): due at the end of the acceptance day when
@@ -757,34 +834,37 @@ func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, trace bo
 		if ok && tod < e.c.SameDayCutoff.offset() && (e.c.EndOfDay == Midnight || tod < e.h.closeOfBusiness()) {
 			o.sameDayEarly = true
 			last, seg.raw = o.accept, o.accept
+			// Every pause that has not ended before the acceptance day is a
+			// candidate for usedUp.
+			for next < len(ivs) && !ivs[next].end.IsZero() && !ivs[next].end.After(o.start) {
+				next++
+			}
 			break
 		}
-		l, x, susp, rem, since, err := e.advance(o.accept, 1, ivs, true)
+		l, x, susp, rem, since, nx, err := e.advance(o.accept, 1, ivs, true)
 		if err != nil {
 			return 0, err
 		}
 		if susp {
-			o.suspended, o.remaining, o.since = true, rem, e.date(since)
-			o.excluded += x
-			return 0, nil
+			return suspend(x, rem, since)
 		}
 		o.excluded += x
 		seg.excluded = x
-		last, seg.raw = l, l
+		last, seg.raw, next = l, l, nx
 	case p.Unit == Workdays:
 		// 民法典 art. 201 / 行政许可法 art. 82: the start day is not counted;
 		// day 1 is the first working day after it.
-		l, x, susp, rem, since, err := e.advance(from, p.Count, ivs, true)
+		l, x, susp, rem, since, nx, err := e.advance(from, p.Count, ivs, true)
 		if err != nil {
 			return 0, err
 		}
+		if susp {
+			seg.excluded = x
+			return suspend(x, rem, since)
+		}
 		o.excluded += x
 		seg.excluded = x
-		if susp {
-			o.suspended, o.remaining, o.since = true, rem, e.date(since)
-			return 0, nil
-		}
-		last, seg.raw = l, l
+		last, seg.raw, next = l, l, nx
 	default:
 		// Days (民法典 arts. 201, 203) and Months (art. 202): calendar days
 		// from the next day, holidays inside not deducted; pauses add the
@@ -794,19 +874,32 @@ func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, trace bo
 			target, clamped := addMonths(from, p.Count)
 			n, seg.clamped = target-from, clamped
 		}
-		raw, x, susp, rem, since, err := e.advance(from, n, ivs, false)
+		raw, x, susp, rem, since, nx, err := e.advance(from, n, ivs, false)
 		if err != nil {
 			return 0, err
 		}
+		if susp {
+			return suspend(x, rem, since)
+		}
 		o.excluded += x
 		seg.excluded = x
-		if susp {
-			o.suspended, o.remaining, o.since = true, rem, e.date(since)
-			return 0, nil
-		}
-		seg.raw = raw
+		seg.raw, next = raw, nx
 		if last, err = e.roll(raw); err != nil {
 			return 0, err
+		}
+	}
+	if final && next < len(ivs) {
+		l, x, tail, open, since, err := e.usedUp(last, ivs[next:], working || o.sameDay)
+		if err != nil {
+			return 0, err
+		}
+		if open {
+			return suspend(x, 0, since)
+		}
+		o.excluded += x
+		seg.excluded += x
+		if tail >= 0 {
+			o.tail, seg.tail, last = tail, tail, l
 		}
 	}
 	seg.last = last
@@ -935,7 +1028,13 @@ func (x *explainer) explain() error {
 		if err != nil {
 			return err
 		}
-		x.say("Received on a non-working day: deemed received on %s (%s), the next working day (receipt convention next_workday); counting starts the day after.", ymd(cf.Date), describe(cf))
+		if o.sameDay {
+			// A same-day period counts no day after receipt: it is due on the
+			// deemed receipt day itself.
+			x.say("Received on a non-working day: deemed received on %s (%s), the next working day (receipt convention next_workday); a same-day period is due at the end of that day.", ymd(cf.Date), describe(cf))
+		} else {
+			x.say("Received on a non-working day: deemed received on %s (%s), the next working day (receipt convention next_workday); counting starts the day after.", ymd(cf.Date), describe(cf))
+		}
 	}
 	switch p := r.Period; {
 	case p.Unit == Workdays && p.Count == 0:
@@ -963,6 +1062,10 @@ func (x *explainer) explain() error {
 		if err := x.dayDetails(); err != nil {
 			return err
 		}
+	} else if r.Period.Unit == Workhours {
+		if err := x.hourDetails(); err != nil {
+			return err
+		}
 	}
 	for i, p := range r.Pauses {
 		end := "still paused"
@@ -973,7 +1076,11 @@ func (x *explainer) explain() error {
 		if p.Reason != "" {
 			reason = " (" + p.Reason + ")"
 		}
-		x.say("Pause %d (中止, 行政许可法 art. 45) from %s %s%s.", i+1, p.Start.In(e.loc).Format("2006-01-02 15:04"), end, reason)
+		what, err := x.pauseExcluded(p)
+		if err != nil {
+			return err
+		}
+		x.say("Pause %d (中止, 行政许可法 art. 45) from %s %s%s%s.", i+1, p.Start.In(e.loc).Format("2006-01-02 15:04"), end, reason, what)
 	}
 	if len(r.Pauses) > 0 && !o.suspended {
 		switch {
@@ -982,7 +1089,7 @@ func (x *explainer) explain() error {
 		case r.Period.Unit.dayBased():
 			x.say("Pauses excluded %d calendar day(s) (pause on day P, resume on day R excludes %s; overlapping pauses are counted once).", o.excluded, resumeRange(e.c.ResumeDay))
 		default:
-			x.say("Pauses excluded %s of counted time (the union of the pauses, not the sum).", o.excludedDur)
+			x.say("Pauses excluded %s of counted time (the union of the pauses, not the sum).", fmtDur(o.excludedDur))
 		}
 	}
 	if o.suspended {
@@ -1065,12 +1172,13 @@ func (x *explainer) dayDetails() error {
 		return nil
 	}
 	if o.sameDayEarly {
-		day, err := x.day(o.last)
+		day, err := x.day(o.accept)
 		if err != nil {
 			return err
 		}
 		d.Counted = []calendar.Day{day}
-	} else if o.last-o.countFrom <= MaxListedDays && o.last > o.countFrom {
+	}
+	if o.last-o.countFrom <= MaxListedDays && o.last > o.countFrom {
 		days, err := e.cal.Days(e.date(o.countFrom+1), e.date(o.last))
 		if err != nil {
 			return err
@@ -1122,6 +1230,19 @@ func (x *explainer) dayDetails() error {
 		if err != nil {
 			return err
 		}
+		if s.tail > 0 && s.tail != s.last {
+			used, err := x.day(s.tail)
+			if err != nil {
+				return err
+			}
+			n := "The same-day period"
+			if s.period.Count > 0 {
+				n = fmt.Sprintf("Day %d", s.period.Count)
+			}
+			x.say("%s was used up on %s (%s), but a pause began that day before Due: the time is not counted (行政许可法 art. 45), so the case is due at the end of the day it resumed (or the next working day after it): last day = %s (%s).",
+				n, ymd(used.Date), describe(used), ymd(last.Date), describe(last))
+			continue
+		}
 		if s.period.Count > 0 {
 			x.say("Day %d (last day) = %s (%s).", s.period.Count, ymd(last.Date), describe(last))
 		} else {
@@ -1131,8 +1252,196 @@ func (x *explainer) dayDetails() error {
 	return nil
 }
 
+// maxListedPauseDays bounds the days named per pause in an explanation.
+const maxListedPauseDays = 10
+
+// pauseExcluded says what pause p excluded: for day-based periods the
+// working days (Workdays) or calendar days (Days, Months) from P+1 to R (or
+// R−1) that lie inside the counted span, for hour periods the counted time.
+// Overlapping pauses name their shared days under each pause.
+func (x *explainer) pauseExcluded(p Pause) (string, error) {
+	e, o, r := x.e, x.o, x.r
+	if o.suspended {
+		return "", nil
+	}
+	if !r.Period.Unit.dayBased() {
+		a, b := p.Start.In(e.loc), p.End.In(e.loc)
+		if a.Before(o.start) {
+			a = o.start
+		}
+		if b.After(o.due) {
+			b = o.due
+		}
+		if !b.After(a) || !p.Start.Before(o.due) {
+			return ": excluded nothing (it began at or after Due)", nil
+		}
+		dur, err := e.tmeasure(a, b, r.Period.Unit == Workhours)
+		if err != nil {
+			return "", err
+		}
+		if r.Period.Unit == Workhours {
+			return ": excluded " + fmtDur(dur) + " of working time", nil
+		}
+		return ": excluded " + fmtDur(dur), nil
+	}
+	lo, hi := e.dayOf(p.Start), e.dayOf(p.End)
+	if e.c.ResumeDay == ResumeDayCounted {
+		hi--
+	}
+	lo, hi = max(lo, o.countFrom), min(hi, o.last)
+	if !p.Start.Before(o.due) {
+		return ": excluded nothing (it began at or after Due; a pause does not rescue a late case)", nil
+	}
+	if hi <= lo {
+		return ": excluded no day", nil
+	}
+	days, err := e.cal.Days(e.date(lo+1), e.date(hi))
+	if err != nil {
+		return "", err
+	}
+	working := r.Period.Unit == Workdays
+	var names []string
+	n := 0
+	for _, d := range days {
+		if working && !d.IsWorking() {
+			continue
+		}
+		n++
+		if len(names) < maxListedPauseDays {
+			names = append(names, ymd(d.Date))
+		}
+	}
+	unit := "working day"
+	if !working {
+		unit = "calendar day"
+	}
+	switch {
+	case n == 0:
+		return fmt.Sprintf(": excluded no %s (%s..%s are not working days)", unit, ymd(e.date(lo+1)), ymd(e.date(hi))), nil
+	case n > len(names):
+		return fmt.Sprintf(": excluded %d %ss: %s, …", n, unit, joinComma(names)), nil
+	case n == 1:
+		return fmt.Sprintf(": excluded 1 %s: %s", unit, names[0]), nil
+	default:
+		return fmt.Sprintf(": excluded %d %ss: %s", n, unit, joinComma(names)), nil
+	}
+}
+
+// fmtDur renders a duration as "2h", "1h30m" or "45m" (seconds and below
+// rounded down: business hours are whole minutes).
+func fmtDur(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	default:
+		return fmt.Sprintf("%dm", m)
+	}
+}
+
+// maxListedHourDays bounds the days a working-hour explanation lists.
+const maxListedHourDays = 62
+
+// hourDetails lists, for a working-hour period, the business-hours
+// segments counted on each working day ("2025-09-30 16:00–17:30 (1h30m)")
+// and the holidays and rest days skipped between them with their notices.
+// Pause time is left out of the segments.
+func (x *explainer) hourDetails() error {
+	e, o := x.e, x.o
+	if o.suspended {
+		return nil
+	}
+	first, last := o.accept, e.dayOf(o.due)
+	if last-first > maxListedHourDays {
+		x.say("The period spans more than %d days; the days are not listed.", maxListedHourDays)
+		return nil
+	}
+	days, err := e.cal.Days(e.date(first), e.date(last))
+	if err != nil {
+		return err
+	}
+	var skipped []calendar.Day
+	flush := func() {
+		x.runs(skipped, func(d calendar.Day) string { return x.dayLabel(d, false, false) })
+		skipped = skipped[:0]
+	}
+	for i, day := range days {
+		n := first + i
+		if !day.IsWorking() {
+			skipped = append(skipped, day)
+			continue
+		}
+		var parts []string
+		var total time.Duration
+		for _, sp := range e.c.BusinessHours {
+			a, b := e.instant(n, sp.Start.offset()), e.instant(n, sp.End.offset())
+			if a.Before(o.start) {
+				a = o.start
+			}
+			if b.After(o.due) {
+				b = o.due
+			}
+			for _, piece := range cutPauses(a, b, o.tivs) {
+				parts = append(parts, piece[0].Format("15:04")+"–"+clockOf(piece[1], n, e))
+				total += piece[1].Sub(piece[0])
+			}
+		}
+		if total == 0 {
+			if n != first && n != last {
+				skipped = append(skipped, day) // wholly paused
+			}
+			continue
+		}
+		flush()
+		x.say("Counted %s %s (%s).", ymd(day.Date), joinComma(parts), fmtDur(total))
+	}
+	return nil
+}
+
+// clockOf renders t as "15:04", or "24:00" when t is 00:00 of the day after n.
+func clockOf(t time.Time, n int, e *engine) string {
+	if e.dayOf(t) > n {
+		return "24:00"
+	}
+	return t.Format("15:04")
+}
+
+// cutPauses is [a, b) minus the (sorted, merged) pause intervals ivs.
+func cutPauses(a, b time.Time, ivs []timeIv) [][2]time.Time {
+	var out [][2]time.Time
+	for _, iv := range ivs {
+		if !b.After(a) {
+			break
+		}
+		if !iv.lo.Before(b) {
+			break
+		}
+		if !iv.open && !iv.hi.After(a) {
+			continue
+		}
+		if iv.lo.After(a) {
+			out = append(out, [2]time.Time{a, iv.lo})
+		}
+		if iv.open {
+			return out
+		}
+		if iv.hi.After(a) {
+			a = iv.hi
+		}
+	}
+	if b.After(a) {
+		out = append(out, [2]time.Time{a, b})
+	}
+	return out
+}
+
 // counted decides whether day n (in (countFrom, last]) counted toward the period.
 func (x *explainer) counted(n int, day calendar.Day) bool {
+	if x.o.tail >= 0 && n > x.o.tail {
+		return false // the period was used up on the tail day (usedUp)
+	}
 	for _, iv := range x.o.ivs {
 		if iv.lo < n && n <= iv.hi {
 			return false
@@ -1159,31 +1468,52 @@ func (x *explainer) paused(n int) bool {
 	return false
 }
 
-// skippedRuns says which runs of days were skipped and why, grouping
-// consecutive days with the same reason.
-func (x *explainer) skippedRuns() {
-	sk := x.d.Skipped
-	label := func(day calendar.Day) string {
-		if x.paused(x.e.dayOf(day.Date)) {
-			return "paused (中止, 行政许可法 art. 45)"
+// dayLabel is why a non-counted day did not count: its holiday and notice
+// or the weekend, and whether a pause covered it. Holidays inside a pause
+// are still named with their notice (design §5.8: only working days are
+// excluded by a pause in working-day periods).
+func (x *explainer) dayLabel(day calendar.Day, paused, afterPeriod bool) string {
+	s := ""
+	switch day.Kind {
+	case calendar.Holiday:
+		s = day.HolidayZh + " holiday"
+		if day.Notice != "" {
+			s += " (" + day.Notice + ")"
 		}
-		switch day.Kind {
-		case calendar.Holiday:
-			s := day.HolidayZh + " holiday"
-			if day.Notice != "" {
-				s += " (" + day.Notice + ")"
-			}
-			return s
-		case calendar.RestDay:
-			return "weekend (rest days)"
+	case calendar.RestDay:
+		s = "weekend (rest days)"
+	default:
+		switch {
+		case paused:
+			return "paused working day(s) excluded (中止, 行政许可法 art. 45)"
+		case afterPeriod:
+			return fmt.Sprintf("working day(s) after the period was used up on %s, before the case resumed (行政许可法 art. 45)", ymd(x.e.date(x.o.tail)))
 		default:
 			return "after the period's end (rolled over, 民法典 art. 203)"
 		}
 	}
+	if paused {
+		s += ", during a pause"
+	}
+	return s
+}
+
+// skippedRuns says which runs of days were skipped and why, grouping
+// consecutive days with the same reason.
+func (x *explainer) skippedRuns() {
+	x.runs(x.d.Skipped, func(day calendar.Day) string {
+		n := x.e.dayOf(day.Date)
+		return x.dayLabel(day, x.paused(n), x.o.tail >= 0 && n > x.o.tail)
+	})
+}
+
+// runs says "Skipped a..b <label>." for each run of consecutive days with
+// the same label.
+func (x *explainer) runs(sk []calendar.Day, label func(calendar.Day) string) {
 	for i := 0; i < len(sk); {
 		j := i
 		l := label(sk[i])
-		for j+1 < len(sk) && sk[j+1].Date.Sub(sk[j].Date) <= 25*time.Hour && label(sk[j+1]) == l {
+		for j+1 < len(sk) && x.e.dayOf(sk[j+1].Date) == x.e.dayOf(sk[j].Date)+1 && label(sk[j+1]) == l {
 			j++
 		}
 		if i == j {
@@ -1246,7 +1576,8 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 		if !o.suspended {
 			upto = min(nowDay, o.last)
 		}
-		used, err := e.countedWorkdays(o.countFrom, upto, o.ivs)
+		ivs := o.countIvs()
+		used, err := e.countedWorkdays(o.countFrom, upto, ivs)
 		if err != nil {
 			return fail(err)
 		}
@@ -1256,7 +1587,7 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 			p.Remaining = o.remaining
 			p.Total = p.Used + p.Remaining
 		default:
-			if p.Total, err = e.countedWorkdays(o.countFrom, o.last, o.ivs); err != nil {
+			if p.Total, err = e.countedWorkdays(o.countFrom, o.last, ivs); err != nil {
 				return fail(err)
 			}
 			if p.Total == 0 { // same-day (即办) period due on the acceptance day
@@ -1307,7 +1638,19 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 	return p, d, nil
 }
 
-// countedWorkdays is the working days in (a, b] not excluded by ivs.
+// countIvs is o.ivs plus, when a pause begun on the period's last day
+// postponed Due (usedUp), the days after that day: the period was used up,
+// so none of them counts toward it (Progress, WarningAt).
+func (o *outcome) countIvs() []dayIv {
+	if o.tail < 0 || o.suspended || o.last <= o.tail {
+		return o.ivs
+	}
+	ivs := append(append([]dayIv(nil), o.ivs...), dayIv{lo: o.tail, hi: o.last})
+	return mergeDayIvs(ivs)
+}
+
+// countedWorkdays is the working days in (a, b] not excluded by ivs
+// (sorted and merged).
 func (e *engine) countedWorkdays(a, b int, ivs []dayIv) (int, error) {
 	if b <= a {
 		return 0, nil
@@ -1391,7 +1734,8 @@ func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) 
 		return t
 	}
 	if r.Period.Unit.dayBased() {
-		total, err := e.countedWorkdays(o.countFrom, o.last, o.ivs)
+		ivs := o.countIvs()
+		total, err := e.countedWorkdays(o.countFrom, o.last, ivs)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -1400,7 +1744,7 @@ func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) 
 		}
 		k := int(math.Ceil(fraction*float64(total) - 1e-9))
 		k = min(max(k, 1), total)
-		day, _, _, _, _, err := e.advance(o.countFrom, k, o.ivs, true)
+		day, _, _, _, _, _, err := e.advance(o.countFrom, k, ivs, true)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -1421,4 +1765,35 @@ func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) 
 		return time.Time{}, err
 	}
 	return notBefore(at), nil
+}
+
+// countedDay is 00:00 of the k-th counted working day (k >= 1) of a
+// working-day request: the day WarningAt crosses its threshold k, without
+// explanations or allocations (day-based periods, at most 8 pauses). Days
+// excluded by pauses do not count; usedUp does not apply (k never exceeds
+// the period, whose k-th day precedes any pause that postpones Due). An open
+// pause reached first returns ErrSuspended.
+func countedDay(cal *calendar.Calendar, c Counting, r Request, k int) (time.Time, error) {
+	if err := validateRequest(cal, c, r); err != nil {
+		return time.Time{}, err
+	}
+	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
+	from := e.dayOf(r.Start)
+	if c.Receipt == ReceiptNextWorkday {
+		// §5.3: deemed received on the next working day.
+		var err error
+		if from, err = e.roll(from); err != nil {
+			return time.Time{}, err
+		}
+	}
+	var buf [8]dayIv
+	ivs := e.dayIntervals(buf[:], r.Pauses)
+	day, _, susp, _, _, _, err := e.advance(from, k, ivs, true)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if susp {
+		return time.Time{}, ErrSuspended
+	}
+	return e.date(day), nil
 }

@@ -220,9 +220,50 @@ func TestPauses(t *testing.T) {
 			counting: counted,
 			req:      sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 11, 10, 0), coreAt(2025, 3, 13, 10, 0))}},
 			lastDay:  coreDay(2025, 3, 14), due: coreDay(2025, 3, 15)},
-		{name: "a pause that starts on the last day does not move it (the day was counted in full): 3 working days from Monday 03-10 → Thursday 03-13",
+		{name: "a pause that starts on the last day (Thursday 03-13 10:00, before its 24:00 Due) suspends the clock (行政许可法 45): the period was used up on 03-13, so it is due at the end of the resume day Monday 03-17",
 			req:     sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), coreAt(2025, 3, 17, 10, 0))}},
+			lastDay: coreDay(2025, 3, 17), due: coreDay(2025, 3, 18)},
+		{name: "resume day counted: the same pause on the last day still makes it due at the end of the resume day Monday 03-17",
+			counting: counted,
+			req:      sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), coreAt(2025, 3, 17, 10, 0))}},
+			lastDay:  coreDay(2025, 3, 17), due: coreDay(2025, 3, 18)},
+		{name: "resume day counted: paused on the last day Thursday 03-13, resumed Friday 03-14 excludes no day (P+1..R-1 is empty) but is due at the end of the resume day 03-14",
+			counting: counted,
+			req:      sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), coreAt(2025, 3, 14, 9, 0))}},
+			lastDay:  coreDay(2025, 3, 14), due: coreDay(2025, 3, 15)},
+		{name: "paused on the last day Thursday 03-13, resumed Saturday 03-15 (a rest day): due at the end of the first working day on or after it, Monday 03-17",
+			req:     sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), coreAt(2025, 3, 15, 10, 0))}},
+			lastDay: coreDay(2025, 3, 17), due: coreDay(2025, 3, 18)},
+		{name: "paused and resumed on the last day Thursday 03-13: still due 03-13 24:00",
+			req:     sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), coreAt(2025, 3, 13, 15, 0))}},
 			lastDay: coreDay(2025, 3, 13), due: coreDay(2025, 3, 14)},
+		{name: "1 working day from Tuesday 2025-09-30 17:00 (last day Thursday 10-09), paused on 10-09 11:00 and resumed Friday 10-10 09:00: due at the end of 10-10",
+			req:     sla.Request{Start: coreAt(2025, 9, 30, 17, 0), Period: coreWD(1), Pauses: []sla.Pause{corePause(coreAt(2025, 10, 9, 11, 0), coreAt(2025, 10, 10, 9, 0))}},
+			lastDay: coreDay(2025, 10, 10), due: coreDay(2025, 10, 11)},
+		{name: "close of business: a pause on the last day Thursday 03-13 at 18:00, after its 17:30 Due, does nothing → 03-13 17:30",
+			counting: func(c *sla.Counting) { c.EndOfDay = sla.CloseOfBusiness },
+			req:      sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 18, 0), coreAt(2025, 3, 17, 10, 0))}},
+			lastDay:  coreDay(2025, 3, 13), due: coreAt(2025, 3, 13, 17, 30)},
+		{name: "close of business: a pause on the last day Thursday 03-13 at 16:00, before its 17:30 Due, resumed Monday 03-17 → due 03-17 17:30",
+			counting: func(c *sla.Counting) { c.EndOfDay = sla.CloseOfBusiness },
+			req:      sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 16, 0), coreAt(2025, 3, 17, 10, 0))}},
+			lastDay:  coreDay(2025, 3, 17), due: coreAt(2025, 3, 17, 17, 30)},
+		{name: "same-day (即办) accepted Monday 03-10 10:00 before the cutoff, paused 14:00 and resumed Wednesday 03-12 10:00: due at the end of the resume day 03-12",
+			req:     sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(0), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 10, 14, 0), coreAt(2025, 3, 12, 10, 0))}},
+			lastDay: coreDay(2025, 3, 12), due: coreDay(2025, 3, 13)},
+		{name: "a pause on the last day of the base period (03-13) with a 2-workday extension excludes the extension's days 03-14, 03-17: 03-18, 03-19 → 03-19 24:00",
+			req: sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Extensions: []sla.Period{coreWD(2)},
+				Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), coreAt(2025, 3, 17, 10, 0))}},
+			lastDay: coreDay(2025, 3, 19), due: coreDay(2025, 3, 20)},
+		{name: "7日 from Thursday 2025-09-25: the period ends on the holiday 10-02 and rolls to 10-09; a pause on the holiday 10-03 (before Due 10-10 00:00) resumed Friday 10-10 → due 10-10 24:00",
+			req:     sla.Request{Start: coreAt(2025, 9, 25, 10, 0), Period: sla.Period{Count: 7, Unit: sla.Days}, Pauses: []sla.Pause{corePause(coreAt(2025, 10, 3, 10, 0), coreAt(2025, 10, 10, 10, 0))}},
+			lastDay: coreDay(2025, 10, 10), due: coreDay(2025, 10, 11)},
+		{name: "2 workhours from Monday 03-10 09:00 (Due 11:00), paused 10:30 to 14:00: excludes 10:30-12:00 and 13:30-14:00, 30m left → 14:30",
+			req:     sla.Request{Start: coreAt(2025, 3, 10, 9, 0), Period: sla.Period{Count: 2, Unit: sla.Workhours}, Pauses: []sla.Pause{corePause(coreAt(2025, 3, 10, 10, 30), coreAt(2025, 3, 10, 14, 0))}},
+			lastDay: coreDay(2025, 3, 10), due: coreAt(2025, 3, 10, 14, 30)},
+		{name: "2 workhours from Monday 03-10 09:00 (Due 11:00), a pause from 11:00 (at Due) does nothing → 11:00",
+			req:     sla.Request{Start: coreAt(2025, 3, 10, 9, 0), Period: sla.Period{Count: 2, Unit: sla.Workhours}, Pauses: []sla.Pause{corePause(coreAt(2025, 3, 10, 11, 0), coreAt(2025, 3, 10, 15, 0))}},
+			lastDay: coreDay(2025, 3, 10), due: coreAt(2025, 3, 10, 11, 0)},
 		{name: "a pause after the deadline does not move it",
 			req:     sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 20, 10, 0), time.Time{})}},
 			lastDay: coreDay(2025, 3, 13), due: coreDay(2025, 3, 14)},
@@ -268,12 +309,60 @@ func TestPauseExcludedCountAndOpenPause(t *testing.T) {
 	assert.ErrorIs(t, err, sla.ErrSuspended)
 	assert.True(t, sla.ExtensionAllowed(d, coreAt(2030, 1, 1, 0, 0)))
 
+	// "3 working days from Monday 2025-03-10, paused on the last day Thursday
+	// 03-13 10:00 and not resumed: suspended with nothing left"
+	openLast := sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), time.Time{})}}
+	d, err = sla.ComputeDeadline(cal, c, openLast)
+	require.NoError(t, err)
+	assert.True(t, d.Suspended)
+	assert.Equal(t, 0, d.RemainingWhenSuspended)
+	assert.True(t, d.SuspendedSince.Equal(coreAt(2025, 3, 13, 10, 0)))
+	pr, _, err := sla.ComputeProgress(cal, c, openLast, coreAt(2025, 3, 20, 10, 0))
+	require.NoError(t, err)
+	assert.True(t, pr.Paused)
+	assert.False(t, pr.Overdue, "a case paused before Due is never overdue while paused")
+	assert.Equal(t, 0, pr.Remaining)
+	// "3 working days from Monday 2025-03-10 (last day 03-13): an open pause
+	// beginning Friday 03-14 10:00, after Due 03-14 00:00, suspends nothing"
+	late := sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 14, 10, 0), time.Time{})}}
+	d, err = sla.ComputeDeadline(cal, c, late)
+	require.NoError(t, err)
+	assert.False(t, d.Suspended)
+	assert.True(t, d.Due.Equal(coreDay(2025, 3, 14)))
+
 	// hour unit: 2 workhours from Monday 09:00, paused 10:00 open → 1h remains
 	openH := sla.Request{Start: coreAt(2025, 3, 10, 9, 0), Period: sla.Period{Count: 2, Unit: sla.Workhours}, Pauses: []sla.Pause{corePause(coreAt(2025, 3, 10, 10, 0), time.Time{})}}
 	d, err = sla.ComputeDeadline(cal, c, openH)
 	require.NoError(t, err)
 	assert.True(t, d.Suspended)
 	assert.Equal(t, time.Hour, d.RemainingDurationWhenSuspended)
+}
+
+// TestProgressAfterPauseOnLastDay: 3 working days from Monday 2025-03-10
+// (days 03-11, 03-12, 03-13), paused on the last day Thursday 03-13 10:00 and
+// resumed Monday 03-17 10:00 → due 03-17 24:00. The period was used up on
+// 03-13: Total stays 3, nothing remains on 03-17, and overdue working days
+// start after 03-17 (the paused 03-14 and 03-17 are never overdue days).
+func TestProgressAfterPauseOnLastDay(t *testing.T) {
+	cal, c := calendar.Default(), sla.DefaultCounting()
+	r := sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{corePause(coreAt(2025, 3, 13, 10, 0), coreAt(2025, 3, 17, 10, 0))}}
+	p, d, err := sla.ComputeProgress(cal, c, r, coreAt(2025, 3, 17, 15, 0))
+	require.NoError(t, err)
+	assert.True(t, d.Due.Equal(coreDay(2025, 3, 18)))
+	assert.Equal(t, 2, d.Excluded, "excluded working days 03-14 and 03-17")
+	assert.Equal(t, sla.Progress{Used: 3, Total: 3, Remaining: 0}, p)
+	p, _, err = sla.ComputeProgress(cal, c, r, coreAt(2025, 3, 14, 15, 0))
+	require.NoError(t, err)
+	assert.Equal(t, sla.Progress{Used: 3, Total: 3, Remaining: 0, Paused: true}, p, "paused on 03-14: used up, not overdue")
+	p, _, err = sla.ComputeProgress(cal, c, r, coreAt(2025, 3, 19, 10, 0))
+	require.NoError(t, err)
+	assert.Equal(t, sla.Progress{Used: 3, Total: 3, Remaining: -2, Overdue: true}, p, "overdue 03-18 and 03-19 only")
+	w, err := sla.WarningAt(cal, c, r, 1)
+	require.NoError(t, err)
+	assert.True(t, w.Equal(coreDay(2025, 3, 13)), "the 100%% warning is at the start of day 3, 03-13: %v", w)
+	w, err = sla.WarningAt(cal, c, r, 0.5)
+	require.NoError(t, err)
+	assert.True(t, w.Equal(coreDay(2025, 3, 12)), "50%% of 3 → day 2, 03-12: %v", w)
 }
 
 func TestExtensions(t *testing.T) {
@@ -629,7 +718,15 @@ func FuzzComputeDeadline(f *testing.F) {
 		r3 := r
 		r3.Extensions = []sla.Period{x}
 		if d3, err := sla.ComputeDeadline(cal, c, r3); err == nil && !d3.Suspended {
-			require.True(t, d3.Due.After(d.Due), "extension moved due from %v to %v", d.Due, d3.Due)
+			// Not always strictly later: a pause begun on the last day
+			// postpones Due to the end of the resume day R (rolled, 民法典
+			// 203), and an extension counted from the old last day past the
+			// paused days can end on that same day (e.g. +2 calendar days
+			// from a resume day inside a holiday).
+			require.False(t, d3.Due.Before(d.Due), "extension moved due from %v to %v", d.Due, d3.Due)
+			if len(r.Pauses) == 0 {
+				require.True(t, d3.Due.After(d.Due), "extension moved due from %v to %v", d.Due, d3.Due)
+			}
 		}
 	})
 }
@@ -666,6 +763,12 @@ func TestExplanationGolden(t *testing.T) {
 		{"2 workhours across National Day", sla.DefaultCounting(), sla.Request{Start: coreAt(2025, 9, 30, 17, 0), Period: sla.Period{Count: 2, Unit: sla.Workhours}}},
 		{"open pause", sla.DefaultCounting(), sla.Request{Start: coreAt(2025, 3, 10, 10, 0), Period: coreWD(3), Pauses: []sla.Pause{{Start: coreAt(2025, 3, 11, 10, 0), Reason: "专家评审"}}}},
 		{"10 working days into projected 2028", sla.DefaultCounting(), sla.Request{Start: coreAt(2027, 12, 28, 10, 0), Period: coreWD(10)}},
+		{"1 working day from Monday 2025-09-29, paused on the last day 09-30 over the holiday, resumed 10-09", sla.DefaultCounting(), sla.Request{Start: coreAt(2025, 9, 29, 10, 0), Period: coreWD(1),
+			Pauses: []sla.Pause{corePause(coreAt(2025, 9, 30, 10, 0), coreAt(2025, 10, 9, 10, 0))}}},
+		{"same-day on a holiday, deemed received on the next working day", next, sla.Request{Start: coreAt(2025, 10, 3, 11, 0), Period: coreWD(0)}},
+		{"4 workhours from 2025-09-30 16:00 across National Day", sla.DefaultCounting(), sla.Request{Start: coreAt(2025, 9, 30, 16, 0), Period: sla.Period{Count: 4, Unit: sla.Workhours}}},
+		{"3 workhours from Friday 2025-03-07 16:00 paused 17:00 to Monday 10:00", sla.DefaultCounting(), sla.Request{Start: coreAt(2025, 3, 7, 16, 0), Period: sla.Period{Count: 3, Unit: sla.Workhours},
+			Pauses: []sla.Pause{corePause(coreAt(2025, 3, 7, 17, 0), coreAt(2025, 3, 10, 10, 0))}}},
 	}
 	var b strings.Builder
 	for _, tc := range cases {

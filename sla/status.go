@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -247,13 +246,35 @@ func (r *replayer) status(now time.Time) (Status, error) {
 	st.Due, st.LastDay, st.Provisional = due, last, prov
 	st.JudgedDue, st.JudgedLastDay = jdue, jlast
 	overdue := !now.Before(jdue)
-	st.CycleLate = overdue
+	suspended := false
 	if r.paused {
 		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
+		// An open pause that began before the (judged) deadline suspends it
+		// (行政许可法 art. 45: the time is not counted): the case is paused,
+		// never overdue, and its deadline unknown until it resumes. One that
+		// began at or after it changes nothing: a pause does not rescue a
+		// late case.
+		o, err := compute(cal, p.counting, r.request(time.Time{}, true), false)
+		if err != nil {
+			return Status{}, r.statusErr(err)
+		}
+		if suspended = o.suspended; suspended {
+			overdue = false
+			st.Due, st.LastDay, st.JudgedDue, st.JudgedLastDay = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			if r.period.Unit == Workdays {
+				st.RemainingDays = o.remaining
+			}
+		}
+	}
+	st.CycleLate = overdue
+	if r.paused && !overdue {
+		st.State = StatePaused
 	}
 	switch {
 	case overdue:
 		st.State = StateOverdue
+		// jlast is after every day a pause excluded (usedUp keeps Due after
+		// the resume day), so overdue days never include paused days.
 		od, err := cal.WorkdaysBetween(jlast, now)
 		if err != nil {
 			return Status{}, r.statusErr(err)
@@ -267,29 +288,19 @@ func (r *replayer) status(now time.Time) (Status, error) {
 			st.OverdueDuration = d
 		}
 	default:
-		rd, err := cal.WorkdaysBetween(now, jlast)
-		if err != nil {
-			return Status{}, r.statusErr(err)
+		if !suspended || r.period.Unit != Workdays {
+			rd, err := cal.WorkdaysBetween(now, jlast)
+			if err != nil {
+				return Status{}, r.statusErr(err)
+			}
+			st.RemainingDays = max(rd, 0)
 		}
-		st.RemainingDays = max(rd, 0)
 		if hours {
 			d, err := r.remainingDuration(now, jdue)
 			if err != nil {
 				return Status{}, err
 			}
 			st.RemainingDuration = d
-		}
-		if r.paused {
-			st.State = StatePaused
-			// Suspended: the open pause began before the deadline was reached,
-			// so the deadline is unknown until the case resumes.
-			sdue, _, _, err := computeDue(p, r.request(time.Time{}, false))
-			if err != nil {
-				return Status{}, r.statusErr(err)
-			}
-			if sdue.IsZero() {
-				st.Due, st.LastDay, st.JudgedDue, st.JudgedLastDay = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-			}
 		}
 	}
 	if err := r.warnings(&st, jreq, jlast, now, time.Time{}, false); err != nil {
@@ -367,7 +378,17 @@ func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Ti
 		w := &ws[i]
 		var at time.Time
 		if w.LastWorkday {
+			// The start of the last counted working day: LastDay, except
+			// when a pause begun on the last day postponed Due to the resume
+			// day (行政许可法 art. 45) — the last day is still the one the
+			// period was used up on.
 			at = last
+			if req.Period.Unit == Workdays && req.Period.Count > 0 && len(req.Pauses) > 0 {
+				var err error
+				if at, err = r.warningAt(req, 1, last); err != nil {
+					return r.statusErr(err)
+				}
+			}
 		} else {
 			var err error
 			if at, err = r.warningAt(req, w.Fraction, last); err != nil {
@@ -420,21 +441,18 @@ func (r *replayer) warningAt(req Request, fraction float64, last time.Time) (tim
 	}
 	k := int(math.Ceil(fraction*float64(total) - 1e-9))
 	k = min(max(k, 1), total)
-	if k == total {
-		return last, nil
+	if len(req.Pauses) == 0 {
+		if k == total {
+			return last, nil
+		}
+		if cn.Receipt == ReceiptLiteral {
+			return cal.AddWorkdays(req.Start, k)
+		}
 	}
-	if len(req.Pauses) == 0 && cn.Receipt == ReceiptLiteral {
-		return cal.AddWorkdays(req.Start, k)
-	}
-	sub := Request{Start: req.Start, Period: Period{Count: k, Unit: Workdays}, Pauses: req.Pauses}
-	_, l, _, err := computeDue(r.p, sub)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if l.IsZero() {
-		return time.Time{}, errors.New("sla: warning: suspended")
-	}
-	return l, nil
+	// With pauses the k-th counted day is not always the last day even for
+	// k == total: a pause begun on the last day postpones Due to the resume
+	// day without counting more days (行政许可法 art. 45).
+	return countedDay(cal, cn, req, k)
 }
 
 // targets fills st.Targets from the events replayed, by the rules in
@@ -769,10 +787,10 @@ func computeDue(p *Policy, req Request) (due, last time.Time, provisional bool, 
 // from req.Start with the closed pauses of req (行政许可法 art. 45, design
 // §5.8): pausing on day P and resuming on day R excludes the working days
 // P+1..R (P+1..R−1 under ResumeDayCounted); adjacent or overlapping ranges
-// are merged (their union is excluded, never the sum); a range that begins at
-// or after the day the period is exhausted moves nothing. ok is false for
-// anything it does not handle (an open pause, pauses out of order, an error),
-// which then goes through ComputeDue.
+// are merged (their union is excluded, never the sum); a range that begins
+// after the last day moves nothing. ok is false for anything it does not
+// handle (an open pause, pauses out of order, a pause begun on the last day,
+// an error), which then goes through ComputeDue.
 func pausedWorkdays(p *Policy, req Request, total int) (last time.Time, ok bool) {
 	cal := p.cal
 	cursor := cal.StartOfDay(req.Start)
@@ -830,7 +848,24 @@ func pausedWorkdays(p *Policy, req Request, total int) (last time.Time, ok bool)
 		return time.Time{}, false
 	}
 	last, err := cal.AddWorkdays(cursor, need)
-	return last, err == nil
+	if err != nil {
+		return time.Time{}, false
+	}
+	// A pause begun on the last day itself (before its 24:00 Due) postpones
+	// Due to the resume day (行政许可法 art. 45; the core's usedUp): rare, so
+	// left to the core. Pauses are in order, so only the latest can be that late.
+	if !prevLo.Before(last) {
+		for i := len(req.Pauses) - 1; i >= 0; i-- {
+			d := cal.StartOfDay(req.Pauses[i].Start)
+			if d.Equal(last) {
+				return time.Time{}, false
+			}
+			if d.Before(last) {
+				break
+			}
+		}
+	}
+	return last, true
 }
 
 // nextDay is 00:00 of the day after the 00:00 instant d: 24 hours later

@@ -218,20 +218,58 @@ func TestStatusPauses(t *testing.T) {
 				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
 		},
 		{
-			// Paused on the last day (Tue 10-14 10:00): the pause excludes
-			// from the next day on, so the last day still counts in full and
-			// nothing moves; the deadline is known, the case is paused.
-			"paused on its last day: paused, with the deadline still 10-14 24:00", nil,
+			// Accepted Mon 10-13 10:00, T1 → day 1 = Tue 10-14, due 10-14
+			// 24:00. Paused on the last day (Tue 10-14 10:00), before Due:
+			// the clock is suspended (行政许可法 art. 45, the time is not
+			// counted), so the deadline is unknown until the case resumes;
+			// the period is used up (0 working days left) and the last-day
+			// warning, crossed at 10-14 00:00 before the pause, stays.
+			"paused on its last day before Due: paused, the deadline suspended, nothing left", nil,
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00")),
 			"2025-10-14 15:00",
-			lcWant{state: StatePaused, paused: true, due: "2025-10-15 00:00", lastDay: "2025-10-14", remaining: 0,
+			lcWant{state: StatePaused, paused: true, remaining: 0,
 				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
 		},
 		{
-			"paused on its last day and still paused the next morning: overdue", nil,
+			// The same case still paused on Wed 10-15 10:00, after the old
+			// Due 10-15 00:00: still paused, never overdue while the pause
+			// that began before Due lasts.
+			"paused on its last day and still paused the next morning: paused, not overdue", nil,
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00")),
 			"2025-10-15 10:00",
-			lcWant{state: StateOverdue, paused: true, due: "2025-10-15 00:00", lastDay: "2025-10-14", overdue: 1, cycleLate: true, everLate: true,
+			lcWant{state: StatePaused, paused: true, remaining: 0,
+				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+		},
+		{
+			// Paused Tue 10-14 10:00 (the last day), resumed Fri 10-17 10:00
+			// (R): the period was used up on 10-14, so the case is due at the
+			// end of the resume day, 10-17 24:00; on 10-17 15:00 it is on its
+			// last day with nothing left.
+			"paused on its last day, resumed three days later: due at the end of the resume day", nil,
+			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00"), lcResumed("2025-10-17 10:00")),
+			"2025-10-17 15:00",
+			lcWant{state: StateWarning, due: "2025-10-18 00:00", lastDay: "2025-10-17", remaining: 0,
+				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+		},
+		{
+			// The same case on Mon 10-20 10:00: overdue since 10-18 00:00;
+			// overdue working days after 10-17 up to 10-20 = 1 (10-18, 10-19
+			// are the weekend); the paused days 10-15..10-17 are not overdue
+			// days (before the fix they made it 4).
+			"overdue after resuming: the paused days are not counted as overdue days", nil,
+			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00"), lcResumed("2025-10-17 10:00")),
+			"2025-10-20 10:00",
+			lcWant{state: StateOverdue, due: "2025-10-18 00:00", lastDay: "2025-10-17", overdue: 1, cycleLate: true, everLate: true,
+				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+		},
+		{
+			// Paused Tue 10-14 10:00 (the last day), resumed Sat 10-18 10:00,
+			// a rest day: due at the end of the first working day on or after
+			// it, Mon 10-20 24:00.
+			"paused on its last day, resumed on a Saturday: due at the end of the next working day Monday", nil,
+			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00"), lcResumed("2025-10-18 10:00")),
+			"2025-10-20 10:00",
+			lcWant{state: StateWarning, due: "2025-10-21 00:00", lastDay: "2025-10-20", remaining: 0,
 				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
 		},
 		{
