@@ -620,14 +620,19 @@ func (p *Policy) Report(cases []Case, opts ReportOptions) (Report, error) {
 var csvHeader = []string{
 	"group", "accepted", "closed_on_time", "closed_late", "open", "open_overdue",
 	"on_time_rate", "avg_workdays_to_close", "p90_workdays_to_close", "overdue_workdays",
-	"reopened", "visited", "satisfied", "satisfaction_rate",
+	"reopened", "visited", "satisfied", "satisfaction_rate", "ever_late",
 }
 
 // WriteCSV writes the rows and a final TOTAL row as RFC 4180 CSV with the
 // header
 //
-//	group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate
+//	group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late
 //
+// The columns up to satisfaction_rate are a contract read by position, so
+// new columns are only ever appended: ever_late (ReportRow.EverLate, late in
+// this or an earlier cycle, design §5.13) came last for that reason;
+// closed_late and open_overdue count this cycle only. The overdue list is a
+// separate table (WriteOverdueCSV), since its rows are cases, not groups.
 // Rates are fractions with 4 decimals ("0.8750"); the average has 2 decimals.
 // A rate whose denominator is 0, and the average and p90 when no case is
 // closed, are empty fields (not applicable), never 0. The last row is always
@@ -659,7 +664,52 @@ func (r Report) WriteCSV(w io.Writer) error {
 			strconv.Itoa(row.Visited),
 			strconv.Itoa(row.Satisfied),
 			fixedOrEmpty(row.SatisfactionRate, 4, row.Visited > 0),
+			strconv.Itoa(row.EverLate),
 		)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// overdueCSVHeader is the contract of WriteOverdueCSV's first line.
+var overdueCSVHeader = []string{
+	"case_id", "group", "tier", "department", "unit", "handler", "due", "last_day", "overdue_workdays", "state",
+}
+
+// WriteOverdueCSV writes the overdue list (超期清单, Report.Overdue) as RFC
+// 4180 CSV with the header
+//
+//	case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state
+//
+// one row per item in the report's order (most overdue first, then by case
+// id). due is the exclusive instant of the judged deadline in RFC 3339 in the
+// calendar's location (a last day ending at 24:00 is written as 00:00 of the
+// next day, 民法典 art. 203); last_day is its last day, YYYY-MM-DD;
+// overdue_workdays is OverdueItem.OverdueDays; state is the State string
+// (closed_late, overdue, paused). Both date fields are empty when not set.
+// Only the header is written for an empty list. When Options.OverdueLimit cut
+// the list, only the kept items are written; compare len(Overdue) with
+// OverdueTotal to tell.
+func (r Report) WriteOverdueCSV(w io.Writer) error {
+	loc := r.Options.From.Location()
+	cw := csv.NewWriter(w)
+	if err := cw.Write(overdueCSVHeader); err != nil {
+		return err
+	}
+	rec := make([]string, 0, len(overdueCSVHeader))
+	for _, it := range r.Overdue {
+		due, lastDay := "", ""
+		if !it.Due.IsZero() {
+			due = it.Due.In(loc).Format(time.RFC3339)
+		}
+		if !it.LastDay.IsZero() {
+			lastDay = it.LastDay.In(loc).Format(time.DateOnly)
+		}
+		rec = append(rec[:0], it.CaseID, it.Group, it.Tier, it.Department, it.Unit, it.Handler,
+			due, lastDay, strconv.Itoa(it.OverdueDays), string(it.State))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

@@ -56,10 +56,33 @@ func ExamplePolicy_Report() {
 		fmt.Println(err)
 	}
 	// Output:
-	// group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate
-	// T1,2,1,1,0,0,0.5000,1.50,2,1,0,0,0,
-	// T3,1,0,0,1,1,0.0000,,,1,0,0,0,
-	// TOTAL,3,1,1,1,1,0.3333,1.50,2,2,0,0,0,
+	// group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late
+	// T1,2,1,1,0,0,0.5000,1.50,2,1,0,0,0,,1
+	// T3,1,0,0,1,1,0.0000,,,1,0,0,0,,1
+	// TOTAL,3,1,1,1,1,0.3333,1.50,2,2,0,0,0,,2
+}
+
+// The overdue list (超期清单) of the same week as CSV, for the monthly
+// dispatch: B closed a working day late, C still open a working day after its
+// last day (the makeup Saturday 10-11 counted).
+func ExampleReport_WriteOverdueCSV() {
+	cst := time.FixedZone("CST", 8*3600)
+	rep, err := sla.Default().Report(reportExampleCases(), sla.ReportOptions{
+		From: time.Date(2025, 9, 29, 0, 0, 0, 0, cst),
+		To:   time.Date(2025, 10, 5, 0, 0, 0, 0, cst),
+		Now:  time.Date(2025, 10, 13, 12, 0, 0, 0, cst),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := rep.WriteOverdueCSV(os.Stdout); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state
+	// B,all,T1,,,,2025-10-01T00:00:00+08:00,2025-09-30,1,closed_late
+	// C,all,T3,,,,2025-10-12T00:00:00+08:00,2025-10-11,1,overdue
 }
 
 // Streaming: cases are added one at a time (for example as they are decoded

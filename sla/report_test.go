@@ -2,12 +2,14 @@ package sla
 
 import (
 	"bytes"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -831,10 +833,12 @@ func TestReportGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rep, err := p.Report(tc.cases, tc.opts)
 			require.NoError(t, err)
-			var csvBuf, mdBuf bytes.Buffer
+			var csvBuf, mdBuf, overdueBuf bytes.Buffer
 			require.NoError(t, rep.WriteCSV(&csvBuf))
 			require.NoError(t, rep.WriteMarkdown(&mdBuf))
+			require.NoError(t, rep.WriteOverdueCSV(&overdueBuf))
 			checkGolden(t, tc.name+".csv", csvBuf.Bytes())
+			checkGolden(t, tc.name+".overdue.csv", overdueBuf.Bytes())
 			checkGolden(t, tc.name+".md", []byte(normaliseCalendarVersion(mdBuf.String(), rep.CalendarVersion)))
 		})
 	}
@@ -847,11 +851,13 @@ func TestReportCSVShape(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, rep.WriteCSV(&buf))
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate", lines[0])
+	assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late", lines[0])
 	assert.Len(t, lines, 1+len(rep.Rows)+1)
-	assert.Equal(t, "TOTAL,7,3,1,3,1,0.6000,1.00,2,7,1,2,1,0.5000", lines[len(lines)-1])
+	// ever_late, appended last: C02 (closed late) and C05 (open overdue); C06's
+	// reopened cycle and its first cycle were both on time.
+	assert.Equal(t, "TOTAL,7,3,1,3,1,0.6000,1.00,2,7,1,2,1,0.5000,2", lines[len(lines)-1])
 	// T10 has only an open, on-track case: no rate, no close time — empty, not 0.
-	assert.Contains(t, lines, "T10,1,0,0,1,0,,,,0,0,0,0,")
+	assert.Contains(t, lines, "T10,1,0,0,1,0,,,,0,0,0,0,,0")
 }
 
 type failWriter struct{}
@@ -863,6 +869,7 @@ func TestReportWritersReturnErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.ErrorContains(t, rep.WriteCSV(failWriter{}), "disk full")
 	assert.ErrorContains(t, rep.WriteMarkdown(failWriter{}), "disk full")
+	assert.ErrorContains(t, rep.WriteOverdueCSV(failWriter{}), "disk full")
 }
 
 func TestReportPausesAndExtensions(t *testing.T) {
@@ -995,8 +1002,34 @@ func TestReportZeroValueRenders(t *testing.T) {
 	var rep Report
 	var buf bytes.Buffer
 	require.NoError(t, rep.WriteCSV(&buf))
-	assert.Equal(t, strings.Join(csvHeader, ",")+"\nTOTAL,0,0,0,0,0,,,,0,0,0,0,\n", buf.String())
+	assert.Equal(t, strings.Join(csvHeader, ",")+"\nTOTAL,0,0,0,0,0,,,,0,0,0,0,,0\n", buf.String())
+	buf.Reset()
+	require.NoError(t, rep.WriteOverdueCSV(&buf))
+	assert.Equal(t, "case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state\n", buf.String(),
+		"an empty overdue list is the header alone")
 	buf.Reset()
 	require.NoError(t, rep.WriteMarkdown(&buf))
 	assert.Contains(t, buf.String(), "## 超期清单 Overdue")
+}
+
+func TestReportOverdueCSVIsTheOverdueList(t *testing.T) {
+	// The week 09-29..10-05 of the fixture as of 10-20: C05 (T3, open, last
+	// day 10-11, 6 working days overdue) comes before C02 (T1, closed a
+	// working day late on 10-09, last day 09-30): most overdue first. The CSV
+	// carries the same items, in the same order, with the Go values' fields.
+	rep, err := Default().Report(reportFixture(), weekOpts(GroupByDepartment, BucketAccepted))
+	require.NoError(t, err)
+	require.Len(t, rep.Overdue, 2)
+	var buf bytes.Buffer
+	require.NoError(t, rep.WriteOverdueCSV(&buf))
+	recs, err := csv.NewReader(&buf).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, 1+len(rep.Overdue))
+	assert.Equal(t, overdueCSVHeader, recs[0])
+	assert.Equal(t, []string{"C05", "劳动关系科", "T3", "劳动关系科", "", "", "2025-10-12T00:00:00+08:00", "2025-10-11", "6", "overdue"}, recs[1])
+	assert.Equal(t, []string{"C02", "社保科", "T1", "社保科", "", "李强", "2025-10-01T00:00:00+08:00", "2025-09-30", "1", "closed_late"}, recs[2])
+	for i, it := range rep.Overdue {
+		assert.Equal(t, it.CaseID, recs[i+1][0])
+		assert.Equal(t, strconv.Itoa(it.OverdueDays), recs[i+1][8])
+	}
 }

@@ -113,7 +113,7 @@ func TestClassifyCases(t *testing.T) {
 		assert.Equal(t, exitInvalid, r.code)
 		assert.Len(t, decodeLines(t, r.stdout), 8, "the good lines are still classified")
 		golden(t, "classify-cases-bad.stderr", r.stderr)
-		assert.Contains(t, r.stderr, "testdata/corpus-bad.jsonl:10: case \"D-09\"")
+		assert.Contains(t, r.stderr, "testdata/corpus-bad.jsonl:10:70: case \"D-09\"", "the column of the rejected input value")
 		assert.Contains(t, r.stderr, "testdata/corpus-bad.jsonl:11:")
 	})
 	t.Run("--accepted is the default for lines without accepted", func(t *testing.T) {
@@ -128,7 +128,7 @@ func TestClassifyCases(t *testing.T) {
 	t.Run("a line without accepted and no --accepted is a bad line", func(t *testing.T) {
 		r := cli(t, `{"id":"X-1","input":{"cause":"complex"}}`, "classify", "--policy", defaultPolicy, "--cases", "-")
 		assert.Equal(t, exitInvalid, r.code)
-		assert.Contains(t, r.stderr, `<stdin>:1: case "X-1" has no "accepted"`)
+		assert.Contains(t, r.stderr, `<stdin>:1:1: case "X-1" has no "accepted"`)
 	})
 	t.Run("a missing cases file is exit 2", func(t *testing.T) {
 		r := cli(t, "", "classify", "--policy", defaultPolicy, "--cases", "testdata/nope.jsonl")

@@ -141,25 +141,29 @@ type lineOutcome struct {
 // line handles one line of a cases file; it is safe for concurrent use.
 func (c *classifier) line(name string, it lineItem, defAccepted time.Time) lineOutcome {
 	if it.tooLong {
-		return lineOutcome{msg: lineError(name, it.no, 0, fmt.Errorf("line longer than %d MiB skipped", maxLine>>20))}
+		return lineOutcome{msg: lineError(name, it.no, 1, fmt.Errorf("line longer than %d MiB skipped", maxLine>>20))}
+	}
+	// Every message names the line and the column of what is wrong in it.
+	bad := func(err error, badAccepted bool) lineOutcome {
+		return lineOutcome{msg: lineError(name, it.no, lineColumn(it.data, corpusLineOffset(it.data, err, badAccepted)), err)}
 	}
 	var cl1 corpusLine
 	if err := decodeObject(it.data, &cl1); err != nil {
-		return lineOutcome{msg: lineError(name, it.no, jsonErrorColumn(it.data, err), err)}
+		return bad(err, false)
 	}
 	accepted := defAccepted
 	if cl1.Accepted != "" {
 		var err error
 		if accepted, err = time.Parse(time.RFC3339, cl1.Accepted); err != nil {
-			return lineOutcome{msg: lineError(name, it.no, 0, fmt.Errorf("case %q: accepted %q is not an RFC 3339 instant", cl1.ID, cl1.Accepted))}
+			return bad(fmt.Errorf("case %q: accepted %q is not an RFC 3339 instant", cl1.ID, cl1.Accepted), true)
 		}
 	}
 	if accepted.IsZero() {
-		return lineOutcome{msg: lineError(name, it.no, 0, fmt.Errorf("case %q has no \"accepted\" and no --accepted was given", cl1.ID))}
+		return bad(fmt.Errorf("case %q has no \"accepted\" and no --accepted was given", cl1.ID), false)
 	}
 	out, err := c.render(cl1.ID, it.no, accepted, cl1.Input)
 	if err != nil {
-		return lineOutcome{msg: lineError(name, it.no, 0, fmt.Errorf("case %q: %w", cl1.ID, err))}
+		return bad(fmt.Errorf("case %q: %w", cl1.ID, err), false)
 	}
 	return lineOutcome{out: out}
 }

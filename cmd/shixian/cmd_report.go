@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"runtime"
@@ -13,13 +14,14 @@ type reportOpts struct {
 	policy, cases, from, to, by, now string
 	bucket, format                   *enumFlag
 	overdueLimit                     int
+	overdue                          bool
 	cal                              *calFlags
 }
 
 func reportCommand() *command {
 	return &command{
 		name:     "report",
-		synopsis: "shixian report --policy FILE --cases FILE.jsonl --from DATE --to DATE [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv]",
+		synopsis: "shixian report --policy FILE --cases FILE.jsonl --from DATE --to DATE [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv] [--overdue] [--overdue-limit N]",
 		summary:  "weekly/monthly figures per tier, department, unit or handler: on-time rate, overdue, days to close",
 		details: `--cases is a JSON-lines file ("-" = stdin) with one case per line in the sla.Case JSON format
 (schema 1, the same as 'shixian status --case'). It is streamed: memory stays flat however many
@@ -34,12 +36,21 @@ tier (default), department, unit, handler, attr:NAME (a case attribute) or "" (o
 md (default): a Markdown report with Chinese and English column labels and the overdue list.
 csv: header group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,
 avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,
-satisfaction_rate and a final TOTAL row.
+satisfaction_rate,ever_late and a final TOTAL row. closed_late and open_overdue count the
+current cycle only; ever_late counts cases late in this or an earlier cycle (a reopened case).
+New columns are only ever appended, so readers may rely on the column order.
+
+--overdue (with --format csv) writes the overdue list (超期清单) instead of the group table:
+header case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state, one row
+per closed-late or open-overdue case in the period, most overdue first then by case id; due is
+the exclusive instant (RFC 3339), last_day its last day (YYYY-MM-DD), state closed_late, overdue
+or paused. When --overdue-limit cuts the list, a note on stderr says how many were left out.
 
 A bad line is reported as file:line:column and skipped; the run exits 2 at the end.`,
 		examples: []string{
 			"shixian report --policy policy.yaml --cases cases.jsonl --from 2025-10-06 --to 2025-10-12",
 			"shixian report --policy policy.yaml --cases cases.jsonl --from 2025-10-01 --to 2025-10-31 --by department --bucket closed --format csv",
+			"shixian report --policy policy.yaml --cases cases.jsonl --from 2025-10-01 --to 2025-10-31 --format csv --overdue --overdue-limit 0",
 		},
 		setup: func(fs *flag.FlagSet) any {
 			o := &reportOpts{
@@ -55,6 +66,7 @@ A bad line is reported as file:line:column and skipped; the run exits 2 at the e
 			fs.StringVar(&o.now, "now", "", "as-of `instant` (RFC 3339); default the end of the --to day")
 			fs.Var(o.format, "format", "output `FORMAT`: md or csv")
 			fs.IntVar(&o.overdueLimit, "overdue-limit", 1000, "list at most `N` overdue cases, the most overdue first (0 = all)")
+			fs.BoolVar(&o.overdue, "overdue", false, "with --format csv: write the overdue list (one row per case) instead of the group table")
 			o.cal = addCalFlags(fs)
 			return o
 		},
@@ -87,6 +99,11 @@ func runReport(e *env, opts any, _ []string) int {
 	if o.overdueLimit < 0 {
 		return fail(e, "report", usagef("--overdue-limit must not be negative"))
 	}
+	if o.overdue && o.format.value != "csv" {
+		// The Markdown report already ends with the overdue list; a second, list-only
+		// Markdown shape would be one more format to keep stable for no reader.
+		return fail(e, "report", usagef("--overdue needs --format csv (the Markdown report already ends with the overdue list)"))
+	}
 	if o.policy == "" {
 		return fail(e, "report", usagef("--policy FILE is required"))
 	}
@@ -118,7 +135,8 @@ func runReport(e *env, opts any, _ []string) int {
 		prog.tick(it.no)
 		if d.msg == "" {
 			if err := rep.Add(d.c); err != nil {
-				d.msg = lineError(name, it.no, 0, err)
+				col := lineColumn(it.data, caseErrorOffset(it.data, err, &d.c, p.ID()))
+				d.msg = lineError(name, it.no, col, errors.New(caseErrorText(err, true)))
 			}
 		}
 		if d.msg != "" {
@@ -132,13 +150,21 @@ func runReport(e *env, opts any, _ []string) int {
 	}
 	prog.done(last)
 	out := rep.Report()
-	if o.format.value == "csv" {
+	switch {
+	case o.overdue:
+		err = out.WriteOverdueCSV(e.stdout)
+	case o.format.value == "csv":
 		err = out.WriteCSV(e.stdout)
-	} else {
+	default:
 		err = out.WriteMarkdown(e.stdout)
 	}
 	if err != nil {
 		return fail(e, "report", err)
+	}
+	if o.overdue && out.OverdueTotal > len(out.Overdue) {
+		// A CSV has no place for "and N more"; a silent cut would read as the whole list.
+		fmt.Fprintf(e.stderr, "shixian report: the overdue list has %d cases; the %d most overdue were written (--overdue-limit 0 writes all)\n",
+			out.OverdueTotal, len(out.Overdue))
 	}
 	if bad > 0 {
 		fmt.Fprintf(e.stderr, "shixian report: %d bad line(s) in %s\n", bad, name)
@@ -154,19 +180,20 @@ type decodedCase struct {
 }
 
 // decodeCaseLine decodes one sla.Case JSON line. It calls the Case's own strict decoder
-// directly (one pass over the bytes); only for a bad line does it look for the column of a
-// syntax error.
+// directly (one pass over the bytes); only for a bad line does it look for the column of the
+// fault: a syntax error's offset (found by encoding/json's full scan), else the offending key
+// or value.
 func decodeCaseLine(name string, it lineItem) decodedCase {
 	if it.tooLong {
-		return decodedCase{msg: lineError(name, it.no, 0, fmt.Errorf("line longer than %d MiB skipped", maxLine>>20))}
+		return decodedCase{msg: lineError(name, it.no, 1, fmt.Errorf("line longer than %d MiB skipped", maxLine>>20))}
 	}
 	var c sla.Case
 	if err := c.UnmarshalJSON(it.data); err != nil {
 		var raw json.RawMessage
 		if serr := json.Unmarshal(it.data, &raw); serr != nil {
-			return decodedCase{msg: lineError(name, it.no, jsonErrorColumn(it.data, serr), serr)}
+			err = serr // the scanner's syntax error has the offset; the decoder's may not
 		}
-		return decodedCase{msg: lineError(name, it.no, 0, err)}
+		return decodedCase{msg: lineError(name, it.no, lineColumn(it.data, caseErrorOffset(it.data, err, nil, "")), err)}
 	}
 	return decodedCase{c: c}
 }

@@ -25,7 +25,10 @@ func statusCommand() *command {
 		details: `--case is one case in the sla.Case JSON format (schema 1: {"schema":1, "id", "policy",
 "department", "handler", "attributes", "events": [{"type": "accepted", "at": …}, …]}); "-" = stdin.
 Its events are validated against the policy first (order, required fields, the state machine,
-extension caps); a bad case exits 2 naming the event. Events dated after --now are ignored.
+extension caps); a bad case exits 2 with file:line:column of the fault: the event that does
+not fit ("case.json:9:7: event 4 (resumed at 2025-10-09 10:00 CST): resume without a pause"),
+an unknown key, a value of the wrong type or format, the "policy" value of a case governed by
+another policy. Events dated after --now are ignored.
 
 text (default): the status with Chinese and English labels and its explanation.
 json: one object {case, at, state, warning, tier, cycle, due, last_day, judged_due,
@@ -78,15 +81,22 @@ func runStatus(e *env, opts any, _ []string) int {
 		return fail(e, "status", err)
 	}
 	var c sla.Case
+	// json.Unmarshal scans the whole text first, so that a syntax error has an offset, then
+	// calls the Case's strict decoder.
 	if err := json.Unmarshal(data, &c); err != nil {
-		return fail(e, "status", fmt.Errorf("%s: %w", positionIn(name, data, err), err))
+		return fail(e, "status", fmt.Errorf("%s: %s", filePos(name, data, caseErrorOffset(data, err, nil, p.ID())), caseErrorText(err, false)))
+	}
+	// Every error about the case names its place in the file: the event that does not fit,
+	// the "policy" value of a case of another policy, else the case's opening brace.
+	caseErr := func(err error) error {
+		return fmt.Errorf("%s: %s", filePos(name, data, caseErrorOffset(data, err, &c, p.ID())), caseErrorText(err, false))
 	}
 	if err := p.Validate(c); err != nil {
-		return fail(e, "status", fmt.Errorf("%s: %w", name, err))
+		return fail(e, "status", caseErr(err))
 	}
 	st, err := p.StatusAt(c, now)
 	if err != nil {
-		return fail(e, "status", fmt.Errorf("%s: %w", name, err))
+		return fail(e, "status", caseErr(err))
 	}
 	expl := st.Explain(p, c)
 	if o.format.value == "json" {
@@ -98,31 +108,6 @@ func runStatus(e *env, opts any, _ []string) int {
 		return fail(e, "status", err)
 	}
 	return exitOK
-}
-
-// positionIn returns "file:line:column" of a JSON error in data when it has an offset, else
-// the file name.
-func positionIn(name string, data []byte, err error) string {
-	col := jsonErrorColumn(data, err)
-	if col == 0 {
-		return name
-	}
-	// jsonErrorColumn counted characters from the start of data; turn that into line:column.
-	line, c := 1, 1
-	n := 0
-	for _, r := range string(data) {
-		n++
-		if n >= col {
-			break
-		}
-		if r == '\n' {
-			line++
-			c = 1
-		} else {
-			c++
-		}
-	}
-	return fmt.Sprintf("%s:%d:%d", name, line, c)
 }
 
 type warningJSON struct {

@@ -210,7 +210,8 @@ func TestReport(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "report-department.csv", r.stdout)
 		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-		assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate", lines[0])
+		assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late", lines[0],
+			"the historical columns keep their order; ever_late is appended")
 		assert.True(t, strings.HasPrefix(lines[len(lines)-1], "TOTAL,6,"), "six cases were accepted 09-28..10-12: %s", lines[len(lines)-1])
 	})
 	t.Run("bucketed by close date with an explicit as-of", func(t *testing.T) {
@@ -223,7 +224,26 @@ func TestReport(t *testing.T) {
 		assert.Equal(t, exitInvalid, r.code)
 		assert.Contains(t, r.stdout, "TOTAL,6,")
 		assert.Contains(t, r.stderr, "testdata/cases-bad.jsonl:1:34:")
-		assert.Contains(t, r.stderr, "testdata/cases-bad.jsonl:2: sla: case schema 2 is newer")
+		assert.Contains(t, r.stderr, "testdata/cases-bad.jsonl:2:11: sla: case schema 2 is newer", "the column of the schema value")
+	})
+	t.Run("--overdue --format csv writes the overdue list", func(t *testing.T) {
+		r := cli(t, "", append(base, "--format", "csv", "--overdue")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		golden(t, "report-overdue.csv", r.stdout)
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		assert.Equal(t, "case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state", lines[0])
+		assert.Empty(t, r.stderr)
+	})
+	t.Run("--overdue-limit cuts the overdue list and says so on stderr", func(t *testing.T) {
+		r := cli(t, "", append(base, "--format", "csv", "--overdue", "--overdue-limit", "1")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Len(t, strings.Split(strings.TrimSpace(r.stdout), "\n"), 2, "the header and the most overdue case")
+		assert.Contains(t, r.stderr, "the 1 most overdue were written")
+	})
+	t.Run("--overdue needs --format csv", func(t *testing.T) {
+		r := cli(t, "", append(base, "--overdue")...)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "--overdue needs --format csv")
 	})
 	t.Run("usage errors", func(t *testing.T) {
 		assert.Equal(t, exitUsage, cli(t, "", "report", "--policy", defaultPolicy, "--cases", "testdata/cases.jsonl", "--from", "2025-09-28").code)

@@ -39,8 +39,9 @@ A failure to write the output (a full disk, a closed pipe) is reported on stderr
 Errors go to stderr, results to stdout. Commands that read JSON-lines files (classify --cases,
 diff --cases, report --cases; "-" = stdin) stream them line by line with a bounded buffer
 (lines up to 16 MiB; diff's reader takes 1 MiB lines), so memory stays flat on a file of a
-million lines or more; they report a bad line as file:line[:column] on stderr, skip it, go on,
-and exit 2 at the end. They show progress on stderr only when stderr is a terminal.
+million lines or more; they report a bad line as file:line:column on stderr (the column, in
+characters, of the fault within the line: the bad key or value, or the event that does not
+fit), skip it, go on, and exit 2 at the end. They show progress on stderr only when stderr is a terminal.
 
 # calendar
 
@@ -132,14 +133,16 @@ corpus lines exit 2, which outranks 4: the diff is incomplete.
 	shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--schedule FILE]… [--strict]
 
 Reads one case in the sla.Case JSON format (schema 1), validates its events against the policy
-(exit 2 naming the event) and prints its status at --now: state (on_track, warning, overdue,
+(exit 2 with file:line:column and the event: "case.json:9:7: event 4 (resumed at 2025-10-09
+10:00 CST): resume without a pause"; an unknown key or a bad value is pointed at the same way)
+and prints its status at --now: state (on_track, warning, overdue,
 paused, closed_on_time, closed_late, unclassified) with its Chinese label, due, working days left
 or overdue, warnings crossed, targets (sign-for, unit reply, visit) and the explanation. Events
 after --now are ignored. json: one object with snake_case keys (see shixian status --help).
 
 # report
 
-	shixian report --policy FILE --cases FILE.jsonl --from DATE --to DATE [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv]
+	shixian report --policy FILE --cases FILE.jsonl --from DATE --to DATE [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv] [--overdue] [--overdue-limit N]
 
 Streams sla.Case JSON lines into sla's Reporter. The period is --from..--to inclusive; --bucket
 picks the date that places a case in it (accepted by default); --by groups the rows (tier by
@@ -148,7 +151,16 @@ by default the end of the --to day (00:00 of the next day). md (default): a Mark
 Chinese and English labels and the overdue list (at most --overdue-limit items, 1000 by default,
 so memory stays bounded); csv: the header group,accepted,closed_on_time,closed_late,open,
 open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,
-visited,satisfied,satisfaction_rate and a TOTAL row.
+visited,satisfied,satisfaction_rate,ever_late and a TOTAL row (closed_late and open_overdue
+count the current cycle; ever_late also earlier cycles of reopened cases; columns are only ever
+appended). --overdue with --format csv writes the overdue list instead: the header
+case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state, one row per
+closed-late or open-overdue case, most overdue first (due: the exclusive RFC 3339 instant;
+last_day: YYYY-MM-DD; state: closed_late, overdue or paused); a cut by --overdue-limit is noted
+on stderr.
+
+The directory examples/cases holds stored-format data to try status and report on (see its
+README.md).
 
 # help and version
 
