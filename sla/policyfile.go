@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/yamltree"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -21,126 +22,25 @@ const maxPolicyBytes = 4 << 20
 // policyDecoder walks the YAML node tree of a policy file and collects every problem with its
 // position, so that a policy analyst sees all mistakes in one run.
 type policyDecoder struct {
-	file     string
-	src      []byte
-	lines    []string
-	problems rules.Problems
+	*yamltree.Decoder
+	// lines are the source lines, for the verbatim text of block-scalar expressions.
+	lines []string
 	// brokenFields are declared input fields whose declaration has a problem.
 	brokenFields map[string]bool
 }
 
-func (d *policyDecoder) pos(n *yaml.Node) rules.Position {
-	if n == nil {
-		return rules.Position{File: d.file}
-	}
-	return rules.Position{File: d.file, Line: n.Line, Column: n.Column}
+// str returns a pair's text; see yamltree.Decoder.Text.
+func (d *policyDecoder) str(f yamltree.Pair, what string) (string, bool) {
+	return d.Text(f.Value, what)
 }
 
-func (d *policyDecoder) problemAt(pos rules.Position, format string, args ...any) {
-	d.problems = append(d.problems, rules.NewProblem(d.src, pos, fmt.Sprintf(format, args...)))
-}
-
-func (d *policyDecoder) problem(n *yaml.Node, format string, args ...any) {
-	d.problemAt(d.pos(n), format, args...)
-}
-
-// field is one key/value pair of a YAML mapping.
-type field struct {
-	key, value *yaml.Node
-}
-
-// mapping returns the pairs of a mapping node, reporting unknown and duplicate keys. allowed
-// lists the known keys; required ones are marked with a trailing '!'.
-func (d *policyDecoder) mapping(n *yaml.Node, what string, allowed ...string) map[string]field {
-	if n == nil {
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		d.problem(n, "%s: expected a mapping (key: value lines), found %s", what, describeNode(n))
-		return nil
-	}
-	known := make(map[string]bool, len(allowed))
-	var names []string
-	for _, a := range allowed {
-		name := strings.TrimSuffix(a, "!")
-		known[name] = true
-		names = append(names, name)
-	}
-	out := make(map[string]field, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.problem(k, "%s: keys must be plain names", what)
-			continue
-		}
-		if _, dup := out[k.Value]; dup {
-			d.problem(k, "%s: key %q appears twice", what, k.Value)
-			continue
-		}
-		if !known[k.Value] {
-			d.problem(k, "%s: unknown key %q (expected one of: %s)", what, k.Value, strings.Join(names, ", "))
-			continue
-		}
-		out[k.Value] = field{k, v}
-	}
-	for _, a := range allowed {
-		if name, ok := strings.CutSuffix(a, "!"); ok {
-			if _, present := out[name]; !present {
-				d.problem(n, "%s: missing required key %q", what, name)
-			}
-		}
-	}
-	return out
-}
-
-func describeNode(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing (null)"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "a document"
-}
-
-// str returns a scalar's text. Any scalar is accepted, so `version: 2025.1` reads as the text
-// "2025.1" rather than as a number.
-func (d *policyDecoder) str(f field, what string) (string, bool) {
-	if f.value == nil {
-		return "", false
-	}
-	if f.value.Kind != yaml.ScalarNode || f.value.Tag == "!!null" {
-		d.problem(f.value, "%s: expected text, found %s", what, describeNode(f.value))
-		return "", false
-	}
-	return f.value.Value, true
-}
-
-func (d *policyDecoder) nonEmpty(f field, what string) (string, bool) {
+func (d *policyDecoder) nonEmpty(f yamltree.Pair, what string) (string, bool) {
 	s, ok := d.str(f, what)
 	if ok && strings.TrimSpace(s) == "" {
-		d.problem(f.value, "%s: must not be empty", what)
+		d.Problem(f.Value, "%s: must not be empty", what)
 		return "", false
 	}
 	return s, ok
-}
-
-func (d *policyDecoder) sequence(n *yaml.Node, what string) []*yaml.Node {
-	if n == nil {
-		return nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		d.problem(n, "%s: expected a list, found %s", what, describeNode(n))
-		return nil
-	}
-	return n.Content
 }
 
 // strings reads a list of texts; a single scalar is accepted as a one-element list.
@@ -152,9 +52,9 @@ func (d *policyDecoder) strings(n *yaml.Node, what string) []string {
 		return []string{n.Value}
 	}
 	var out []string
-	for _, item := range d.sequence(n, what) {
+	for _, item := range d.Sequence(n, what) {
 		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
-			d.problem(item, "%s: expected text, found %s", what, describeNode(item))
+			d.Problem(item, "%s: expected text, found %s", what, yamltree.Describe(item))
 			continue
 		}
 		out = append(out, item.Value)
@@ -162,40 +62,27 @@ func (d *policyDecoder) strings(n *yaml.Node, what string) []string {
 	return out
 }
 
-func (d *policyDecoder) date(f field, what string) (time.Time, bool) {
-	s, ok := d.str(f, what)
-	if !ok {
-		return time.Time{}, false
-	}
-	t, err := time.ParseInLocation(time.DateOnly, s, policyLocation)
-	if err != nil {
-		d.problem(f.value, "%s: %q is not a date (expected YYYY-MM-DD)", what, s)
-		return time.Time{}, false
-	}
-	return t, true
-}
-
-func (d *policyDecoder) period(f field, what string) (Period, bool) {
+func (d *policyDecoder) period(f yamltree.Pair, what string) (Period, bool) {
 	s, ok := d.str(f, what)
 	if !ok {
 		return Period{}, false
 	}
 	p, err := ParsePeriod(s)
 	if err != nil {
-		d.problem(f.value, "%s: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
+		d.Problem(f.Value, "%s: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
 		return Period{}, false
 	}
 	return p, true
 }
 
-func (d *policyDecoder) integer(f field, what string, min, max int) (int, bool) {
+func (d *policyDecoder) integer(f yamltree.Pair, what string, min, max int) (int, bool) {
 	s, ok := d.str(f, what)
 	if !ok {
 		return 0, false
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v < min || v > max {
-		d.problem(f.value, "%s: expected a whole number from %d to %d, found %q", what, min, max, s)
+		d.Problem(f.Value, "%s: expected a whole number from %d to %d, found %q", what, min, max, s)
 		return 0, false
 	}
 	return v, true
@@ -205,31 +92,21 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 	if len(data) > maxPolicyBytes {
 		return nil, fmt.Errorf("sla: %s: policy file is %d bytes, more than the %d allowed", name, len(data), maxPolicyBytes)
 	}
-	d := &policyDecoder{file: name, src: data, lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		if pos, ok := d.tabIndentation(); ok {
-			// yaml.v3 reports a tab in indentation at the line of the enclosing context,
-			// not at the tab; point at the tab itself.
-			d.problemAt(pos, "YAML syntax: a tab in indentation (YAML indents with spaces only)")
-		} else {
-			d.problemAt(yamlErrorPosition(name, err), "%s", yamlErrorMessage(err))
-		}
-		return nil, &d.problems
+	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty policy file (expected `format: %s` and the policy keys)", Format))
+	if err != nil {
+		return nil, err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		d.problemAt(rules.Position{File: name, Line: 1, Column: 1}, "empty policy file (expected `format: %s` and the policy keys)", Format)
-		return nil, &d.problems
-	}
+	td.MappingHint, td.TerseKeys = "key: value lines", true
+	d := &policyDecoder{Decoder: td, lines: strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n")}
 	p := &Policy{source: name, hash: policyContentHash(data), data: append([]byte(nil), data...), cal: calendar.Default()}
-	spec := d.decode(doc.Content[0], p)
-	if len(d.problems) > 0 {
+	spec := d.decode(root, p)
+	if spec == nil {
 		// Do not compile rules against a broken skeleton: report what we have, but still run
 		// the rule checks when the parts they need are sound so that one run shows everything.
-		if spec == nil {
-			d.problems.Sort()
-			return nil, &d.problems
+		if len(d.Problems) == 0 { // decode reports why whenever it gives up; stay safe if not
+			d.ProblemAt(rules.Position{File: name}, "policy declares no usable tier")
 		}
+		return nil, d.Err()
 	}
 	set, err := rules.Compile(*spec)
 	if err != nil {
@@ -239,15 +116,14 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 				if problem.Field != "" && d.brokenFields[problem.Field] {
 					continue // already reported at the field's declaration
 				}
-				d.problems = append(d.problems, problem)
+				d.Problems = append(d.Problems, problem)
 			}
 		} else {
-			d.problemAt(rules.Position{File: name}, "%v", err)
+			d.ProblemAt(rules.Position{File: name}, "%v", err)
 		}
 	}
-	if len(d.problems) > 0 {
-		d.problems.Sort()
-		return nil, &d.problems
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	p.set = set
 	return p, nil
@@ -256,20 +132,20 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 // decode fills p from the root mapping and returns the rule spec to compile, or nil when the
 // parts the rules depend on (input schema, tiers, default) are unusable.
 func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
-	top := d.mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
+	top := d.Mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
 		"input", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules")
 	if top == nil {
 		return nil
 	}
 	if f, ok := top["format"]; ok {
 		if s, ok := d.str(f, "format"); ok && s != Format {
-			d.problem(f.value, "format: %q is not supported (expected %q)", s, Format)
+			d.Problem(f.Value, "format: %q is not supported (expected %q)", s, Format)
 		}
 	}
 	if f, ok := top["id"]; ok {
 		if s, ok := d.nonEmpty(f, "id"); ok {
 			if !validID(s) {
-				d.problem(f.value, "id: %q may use only letters, digits, '-', '_' and '.'", s)
+				d.Problem(f.Value, "id: %q may use only letters, digits, '-', '_' and '.'", s)
 			}
 			p.id = s
 		}
@@ -281,41 +157,41 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 		p.title, _ = d.str(f, "title")
 	}
 	if f, ok := top["basis"]; ok {
-		p.basis = d.strings(f.value, "basis")
+		p.basis = d.strings(f.Value, "basis")
 	}
 	if f, ok := top["effective"]; ok {
-		d.decodeEffective(f.value, p)
+		d.decodeEffective(f.Value, p)
 	}
 
 	var fields []rules.Field
 	var broken map[string]bool
 	if f, ok := top["input"]; ok {
-		fields, broken = d.decodeInput(f.value)
+		fields, broken = d.decodeInput(f.Value)
 	}
 	var tierIDs []string
 	if f, ok := top["tiers"]; ok {
-		tierIDs = d.decodeTiers(f.value, p)
+		tierIDs = d.decodeTiers(f.Value, p)
 	}
 	p.counting = DefaultCounting()
 	if f, ok := top["counting"]; ok {
-		d.decodeCounting(f.value, p)
+		d.decodeCounting(f.Value, p)
 	}
 	if f, ok := top["warnings"]; ok {
-		d.decodeWarnings(f.value, p)
+		d.decodeWarnings(f.Value, p)
 	}
 	if f, ok := top["extensions"]; ok {
-		d.decodeExtensions(f.value, p)
+		d.decodeExtensions(f.Value, p)
 	}
 	if f, ok := top["targets"]; ok {
-		d.decodeTargets(f.value, p)
+		d.decodeTargets(f.Value, p)
 	}
 	var def rules.Default
 	if f, ok := top["default"]; ok {
-		m := d.mapping(f.value, "default", "tier!", "reason!")
-		def.Pos = d.pos(f.value)
+		m := d.Mapping(f.Value, "default", "tier!", "reason!")
+		def.Pos = d.Pos(f.Value)
 		if g, ok := m["tier"]; ok {
 			def.Tier, _ = d.str(g, "default.tier")
-			def.Pos = d.pos(g.value)
+			def.Pos = d.Pos(g.Value)
 		}
 		if g, ok := m["reason"]; ok {
 			def.Reason, _ = d.str(g, "default.reason")
@@ -323,15 +199,15 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	}
 	var rs []rules.Rule
 	if f, ok := top["rules"]; ok {
-		rs = d.decodeRules(f.value)
+		rs = d.decodeRules(f.Value)
 	}
 	if len(tierIDs) == 0 {
 		return nil
 	}
 	d.brokenFields = broken
 	return &rules.Spec{
-		File:          d.file,
-		Source:        d.src,
+		File:          d.File,
+		Source:        d.Src,
 		PolicyID:      p.id,
 		PolicyVersion: p.version,
 		PolicyHash:    p.hash,
@@ -352,16 +228,16 @@ func validID(s string) bool {
 }
 
 func (d *policyDecoder) decodeEffective(n *yaml.Node, p *Policy) {
-	m := d.mapping(n, "effective", "from!", "until")
+	m := d.Mapping(n, "effective", "from!", "until")
 	if f, ok := m["from"]; ok {
-		p.from, _ = d.date(f, "effective.from")
+		p.from, _ = d.Date(f.Value, "effective.from", policyLocation)
 	}
 	if f, ok := m["until"]; ok {
-		if until, ok := d.date(f, "effective.until"); ok {
+		if until, ok := d.Date(f.Value, "effective.until", policyLocation); ok {
 			// `until` names the last day the policy applies; store the exclusive end.
 			p.until = until.AddDate(0, 0, 1)
 			if !p.from.IsZero() && !p.until.After(p.from) {
-				d.problem(f.value, "effective.until: %s is before effective.from %s", until.Format(time.DateOnly), p.from.Format(time.DateOnly))
+				d.Problem(f.Value, "effective.until: %s is before effective.from %s", until.Format(time.DateOnly), p.from.Format(time.DateOnly))
 			}
 		}
 	}
@@ -372,7 +248,7 @@ func (d *policyDecoder) decodeEffective(n *yaml.Node, p *Policy) {
 func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]bool) {
 	broken := map[string]bool{}
 	if n.Kind != yaml.MappingNode {
-		d.problem(n, "input: expected a mapping of field name to its declaration, found %s", describeNode(n))
+		d.Problem(n, "input: expected a mapping of field name to its declaration, found %s", yamltree.Describe(n))
 		return nil, broken
 	}
 	var fields []rules.Field
@@ -380,23 +256,23 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if seen[k.Value] {
-			d.problem(k, "input: field %q is declared twice", k.Value)
+			d.Problem(k, "input: field %q is declared twice", k.Value)
 			continue
 		}
 		seen[k.Value] = true
 		what := "input." + k.Value
-		before := len(d.problems)
-		m := d.mapping(v, what, "type!", "description", "values", "default")
+		before := len(d.Problems)
+		m := d.Mapping(v, what, "type!", "description", "values", "default")
 		if m == nil {
 			broken[k.Value] = true
 			continue
 		}
-		fd := rules.Field{Name: k.Value, Pos: d.pos(k)}
+		fd := rules.Field{Name: k.Value, Pos: d.Pos(k)}
 		if f, ok := m["type"]; ok {
 			if s, ok := d.str(f, what+".type"); ok {
 				t, err := rules.ParseType(s)
 				if err != nil {
-					d.problem(f.value, "%s.type: unknown type %q (expected string, int, float, bool, time or []string)", what, s)
+					d.Problem(f.Value, "%s.type: unknown type %q (expected string, int, float, bool, time or []string)", what, s)
 				}
 				fd.Type = t
 			}
@@ -405,12 +281,12 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 			fd.Description, _ = d.str(f, what+".description")
 		}
 		if f, ok := m["values"]; ok {
-			fd.Values = d.strings(f.value, what+".values")
+			fd.Values = d.strings(f.Value, what+".values")
 		}
 		if f, ok := m["default"]; ok && fd.Type != 0 {
-			fd.Default = d.fieldDefault(f.value, fd.Type, what+".default")
+			fd.Default = d.fieldDefault(f.Value, fd.Type, what+".default")
 		}
-		if len(d.problems) > before || fd.Type == 0 {
+		if len(d.Problems) > before || fd.Type == 0 {
 			broken[k.Value] = true
 			continue
 		}
@@ -423,13 +299,13 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 func (d *policyDecoder) fieldDefault(n *yaml.Node, t rules.Type, what string) any {
 	if t == rules.StringList {
 		if n.Kind != yaml.SequenceNode {
-			d.problem(n, "%s: expected a list of texts for a []string field, found %s", what, describeNode(n))
+			d.Problem(n, "%s: expected a list of texts for a []string field, found %s", what, yamltree.Describe(n))
 			return nil
 		}
 		out := []string{}
 		for _, item := range n.Content {
 			if item.Kind != yaml.ScalarNode {
-				d.problem(item, "%s: expected text, found %s", what, describeNode(item))
+				d.Problem(item, "%s: expected text, found %s", what, yamltree.Describe(item))
 				return nil
 			}
 			out = append(out, item.Value)
@@ -437,7 +313,7 @@ func (d *policyDecoder) fieldDefault(n *yaml.Node, t rules.Type, what string) an
 		return out
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.problem(n, "%s: expected a %s value, found %s", what, t, describeNode(n))
+		d.Problem(n, "%s: expected a %s value, found %s", what, t, yamltree.Describe(n))
 		return nil
 	}
 	switch t {
@@ -446,21 +322,21 @@ func (d *policyDecoder) fieldDefault(n *yaml.Node, t rules.Type, what string) an
 	case rules.Int:
 		v, err := strconv.Atoi(n.Value)
 		if err != nil {
-			d.problem(n, "%s: %q is not an int", what, n.Value)
+			d.Problem(n, "%s: %q is not an int", what, n.Value)
 			return nil
 		}
 		return v
 	case rules.Float:
 		v, err := strconv.ParseFloat(n.Value, 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			d.problem(n, "%s: %q is not a finite float", what, n.Value)
+			d.Problem(n, "%s: %q is not a finite float", what, n.Value)
 			return nil
 		}
 		return v
 	case rules.Bool:
 		v, err := strconv.ParseBool(n.Value)
 		if err != nil {
-			d.problem(n, "%s: %q is not a bool (expected true or false)", what, n.Value)
+			d.Problem(n, "%s: %q is not a bool (expected true or false)", what, n.Value)
 			return nil
 		}
 		return v
@@ -471,22 +347,22 @@ func (d *policyDecoder) fieldDefault(n *yaml.Node, t rules.Type, what string) an
 		if v, err := time.ParseInLocation(time.DateOnly, n.Value, policyLocation); err == nil {
 			return v
 		}
-		d.problem(n, "%s: %q is not a time (expected RFC 3339, e.g. 2025-01-01T09:00:00+08:00, or YYYY-MM-DD)", what, n.Value)
+		d.Problem(n, "%s: %q is not a time (expected RFC 3339, e.g. 2025-01-01T09:00:00+08:00, or YYYY-MM-DD)", what, n.Value)
 		return nil
 	}
 	return nil
 }
 
 func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
-	items := d.sequence(n, "tiers")
+	items := d.Sequence(n, "tiers")
 	if n != nil && n.Kind == yaml.SequenceNode && len(items) == 0 {
-		d.problem(n, "tiers: at least one tier is required")
+		d.Problem(n, "tiers: at least one tier is required")
 	}
 	p.tierIndex = map[string]int{}
 	var ids []string
 	for i, item := range items {
 		what := fmt.Sprintf("tiers[%d]", i)
-		m := d.mapping(item, what, "id!", "limit!", "label", "label_en", "description")
+		m := d.Mapping(item, what, "id!", "limit!", "label", "label_en", "description")
 		if m == nil {
 			continue
 		}
@@ -494,7 +370,7 @@ func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
 		if f, ok := m["id"]; ok {
 			if s, ok := d.nonEmpty(f, what+".id"); ok {
 				if _, dup := p.tierIndex[s]; dup {
-					d.problem(f.value, "%s.id: tier %q is declared twice", what, s)
+					d.Problem(f.Value, "%s.id: tier %q is declared twice", what, s)
 					continue
 				}
 				t.ID = s
@@ -523,7 +399,7 @@ func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
 }
 
 func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
-	m := d.mapping(n, "counting", "end_of_day", "receipt", "same_day_cutoff", "business_hours", "resume_day", "late_extension", "reclassify")
+	m := d.Mapping(n, "counting", "end_of_day", "receipt", "same_day_cutoff", "business_hours", "resume_day", "late_extension", "reclassify")
 	if m == nil {
 		return
 	}
@@ -535,7 +411,7 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 		}
 		if s, ok := d.str(f, "counting."+key); ok {
 			if err := set(s); err != nil {
-				d.problem(f.value, "counting.%s: %s", key, strings.TrimPrefix(err.Error(), "sla: "))
+				d.Problem(f.Value, "counting.%s: %s", key, strings.TrimPrefix(err.Error(), "sla: "))
 			}
 		}
 	}
@@ -547,14 +423,14 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 	parse("reclassify", func(s string) (err error) { c.Reclassify, err = ParseReclassify(s); return })
 	if f, ok := m["business_hours"]; ok {
 		var spans []Span
-		for _, item := range d.sequence(f.value, "counting.business_hours") {
+		for _, item := range d.Sequence(f.Value, "counting.business_hours") {
 			if item.Kind != yaml.ScalarNode {
-				d.problem(item, "counting.business_hours: expected a span such as \"09:00-12:00\", found %s", describeNode(item))
+				d.Problem(item, "counting.business_hours: expected a span such as \"09:00-12:00\", found %s", yamltree.Describe(item))
 				continue
 			}
 			span, err := parseSpan(item.Value)
 			if err != nil {
-				d.problem(item, "counting.business_hours: %v", err)
+				d.Problem(item, "counting.business_hours: %v", err)
 				continue
 			}
 			spans = append(spans, span)
@@ -562,7 +438,7 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 		c.BusinessHours = spans
 	}
 	if err := c.Validate(); err != nil {
-		d.problem(n, "counting: %s", strings.TrimPrefix(err.Error(), "sla: "))
+		d.Problem(n, "counting: %s", strings.TrimPrefix(err.Error(), "sla: "))
 	}
 }
 
@@ -584,9 +460,9 @@ func parseSpan(s string) (Span, error) {
 
 func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
-	for i, item := range d.sequence(n, "warnings") {
+	for i, item := range d.Sequence(n, "warnings") {
 		what := fmt.Sprintf("warnings[%d]", i)
-		m := d.mapping(item, what, "id!", "label", "at!")
+		m := d.Mapping(item, what, "id!", "label", "at!")
 		if m == nil {
 			continue
 		}
@@ -594,7 +470,7 @@ func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 		if f, ok := m["id"]; ok {
 			if s, ok := d.nonEmpty(f, what+".id"); ok {
 				if seen[s] {
-					d.problem(f.value, "%s.id: warning %q is declared twice", what, s)
+					d.Problem(f.Value, "%s.id: warning %q is declared twice", what, s)
 				}
 				seen[s] = true
 				w.ID = s
@@ -607,7 +483,7 @@ func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 			if s, ok := d.str(f, what+".at"); ok {
 				frac, last, err := parseThreshold(s)
 				if err != nil {
-					d.problem(f.value, "%s.at: %v", what, err)
+					d.Problem(f.Value, "%s.at: %v", what, err)
 				}
 				w.Fraction, w.LastWorkday = frac, last
 			}
@@ -636,14 +512,14 @@ func parseThreshold(s string) (fraction float64, lastWorkday bool, err error) {
 }
 
 func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
-	m := d.mapping(n, "extensions", "max_count!", "max_total", "basis")
+	m := d.Mapping(n, "extensions", "max_count!", "max_total", "basis")
 	if f, ok := m["max_count"]; ok {
 		p.extensions.MaxCount, _ = d.integer(f, "extensions.max_count", 0, 100)
 	}
 	if f, ok := m["max_total"]; ok {
 		if per, ok := d.period(f, "extensions.max_total"); ok {
 			if per.Unit != Workdays && per.Unit != Days && per.Unit != Workhours && per.Unit != Hours {
-				d.problem(f.value, "extensions.max_total: %s cannot cap extensions (use workdays, days, workhours or hours)", per)
+				d.Problem(f.Value, "extensions.max_total: %s cannot cap extensions (use workdays, days, workhours or hours)", per)
 			}
 			p.extensions.MaxTotal = per
 		}
@@ -655,9 +531,9 @@ func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
 
 func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
-	for i, item := range d.sequence(n, "targets") {
+	for i, item := range d.Sequence(n, "targets") {
 		what := fmt.Sprintf("targets[%d]", i)
-		m := d.mapping(item, what, "id!", "label", "after!", "limit!")
+		m := d.Mapping(item, what, "id!", "label", "after!", "limit!")
 		if m == nil {
 			continue
 		}
@@ -665,7 +541,7 @@ func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 		if f, ok := m["id"]; ok {
 			if s, ok := d.nonEmpty(f, what+".id"); ok {
 				if seen[s] {
-					d.problem(f.value, "%s.id: target %q is declared twice", what, s)
+					d.Problem(f.Value, "%s.id: target %q is declared twice", what, s)
 				}
 				seen[s] = true
 				t.ID = s
@@ -678,7 +554,7 @@ func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 			if s, ok := d.str(f, what+".after"); ok {
 				tr, err := ParseTrigger(s)
 				if err != nil {
-					d.problem(f.value, "%s.after: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
+					d.Problem(f.Value, "%s.after: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
 				}
 				t.After = tr
 			}
@@ -692,21 +568,21 @@ func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 
 func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 	var out []rules.Rule
-	for i, item := range d.sequence(n, "rules") {
+	for i, item := range d.Sequence(n, "rules") {
 		what := fmt.Sprintf("rules[%d]", i)
-		m := d.mapping(item, what, "id!", "when!", "tier!", "reason!", "basis")
+		m := d.Mapping(item, what, "id!", "when!", "tier!", "reason!", "basis")
 		if m == nil {
 			continue
 		}
-		r := rules.Rule{Pos: d.pos(item)}
+		r := rules.Rule{Pos: d.Pos(item)}
 		if f, ok := m["id"]; ok {
 			r.ID, _ = d.str(f, what+".id")
-			r.Pos = d.pos(f.value)
+			r.Pos = d.Pos(f.Value)
 			what = fmt.Sprintf("rule %q", r.ID)
 		}
 		if f, ok := m["when"]; ok {
 			if _, ok := d.str(f, what+".when"); ok {
-				r.When, r.WhenPos = d.expression(f.value)
+				r.When, r.WhenPos = d.expression(f.Value)
 			}
 		}
 		if f, ok := m["tier"]; ok {
@@ -734,7 +610,7 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 // their indentation, so that a folded expression keeps its line structure and an error in its
 // third line points at the third line; expr treats the newlines as spaces.
 func (d *policyDecoder) expression(n *yaml.Node) (string, rules.Position) {
-	pos := d.pos(n)
+	pos := d.Pos(n)
 	switch n.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		pos.Column++
@@ -765,49 +641,7 @@ func (d *policyDecoder) expression(n *yaml.Node) (string, rules.Position) {
 		if indent < 0 || len(lines) == 0 {
 			return n.Value, pos
 		}
-		return strings.Join(lines, "\n"), rules.Position{File: d.file, Line: first + 1, Column: indent + 1}
+		return strings.Join(lines, "\n"), rules.Position{File: d.File, Line: first + 1, Column: indent + 1}
 	}
 	return n.Value, pos
-}
-
-// tabIndentation finds the first tab in a line's leading whitespace, which YAML forbids and
-// yaml.v3 reports imprecisely. It runs only after yaml.v3 has rejected the file.
-func (d *policyDecoder) tabIndentation() (rules.Position, bool) {
-	for i, line := range d.lines {
-		for col, r := range []rune(line) {
-			if r == '\t' {
-				return rules.Position{File: d.file, Line: i + 1, Column: col + 1}, true
-			}
-			if r != ' ' {
-				break
-			}
-		}
-	}
-	return rules.Position{}, false
-}
-
-// yamlErrorPosition extracts "line N" from a YAML syntax error, which yaml.v3 reports without a
-// structured position.
-func yamlErrorPosition(file string, err error) rules.Position {
-	pos := rules.Position{File: file, Line: 1, Column: 1}
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, convErr := strconv.Atoi(rest[:j]); convErr == nil && n > 0 {
-			pos.Line = n
-		}
-	}
-	return pos
-}
-
-func yamlErrorMessage(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
-		msg = msg[i+2:]
-	}
-	return "YAML syntax: " + msg
 }

@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/internal/yamltree"
 )
 
 // ExpectFormat is the value an expectations file's `format` key must have.
@@ -74,41 +74,36 @@ func ParseExpectations(name string, data []byte) (*Expectations, error) {
 	if len(data) > maxSuiteBytes {
 		return nil, fmt.Errorf("slatest: %s: expectations file is %d bytes, more than the %d allowed", name, len(data), maxSuiteBytes)
 	}
-	d := &decoder{file: name, src: data}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		d.problemAt(yamlErrorPosition(name, err), "YAML syntax: %s", yamlErrorMessage(err))
-		return nil, &d.problems
+	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty expectations file (expected `format: %s` and `allow`)", ExpectFormat))
+	if err != nil {
+		return nil, err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		d.problemAt(rules.Position{File: name, Line: 1, Column: 1}, "empty expectations file (expected `format: %s` and `allow`)", ExpectFormat)
-		return nil, &d.problems
-	}
+	d := &decoder{Decoder: td}
 	e := &Expectations{}
-	top := d.mapping(doc.Content[0], "expectations", "format!", "allow!")
+	top := d.Mapping(root, "expectations", "format!", "allow!")
 	if f, ok := top["format"]; ok {
-		if v, ok := d.scalar(f.value, "format"); ok && v != ExpectFormat {
-			d.problem(f.value, "format: %q is not supported (expected %q)", v, ExpectFormat)
+		if v, ok := d.Text(f.Value, "format"); ok && v != ExpectFormat {
+			d.Problem(f.Value, "format: %q is not supported (expected %q)", v, ExpectFormat)
 		}
 	}
 	if f, ok := top["allow"]; ok {
-		if f.value.Kind != yaml.SequenceNode {
-			if f.value.Tag != "!!null" {
-				d.problem(f.value, "allow: expected a list of {from, to, rule, max}, found %s", describe(f.value))
+		if f.Value.Kind != yaml.SequenceNode {
+			if f.Value.Tag != "!!null" {
+				d.Problem(f.Value, "allow: expected a list of {from, to, rule, max}, found %s", yamltree.Describe(f.Value))
 			}
 		} else {
-			for i, item := range f.value.Content {
+			for i, item := range f.Value.Content {
 				what := fmt.Sprintf("allow[%d]", i)
-				m := d.mapping(item, what, "from!", "to!", "rule", "max")
+				m := d.Mapping(item, what, "from!", "to!", "rule", "max")
 				if m == nil {
 					continue
 				}
 				a := Allowed{Line: item.Line}
 				tier := func(key string, dst *string) {
 					if g, ok := m[key]; ok {
-						if v, ok := d.scalar(g.value, what+"."+key); ok {
+						if v, ok := d.Text(g.Value, what+"."+key); ok {
 							if strings.TrimSpace(v) == "" {
-								d.problem(g.value, "%s.%s: must be a tier id or \"*\"", what, key)
+								d.Problem(g.Value, "%s.%s: must be a tier id or \"*\"", what, key)
 							}
 							*dst = v
 						}
@@ -117,15 +112,15 @@ func ParseExpectations(name string, data []byte) (*Expectations, error) {
 				tier("from", &a.From)
 				tier("to", &a.To)
 				if g, ok := m["rule"]; ok {
-					if v, ok := d.scalar(g.value, what+".rule"); ok {
+					if v, ok := d.Text(g.Value, what+".rule"); ok {
 						a.Rule = v
 					}
 				}
 				if g, ok := m["max"]; ok {
-					if v, ok := d.scalar(g.value, what+".max"); ok {
+					if v, ok := d.Text(g.Value, what+".max"); ok {
 						n, err := strconv.Atoi(v)
 						if err != nil || n < 1 {
-							d.problem(g.value, "%s.max: expected a whole number of cases ≥ 1, found %q", what, v)
+							d.Problem(g.Value, "%s.max: expected a whole number of cases ≥ 1, found %q", what, v)
 						}
 						a.Max = n
 					}
@@ -134,9 +129,8 @@ func ParseExpectations(name string, data []byte) (*Expectations, error) {
 			}
 		}
 	}
-	if len(d.problems) > 0 {
-		d.problems.Sort()
-		return nil, &d.problems
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	return e, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/shixian-go/shixian/internal/yamltree"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 )
@@ -92,103 +93,12 @@ type partialCase struct {
 
 // decoder walks a suite's YAML node tree collecting every problem with its position.
 type decoder struct {
-	file     string
-	src      []byte
-	problems rules.Problems
-	refs     []reference
-}
-
-func (d *decoder) pos(n *yaml.Node) rules.Position {
-	if n == nil {
-		return rules.Position{File: d.file}
-	}
-	return rules.Position{File: d.file, Line: n.Line, Column: n.Column}
-}
-
-func (d *decoder) problemAt(p rules.Position, format string, args ...any) {
-	d.problems = append(d.problems, rules.NewProblem(d.src, p, fmt.Sprintf(format, args...)))
-}
-
-func (d *decoder) problem(n *yaml.Node, format string, args ...any) {
-	d.problemAt(d.pos(n), format, args...)
-}
-
-type kv struct{ key, value *yaml.Node }
-
-// mapping returns the pairs of a mapping node, reporting unknown and duplicate keys and missing
-// required ones (marked with a trailing '!').
-func (d *decoder) mapping(n *yaml.Node, what string, allowed ...string) map[string]kv {
-	if n == nil {
-		return nil
-	}
-	if n.Kind != yaml.MappingNode {
-		d.problem(n, "%s: expected a mapping (key: value), found %s", what, describe(n))
-		return nil
-	}
-	known := make(map[string]bool, len(allowed))
-	names := make([]string, 0, len(allowed))
-	for _, a := range allowed {
-		name := strings.TrimSuffix(a, "!")
-		known[name] = true
-		names = append(names, name)
-	}
-	out := make(map[string]kv, len(n.Content)/2)
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.problem(k, "%s: keys must be plain names, found %s", what, describe(k))
-			continue
-		}
-		if _, dup := out[k.Value]; dup {
-			d.problem(k, "%s: key %q appears twice", what, k.Value)
-			continue
-		}
-		if !known[k.Value] {
-			d.problem(k, "%s: unknown key %q (expected one of: %s)", what, k.Value, strings.Join(names, ", "))
-			continue
-		}
-		out[k.Value] = kv{k, v}
-	}
-	for _, a := range allowed {
-		if name, ok := strings.CutSuffix(a, "!"); ok {
-			if _, present := out[name]; !present {
-				d.problem(n, "%s: missing required key %q", what, name)
-			}
-		}
-	}
-	return out
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing (null)"
-		}
-		return strconv.Quote(n.Value)
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "a document"
-}
-
-func (d *decoder) scalar(n *yaml.Node, what string) (string, bool) {
-	if n == nil {
-		return "", false
-	}
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.problem(n, "%s: expected text, found %s", what, describe(n))
-		return "", false
-	}
-	return n.Value, true
+	*yamltree.Decoder
+	refs []reference
 }
 
 func (d *decoder) str(n *yaml.Node, what string) *string {
-	s, ok := d.scalar(n, what)
+	s, ok := d.Text(n, what)
 	if !ok {
 		return nil
 	}
@@ -196,7 +106,7 @@ func (d *decoder) str(n *yaml.Node, what string) *string {
 }
 
 func (d *decoder) boolean(n *yaml.Node, what string) *bool {
-	s, ok := d.scalar(n, what)
+	s, ok := d.Text(n, what)
 	if !ok {
 		return nil
 	}
@@ -208,18 +118,18 @@ func (d *decoder) boolean(n *yaml.Node, what string) *bool {
 		b := false
 		return &b
 	}
-	d.problem(n, "%s: expected true or false, found %q", what, s)
+	d.Problem(n, "%s: expected true or false, found %q", what, s)
 	return nil
 }
 
 func (d *decoder) integer(n *yaml.Node, what string) *int {
-	s, ok := d.scalar(n, what)
+	s, ok := d.Text(n, what)
 	if !ok {
 		return nil
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v < -1000000 || v > 1000000 {
-		d.problem(n, "%s: expected a whole number, found %q", what, s)
+		d.Problem(n, "%s: expected a whole number, found %q", what, s)
 		return nil
 	}
 	return &v
@@ -228,13 +138,13 @@ func (d *decoder) integer(n *yaml.Node, what string) *int {
 // instant reads a time: RFC 3339 with an offset, or "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DD"
 // read in UTC+8. "24:00" is accepted as the end of that day, matching how deadlines are shown.
 func (d *decoder) instant(n *yaml.Node, what string) *time.Time {
-	s, ok := d.scalar(n, what)
+	s, ok := d.Text(n, what)
 	if !ok {
 		return nil
 	}
 	t, err := parseInstant(s)
 	if err != nil {
-		d.problem(n, "%s: %v", what, err)
+		d.Problem(n, "%s: %v", what, err)
 		return nil
 	}
 	return &t
@@ -259,13 +169,8 @@ func parseInstant(s string) (time.Time, error) {
 }
 
 func (d *decoder) date(n *yaml.Node, what string) *time.Time {
-	s, ok := d.scalar(n, what)
+	t, ok := d.Date(n, what, cst)
 	if !ok {
-		return nil
-	}
-	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), cst)
-	if err != nil {
-		d.problem(n, "%s: %q is not a date (expected YYYY-MM-DD)", what, s)
 		return nil
 	}
 	return &t
@@ -277,7 +182,7 @@ func (d *decoder) date(n *yaml.Node, what string) *time.Time {
 // rules' time fields; quote it to pass it as text.
 func (d *decoder) value(n *yaml.Node, what string, depth int) (any, bool) {
 	if depth > 32 {
-		d.problem(n, "%s: nested too deeply", what)
+		d.Problem(n, "%s: nested too deeply", what)
 		return nil, false
 	}
 	switch n.Kind {
@@ -291,13 +196,13 @@ func (d *decoder) value(n *yaml.Node, what string, depth int) (any, bool) {
 			if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil && v >= math.MinInt && v <= math.MaxInt {
 				return int(v), true
 			}
-			d.problem(n, "%s: %q is not a usable integer", what, n.Value)
+			d.Problem(n, "%s: %q is not a usable integer", what, n.Value)
 			return nil, false
 		case "!!float":
 			if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
 				return v, true
 			}
-			d.problem(n, "%s: %q is not a usable number", what, n.Value)
+			d.Problem(n, "%s: %q is not a usable number", what, n.Value)
 			return nil, false
 		case "!!timestamp":
 			if t, err := parseInstant(n.Value); err == nil {
@@ -318,13 +223,13 @@ func (d *decoder) value(n *yaml.Node, what string, depth int) (any, bool) {
 	case yaml.MappingNode:
 		return d.inputMap(n, what, depth+1)
 	}
-	d.problem(n, "%s: aliases and tags are not supported here", what)
+	d.Problem(n, "%s: aliases and tags are not supported here", what)
 	return nil, false
 }
 
 func (d *decoder) inputMap(n *yaml.Node, what string, depth int) (map[string]any, bool) {
 	if n.Kind != yaml.MappingNode {
-		d.problem(n, "%s: expected a mapping of field: value, found %s", what, describe(n))
+		d.Problem(n, "%s: expected a mapping of field: value, found %s", what, yamltree.Describe(n))
 		return nil, false
 	}
 	out := make(map[string]any, len(n.Content)/2)
@@ -332,12 +237,12 @@ func (d *decoder) inputMap(n *yaml.Node, what string, depth int) (map[string]any
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.problem(k, "%s: field names must be plain text", what)
+			d.Problem(k, "%s: field names must be plain text", what)
 			ok = false
 			continue
 		}
 		if _, dup := out[k.Value]; dup {
-			d.problem(k, "%s: field %q appears twice", what, k.Value)
+			d.Problem(k, "%s: field %q appears twice", what, k.Value)
 			ok = false
 			continue
 		}
@@ -345,7 +250,7 @@ func (d *decoder) inputMap(n *yaml.Node, what string, depth int) (map[string]any
 		ok = ok && good
 		out[k.Value] = val
 		if depth == 0 {
-			d.refs = append(d.refs, reference{kind: "field", name: k.Value, pos: d.pos(k), where: what})
+			d.refs = append(d.refs, reference{kind: "field", name: k.Value, pos: d.Pos(k), where: what})
 		}
 	}
 	return out, ok
@@ -356,20 +261,14 @@ func parseSuite(name string, data []byte) (*suite, error) {
 	if len(data) > maxSuiteBytes {
 		return nil, fmt.Errorf("slatest: %s: suite file is %d bytes, more than the %d allowed", name, len(data), maxSuiteBytes)
 	}
-	d := &decoder{file: name, src: data}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		d.problemAt(yamlErrorPosition(name, err), "YAML syntax: %s", yamlErrorMessage(err))
-		return nil, &d.problems
+	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty suite file (expected `format: %s`, `name` and `cases`)", SuiteFormat))
+	if err != nil {
+		return nil, err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		d.problemAt(rules.Position{File: name, Line: 1, Column: 1}, "empty suite file (expected `format: %s`, `name` and `cases`)", SuiteFormat)
-		return nil, &d.problems
-	}
-	s := d.decodeSuite(doc.Content[0])
-	if len(d.problems) > 0 {
-		d.problems.Sort()
-		return nil, &d.problems
+	d := &decoder{Decoder: td}
+	s := d.decodeSuite(root)
+	if err := d.Err(); err != nil {
+		return nil, err
 	}
 	s.refs, s.src = d.refs, data
 	return s, nil
@@ -415,35 +314,35 @@ func (s *suite) checkReferences(p *sla.Policy) error {
 }
 
 func (d *decoder) decodeSuite(root *yaml.Node) *suite {
-	s := &suite{file: d.file}
-	top := d.mapping(root, "suite", "format!", "name", "policy", "min_coverage", "defaults", "cases!")
+	s := &suite{file: d.File}
+	top := d.Mapping(root, "suite", "format!", "name", "policy", "min_coverage", "defaults", "cases!")
 	if top == nil {
 		return s
 	}
 	if f, ok := top["format"]; ok {
-		if v, ok := d.scalar(f.value, "format"); ok && v != SuiteFormat {
-			d.problem(f.value, "format: %q is not supported (expected %q)", v, SuiteFormat)
+		if v, ok := d.Text(f.Value, "format"); ok && v != SuiteFormat {
+			d.Problem(f.Value, "format: %q is not supported (expected %q)", v, SuiteFormat)
 		}
 	}
 	if f, ok := top["name"]; ok {
-		if v := d.str(f.value, "name"); v != nil {
+		if v := d.str(f.Value, "name"); v != nil {
 			s.name = *v
 		}
 	}
 	if f, ok := top["policy"]; ok {
-		if v := d.str(f.value, "policy"); v != nil {
+		if v := d.str(f.Value, "policy"); v != nil {
 			if strings.TrimSpace(*v) == "" {
-				d.problem(f.value, "policy: must not be empty (leave the key out when the caller passes the policy)")
+				d.Problem(f.Value, "policy: must not be empty (leave the key out when the caller passes the policy)")
 			}
 			s.policyPath = *v
-			s.policyPos = d.pos(f.value)
+			s.policyPos = d.Pos(f.Value)
 		}
 	}
 	if f, ok := top["min_coverage"]; ok {
-		if v, ok := d.scalar(f.value, "min_coverage"); ok {
+		if v, ok := d.Text(f.Value, "min_coverage"); ok {
 			pct, err := parsePercent(v)
 			if err != nil {
-				d.problem(f.value, "min_coverage: %v", err)
+				d.Problem(f.Value, "min_coverage: %v", err)
 			} else {
 				s.minCoverage, s.hasMin = pct, true
 			}
@@ -451,26 +350,26 @@ func (d *decoder) decodeSuite(root *yaml.Node) *suite {
 	}
 	var defaults partialCase
 	if f, ok := top["defaults"]; ok {
-		defaults = d.decodeCase(f.value, "defaults", true)
+		defaults = d.decodeCase(f.Value, "defaults", true)
 	}
 	if f, ok := top["cases"]; ok {
-		if f.value.Kind != yaml.SequenceNode {
-			d.problem(f.value, "cases: expected a list of cases, found %s", describe(f.value))
+		if f.Value.Kind != yaml.SequenceNode {
+			d.Problem(f.Value, "cases: expected a list of cases, found %s", yamltree.Describe(f.Value))
 			return s
 		}
-		if len(f.value.Content) == 0 {
-			d.problem(f.value, "cases: the suite has no cases")
+		if len(f.Value.Content) == 0 {
+			d.Problem(f.Value, "cases: the suite has no cases")
 		}
-		if len(f.value.Content) > maxCases {
-			d.problem(f.value, "cases: %d cases, more than the %d allowed (use a corpus and Diff for bulk data)", len(f.value.Content), maxCases)
+		if len(f.Value.Content) > maxCases {
+			d.Problem(f.Value, "cases: %d cases, more than the %d allowed (use a corpus and Diff for bulk data)", len(f.Value.Content), maxCases)
 			return s
 		}
 		seen := map[string]int{}
-		for i, item := range f.value.Content {
+		for i, item := range f.Value.Content {
 			pc := d.decodeCase(item, fmt.Sprintf("cases[%d]", i), false)
 			if pc.name != "" {
 				if line, dup := seen[pc.name]; dup {
-					d.problem(item, "cases[%d]: name %q is already used by the case on line %d (names must be unique: they name subtests)", i, pc.name, line)
+					d.Problem(item, "cases[%d]: name %q is already used by the case on line %d (names must be unique: they name subtests)", i, pc.name, line)
 				}
 				seen[pc.name] = item.Line
 			}
@@ -496,70 +395,70 @@ func parsePercent(v string) (float64, error) {
 // decodeCase decodes a case or, when isDefaults, the defaults block (which has no name).
 func (d *decoder) decodeCase(n *yaml.Node, what string, isDefaults bool) partialCase {
 	pc := partialCase{line: n.Line}
-	var m map[string]kv
+	var m map[string]yamltree.Pair
 	if isDefaults {
-		m = d.mapping(n, what, "input", "accepted", "events", "expect")
+		m = d.Mapping(n, what, "input", "accepted", "events", "expect")
 	} else {
-		m = d.mapping(n, what, "name!", "input", "accepted", "events", "expect!")
+		m = d.Mapping(n, what, "name!", "input", "accepted", "events", "expect!")
 	}
 	if m == nil {
 		return pc
 	}
 	if f, ok := m["name"]; ok {
-		if v := d.str(f.value, what+".name"); v != nil {
+		if v := d.str(f.Value, what+".name"); v != nil {
 			if strings.TrimSpace(*v) == "" {
-				d.problem(f.value, "%s.name: must not be empty", what)
+				d.Problem(f.Value, "%s.name: must not be empty", what)
 			}
 			pc.name = *v
 			what = fmt.Sprintf("case %q", *v)
 		}
 	}
 	if f, ok := m["input"]; ok {
-		pc.input, _ = d.inputMap(f.value, what+".input", 0)
+		pc.input, _ = d.inputMap(f.Value, what+".input", 0)
 	}
 	if f, ok := m["accepted"]; ok {
-		pc.accepted = d.instant(f.value, what+".accepted")
+		pc.accepted = d.instant(f.Value, what+".accepted")
 	}
 	if f, ok := m["events"]; ok {
 		pc.hasEvents = true
-		pc.events = d.decodeEvents(f.value, what+".events")
+		pc.events = d.decodeEvents(f.Value, what+".events")
 	}
 	if f, ok := m["expect"]; ok {
 		pc.hasExpect = true
-		pc.expect = d.decodeExpect(f.value, what+".expect")
+		pc.expect = d.decodeExpect(f.Value, what+".expect")
 	}
 	return pc
 }
 
 func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 	if n.Kind != yaml.SequenceNode {
-		d.problem(n, "%s: expected a list of events, found %s", what, describe(n))
+		d.Problem(n, "%s: expected a list of events, found %s", what, yamltree.Describe(n))
 		return nil
 	}
 	out := make([]sla.Event, 0, len(n.Content))
 	for i, item := range n.Content {
 		w := fmt.Sprintf("%s[%d]", what, i)
-		m := d.mapping(item, w, "type!", "at!", "actor", "reason", "tier", "rule", "unit", "length", "approver", "satisfied", "note")
+		m := d.Mapping(item, w, "type!", "at!", "actor", "reason", "tier", "rule", "unit", "length", "approver", "satisfied", "note")
 		if m == nil {
 			continue
 		}
 		var e sla.Event
 		if f, ok := m["type"]; ok {
-			if v := d.str(f.value, w+".type"); v != nil {
+			if v := d.str(f.Value, w+".type"); v != nil {
 				e.Type = sla.EventType(*v)
 				if !knownEventType(e.Type) {
-					d.problem(f.value, "%s.type: unknown event type %q (expected one of: %s)", w, *v, strings.Join(eventTypeNames(), ", "))
+					d.Problem(f.Value, "%s.type: unknown event type %q (expected one of: %s)", w, *v, strings.Join(eventTypeNames(), ", "))
 				}
 			}
 		}
 		if f, ok := m["at"]; ok {
-			if t := d.instant(f.value, w+".at"); t != nil {
+			if t := d.instant(f.Value, w+".at"); t != nil {
 				e.At = *t
 			}
 		}
 		text := func(key string, dst *string) {
 			if f, ok := m[key]; ok {
-				if v := d.str(f.value, w+"."+key); v != nil {
+				if v := d.str(f.Value, w+"."+key); v != nil {
 					*dst = *v
 				}
 			}
@@ -572,17 +471,17 @@ func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 		text("approver", &e.Approver)
 		text("note", &e.Note)
 		if f, ok := m["length"]; ok {
-			if v, ok := d.scalar(f.value, w+".length"); ok {
+			if v, ok := d.Text(f.Value, w+".length"); ok {
 				p, err := sla.ParsePeriod(v)
 				if err != nil {
-					d.problem(f.value, "%s.length: %s", w, strings.TrimPrefix(err.Error(), "sla: "))
+					d.Problem(f.Value, "%s.length: %s", w, strings.TrimPrefix(err.Error(), "sla: "))
 				} else {
 					e.Length = &p
 				}
 			}
 		}
 		if f, ok := m["satisfied"]; ok {
-			e.Satisfied = d.boolean(f.value, w+".satisfied")
+			e.Satisfied = d.boolean(f.Value, w+".satisfied")
 		}
 		out = append(out, e)
 	}
@@ -591,38 +490,38 @@ func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 
 func (d *decoder) decodeExpect(n *yaml.Node, what string) expectation {
 	var e expectation
-	m := d.mapping(n, what, "tier", "rule", "reason", "due", "last_day", "provisional", "shadowed", "status", "error")
+	m := d.Mapping(n, what, "tier", "rule", "reason", "due", "last_day", "provisional", "shadowed", "status", "error")
 	if m == nil {
 		return e
 	}
 	if f, ok := m["tier"]; ok {
-		if e.tier = d.str(f.value, what+".tier"); e.tier != nil {
-			d.refs = append(d.refs, reference{kind: "tier", name: *e.tier, pos: d.pos(f.value), where: what + ".tier"})
+		if e.tier = d.str(f.Value, what+".tier"); e.tier != nil {
+			d.refs = append(d.refs, reference{kind: "tier", name: *e.tier, pos: d.Pos(f.Value), where: what + ".tier"})
 		}
 	}
 	if f, ok := m["rule"]; ok {
-		if e.rule = d.str(f.value, what+".rule"); e.rule != nil && *e.rule != DefaultRule {
-			d.refs = append(d.refs, reference{kind: "rule", name: *e.rule, pos: d.pos(f.value), where: what + ".rule"})
+		if e.rule = d.str(f.Value, what+".rule"); e.rule != nil && *e.rule != DefaultRule {
+			d.refs = append(d.refs, reference{kind: "rule", name: *e.rule, pos: d.Pos(f.Value), where: what + ".rule"})
 		}
 	}
 	if f, ok := m["reason"]; ok {
-		e.reason = d.str(f.value, what+".reason")
+		e.reason = d.str(f.Value, what+".reason")
 	}
 	if f, ok := m["due"]; ok {
-		e.due = d.instant(f.value, what+".due")
+		e.due = d.instant(f.Value, what+".due")
 	}
 	if f, ok := m["last_day"]; ok {
-		e.lastDay = d.date(f.value, what+".last_day")
+		e.lastDay = d.date(f.Value, what+".last_day")
 	}
 	if f, ok := m["provisional"]; ok {
-		e.provisional = d.boolean(f.value, what+".provisional")
+		e.provisional = d.boolean(f.Value, what+".provisional")
 	}
 	if f, ok := m["shadowed"]; ok {
-		if f.value.Kind != yaml.SequenceNode {
-			d.problem(f.value, "%s.shadowed: expected a list of rule ids ([] for none), found %s", what, describe(f.value))
+		if f.Value.Kind != yaml.SequenceNode {
+			d.Problem(f.Value, "%s.shadowed: expected a list of rule ids ([] for none), found %s", what, yamltree.Describe(f.Value))
 		} else {
 			ids := []string{}
-			for i, item := range f.value.Content {
+			for i, item := range f.Value.Content {
 				if v := d.str(item, fmt.Sprintf("%s.shadowed[%d]", what, i)); v != nil {
 					ids = append(ids, *v)
 				}
@@ -631,57 +530,57 @@ func (d *decoder) decodeExpect(n *yaml.Node, what string) expectation {
 		}
 	}
 	if f, ok := m["error"]; ok {
-		if v := d.str(f.value, what+".error"); v != nil {
+		if v := d.str(f.Value, what+".error"); v != nil {
 			if *v == "" {
-				d.problem(f.value, "%s.error: must not be empty (give a part of the expected error message)", what)
+				d.Problem(f.Value, "%s.error: must not be empty (give a part of the expected error message)", what)
 			}
 			e.err = v
 		}
 		for _, other := range []string{"tier", "rule", "reason", "due", "last_day", "provisional", "shadowed", "status"} {
 			if g, ok := m[other]; ok {
-				d.problem(g.key, "%s: %q cannot be combined with error (a case that fails has no %s)", what, other, other)
+				d.Problem(g.Key, "%s: %q cannot be combined with error (a case that fails has no %s)", what, other, other)
 			}
 		}
 	}
 	if f, ok := m["status"]; ok {
-		e.status = d.decodeStatus(f.value, what+".status")
+		e.status = d.decodeStatus(f.Value, what+".status")
 	}
 	return e
 }
 
 func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
-	m := d.mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days")
+	m := d.Mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days")
 	if m == nil {
 		return nil
 	}
 	st := &statusExpect{}
 	if f, ok := m["now"]; ok {
-		if t := d.instant(f.value, what+".now"); t != nil {
+		if t := d.instant(f.Value, what+".now"); t != nil {
 			st.now = *t
 		}
 	}
 	if f, ok := m["state"]; ok {
-		if v := d.str(f.value, what+".state"); v != nil {
+		if v := d.str(f.Value, what+".state"); v != nil {
 			s := sla.State(*v)
 			if !knownState(s) {
-				d.problem(f.value, "%s.state: unknown state %q (expected one of: %s)", what, *v, strings.Join(stateNames(), ", "))
+				d.Problem(f.Value, "%s.state: unknown state %q (expected one of: %s)", what, *v, strings.Join(stateNames(), ", "))
 			}
 			st.state = &s
 		}
 	}
 	if f, ok := m["tier"]; ok {
-		if st.tier = d.str(f.value, what+".tier"); st.tier != nil {
-			d.refs = append(d.refs, reference{kind: "tier", name: *st.tier, pos: d.pos(f.value), where: what + ".tier"})
+		if st.tier = d.str(f.Value, what+".tier"); st.tier != nil {
+			d.refs = append(d.refs, reference{kind: "tier", name: *st.tier, pos: d.Pos(f.Value), where: what + ".tier"})
 		}
 	}
 	if f, ok := m["warning"]; ok {
-		st.warning = d.str(f.value, what+".warning")
+		st.warning = d.str(f.Value, what+".warning")
 	}
 	if f, ok := m["overdue_days"]; ok {
-		st.overdueDays = d.integer(f.value, what+".overdue_days")
+		st.overdueDays = d.integer(f.Value, what+".overdue_days")
 	}
 	if f, ok := m["remaining_days"]; ok {
-		st.remainingDays = d.integer(f.value, what+".remaining_days")
+		st.remainingDays = d.integer(f.Value, what+".remaining_days")
 	}
 	return st
 }
@@ -703,7 +602,7 @@ func (d *decoder) merge(def, pc partialCase, n *yaml.Node, i int) (suiteCase, bo
 	case def.accepted != nil:
 		c.accepted = *def.accepted
 	default:
-		d.problem(n, "cases[%d]: no acceptance time (set `accepted` in the case or in defaults)", i)
+		d.Problem(n, "cases[%d]: no acceptance time (set `accepted` in the case or in defaults)", i)
 		return c, false
 	}
 	if pc.hasEvents {
@@ -717,7 +616,7 @@ func (d *decoder) merge(def, pc partialCase, n *yaml.Node, i int) (suiteCase, bo
 	}
 	if c.expect == (expectation{}) {
 		// A case that asserts nothing always passes; that is a mistake, not a test.
-		d.problem(n, "case %q: expect asserts nothing (give at least one of tier, rule, reason, due, last_day, provisional, shadowed, status or error)", pc.name)
+		d.Problem(n, "case %q: expect asserts nothing (give at least one of tier, rule, reason, due, last_day, provisional, shadowed, status or error)", pc.name)
 		return c, false
 	}
 	return c, true
@@ -758,34 +657,6 @@ func mergeExpect(def, e expectation) expectation {
 		out.err = def.err
 	}
 	return out
-}
-
-// yamlErrorPosition extracts "line N" from a YAML syntax error; yaml.v3 gives no structured
-// position for those.
-func yamlErrorPosition(file string, err error) rules.Position {
-	p := rules.Position{File: file, Line: 1, Column: 1}
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		if n, convErr := strconv.Atoi(rest[:j]); convErr == nil && n > 0 {
-			p.Line = n
-		}
-	}
-	return p
-}
-
-func yamlErrorMessage(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if strings.HasPrefix(msg, "line ") {
-		if i := strings.Index(msg, ": "); i >= 0 {
-			msg = msg[i+2:]
-		}
-	}
-	return msg
 }
 
 func knownEventType(t sla.EventType) bool {
