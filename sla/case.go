@@ -483,6 +483,14 @@ func (r *replayer) startClock(i int, at time.Time) {
 }
 
 func (r *replayer) lookupTier(id string) (*Tier, error) {
+	if ts := r.p.tiers; len(ts) <= 8 {
+		// Tier ids are unique: for a few tiers a scan beats hashing.
+		for i := range ts {
+			if ts[i].ID == id {
+				return &ts[i], nil
+			}
+		}
+	}
 	i, ok := r.p.tierIndex[id]
 	if !ok {
 		ids := make([]string, len(r.p.tiers))

@@ -252,25 +252,64 @@ type engine struct {
 	loc *time.Location
 	c   Counting
 	h   hours
+	// fixed: loc has the one UTC offset off (seconds east) over the days
+	// fixedLo..fixedHi (calendar.FixedOffset), so that instants on those
+	// days convert to and from day numbers by integer arithmetic. The
+	// results are identical to time.Date's; other days take that path.
+	fixed bool
+	off   int64
+}
+
+// The window of day numbers in which calendar.FixedOffset's promise holds:
+// 2003-01-01 through 2051-12-31.
+const (
+	fixedLo = 12053 // 2003-01-01
+	fixedHi = 29949 // 2051-12-31
+)
+
+func newEngine(cal *calendar.Calendar, c Counting) engine {
+	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
+	if off, ok := cal.FixedOffset(); ok {
+		e.fixed, e.off = true, int64(off)
+	}
+	return e
 }
 
 func (e *engine) dayOf(t time.Time) int {
+	if e.fixed {
+		// Inside the window sec is positive, so division is floor division;
+		// a wrapped t.Unix() of an absurd instant lands far outside it.
+		if sec := t.Unix() + e.off; sec >= fixedLo*86400 && sec < (fixedHi+1)*86400 {
+			return int(sec / 86400)
+		}
+	}
 	y, m, d := t.In(e.loc).Date()
 	return daysFromCivil(y, m, d)
 }
 
 func (e *engine) date(n int) time.Time {
+	if e.fixed && n >= fixedLo && n <= fixedHi {
+		return time.Unix(int64(n)*86400-e.off, 0).In(e.loc)
+	}
 	y, m, d := civilFromDays(n)
 	return time.Date(y, m, d, 0, 0, 0, 0, e.loc)
 }
 
 // instant is the wall-clock offset off (may be 24h) on day n.
 func (e *engine) instant(n int, off time.Duration) time.Time {
+	if e.fixed && n >= fixedLo && n < fixedHi && off >= 0 && off <= 24*time.Hour {
+		return time.Unix(int64(n)*86400-e.off, int64(off)).In(e.loc)
+	}
 	y, m, d := civilFromDays(n)
 	return time.Date(y, m, d, 0, 0, 0, int(off), e.loc)
 }
 
 func (e *engine) tod(t time.Time) time.Duration {
+	if e.fixed {
+		if sec := t.Unix() + e.off; sec >= fixedLo*86400 && sec < (fixedHi+1)*86400 {
+			return time.Duration(sec%86400)*time.Second + time.Duration(t.Nanosecond())
+		}
+	}
 	h, m, s := t.In(e.loc).Clock()
 	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())
 }
@@ -687,7 +726,7 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 	if err := validateRequest(cal, c, r); err != nil {
 		return o, err
 	}
-	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
+	e := newEngine(cal, c)
 	o.start = r.Start.In(e.loc)
 	o.accept = e.dayOf(o.start)
 	o.countFrom = o.accept
@@ -922,7 +961,7 @@ func ComputeDue(cal *calendar.Calendar, c Counting, r Request) (due, lastDay tim
 	if o.suspended {
 		return time.Time{}, time.Time{}, o.cert != calendar.Official, nil
 	}
-	e := engine{loc: cal.Location()}
+	e := newEngine(cal, c)
 	return o.due, e.date(o.last), o.cert != calendar.Official, nil
 }
 
@@ -946,7 +985,7 @@ func computeDeadline(cal *calendar.Calendar, c Counting, r Request) (Deadline, o
 	if err != nil {
 		return Deadline{}, o, err
 	}
-	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
+	e := newEngine(cal, c)
 	d := Deadline{
 		Suspended:                      o.suspended,
 		SuspendedSince:                 o.since,
@@ -1559,7 +1598,7 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 	if now.IsZero() {
 		return Progress{}, Deadline{}, errors.New("sla: progress: zero now")
 	}
-	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
+	e := newEngine(cal, c)
 	now = now.In(e.loc)
 	var p Progress
 	for _, ps := range r.Pauses {
@@ -1726,7 +1765,7 @@ func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) 
 	if o.suspended {
 		return time.Time{}, fmt.Errorf("sla: warning for %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), ErrSuspended)
 	}
-	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
+	e := newEngine(cal, c)
 	notBefore := func(t time.Time) time.Time {
 		if t.Before(o.start) {
 			return o.start
@@ -1774,26 +1813,66 @@ func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) 
 // the period, whose k-th day precedes any pause that postpones Due). An open
 // pause reached first returns ErrSuspended.
 func countedDay(cal *calendar.Calendar, c Counting, r Request, k int) (time.Time, error) {
-	if err := validateRequest(cal, c, r); err != nil {
-		return time.Time{}, err
+	var dc dayCounter
+	return dc.day(cal, c, r, k)
+}
+
+// dayCounter is countedDay for several k on one request (the warnings of a
+// status): the request is validated, and its start and pauses converted to
+// day numbers, on the first call only; every call returns what countedDay
+// would. It lives on the stack of one computation.
+type dayCounter struct {
+	ready bool
+	err   error
+	e     engine
+	from  int
+	// The merged intervals are buf[:n], or ivs when there are more pauses
+	// than buf holds (n < 0). No field points into buf, so that a
+	// dayCounter stays on the stack.
+	n   int
+	ivs []dayIv
+	buf [8]dayIv
+}
+
+func (dc *dayCounter) day(cal *calendar.Calendar, c Counting, r Request, k int) (time.Time, error) {
+	if !dc.ready {
+		dc.ready = true
+		dc.err = dc.prepare(cal, c, r)
 	}
-	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
-	from := e.dayOf(r.Start)
-	if c.Receipt == ReceiptNextWorkday {
-		// §5.3: deemed received on the next working day.
-		var err error
-		if from, err = e.roll(from); err != nil {
-			return time.Time{}, err
-		}
+	if dc.err != nil {
+		return time.Time{}, dc.err
 	}
-	var buf [8]dayIv
-	ivs := e.dayIntervals(buf[:], r.Pauses)
-	day, _, susp, _, _, _, err := e.advance(from, k, ivs, true)
+	ivs := dc.ivs
+	if dc.n >= 0 {
+		ivs = dc.buf[:dc.n]
+	}
+	day, _, susp, _, _, _, err := dc.e.advance(dc.from, k, ivs, true)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if susp {
 		return time.Time{}, ErrSuspended
 	}
-	return e.date(day), nil
+	return dc.e.date(day), nil
+}
+
+func (dc *dayCounter) prepare(cal *calendar.Calendar, c Counting, r Request) error {
+	if err := validateRequest(cal, c, r); err != nil {
+		return err
+	}
+	dc.e = newEngine(cal, c)
+	dc.from = dc.e.dayOf(r.Start)
+	if c.Receipt == ReceiptNextWorkday {
+		// §5.3: deemed received on the next working day.
+		var err error
+		if dc.from, err = dc.e.roll(dc.from); err != nil {
+			return err
+		}
+	}
+	if len(r.Pauses) <= len(dc.buf) {
+		dc.n = len(dc.e.dayIntervals(dc.buf[:], r.Pauses))
+	} else {
+		dc.n, dc.ivs = -1, dc.e.dayIntervals(make([]dayIv, 0, len(r.Pauses)), r.Pauses)
+	}
+	return nil
 }

@@ -368,10 +368,26 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 // close, and, while paused, not after the pause began (nothing is used while
 // paused).
 func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Time, closed bool) error {
-	ws := r.p.warnings
-	if len(ws) == 0 {
+	if len(r.p.warnings) == 0 {
 		return nil
 	}
+	if len(req.Pauses) == 0 && r.p.counting.Receipt == ReceiptLiteral {
+		// No countedDay needed (see warningAt): spare zeroing a dayCounter.
+		return r.warningsWith(nil, st, req, last, now, closedAt, closed)
+	}
+	return r.warningsCounted(st, req, last, now, closedAt, closed)
+}
+
+// warningsCounted is warnings with one dayCounter shared by every warning:
+// one request, several thresholds.
+func (r *replayer) warningsCounted(st *Status, req Request, last, now, closedAt time.Time, closed bool) error {
+	var dc dayCounter
+	return r.warningsWith(&dc, st, req, last, now, closedAt, closed)
+}
+
+// warningsWith is warnings; dc, if not nil, serves the countedDay calls.
+func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, now, closedAt time.Time, closed bool) error {
+	ws := r.p.warnings
 	var buf [4]WarningCrossing
 	out := buf[:0]
 	for i := range ws {
@@ -385,13 +401,13 @@ func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Ti
 			at = last
 			if req.Period.Unit == Workdays && req.Period.Count > 0 && len(req.Pauses) > 0 {
 				var err error
-				if at, err = r.warningAt(req, 1, last); err != nil {
+				if at, err = r.warningAtCounter(dc, req, 1, last); err != nil {
 					return r.statusErr(err)
 				}
 			}
 		} else {
 			var err error
-			if at, err = r.warningAt(req, w.Fraction, last); err != nil {
+			if at, err = r.warningAtCounter(dc, req, w.Fraction, last); err != nil {
 				return r.statusErr(err)
 			}
 		}
@@ -428,6 +444,13 @@ func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Ti
 // AddWorkdays when there are no pauses and receipt is literal. A test pins
 // it to WarningAt.
 func (r *replayer) warningAt(req Request, fraction float64, last time.Time) (time.Time, error) {
+	return r.warningAtCounter(nil, req, fraction, last)
+}
+
+// warningAtCounter is warningAt with the countedDay work of req shared
+// through dc, which must be used with this req only; a nil dc gets one of
+// its own when needed.
+func (r *replayer) warningAtCounter(dc *dayCounter, req Request, fraction float64, last time.Time) (time.Time, error) {
 	cal, cn := r.p.cal, r.p.counting
 	if req.Period.Unit != Workdays || req.Period.Count < 1 {
 		return WarningAt(cal, cn, req, fraction)
@@ -452,7 +475,10 @@ func (r *replayer) warningAt(req Request, fraction float64, last time.Time) (tim
 	// With pauses the k-th counted day is not always the last day even for
 	// k == total: a pause begun on the last day postpones Due to the resume
 	// day without counting more days (行政许可法 art. 45).
-	return countedDay(cal, cn, req, k)
+	if dc == nil {
+		return countedDay(cal, cn, req, k)
+	}
+	return dc.day(cal, cn, req, k)
 }
 
 // targets fills st.Targets from the events replayed, by the rules in
@@ -779,6 +805,11 @@ func computeDue(p *Policy, req Request) (due, last time.Time, provisional bool, 
 	cert, err := p.cal.Certainty(req.Start, last)
 	if err != nil || (cert != calendar.Official && !p.cal.Provisional()) {
 		return ComputeDue(p.cal, p.counting, req)
+	}
+	if _, fixed := p.cal.FixedOffset(); fixed {
+		// last is a calendar day (2004–2050), where a fixed-offset location
+		// has one offset: 24:00 is exactly 24 hours after 00:00.
+		return last.Add(24 * time.Hour), last, cert != calendar.Official, nil
 	}
 	return nextDay(last), last, cert != calendar.Official, nil
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shixian-go/shixian/calendar"
 )
 
 // lcWant is what a scenario expects of a Status. Times are "2006-01-02 15:04"
@@ -652,12 +654,16 @@ func TestWarningAtFastPathMatchesCore(t *testing.T) {
 			}
 			_, last, _, err := ComputeDue(p.cal, p.counting, req)
 			require.NoError(t, err)
+			var dc dayCounter // shared by the thresholds, as StatusAt's warnings share it
 			for _, f := range []float64{0.1, 0.5, 0.8, 0.999, 1} {
 				want, err := WarningAt(p.cal, p.counting, req, f)
 				require.NoError(t, err)
 				got, err := r.warningAt(req, f, last)
 				require.NoError(t, err)
 				assert.True(t, want.Equal(got), "receipt %s, %+v, fraction %v: core %v, fast %v", receipt, req, f, want, got)
+				shared, err := r.warningAtCounter(&dc, req, f, last)
+				require.NoError(t, err)
+				assert.True(t, want.Equal(shared), "receipt %s, %+v, fraction %v: core %v, shared counter %v", receipt, req, f, want, shared)
 			}
 		}
 	}
@@ -787,4 +793,42 @@ func TestExplainGolden(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err, "run with -update to create the golden file")
 	assert.Equal(t, string(want), got)
+}
+
+// TestEngineFixedOffsetConversions pins the engine's integer conversions
+// (calendar.FixedOffset) to time.Date: on a fixed-offset calendar, day
+// numbers, 00:00 of a day, an instant on a day (24:00 included) and the time
+// of day are identical to the time.Date path, inside the window and across
+// its edges, for the default UTC+8 and a negative half-hour offset.
+func TestEngineFixedOffsetConversions(t *testing.T) {
+	neg, err := calendar.Default().Derive(calendar.WithLocation(time.FixedZone("X", -(9*3600 + 1800))))
+	require.NoError(t, err)
+	for _, cal := range []*calendar.Calendar{calendar.Default(), neg} {
+		fast := newEngine(cal, DefaultCounting())
+		require.True(t, fast.fixed, "a fixed-offset calendar takes the arithmetic path")
+		slow := fast
+		slow.fixed = false
+		loc := cal.Location()
+		rng := rand.New(rand.NewSource(82))
+		for _, n := range []int{fixedLo - 2, fixedLo - 1, fixedLo, fixedLo + 1, 12418, 20000, 29584, fixedHi - 1, fixedHi, fixedHi + 1, -719468, 3_000_000} {
+			for _, off := range []time.Duration{0, time.Nanosecond, 17*time.Hour + 30*time.Minute, 24*time.Hour - 1, 24 * time.Hour} {
+				assert.Equal(t, slow.date(n), fast.date(n), "date(%d)", n)
+				assert.Equal(t, slow.instant(n, off), fast.instant(n, off), "instant(%d, %v)", n, off)
+				at := slow.instant(n, off)
+				assert.Equal(t, slow.dayOf(at), fast.dayOf(at), "dayOf(%s)", at)
+				assert.Equal(t, slow.tod(at), fast.tod(at), "tod(%s)", at)
+			}
+		}
+		for i := 0; i < 2000; i++ {
+			at := time.Unix(int64(fixedLo-3)*86400+rng.Int63n(int64(fixedHi-fixedLo+6)*86400), rng.Int63n(1e9)).In(time.UTC)
+			assert.Equal(t, slow.dayOf(at), fast.dayOf(at), "dayOf(%s)", at)
+			assert.Equal(t, slow.tod(at), fast.tod(at), "tod(%s)", at)
+			assert.Equal(t, slow.dayOf(at.In(loc)), fast.dayOf(at), "dayOf(%s) in any location", at)
+		}
+		// Absurd instants take the time.Date path and agree too.
+		for _, at := range []time.Time{{}, time.Unix(1<<62, 0), time.Unix(-(1 << 62), 0)} {
+			assert.Equal(t, slow.dayOf(at), fast.dayOf(at), "dayOf(%s)", at)
+			assert.Equal(t, slow.tod(at), fast.tod(at), "tod(%s)", at)
+		}
+	}
 }
