@@ -501,41 +501,27 @@ func (s *Set) conditional(n *ast.ConditionalNode) (cnode, error) {
 	out := cnode{kind: x.kind}
 	switch x.kind {
 	case Bool:
-		a, b := x.b, y.b
-		out.b = func(f *frame) bool {
-			if cond(f) {
-				return a(f)
-			}
-			return b(f)
-		}
+		out.b = choose(cond, x.b, y.b)
 	case Int:
-		a, b := x.i, y.i
-		out.i = func(f *frame) int {
-			if cond(f) {
-				return a(f)
-			}
-			return b(f)
-		}
+		out.i = choose(cond, x.i, y.i)
 	case Float:
-		a, b := x.f, y.f
-		out.f = func(f *frame) float64 {
-			if cond(f) {
-				return a(f)
-			}
-			return b(f)
-		}
+		out.f = choose(cond, x.f, y.f)
 	case String:
-		a, b := x.s, y.s
-		out.s = func(f *frame) string {
-			if cond(f) {
-				return a(f)
-			}
-			return b(f)
-		}
+		out.s = choose(cond, x.s, y.s)
 	default:
 		return nope("conditional of %s", x.kind)
 	}
 	return out, nil
+}
+
+// choose is the ternary `cond ? a : b` over closures of one result type.
+func choose[T any](cond func(*frame) bool, a, b func(*frame) T) func(*frame) T {
+	return func(f *frame) T {
+		if cond(f) {
+			return a(f)
+		}
+		return b(f)
+	}
 }
 
 func (s *Set) builtinCall(n *ast.BuiltinNode) (cnode, error) {
