@@ -1,28 +1,15 @@
 package rules
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shixian-go/shixian/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./rules -run %s -update to create it", t.Name())
-	assert.Equal(t, string(want), got)
-}
 
 // A spec with several problems, Chinese reasons and Chinese string literals:
 // every problem is reported, in file order, and each caret sits under the
@@ -41,7 +28,7 @@ func TestGoldenProblems(t *testing.T) {
 	}
 	_, err := Compile(doc(fields, rules))
 	require.Error(t, err)
-	golden(t, "problems.golden", err.Error()+"\n")
+	golden.AssertString(t, filepath.Join("testdata", "problems.golden"), err.Error()+"\n")
 }
 
 // Without source text, expression problems quote the expression itself.
@@ -54,7 +41,7 @@ func TestGoldenNoSource(t *testing.T) {
 	}
 	_, err := Compile(spec)
 	require.Error(t, err)
-	golden(t, "nosource.golden", err.Error()+"\n")
+	golden.AssertString(t, filepath.Join("testdata", "nosource.golden"), err.Error()+"\n")
 }
 
 func TestCaretWidth(t *testing.T) {

@@ -2,9 +2,7 @@ package sla_test
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/golden"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -739,8 +738,6 @@ func coreMod(a, n int64) int64 {
 	return a
 }
 
-var coreUpdate = flag.Bool("update-deadline", false, "rewrite testdata/deadline/*.golden")
-
 // TestExplanationGolden pins the full explanation text of representative
 // cases (the calendar version hash is normalised so data fixes do not churn it).
 func TestExplanationGolden(t *testing.T) {
@@ -781,12 +778,5 @@ func TestExplanationGolden(t *testing.T) {
 		b.WriteString("\n")
 	}
 	got := regexp.MustCompile(`calendar CN [0-9a-f]+`).ReplaceAllString(b.String(), "calendar CN <version>")
-	path := filepath.Join("testdata", "deadline", "explanations.golden")
-	if *coreUpdate {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -run TestExplanationGolden -update-deadline to create it")
-	assert.Equal(t, string(want), got)
+	golden.AssertString(t, filepath.Join("testdata", "deadline", "explanations.golden"), got)
 }

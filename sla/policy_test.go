@@ -2,7 +2,6 @@ package sla_test
 
 import (
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,11 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/golden"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 var beijing = time.FixedZone("CST", 8*3600)
 
@@ -151,13 +149,7 @@ func TestPolicyErrorsGolden(t *testing.T) {
 			var problems *rules.Problems
 			require.True(t, errors.As(err, &problems), "policy errors are a *rules.Problems: %v", err)
 			got := err.Error() + "\n"
-			golden := strings.TrimSuffix(file, ".yaml") + ".golden"
-			if *update {
-				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test ./sla -run TestPolicyErrorsGolden -update")
-			assert.Equal(t, string(want), got)
+			golden.AssertString(t, strings.TrimSuffix(file, ".yaml")+".golden", got)
 		})
 	}
 }

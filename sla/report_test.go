@@ -3,10 +3,8 @@ package sla
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -17,28 +15,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// updateGolden reports whether golden files are to be rewritten: with the
-// package's -update flag (`go test ./sla -run Report -update`, the flag is
-// defined once for the whole test binary in policy_test.go; it is looked up,
-// not defined, here so that the files cannot collide) or with
-// SHIXIAN_UPDATE_GOLDEN=1 in the environment.
-func updateGolden() bool {
-	if os.Getenv("SHIXIAN_UPDATE_GOLDEN") == "1" {
-		return true
-	}
-	f := flag.Lookup("update")
-	if f == nil {
-		return false
-	}
-	g, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	b, _ := g.Get().(bool)
-	return b
-}
+	"github.com/shixian-go/shixian/internal/golden"
+)
 
 var rptCST = time.FixedZone("CST", 8*3600)
 
@@ -804,14 +783,7 @@ func normaliseCalendarVersion(s, version string) string {
 
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "report", name)
-	if updateGolden() {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test ./sla -run Report -update")
-	assert.Equal(t, string(want), string(got), "golden %s differs; run with -update after checking the change", path)
+	golden.Assert(t, filepath.Join("testdata", "report", name), got)
 }
 
 func TestReportGolden(t *testing.T) {

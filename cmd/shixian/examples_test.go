@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	goldenfile "github.com/shixian-go/shixian/internal/golden"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -209,15 +209,8 @@ func exampleFiles(t *testing.T) map[string][]byte {
 }
 
 func TestExampleCasesUpToDate(t *testing.T) {
-	for name, want := range exampleFiles(t) {
-		path := filepath.Join(exampleCasesDir, name)
-		if *update {
-			require.NoError(t, os.WriteFile(path, want, 0o644))
-			continue
-		}
-		got, err := os.ReadFile(path)
-		require.NoError(t, err, "run go test ./cmd/shixian -run TestExampleCasesUpToDate -update")
-		assert.Equal(t, string(want), string(got), "%s is not what the generator makes; run with -update after checking the change", path)
+	for name, generated := range exampleFiles(t) {
+		goldenfile.Assert(t, filepath.Join(exampleCasesDir, name), generated)
 	}
 }
 

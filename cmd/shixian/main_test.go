@@ -2,17 +2,12 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+	goldenfile "github.com/shixian-go/shixian/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // Paths used by the tests, relative to this package's directory.
 const (
@@ -39,13 +34,5 @@ func cli(t *testing.T, stdin string, args ...string) result {
 // golden compares got with testdata/golden/name, rewriting it under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run go test ./cmd/shixian -update")
-	assert.Equal(t, string(want), got, "output differs from %s (go test ./cmd/shixian -update rewrites it)", path)
+	goldenfile.AssertString(t, filepath.Join("testdata", "golden", name), got)
 }

@@ -2,26 +2,19 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/shixian-go/shixian/internal/golden"
+)
 
 func TestOutput(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(testArgs, &out))
-	golden := "testdata/customrules.golden"
-	if *update {
-		require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run go test ./examples/customrules -update")
-	assert.Equal(t, string(want), out.String())
+	golden.Assert(t, "testdata/customrules.golden", out.Bytes())
 }
 
 var testArgs = []string{"--policy", "district-12345.yaml", "--suite", "district-12345.suite.yaml"}

@@ -2,28 +2,20 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"github.com/shixian-go/shixian/internal/golden"
+)
 
 // The README's first command must print exactly the golden output: the due dates in it were
 // checked by hand against the 2025 and 2026 notices (国办发明电〔2024〕12号, 〔2025〕7号).
 func TestQuickstartOutput(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(&out))
-	golden := "testdata/quickstart.golden"
-	if *update {
-		require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run go test ./examples/quickstart -update")
-	assert.Equal(t, string(want), out.String())
+	golden.Assert(t, "testdata/quickstart.golden", out.Bytes())
 	for _, fact := range []string{
 		"due       2025-10-09 24:00",      // T1 accepted the eve of National Day 2025
 		"2026-02-14  Sat  makeup   1",     // the makeup Saturday before the Spring Festival counts

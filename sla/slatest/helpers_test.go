@@ -2,13 +2,13 @@ package slatest_test
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	goldenfile "github.com/shixian-go/shixian/internal/golden"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -42,13 +42,7 @@ func candidatePolicy(tb testing.TB) *sla.Policy {
 // golden compares got with testdata/name, rewriting it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run with -update")
-	require.Equal(t, string(want), string(got), "golden %s differs; inspect and run with -update", path)
+	goldenfile.Assert(t, filepath.Join("testdata", name), got)
 }
 
 func text(tb testing.TB, write func(*bytes.Buffer) error) []byte {
