@@ -282,6 +282,9 @@ type replayer struct {
 
 	n      int // events replayed
 	lastAt time.Time
+	// kinds packs kindOf of the first 64 events replayed, 4 bits each, so
+	// that the passes over the log (request, targets) switch on integers.
+	kinds [4]uint64
 
 	accepted bool
 	hasTier  bool
@@ -318,6 +321,14 @@ type replayer struct {
 
 func (r *replayer) loc() *time.Location { return r.p.cal.Location() }
 
+// kind is the kind of event i, which must have been replayed.
+func (r *replayer) kind(i int) eventKind {
+	if i < 64 {
+		return eventKind(r.kinds[i/16] >> (4 * (i % 16)) & 15)
+	}
+	return kindOf(r.events[i].Type)
+}
+
 // run replays every event.
 func (r *replayer) run() error {
 	for i := range r.events {
@@ -333,27 +344,33 @@ func (r *replayer) when(t time.Time) string { return t.In(r.loc()).Format("2006-
 // step applies event i (all events before it are replayed).
 func (r *replayer) step(i int) error {
 	e := &r.events[i]
-	if err := checkFields(e); err != nil {
+	k := kindOf(e.Type)
+	if err := checkFields(e, k); err != nil {
 		return err
 	}
+	if i < 64 {
+		// Set, not or-ed: right even if event i were stepped twice.
+		sh := 4 * (i % 16)
+		r.kinds[i/16] = r.kinds[i/16]&^(15<<sh) | uint64(k)<<sh
+	}
 	if i == 0 {
-		if e.Type != EventAccepted {
+		if k != kindAccepted {
 			return eventFail(ErrEventOrder, "the first event must be accepted, not %s", e.Type)
 		}
 	} else if e.At.Before(r.lastAt) {
 		return eventFail(ErrEventOrder, "dated before the previous event (%s)", r.when(r.lastAt))
 	}
-	if r.closed && e.Type != EventVisited && e.Type != EventReopened {
+	if r.closed && k != kindVisited && k != kindReopened {
 		return eventFail(ErrEventState, "the case was closed at %s; only visited or reopened may follow", r.when(r.closedAt))
 	}
-	if err := r.apply(i, e); err != nil {
+	if err := r.apply(i, e, k); err != nil {
 		return err
 	}
 	r.n = i + 1
 	r.lastAt = e.At
 	if r.check && r.hasTier && !r.closed {
-		switch e.Type {
-		case EventClassified, EventReclassified, EventRestarted, EventReopened, EventExtended:
+		switch k {
+		case kindClassified, kindReclassified, kindRestarted, kindReopened, kindExtended:
 			if _, _, _, err := computeDue(r.p, r.request(e.At, false)); err != nil {
 				return err
 			}
@@ -362,10 +379,11 @@ func (r *replayer) step(i int) error {
 	return nil
 }
 
-func (r *replayer) apply(i int, e *Event) error {
+// apply applies event i, e, of kind k to the state.
+func (r *replayer) apply(i int, e *Event, k eventKind) error {
 	p := r.p
-	switch e.Type {
-	case EventAccepted:
+	switch k {
+	case kindAccepted:
 		if r.accepted {
 			return eventFail(ErrEventState, "the case was already accepted")
 		}
@@ -376,7 +394,7 @@ func (r *replayer) apply(i int, e *Event) error {
 		r.cycle = 1
 		r.startClock(i, e.At)
 
-	case EventClassified:
+	case kindClassified:
 		if r.hasTier {
 			return eventFail(ErrEventState, "the case is already classified as %s (use reclassified to change the tier)", r.tier)
 		}
@@ -388,7 +406,7 @@ func (r *replayer) apply(i int, e *Event) error {
 		// acceptance, not a new start.
 		r.hasTier, r.tier, r.period, r.tierStart = true, t.ID, t.Limit, r.cycleStart
 
-	case EventReclassified:
+	case kindReclassified:
 		if !r.hasTier {
 			return eventFail(ErrEventState, "reclassification before classification")
 		}
@@ -409,10 +427,10 @@ func (r *replayer) apply(i int, e *Event) error {
 			r.tierStart = r.cycleStart
 		}
 
-	case EventTransferred:
+	case kindTransferred:
 		r.unit, r.transferOpen, r.transferSigns = e.Unit, true, false
 
-	case EventSignedFor:
+	case kindSignedFor:
 		switch {
 		case !r.transferOpen:
 			return eventFail(ErrEventState, "sign-for without a pending transfer")
@@ -423,28 +441,28 @@ func (r *replayer) apply(i int, e *Event) error {
 		}
 		r.transferSigns, r.signedAt = true, e.At
 
-	case EventPaused:
+	case kindPaused:
 		if r.paused {
 			return eventFail(ErrEventState, "the case is already paused since %s", r.when(r.pauseAt))
 		}
 		r.paused, r.pauseAt = true, e.At
 
-	case EventResumed:
+	case kindResumed:
 		if !r.paused {
 			return eventFail(ErrEventState, "resume without a pause")
 		}
 		r.paused = false
 
-	case EventRestarted:
+	case kindRestarted:
 		// 行政许可法 art. 32: the application is accepted when the materials
 		// are complete; the clock starts again and earlier elapsed time,
 		// pauses and extensions no longer count (they stay in the log).
 		r.startClock(i, e.At)
 
-	case EventExtended:
+	case kindExtended:
 		return r.extend(e)
 
-	case EventClosed:
+	case kindClosed:
 		if !r.hasTier {
 			return eventFail(ErrEventState, "close before classification (the case has no tier)")
 		}
@@ -452,7 +470,7 @@ func (r *replayer) apply(i int, e *Event) error {
 			return err
 		}
 
-	case EventVisited:
+	case kindVisited:
 		switch {
 		case !r.closed:
 			return eventFail(ErrEventState, "visit before the case is closed")
@@ -461,7 +479,7 @@ func (r *replayer) apply(i int, e *Event) error {
 		}
 		r.visited = true
 
-	case EventReopened:
+	case kindReopened:
 		if !r.closed {
 			return eventFail(ErrEventState, "reopen while the case is open")
 		}
@@ -585,10 +603,10 @@ func (r *replayer) request(upTo time.Time, judged bool) Request {
 	req := Request{Start: r.tierStart, Period: r.period}
 	np, nx := 0, 0
 	for i := r.cycleFrom; i < r.n; i++ {
-		switch r.events[i].Type {
-		case EventPaused:
+		switch r.kind(i) {
+		case kindPaused:
 			np++
-		case EventExtended:
+		case kindExtended:
 			nx++
 		}
 	}
@@ -615,15 +633,15 @@ func (r *replayer) request(upTo time.Time, judged bool) Request {
 	ext := 0
 	for i := r.cycleFrom; i < r.n; i++ {
 		e := &r.events[i]
-		switch e.Type {
-		case EventPaused:
+		switch r.kind(i) {
+		case kindPaused:
 			open = e
-		case EventResumed, EventClosed:
+		case kindResumed, kindClosed:
 			if open != nil {
 				add(open, e.At)
 				open = nil
 			}
-		case EventExtended:
+		case kindExtended:
 			late := ext < 128 && r.lateMask[ext/64]&(1<<(ext%64)) != 0
 			if !judged || !late {
 				req.Extensions = append(req.Extensions, *e.Length)

@@ -447,3 +447,50 @@ func TestEventErrorFormat(t *testing.T) {
 	}
 	assert.False(t, EventType("x").Valid())
 }
+
+// TestLongLogEventKinds: the replay keeps the kinds of the first 64 events
+// packed and looks the later ones up again; a case whose transfer, extension
+// and pause come after event 64 must be read exactly like a short one.
+// "accepted Monday 3 Nov 10:00, T10, 40 same-day pause/resume pairs (a pause
+// resumed on its own day excludes nothing, 行政许可法 art. 45 as counted by
+// resume_day: excluded), then transferred, extended by 5 working days and
+// paused on Wednesday" → at Thursday 10:00 the same status as without the
+// pairs: paused since Wednesday, deadline suspended, the transfer's two
+// targets for its unit, one extension.
+func TestLongLogEventKinds(t *testing.T) {
+	p := Default()
+	head := []Event{lcAccepted("2025-11-03 10:00"), lcClassified("2025-11-03 10:00", "T10")}
+	tail := []Event{
+		lcTransferred("2025-11-04 09:00", "社保中心"),
+		{Type: EventExtended, At: lcT("2025-11-04 10:00"), Length: &Period{Count: 5, Unit: Workdays}, Approver: "王科长", Reason: "情况复杂"},
+		lcPaused("2025-11-05 10:00"),
+	}
+	long := append([]Event(nil), head...)
+	at := lcT("2025-11-03 11:00")
+	for k := 0; k < 40; k++ {
+		long = append(long, Event{Type: EventPaused, At: at, Reason: "检验"}, Event{Type: EventResumed, At: at.Add(time.Minute)})
+		at = at.Add(2 * time.Minute)
+	}
+	require.Greater(t, len(long), 64)
+	long = append(long, tail...)
+	short := append(append([]Event(nil), head...), tail...)
+	now := lcT("2025-11-06 10:00")
+
+	lc := Case{ID: "L", Events: long}
+	require.NoError(t, p.Validate(lc))
+	got, err := p.StatusAt(lc, now)
+	require.NoError(t, err)
+	want, err := p.StatusAt(Case{ID: "L", Events: short}, now)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	assert.Equal(t, StatePaused, got.State)
+	assert.Equal(t, lcT("2025-11-05 10:00"), got.PausedSince)
+	assert.True(t, got.Due.IsZero(), "suspended")
+	assert.Equal(t, 1, got.Extensions)
+	require.Len(t, got.Targets, 2)
+	for _, tg := range got.Targets {
+		assert.Equal(t, "社保中心", tg.Unit)
+		assert.Equal(t, lcT("2025-11-04 09:00"), tg.Start)
+	}
+}

@@ -79,13 +79,59 @@ var eventTypes = [...]EventType{
 func EventTypes() []EventType { return append([]EventType(nil), eventTypes[:]...) }
 
 // Valid reports whether t is one of the declared event types.
-func (t EventType) Valid() bool {
-	for _, v := range eventTypes {
-		if t == v {
-			return true
-		}
+func (t EventType) Valid() bool { return kindOf(t) != kindNone }
+
+// eventKind is an event type as a small integer. The replay maps each
+// event's Type once (kindOf) and switches on the integer afterwards: string
+// comparisons on every pass over the log were a measurable share of StatusAt.
+type eventKind uint8
+
+// The kinds, one per EventType, in the order of eventTypes (offset by one).
+const (
+	kindNone eventKind = iota // not a declared event type
+	kindAccepted
+	kindClassified
+	kindTransferred
+	kindSignedFor
+	kindPaused
+	kindResumed
+	kindRestarted
+	kindExtended
+	kindReclassified
+	kindClosed
+	kindVisited
+	kindReopened
+)
+
+// kindOf maps an event type to its kind, kindNone if it is not declared.
+func kindOf(t EventType) eventKind {
+	switch t {
+	case EventAccepted:
+		return kindAccepted
+	case EventClassified:
+		return kindClassified
+	case EventTransferred:
+		return kindTransferred
+	case EventSignedFor:
+		return kindSignedFor
+	case EventPaused:
+		return kindPaused
+	case EventResumed:
+		return kindResumed
+	case EventRestarted:
+		return kindRestarted
+	case EventExtended:
+		return kindExtended
+	case EventReclassified:
+		return kindReclassified
+	case EventClosed:
+		return kindClosed
+	case EventVisited:
+		return kindVisited
+	case EventReopened:
+		return kindReopened
 	}
-	return false
+	return kindNone
 }
 
 // Event is one entry of a case's append-only log. At is an instant in any
@@ -251,18 +297,18 @@ const (
 
 var fieldNames = [...]string{"tier", "rule", "unit", "length", "approver", "satisfied", "input"}
 
-// allowedFields is the set of type-specific fields an event type may carry.
-func allowedFields(t EventType) uint8 {
-	switch t {
-	case EventAccepted:
+// allowedFields is the set of type-specific fields an event kind may carry.
+func allowedFields(k eventKind) uint8 {
+	switch k {
+	case kindAccepted:
 		return fieldInput
-	case EventClassified, EventReclassified:
+	case kindClassified, kindReclassified:
 		return fieldTier | fieldRule
-	case EventTransferred, EventSignedFor:
+	case kindTransferred, kindSignedFor:
 		return fieldUnit
-	case EventExtended:
+	case kindExtended:
 		return fieldLength | fieldApprover
-	case EventVisited:
+	case kindVisited:
 		return fieldSatisfied
 	}
 	return 0
@@ -296,15 +342,15 @@ func presentFields(e *Event) uint8 {
 
 // checkFields enforces the fields of each event type: required ones present,
 // foreign ones absent. Generic fields (Actor, Reason, Note) are allowed on
-// every event. It allocates only when it fails.
-func checkFields(e *Event) error {
-	if !e.Type.Valid() {
+// every event. k is kindOf(e.Type). It allocates only when it fails.
+func checkFields(e *Event, k eventKind) error {
+	if k == kindNone {
 		return eventFail(ErrEventField, "unknown event type %q", string(e.Type))
 	}
 	if e.At.IsZero() {
 		return eventFail(ErrEventField, "the event has no time (at)")
 	}
-	if extra := presentFields(e) &^ allowedFields(e.Type); extra != 0 {
+	if extra := presentFields(e) &^ allowedFields(k); extra != 0 {
 		for i, name := range fieldNames {
 			if extra&(1<<i) != 0 {
 				return eventFail(ErrEventField, "field %s does not belong to a %s event", name, e.Type)
@@ -312,27 +358,27 @@ func checkFields(e *Event) error {
 		}
 	}
 	missing := ""
-	switch e.Type {
-	case EventClassified:
+	switch k {
+	case kindClassified:
 		if e.Tier == "" {
 			missing = "a tier"
 		}
-	case EventReclassified:
+	case kindReclassified:
 		switch {
 		case e.Tier == "":
 			missing = "a tier"
 		case e.Reason == "":
 			missing = "a reason"
 		}
-	case EventTransferred, EventSignedFor:
+	case kindTransferred, kindSignedFor:
 		if e.Unit == "" {
 			missing = "a unit"
 		}
-	case EventPaused, EventReopened:
+	case kindPaused, kindReopened:
 		if e.Reason == "" {
 			missing = "a reason"
 		}
-	case EventExtended:
+	case kindExtended:
 		switch {
 		case e.Length == nil:
 			missing = "a length"
@@ -341,7 +387,7 @@ func checkFields(e *Event) error {
 		case e.Reason == "":
 			missing = "a reason"
 		}
-	case EventVisited:
+	case kindVisited:
 		if e.Satisfied == nil {
 			missing = "satisfied (true or false)"
 		}
@@ -349,7 +395,7 @@ func checkFields(e *Event) error {
 	if missing != "" {
 		return eventFail(ErrEventField, "a %s event needs %s", e.Type, missing)
 	}
-	if e.Type == EventExtended {
+	if k == kindExtended {
 		if err := e.Length.Validate(); err != nil {
 			return eventFail(ErrEventField, "length: %s", strings.TrimPrefix(err.Error(), "sla: "))
 		}

@@ -133,23 +133,30 @@ type Status struct {
 // deadlines with ComputeDue, through O(1) shortcuts for the common requests
 // (working days with or without closed pauses, working hours without pauses)
 // that tests pin to ComputeDue. It allocates the Warnings and Targets slices
-// and, for a case with pauses or extensions, their Request slices. Safe for
-// concurrent use. See Status.Explain for the explanation in words.
-func (p *Policy) StatusAt(c Case, now time.Time) (Status, error) {
+// (one block for both when that costs no more bytes) and, for a case with
+// pauses or extensions, their Request slices. Safe for concurrent use. See
+// Status.Explain for the explanation in words.
+func (p *Policy) StatusAt(c Case, now time.Time) (st Status, err error) {
 	if now.IsZero() {
 		return Status{}, fmt.Errorf("sla: status of case %s: zero now", c.ID)
 	}
 	if err := p.checkCase(&c); err != nil {
 		return Status{}, err
 	}
+	// The replayer (~500 bytes) is zeroed once, here, and the status is
+	// filled in place, in the result: no large struct is copied on the way.
 	var r replayer
 	if err := r.replayUntil(p, &c, now); err != nil {
 		return Status{}, err
 	}
-	return r.status(now)
+	if err := r.status(&st, now); err != nil {
+		return Status{}, err
+	}
+	return st, nil
 }
 
-// replayUntil replays the events of c dated at or before now.
+// replayUntil replays the events of c dated at or before now. r must be the
+// zero replayer (it is not zeroed again).
 func (r *replayer) replayUntil(p *Policy, c *Case, now time.Time) error {
 	n := 0
 	for n < len(c.Events) && !c.Events[n].At.After(now) {
@@ -165,36 +172,61 @@ func (r *replayer) replayUntil(p *Policy, c *Case, now time.Time) error {
 	if n > MaxEvents {
 		return fmt.Errorf("sla: case %s has %d events (at most %d)", c.ID, len(c.Events), MaxEvents)
 	}
-	*r = replayer{p: p, id: c.ID, events: c.Events[:n]}
+	r.p, r.id, r.events = p, c.ID, c.Events[:n]
 	return r.run()
 }
 
-// status computes the Status after replay.
-func (r *replayer) status(now time.Time) (Status, error) {
+// status fills st, which must be the zero Status, after replay; on error st
+// is left partly filled. The Warnings and Targets share one allocation when
+// that costs no more bytes (see statusSlices), so they are filled last, once
+// both counts are known; the targets' error, if any, still wins, as if they
+// had been computed first.
+func (r *replayer) status(st *Status, now time.Time) error {
+	nt := r.targetCount()
+	var wbuf [4]WarningCrossing
+	ws, err := r.state(st, now, wbuf[:0])
+	if err != nil {
+		if nt > 0 {
+			if terr := r.fillTargets(make([]TargetStatus, nt), now); terr != nil {
+				return terr
+			}
+		}
+		return err
+	}
+	wout, tout := statusSlices(len(ws), nt)
+	for i := range ws {
+		// Field by field into the fresh (zeroed) memory: cheaper than a
+		// typed copy of whole structs while the collector is marking.
+		w, o := &ws[i], &wout[i]
+		o.ID, o.Label, o.At = w.ID, w.Label, w.At
+	}
+	st.Warnings = wout
+	if nt > 0 {
+		if err := r.fillTargets(tout, now); err != nil {
+			return err
+		}
+		st.Targets = tout
+	}
+	return nil
+}
+
+// state fills st, which must be the zero Status, but for its Warnings and
+// Targets; it returns the warnings crossed, in buf's memory when they fit.
+func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]WarningCrossing, error) {
 	p := r.p
 	cal := p.cal
 	now = now.In(cal.Location())
-	st := Status{
-		CaseID:          r.id,
-		At:              now,
-		Tier:            r.tier,
-		Cycle:           r.cycle,
-		EverLate:        r.prevLate,
-		Extensions:      r.extCount,
-		CalendarVersion: cal.Version(),
-	}
+	st.CaseID, st.At, st.Tier, st.Cycle = r.id, now, r.tier, r.cycle
+	st.EverLate, st.Extensions, st.CalendarVersion = r.prevLate, r.extCount, cal.Version()
 	for i := 0; i < r.extCount && i < 128; i++ {
 		if r.lateMask[i/64]&(1<<(i%64)) != 0 {
 			st.LateExtensions++
 		}
 	}
-	if err := r.targets(&st, now); err != nil {
-		return Status{}, err
-	}
 	if !r.hasTier {
 		st.State = StateUnclassified
 		st.Paused, st.PausedSince = r.paused, pausedSince(r)
-		return st, nil
+		return nil, nil
 	}
 	hours := !r.period.Unit.dayBased()
 	if r.closed {
@@ -206,13 +238,13 @@ func (r *replayer) status(now time.Time) (Status, error) {
 			st.State = StateClosedLate
 			od, err := cal.WorkdaysBetween(st.JudgedLastDay, r.closedAt)
 			if err != nil {
-				return Status{}, r.statusErr(err)
+				return nil, r.statusErr(err)
 			}
 			st.OverdueDays = max(od, 0)
 			if hours {
 				d, err := r.overdueDuration(r.closedAt, r.closeJDue)
 				if err != nil {
-					return Status{}, err
+					return nil, err
 				}
 				st.OverdueDuration = d
 			}
@@ -220,11 +252,12 @@ func (r *replayer) status(now time.Time) (Status, error) {
 			st.State = StateClosedOnTime
 		}
 		req := r.request(r.closedAt, true)
-		if err := r.warnings(&st, req, st.JudgedLastDay, now, r.closedAt, true); err != nil {
-			return Status{}, err
+		ws, err := r.warnings(st, req, st.JudgedLastDay, now, r.closedAt, true, buf)
+		if err != nil {
+			return nil, err
 		}
 		st.EverLate = st.EverLate || st.CycleLate
-		return st, nil
+		return ws, nil
 	}
 
 	// Open. An open pause is taken to end now: the deadline "if the case
@@ -234,13 +267,13 @@ func (r *replayer) status(now time.Time) (Status, error) {
 	req := r.request(now, false)
 	due, last, prov, err := computeDue(p, req)
 	if err != nil {
-		return Status{}, r.statusErr(err)
+		return nil, r.statusErr(err)
 	}
 	jdue, jlast, jreq := due, last, req
 	if r.anyLate {
 		jreq = r.request(now, true)
 		if jdue, jlast, _, err = computeDue(p, jreq); err != nil {
-			return Status{}, r.statusErr(err)
+			return nil, r.statusErr(err)
 		}
 	}
 	st.Due, st.LastDay, st.Provisional = due, last, prov
@@ -256,7 +289,7 @@ func (r *replayer) status(now time.Time) (Status, error) {
 		// late case.
 		o, err := compute(cal, p.counting, r.request(time.Time{}, true), false)
 		if err != nil {
-			return Status{}, r.statusErr(err)
+			return nil, r.statusErr(err)
 		}
 		if suspended = o.suspended; suspended {
 			overdue = false
@@ -277,13 +310,13 @@ func (r *replayer) status(now time.Time) (Status, error) {
 		// the resume day), so overdue days never include paused days.
 		od, err := cal.WorkdaysBetween(jlast, now)
 		if err != nil {
-			return Status{}, r.statusErr(err)
+			return nil, r.statusErr(err)
 		}
 		st.OverdueDays = max(od, 0)
 		if hours {
 			d, err := r.overdueDuration(now, jdue)
 			if err != nil {
-				return Status{}, err
+				return nil, err
 			}
 			st.OverdueDuration = d
 		}
@@ -291,20 +324,21 @@ func (r *replayer) status(now time.Time) (Status, error) {
 		if !suspended || r.period.Unit != Workdays {
 			rd, err := cal.WorkdaysBetween(now, jlast)
 			if err != nil {
-				return Status{}, r.statusErr(err)
+				return nil, r.statusErr(err)
 			}
 			st.RemainingDays = max(rd, 0)
 		}
 		if hours {
 			d, err := r.remainingDuration(now, jdue)
 			if err != nil {
-				return Status{}, err
+				return nil, err
 			}
 			st.RemainingDuration = d
 		}
 	}
-	if err := r.warnings(&st, jreq, jlast, now, time.Time{}, false); err != nil {
-		return Status{}, err
+	ws, err := r.warnings(st, jreq, jlast, now, time.Time{}, false, buf)
+	if err != nil {
+		return nil, err
 	}
 	if st.State == "" {
 		st.State = StateOnTrack
@@ -313,7 +347,7 @@ func (r *replayer) status(now time.Time) (Status, error) {
 		}
 	}
 	st.EverLate = st.EverLate || st.CycleLate
-	return st, nil
+	return ws, nil
 }
 
 func pausedSince(r *replayer) time.Time {
@@ -361,34 +395,34 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 	return max(-pr.RemainingDuration, 0), nil
 }
 
-// warnings fills st.Warnings and st.Warning (design §5.14): each declared
+// warnings returns the warnings crossed, appended to buf, and sets
+// st.Warning (design §5.14): each declared
 // warning's crossing instant is computed in working time on req, the request
 // the cycle is judged by (without late extensions); it is
 // crossed when it is at or before now, and, for a closed cycle, before the
 // close, and, while paused, not after the pause began (nothing is used while
 // paused).
-func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Time, closed bool) error {
+func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	if len(r.p.warnings) == 0 {
-		return nil
+		return nil, nil
 	}
 	if len(req.Pauses) == 0 && r.p.counting.Receipt == ReceiptLiteral {
 		// No countedDay needed (see warningAt): spare zeroing a dayCounter.
-		return r.warningsWith(nil, st, req, last, now, closedAt, closed)
+		return r.warningsWith(nil, st, req, last, now, closedAt, closed, buf)
 	}
-	return r.warningsCounted(st, req, last, now, closedAt, closed)
+	return r.warningsCounted(st, req, last, now, closedAt, closed, buf)
 }
 
 // warningsCounted is warnings with one dayCounter shared by every warning:
 // one request, several thresholds.
-func (r *replayer) warningsCounted(st *Status, req Request, last, now, closedAt time.Time, closed bool) error {
+func (r *replayer) warningsCounted(st *Status, req Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	var dc dayCounter
-	return r.warningsWith(&dc, st, req, last, now, closedAt, closed)
+	return r.warningsWith(&dc, st, req, last, now, closedAt, closed, buf)
 }
 
 // warningsWith is warnings; dc, if not nil, serves the countedDay calls.
-func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, now, closedAt time.Time, closed bool) error {
+func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	ws := r.p.warnings
-	var buf [4]WarningCrossing
 	out := buf[:0]
 	for i := range ws {
 		w := &ws[i]
@@ -402,13 +436,13 @@ func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, n
 			if req.Period.Unit == Workdays && req.Period.Count > 0 && len(req.Pauses) > 0 {
 				var err error
 				if at, err = r.warningAtCounter(dc, req, 1, last); err != nil {
-					return r.statusErr(err)
+					return nil, r.statusErr(err)
 				}
 			}
 		} else {
 			var err error
 			if at, err = r.warningAtCounter(dc, req, w.Fraction, last); err != nil {
-				return r.statusErr(err)
+				return nil, r.statusErr(err)
 			}
 		}
 		if at.Before(req.Start) {
@@ -423,7 +457,7 @@ func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, n
 		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at})
 	}
 	if len(out) == 0 {
-		return nil
+		return nil, nil
 	}
 	// In order of crossing; stable for equal instants (policy order).
 	for i := 1; i < len(out); i++ {
@@ -431,9 +465,8 @@ func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, n
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
-	st.Warnings = append([]WarningCrossing(nil), out...)
 	st.Warning = out[len(out)-1].ID
-	return nil
+	return out, nil
 }
 
 // warningAt is WarningAt with an O(1) path for the common case: a working-day
@@ -481,17 +514,15 @@ func (r *replayer) warningAtCounter(dc *dayCounter, req Request, fraction float6
 	return dc.day(cal, cn, req, k)
 }
 
-// targets fills st.Targets from the events replayed, by the rules in
-// TargetStatus's doc comment: a first pass counts the instances (one
-// allocation, exactly sized), a second starts and meets them.
-func (r *replayer) targets(st *Status, now time.Time) error {
+// targetCount is the number of target instances the events replayed start.
+func (r *replayer) targetCount() int {
 	ts := r.p.targets
 	if len(ts) == 0 {
-		return nil
+		return 0
 	}
 	n := 0
 	for i := 0; i < r.n; i++ {
-		tr := triggerOf(r.events[i].Type)
+		tr := triggerOf(r.kind(i))
 		if tr == 0 {
 			continue
 		}
@@ -501,10 +532,15 @@ func (r *replayer) targets(st *Status, now time.Time) error {
 			}
 		}
 	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]TargetStatus, 0, n)
+	return n
+}
+
+// fillTargets fills dst, of length targetCount(), from the events replayed,
+// by the rules in TargetStatus's doc comment.
+func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
+	ts := r.p.targets
+	n := len(dst)
+	out := dst[:0]
 	var kbuf [32]int
 	kind := kbuf[:0] // kind[j] is the policy target of out[j]
 	if n > len(kbuf) {
@@ -513,7 +549,11 @@ func (r *replayer) targets(st *Status, now time.Time) error {
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
 			if ts[k].After == tr {
-				out = append(out, TargetStatus{ID: ts[k].ID, Label: ts[k].Label, Unit: unit, Start: at})
+				// Field by field into dst's zeroed memory (len(out) < n =
+				// len(dst) by the count): no 176-byte temporary and typed copy.
+				out = out[:len(out)+1]
+				o := &out[len(out)-1]
+				o.ID, o.Label, o.Unit, o.Start = ts[k].ID, ts[k].Label, unit, at
 				kind = append(kind, k)
 			}
 		}
@@ -532,21 +572,21 @@ func (r *replayer) targets(st *Status, now time.Time) error {
 	}
 	for i := 0; i < r.n; i++ {
 		e := &r.events[i]
-		switch e.Type {
-		case EventAccepted:
+		switch r.kind(i) {
+		case kindAccepted:
 			start(AfterAccepted, "", e.At)
-		case EventTransferred:
+		case kindTransferred:
 			meet(e.At, EventTransferred, AfterAccepted, AfterTransferred, AfterSignedFor, "")
 			start(AfterTransferred, e.Unit, e.At)
-		case EventSignedFor:
+		case kindSignedFor:
 			meet(e.At, EventSignedFor, AfterTransferred, AfterTransferred, AfterTransferred, e.Unit)
 			start(AfterSignedFor, e.Unit, e.At)
-		case EventClosed:
+		case kindClosed:
 			meet(e.At, EventClosed, AfterAccepted, AfterTransferred, AfterSignedFor, "")
 			start(AfterClosed, "", e.At)
-		case EventVisited:
+		case kindVisited:
 			meet(e.At, EventVisited, AfterClosed, AfterClosed, AfterClosed, "")
-		case EventReopened:
+		case kindReopened:
 			// A reopening ends a visit still pending for the previous close.
 			meet(e.At, EventReopened, AfterClosed, AfterClosed, AfterClosed, "")
 			start(AfterAccepted, "", e.At)
@@ -575,20 +615,88 @@ func (r *replayer) targets(st *Status, now time.Time) error {
 		}
 		o.Start = o.Start.In(loc)
 	}
-	st.Targets = out
 	return nil
 }
 
-// triggerOf is the target trigger an event type starts, 0 if none.
-func triggerOf(t EventType) Trigger {
-	switch t {
-	case EventAccepted, EventReopened:
+// statusSlices returns the Warnings (length nw) and Targets (length nt) of
+// one Status, nil when empty. Both are carved from one exactly sized
+// allocation (capacity-capped, so that neither can grow into the other)
+// when that does not cost more bytes than two allocations: WarningCrossing
+// is 56 bytes and TargetStatus 176, and a combined block rounded up to the
+// allocator's size class can exceed the two blocks apart (two warnings and
+// two targets: 464 bytes in a 480-byte class against 112 + 352). Under a
+// large live heap every byte allocated costs more garbage-collection work
+// than an allocation call saves, so those shapes stay separate. Every call
+// allocates afresh: no memory is shared between statuses.
+func statusSlices(nw, nt int) ([]WarningCrossing, []TargetStatus) {
+	if nw == 0 && nt == 0 {
+		return nil, nil
+	}
+	switch {
+	case nt == 1 && nw == 1: // 232 bytes, class 240 = 64 + 176
+		b := new(struct {
+			w [1]WarningCrossing
+			t [1]TargetStatus
+		})
+		return b.w[:], b.t[:]
+	case nt == 1 && nw == 2: // 288 = 112 + 176
+		b := new(struct {
+			w [2]WarningCrossing
+			t [1]TargetStatus
+		})
+		return b.w[:], b.t[:]
+	case nt == 1 && nw == 3: // 344, class 352 = 176 + 176
+		b := new(struct {
+			w [3]WarningCrossing
+			t [1]TargetStatus
+		})
+		return b.w[:], b.t[:]
+	case nt == 2 && nw == 1: // 408, class 416 = 64 + 352
+		b := new(struct {
+			w [1]WarningCrossing
+			t [2]TargetStatus
+		})
+		return b.w[:], b.t[:]
+	case nt == 3 && nw == 1: // 584, class 640 = 64 + 576
+		b := new(struct {
+			w [1]WarningCrossing
+			t [3]TargetStatus
+		})
+		return b.w[:], b.t[:]
+	case nt == 3 && nw == 2: // 640 < 112 + 576
+		b := new(struct {
+			w [2]WarningCrossing
+			t [3]TargetStatus
+		})
+		return b.w[:], b.t[:]
+	case nt == 3 && nw == 3: // 696, class 704 < 176 + 576
+		b := new(struct {
+			w [3]WarningCrossing
+			t [3]TargetStatus
+		})
+		return b.w[:], b.t[:]
+	}
+	var ws []WarningCrossing
+	var ts []TargetStatus
+	if nw > 0 {
+		ws = make([]WarningCrossing, nw)
+	}
+	if nt > 0 {
+		ts = make([]TargetStatus, nt)
+	}
+	return ws, ts
+}
+
+// triggerOf is the target trigger an event kind starts, 0 if none.
+func triggerOf(k eventKind) Trigger {
+	switch k {
+	case kindAccepted, kindReopened:
 		return AfterAccepted
-	case EventTransferred:
+	case kindTransferred:
 		return AfterTransferred
-	case EventSignedFor:
+	case kindSignedFor:
 		return AfterSignedFor
-	case EventClosed:
+	case kindClosed:
 		return AfterClosed
 	}
 	return 0
