@@ -759,14 +759,30 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 		if err != nil {
 			return fail(err)
 		}
+		unit := r.Period.Unit
+		var rest []Period // extensions not reached because the clock is suspended
+		if o.suspended {
+			rest = r.Extensions
+		}
 		for i, x := range r.Extensions {
 			if o.suspended {
 				break
 			}
+			unit = x.Unit
 			// 行政许可法 art. 42: the extension is counted from the deadline
 			// before it, not from the approval.
 			if last, err = e.dayPeriod(&o, x, last, ivs, i == len(r.Extensions)-1, trace); err != nil {
 				return fail(err)
+			}
+			if o.suspended {
+				rest = r.Extensions[i+1:]
+			}
+		}
+		// What remains while suspended includes the extensions still to come; they are
+		// counted in the same unit, so only those of the unit being counted can be added.
+		for _, x := range rest {
+			if x.Unit == unit {
+				o.remaining += x.Count
 			}
 		}
 		if o.suspended {
@@ -811,6 +827,12 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 			}
 			o.excludedDur += x
 			if susp {
+				// The extensions still to come are part of what remains.
+				for _, later := range r.Extensions[i+1:] {
+					if later.Unit == p.Unit {
+						rem += time.Duration(later.Count) * time.Hour
+					}
+				}
 				o.suspended, o.remainingDur, o.since = true, rem, since
 				break
 			}

@@ -780,3 +780,52 @@ func TestExplanationGolden(t *testing.T) {
 	got := regexp.MustCompile(`calendar CN [0-9a-f]+`).ReplaceAllString(b.String(), "calendar CN <version>")
 	golden.AssertString(t, filepath.Join("testdata", "deadline", "explanations.golden"), got)
 }
+
+// A case with a granted extension that is then paused: what remains while the clock is
+// stopped is the rest of the base period plus the whole extension (行政许可法 arts. 42, 45).
+func TestSuspendedRemainingIncludesLaterExtensions(t *testing.T) {
+	cal := calendar.Default()
+	cst := time.FixedZone("CST", 8*3600)
+	ten, five := sla.Period{Count: 10, Unit: sla.Workdays}, sla.Period{Count: 5, Unit: sla.Workdays}
+	// Accepted Monday 2025-11-03; day 1 is Tuesday 11-04 and day 2 Wednesday 11-05, the day the
+	// pause begins (the pause day counts in full). 8 working days of the base period remain,
+	// and the 5-working-day extension granted the day before: 13.
+	d, err := sla.ComputeDeadline(cal, sla.DefaultCounting(), sla.Request{
+		Start:      time.Date(2025, 11, 3, 10, 0, 0, 0, cst),
+		Period:     ten,
+		Extensions: []sla.Period{five},
+		Pauses:     []sla.Pause{{Start: time.Date(2025, 11, 5, 10, 0, 0, 0, cst), Reason: "专家评审"}},
+	})
+	require.NoError(t, err)
+	require.True(t, d.Suspended)
+	assert.Equal(t, 13, d.RemainingWhenSuspended)
+
+	// The same in working hours: 16 working hours, extended by 8, paused after 2 hours are used.
+	d, err = sla.ComputeDeadline(cal, sla.DefaultCounting(), sla.Request{
+		Start:      time.Date(2025, 11, 3, 9, 0, 0, 0, cst),
+		Period:     sla.Period{Count: 16, Unit: sla.Workhours},
+		Extensions: []sla.Period{{Count: 8, Unit: sla.Workhours}},
+		Pauses:     []sla.Pause{{Start: time.Date(2025, 11, 3, 11, 0, 0, 0, cst), Reason: "检测"}},
+	})
+	require.NoError(t, err)
+	require.True(t, d.Suspended)
+	assert.Equal(t, 22*time.Hour, d.RemainingDurationWhenSuspended)
+}
+
+// The same through a case: a T10 case accepted Monday 2025-11-03, extended by 5 working days on
+// 11-04, paused on 11-05; on 11-06 it is paused with 13 working days left if it resumed then.
+func TestStatusWhilePausedCountsLaterExtensions(t *testing.T) {
+	p := sla.Default()
+	cst := time.FixedZone("CST", 8*3600)
+	c, _, err := p.Accept("C-EXT-PAUSE", map[string]any{"cause": "historical_legacy"}, time.Date(2025, 11, 3, 10, 0, 0, 0, cst))
+	require.NoError(t, err)
+	c, err = p.Apply(c, sla.Event{Type: sla.EventExtended, At: time.Date(2025, 11, 4, 9, 0, 0, 0, cst),
+		Length: &sla.Period{Count: 5, Unit: sla.Workdays}, Approver: "分管局长", Reason: "需调取历史档案"})
+	require.NoError(t, err)
+	c, err = p.Apply(c, sla.Event{Type: sla.EventPaused, At: time.Date(2025, 11, 5, 10, 0, 0, 0, cst), Reason: "档案馆查档"})
+	require.NoError(t, err)
+	st, err := p.StatusAt(c, time.Date(2025, 11, 6, 12, 0, 0, 0, cst))
+	require.NoError(t, err)
+	assert.Equal(t, sla.StatePaused, st.State)
+	assert.Equal(t, 13, st.RemainingDays)
+}
