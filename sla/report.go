@@ -168,8 +168,10 @@ type Report struct {
 	PolicyID, PolicyVersion, CalendarVersion string
 	// Calendar is the calendar's name, e.g. "CN".
 	Calendar string
-	// Rows are the groups that have at least one case in the period, sorted
-	// by Group (byte order).
+	// Rows are the groups that have at least one case in the period: tiers
+	// in the policy's order when grouped by tier, otherwise by Group (byte
+	// order); groups without a value ("(none)") and tiers the policy does not
+	// declare come after the declared tiers.
 	Rows []ReportRow
 	// Total is the row over all cases in the period; its Group is GroupTotal.
 	Total ReportRow
@@ -552,7 +554,24 @@ func (r *Reporter) Report() Report {
 	for _, g := range r.groups {
 		rep.Rows = append(rep.Rows, g.finish())
 	}
-	sort.Slice(rep.Rows, func(i, j int) bool { return rep.Rows[i].Group < rep.Rows[j].Group })
+	// Tiers are listed in the policy's order (T1, T3, T10 rather than T1, T10, T3), as the
+	// office reads them; other groups, and tiers the policy no longer has, by name.
+	rank := func(group string) int { return len(r.p.tiers) }
+	if r.key == GroupByTier {
+		rank = func(group string) int {
+			if i, ok := r.p.tierIndex[group]; ok {
+				return i
+			}
+			return len(r.p.tiers)
+		}
+	}
+	sort.Slice(rep.Rows, func(i, j int) bool {
+		a, b := rank(rep.Rows[i].Group), rank(rep.Rows[j].Group)
+		if a != b {
+			return a < b
+		}
+		return rep.Rows[i].Group < rep.Rows[j].Group
+	})
 	sort.Slice(rep.Overdue, func(i, j int) bool { return moreOverdue(&rep.Overdue[i], &rep.Overdue[j]) })
 	return rep
 }
