@@ -167,6 +167,10 @@ func (h *Holder) Swaps() int64 { return h.swaps.Load() }
 // swaps the new history in atomically if everything passes. On any failure the active history
 // is unchanged and the error says why. Concurrent Activate calls are serialised by
 // compare-and-swap: one that lost the race is retried against the newer history.
+//
+// Activate runs exactly the checks it is given: with none, only the history's own constraints
+// are verified. A portal that must never activate a policy failing its suite passes
+// slatest.Check(suitePaths...) (package sla/slatest) on every call.
 func (h *Holder) Activate(candidate *Policy, checks ...Check) error {
 	if candidate == nil {
 		return errors.New("sla: Activate: candidate policy is nil")
