@@ -121,8 +121,10 @@ type compiler struct {
 	probs Problems
 }
 
+// pos names the spec's file in a position that has none: a problem with no line (a missing
+// default, say) still belongs to that file.
 func (c *compiler) pos(p Position) Position {
-	if p.File == "" && p.Line > 0 {
+	if p.File == "" {
 		p.File = c.spec.File
 	}
 	return p

@@ -185,7 +185,9 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	if f, ok := top["targets"]; ok {
 		d.decodeTargets(f.Value, p)
 	}
-	var def rules.Default
+	// Without a `default` key (already reported as missing) the rules' own complaint about the
+	// default points at the policy's first line.
+	def := rules.Default{Pos: d.Pos(root)}
 	if f, ok := top["default"]; ok {
 		m := d.Mapping(f.Value, "default", "tier!", "reason!")
 		def.Pos = d.Pos(f.Value)
