@@ -582,9 +582,11 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 			r.Pos = d.Pos(f.Value)
 			what = fmt.Sprintf("rule %q", r.ID)
 		}
+		whenOK := false
 		if f, ok := m["when"]; ok {
 			if _, ok := d.str(f, what+".when"); ok {
 				r.When, r.WhenPos = d.expression(f.Value)
+				whenOK = true
 			}
 		}
 		if f, ok := m["tier"]; ok {
@@ -596,9 +598,9 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 		if f, ok := m["basis"]; ok {
 			r.Basis, _ = d.str(f, what+".basis")
 		}
-		if _, ok := m["when"]; !ok {
-			// Already reported as a missing key; compiling an empty condition would only
-			// repeat it without a position.
+		if !whenOK {
+			// Already reported (a missing key, or a value that is not text); compiling an
+			// empty condition would only repeat it without a position.
 			continue
 		}
 		out = append(out, r)
