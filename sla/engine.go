@@ -1,0 +1,822 @@
+package sla
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/shixian-go/shixian/calendar"
+)
+
+// ---------------------------------------------------------------------------
+// Civil-date helpers. Dates inside a computation are day numbers (days since
+// 1970-01-01 of the civil calendar), so that day arithmetic never depends on
+// the location's offsets.
+
+func daysFromCivil(y int, m time.Month, d int) int {
+	yy := y
+	if m <= 2 {
+		yy--
+	}
+	era := yy / 400
+	if yy < 0 && yy%400 != 0 {
+		era--
+	}
+	yoe := yy - era*400
+	mp := (int(m) + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func civilFromDays(z int) (int, time.Month, int) {
+	z += 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, time.Month(m), d
+}
+
+func daysIn(y int, m time.Month) int {
+	switch m {
+	case time.April, time.June, time.September, time.November:
+		return 30
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 31
+}
+
+// addMonths is 民法典 art. 202: the corresponding date n months later, or the
+// last day of that month when it has no such date. clamped reports the latter.
+func addMonths(day, n int) (int, bool) {
+	y, m, d := civilFromDays(day)
+	mi := int(m) - 1 + n
+	y += mi / 12
+	m = time.Month(mi%12 + 1)
+	if last := daysIn(y, m); d > last {
+		return daysFromCivil(y, m, last), true
+	}
+	return daysFromCivil(y, m, d), false
+}
+
+const openEnd = math.MaxInt32 // day number / marker of a pause that has not ended
+
+// dayIv is the set of days d with lo < d <= hi excluded by a pause (the same
+// half-open convention as calendar.WorkdaysBetween). It may be empty (hi ==
+// lo: paused and resumed the same day, or the next day under
+// ResumeDayCounted): such a pause excludes nothing but still postpones a
+// deadline whose last day it began on. start is the earliest pause instant
+// of the (merged) interval, end the latest resume instant (zero: open).
+type dayIv struct {
+	lo, hi     int
+	start, end time.Time
+}
+
+// timeIv is the instants lo <= t < hi excluded by a pause; open: no end yet.
+type timeIv struct {
+	lo, hi time.Time
+	open   bool
+}
+
+// engine carries one computation's inputs; it lives on the stack.
+type engine struct {
+	cal *calendar.Calendar
+	loc *time.Location
+	c   Counting
+	h   hours
+	// fixed: loc has the one UTC offset off (seconds east) over the days
+	// fixedLo..fixedHi (calendar.FixedOffset), so that instants on those
+	// days convert to and from day numbers by integer arithmetic. The
+	// results are identical to time.Date's; other days take that path.
+	fixed bool
+	off   int64
+}
+
+// The window of day numbers in which calendar.FixedOffset's promise holds:
+// 2003-01-01 through 2051-12-31.
+const (
+	fixedLo = 12053 // 2003-01-01
+	fixedHi = 29949 // 2051-12-31
+)
+
+func newEngine(cal *calendar.Calendar, c Counting) engine {
+	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
+	if off, ok := cal.FixedOffset(); ok {
+		e.fixed, e.off = true, int64(off)
+	}
+	return e
+}
+
+func (e *engine) dayOf(t time.Time) int {
+	if e.fixed {
+		// Inside the window sec is positive, so division is floor division;
+		// a wrapped t.Unix() of an absurd instant lands far outside it.
+		if sec := t.Unix() + e.off; sec >= fixedLo*86400 && sec < (fixedHi+1)*86400 {
+			return int(sec / 86400)
+		}
+	}
+	y, m, d := t.In(e.loc).Date()
+	return daysFromCivil(y, m, d)
+}
+
+func (e *engine) date(n int) time.Time {
+	if e.fixed && n >= fixedLo && n <= fixedHi {
+		return time.Unix(int64(n)*86400-e.off, 0).In(e.loc)
+	}
+	y, m, d := civilFromDays(n)
+	return time.Date(y, m, d, 0, 0, 0, 0, e.loc)
+}
+
+// instant is the wall-clock offset off (may be 24h) on day n.
+func (e *engine) instant(n int, off time.Duration) time.Time {
+	if e.fixed && n >= fixedLo && n < fixedHi && off >= 0 && off <= 24*time.Hour {
+		return time.Unix(int64(n)*86400-e.off, int64(off)).In(e.loc)
+	}
+	y, m, d := civilFromDays(n)
+	return time.Date(y, m, d, 0, 0, 0, int(off), e.loc)
+}
+
+func (e *engine) tod(t time.Time) time.Duration {
+	if e.fixed {
+		if sec := t.Unix() + e.off; sec >= fixedLo*86400 && sec < (fixedHi+1)*86400 {
+			return time.Duration(sec%86400)*time.Second + time.Duration(t.Nanosecond())
+		}
+	}
+	h, m, s := t.In(e.loc).Clock()
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())
+}
+
+func (e *engine) isWorking(n int) (bool, error) {
+	return e.cal.IsWorkday(e.date(n))
+}
+
+// addWorkdays is calendar.AddWorkdays on day numbers.
+func (e *engine) addWorkdays(n, k int) (int, error) {
+	t, err := e.cal.AddWorkdays(e.date(n), k)
+	if err != nil {
+		return 0, err
+	}
+	return e.dayOf(t), nil
+}
+
+// workdaysBetween counts working days d with a < d <= b.
+func (e *engine) workdaysBetween(a, b int) (int, error) {
+	if b <= a {
+		return 0, nil
+	}
+	return e.cal.WorkdaysBetween(e.date(a), e.date(b))
+}
+
+// measure counts units in (a, b]: working days or calendar days.
+func (e *engine) measure(a, b int, working bool) (int, error) {
+	if b <= a {
+		return 0, nil
+	}
+	if working {
+		return e.workdaysBetween(a, b)
+	}
+	return b - a, nil
+}
+
+// roll is 民法典 art. 203(1): a last day that is not a working day (a
+// statutory holiday or, per the SPC explanation, a weekend) moves to the next
+// working day; a makeup working day (调休上班) does not move.
+func (e *engine) roll(n int) (int, error) { return e.addWorkdays(n, 0) }
+
+// advance counts need units (working days if working, else calendar days)
+// after day cursor, skipping the days excluded by ivs (sorted, merged). It
+// returns the day on which the need-th unit is counted, the units excluded on
+// the way, and, when an open pause is reached first, suspended with the
+// units still needed. next is the index of the first interval not consumed:
+// one beginning on or after the day the period is exhausted (whether it
+// still moves the deadline is decided by usedUp for the final period).
+func (e *engine) advance(cursor, need int, ivs []dayIv, working bool) (last, excluded int, suspended bool, remaining int, since, next int, err error) {
+	next = len(ivs)
+	for i, iv := range ivs {
+		if iv.hi <= cursor {
+			continue
+		}
+		if iv.lo > cursor {
+			avail, err := e.measure(cursor, iv.lo, working)
+			if err != nil {
+				return 0, 0, false, 0, 0, 0, err
+			}
+			if avail >= need {
+				next = i
+				break
+			}
+			need -= avail
+			cursor = iv.lo
+		}
+		if iv.hi == openEnd {
+			return 0, excluded, true, need, iv.lo, i, nil
+		}
+		x, err := e.measure(cursor, iv.hi, working)
+		if err != nil {
+			return 0, 0, false, 0, 0, 0, err
+		}
+		excluded += x
+		cursor = iv.hi
+	}
+	if working {
+		last, err = e.addWorkdays(cursor, need)
+	} else {
+		last = cursor + need
+	}
+	return last, excluded, false, 0, 0, next, err
+}
+
+// dueOf is the exclusive due instant of last day n: 24:00 (民法典 art. 203(2))
+// or, under close of business, the end of business (art. 203(2): 有业务时间的，
+// 停止业务活动的时间为截止时间).
+func (e *engine) dueOf(n int) time.Time {
+	if e.c.EndOfDay == CloseOfBusiness {
+		return e.instant(n, e.h.closeOfBusiness())
+	}
+	return e.date(n + 1)
+}
+
+// usedUp applies 行政许可法 art. 45 to pauses that begin after the whole
+// period has been counted but before it is due — on its last day P (or, for
+// calendar-day periods, while the last day is rolled over, 民法典 art. 203):
+// the clock is suspended, so the case never becomes due before it resumes.
+// Day P counts in full; the pause excludes P+1..R (P+1..R−1 under
+// ResumeDayCounted) and the case is due at the end of the resume day R, or
+// of the first working day on or after R when R is not one. An open pause
+// suspends the deadline with nothing remaining. ivs[next:] are the intervals
+// advance did not consume; last is the last day before they are applied.
+// It returns the new last day, the units excluded, the day the period was
+// used up (tail, -1 if no pause applied) and, for an open pause, its start.
+func (e *engine) usedUp(last int, ivs []dayIv, working bool) (newLast, excluded, tail int, open bool, since int, err error) {
+	tail = -1
+	for _, iv := range ivs {
+		if !iv.start.Before(e.dueOf(last)) {
+			break // began at or after Due: a pause does not rescue a late case
+		}
+		if tail < 0 {
+			tail = iv.lo
+		}
+		if iv.hi == openEnd {
+			return last, excluded, tail, true, iv.lo, nil
+		}
+		x, err := e.measure(iv.lo, iv.hi, working)
+		if err != nil {
+			return 0, 0, 0, false, 0, err
+		}
+		excluded += x
+		r, err := e.roll(e.dayOf(iv.end))
+		if err != nil {
+			return 0, 0, 0, false, 0, err
+		}
+		last = max(last, r)
+	}
+	return last, excluded, tail, false, 0, nil
+}
+
+// workTime is the business time of working days in [a, b) (a <= b).
+func (e *engine) workTime(a, b time.Time) (time.Duration, error) {
+	if !b.After(a) {
+		return 0, nil
+	}
+	da, db := e.dayOf(a), e.dayOf(b)
+	wa, err := e.withinDay(da, a)
+	if err != nil {
+		return 0, err
+	}
+	wb, err := e.withinDay(db, b)
+	if err != nil {
+		return 0, err
+	}
+	n, err := e.workdaysBetween(da-1, db-1) // working days in [da, db)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(n)*e.h.daily + wb - wa, nil
+}
+
+// withinDay is the business time of day n before instant t (which is on day n).
+func (e *engine) withinDay(n int, t time.Time) (time.Duration, error) {
+	ok, err := e.isWorking(n)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return e.h.within(e.tod(t)), nil
+}
+
+// addWorkTime walks d (> 0) of business time on working days from t, and
+// returns the instant it is used up (民法典 art. 201(2): an hour period starts
+// at the set hour, so a start outside business hours starts at the next
+// span). O(1) calendar calls: whole days are skipped with AddWorkdays.
+func (e *engine) addWorkTime(t time.Time, d time.Duration) (time.Time, error) {
+	day := e.dayOf(t)
+	ok, err := e.isWorking(day)
+	if err != nil {
+		return time.Time{}, err
+	}
+	rest := d
+	if ok {
+		base := e.h.within(e.tod(t))
+		if base+d <= e.h.daily {
+			return e.instant(day, e.h.at(base+d)), nil
+		}
+		rest = d - (e.h.daily - base)
+	}
+	q := (rest - 1) / e.h.daily
+	rem := rest - q*e.h.daily
+	if q > math.MaxInt32 {
+		return time.Time{}, fmt.Errorf("sla: %v of working time from %s is beyond the calendar", d, t.Format(time.DateOnly))
+	}
+	target, err := e.addWorkdays(day, int(q)+1)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return e.instant(target, e.h.at(rem)), nil
+}
+
+// tmeasure is the time in [a, b) counted by an hour unit.
+func (e *engine) tmeasure(a, b time.Time, working bool) (time.Duration, error) {
+	if working {
+		return e.workTime(a, b)
+	}
+	if !b.After(a) {
+		return 0, nil
+	}
+	return b.Sub(a), nil
+}
+
+func (e *engine) tadd(t time.Time, d time.Duration, working bool) (time.Time, error) {
+	if working {
+		return e.addWorkTime(t, d)
+	}
+	return t.Add(d), nil
+}
+
+// tadvance is advance for hour units: exact excluded time (行政许可法 art. 45).
+func (e *engine) tadvance(cursor time.Time, need time.Duration, ivs []timeIv, working bool) (due time.Time, excluded time.Duration, suspended bool, remaining time.Duration, since time.Time, err error) {
+	for _, iv := range ivs {
+		if !iv.open && !iv.hi.After(cursor) {
+			continue
+		}
+		if iv.lo.After(cursor) {
+			avail, err := e.tmeasure(cursor, iv.lo, working)
+			if err != nil {
+				return time.Time{}, 0, false, 0, time.Time{}, err
+			}
+			if avail >= need {
+				break
+			}
+			need -= avail
+			cursor = iv.lo
+		}
+		if iv.open {
+			return time.Time{}, excluded, true, need, iv.lo, nil
+		}
+		x, err := e.tmeasure(cursor, iv.hi, working)
+		if err != nil {
+			return time.Time{}, 0, false, 0, time.Time{}, err
+		}
+		excluded += x
+		cursor = iv.hi
+	}
+	due, err = e.tadd(cursor, need, working)
+	return due, excluded, false, 0, time.Time{}, err
+}
+
+// ---------------------------------------------------------------------------
+
+// segment records one counted stretch (the base period or one extension) for
+// explanations.
+type segment struct {
+	period   Period
+	from     int  // counting starts after this day
+	raw      int  // day the count is exhausted (before the art. 203 roll)
+	last     int  // last day after the roll
+	clamped  bool // month period clamped to the month's last day (art. 202)
+	excluded int
+	tail     int // the day the period was used up when a pause begun on it moved last (usedUp); 0 otherwise
+}
+
+// outcome is the result of one computation.
+type outcome struct {
+	start        time.Time
+	accept       int // acceptance date A
+	countFrom    int // A, or the deemed receipt date
+	sameDay      bool
+	sameDayEarly bool // accepted on a working day before the cutoff
+	last         int
+	due          time.Time
+	excluded     int
+	excludedDur  time.Duration
+	suspended    bool
+	since        time.Time
+	remaining    int
+	remainingDur time.Duration
+	cert         calendar.Certainty
+	tail         int       // the day the period was used up when a pause begun on it postponed Due (usedUp), else -1
+	segs         []segment // only when tracing
+	ivs          []dayIv   // merged day intervals (only when tracing)
+	tivs         []timeIv  // merged time intervals (only when tracing)
+}
+
+func validateRequest(cal *calendar.Calendar, c Counting, r Request) error {
+	if cal == nil {
+		return errors.New("sla: nil calendar")
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if r.Start.IsZero() {
+		return errors.New("sla: request has no start (acceptance) time")
+	}
+	if err := r.Period.Validate(); err != nil {
+		return err
+	}
+	if len(r.Pauses) > MaxPauses {
+		return fmt.Errorf("sla: request has %d pauses (at most %d)", len(r.Pauses), MaxPauses)
+	}
+	if len(r.Extensions) > MaxExtensions {
+		return fmt.Errorf("sla: request has %d extensions (at most %d)", len(r.Extensions), MaxExtensions)
+	}
+	for i, p := range r.Pauses {
+		if p.Start.IsZero() {
+			return fmt.Errorf("sla: pause %d has no start time", i)
+		}
+		if !p.End.IsZero() && p.End.Before(p.Start) {
+			return fmt.Errorf("sla: pause %d ends (%s) before it starts (%s)", i,
+				p.End.Format(time.RFC3339), p.Start.Format(time.RFC3339))
+		}
+	}
+	day := r.Period.Unit.dayBased()
+	for i, x := range r.Extensions {
+		if err := x.Validate(); err != nil {
+			return fmt.Errorf("sla: extension %d: %w", i, err)
+		}
+		if x.Count == 0 {
+			return fmt.Errorf("sla: extension %d is 0 workdays (an extension must add time)", i)
+		}
+		if x.Unit.dayBased() != day {
+			return fmt.Errorf("sla: extension %d (%s) cannot extend a %s period (day periods take workday, day or month extensions; hour periods take workhour or hour extensions)",
+				i, x, r.Period.Unit)
+		}
+	}
+	return nil
+}
+
+// sortDayIvs sorts by lo with insertion sort (no allocation, n is small in
+// practice and bounded by MaxPauses) and merges overlapping or adjacent
+// intervals in place: the union is excluded, never the sum (§5.8).
+func mergeDayIvs(ivs []dayIv) []dayIv {
+	for i := 1; i < len(ivs); i++ {
+		for j := i; j > 0 && ivs[j].lo < ivs[j-1].lo; j-- {
+			ivs[j], ivs[j-1] = ivs[j-1], ivs[j]
+		}
+	}
+	out := ivs[:0]
+	for _, iv := range ivs {
+		if n := len(out); n > 0 && iv.lo <= out[n-1].hi {
+			o := &out[n-1]
+			o.hi = max(o.hi, iv.hi)
+			if iv.start.Before(o.start) {
+				o.start = iv.start
+			}
+			if o.hi == openEnd {
+				o.end = time.Time{}
+			} else if iv.end.After(o.end) {
+				o.end = iv.end
+			}
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
+}
+
+func mergeTimeIvs(ivs []timeIv) []timeIv {
+	for i := 1; i < len(ivs); i++ {
+		for j := i; j > 0 && ivs[j].lo.Before(ivs[j-1].lo); j-- {
+			ivs[j], ivs[j-1] = ivs[j-1], ivs[j]
+		}
+	}
+	out := ivs[:0]
+	for _, iv := range ivs {
+		if n := len(out); n > 0 && (out[n-1].open || !iv.lo.After(out[n-1].hi)) {
+			if iv.open {
+				out[n-1].open = true
+			} else if !out[n-1].open && iv.hi.After(out[n-1].hi) {
+				out[n-1].hi = iv.hi
+			}
+			continue
+		}
+		out = append(out, iv)
+	}
+	return out
+}
+
+// dayIntervals converts pauses to excluded day ranges (§5.8): pausing on day
+// P and resuming on day R excludes P+1..R, or P+1..R−1 under ResumeDayCounted.
+func (e *engine) dayIntervals(buf []dayIv, pauses []Pause) []dayIv {
+	ivs := buf[:0]
+	for _, p := range pauses {
+		lo := e.dayOf(p.Start)
+		hi := openEnd
+		if !p.End.IsZero() {
+			hi = e.dayOf(p.End)
+			if e.c.ResumeDay == ResumeDayCounted {
+				hi--
+			}
+		}
+		// Paused and resumed the same day (or the next day under
+		// ResumeDayCounted) excludes nothing, but is kept as an empty interval:
+		// begun on the last day, it still postpones Due to the resume day.
+		hi = max(hi, lo)
+		ivs = append(ivs, dayIv{lo: lo, hi: hi, start: p.Start.In(e.loc), end: p.End})
+	}
+	return mergeDayIvs(ivs)
+}
+
+func (e *engine) timeIntervals(buf []timeIv, pauses []Pause) []timeIv {
+	ivs := buf[:0]
+	for _, p := range pauses {
+		iv := timeIv{lo: p.Start.In(e.loc), open: p.End.IsZero()}
+		if !iv.open {
+			iv.hi = p.End.In(e.loc)
+			if !iv.hi.After(iv.lo) {
+				continue
+			}
+		}
+		ivs = append(ivs, iv)
+	}
+	return mergeTimeIvs(ivs)
+}
+
+// compute is the single implementation behind ComputeDue, ComputeDeadline,
+// ComputeProgress and WarningAt. trace asks for segments and intervals to be
+// kept for explanations (allocates); without it, day units with at most 8
+// pauses allocate nothing.
+func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome, error) {
+	o := outcome{tail: -1}
+	if err := validateRequest(cal, c, r); err != nil {
+		return o, err
+	}
+	e := newEngine(cal, c)
+	o.start = r.Start.In(e.loc)
+	o.accept = e.dayOf(o.start)
+	o.countFrom = o.accept
+	fail := func(err error) (outcome, error) {
+		return outcome{}, fmt.Errorf("sla: %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
+	}
+	if r.Period.Unit.dayBased() {
+		var buf [8]dayIv
+		ivs := e.dayIntervals(buf[:], r.Pauses)
+		if trace {
+			o.ivs = append([]dayIv(nil), ivs...)
+		}
+		if c.Receipt == ReceiptNextWorkday {
+			// §5.3: received on a non-working day, deemed received on the next
+			// working day; counting starts the day after that.
+			ok, err := e.isWorking(o.accept)
+			if err != nil {
+				return fail(err)
+			}
+			if !ok {
+				if o.countFrom, err = e.roll(o.accept); err != nil {
+					return fail(err)
+				}
+			}
+		}
+		// Only the final period (the base period, or the last extension)
+		// applies usedUp: a pause begun on an earlier period's last day lies
+		// inside the extension that follows and excludes its days normally.
+		last, err := e.dayPeriod(&o, r.Period, o.countFrom, ivs, len(r.Extensions) == 0, trace)
+		if err != nil {
+			return fail(err)
+		}
+		unit := r.Period.Unit
+		var rest []Period // extensions not reached because the clock is suspended
+		if o.suspended {
+			rest = r.Extensions
+		}
+		for i, x := range r.Extensions {
+			if o.suspended {
+				break
+			}
+			unit = x.Unit
+			// 行政许可法 art. 42: the extension is counted from the deadline
+			// before it, not from the approval.
+			if last, err = e.dayPeriod(&o, x, last, ivs, i == len(r.Extensions)-1, trace); err != nil {
+				return fail(err)
+			}
+			if o.suspended {
+				rest = r.Extensions[i+1:]
+			}
+		}
+		// What remains while suspended includes the extensions still to come; they are
+		// counted in the same unit, so only those of the unit being counted can be added.
+		for _, x := range rest {
+			if x.Unit == unit {
+				o.remaining += x.Count
+			}
+		}
+		if o.suspended {
+			// Report the instant the case was first paused in the suspending
+			// (merged) interval, not just its day.
+			sinceDay := e.dayOf(o.since)
+			first := time.Time{}
+			for _, p := range r.Pauses {
+				if e.dayOf(p.Start) == sinceDay && (first.IsZero() || p.Start.Before(first)) {
+					first = p.Start
+				}
+			}
+			if !first.IsZero() {
+				o.since = first.In(e.loc)
+			}
+			o.cert, err = cal.Certainty(e.date(o.accept), e.date(max(o.accept, e.dayOf(o.since))))
+			if err != nil {
+				return fail(err)
+			}
+			return o, nil
+		}
+		o.last = last
+		// 民法典 art. 203(2): the last day ends at 24:00, or where there are
+		// business hours, when business stops.
+		o.due = e.dueOf(last)
+	} else {
+		var buf [8]timeIv
+		ivs := e.timeIntervals(buf[:], r.Pauses)
+		if trace {
+			o.tivs = append([]timeIv(nil), ivs...)
+		}
+		cursor := o.start
+		for i := -1; i < len(r.Extensions); i++ {
+			p := r.Period
+			if i >= 0 {
+				p = r.Extensions[i]
+			}
+			working := p.Unit == Workhours
+			due, x, susp, rem, since, err := e.tadvance(cursor, time.Duration(p.Count)*time.Hour, ivs, working)
+			if err != nil {
+				return fail(err)
+			}
+			o.excludedDur += x
+			if susp {
+				// The extensions still to come are part of what remains.
+				for _, later := range r.Extensions[i+1:] {
+					if later.Unit == p.Unit {
+						rem += time.Duration(later.Count) * time.Hour
+					}
+				}
+				o.suspended, o.remainingDur, o.since = true, rem, since
+				break
+			}
+			cursor = due
+		}
+		if o.suspended {
+			cert, err := cal.Certainty(e.date(o.accept), e.date(max(o.accept, e.dayOf(o.since))))
+			if err != nil {
+				return fail(err)
+			}
+			o.cert = cert
+			return o, nil
+		}
+		o.due = cursor
+		o.last = e.dayOf(o.due)
+		if e.tod(o.due) == 0 {
+			o.last-- // a due instant of exactly 00:00 is the end (24:00) of the previous day
+		}
+		if o.last < o.accept {
+			o.last = o.accept
+		}
+	}
+	cert, err := cal.Certainty(e.date(o.accept), e.date(o.last))
+	if err != nil {
+		return fail(err)
+	}
+	o.cert = cert
+	if cert != calendar.Official && !cal.Provisional() {
+		return fail(fmt.Errorf("the days %s..%s include %s days and the calendar is strict: %w",
+			e.date(o.accept).Format(time.DateOnly), e.date(o.last).Format(time.DateOnly), cert, calendar.ErrYearNotCovered))
+	}
+	return o, nil
+}
+
+// dayPeriod counts one day-based period (the base period or an
+// extension) after day from and returns its last day. final marks the last
+// period counted, the only one usedUp applies to.
+func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, final, trace bool) (int, error) {
+	seg := segment{period: p, from: from}
+	var last, next int
+	working := p.Unit == Workdays
+	suspend := func(x, rem, since int) (int, error) {
+		o.suspended, o.remaining, o.since = true, rem, e.date(since)
+		o.excluded += x
+		return 0, nil
+	}
+	switch {
+	case p.Unit == Workdays && p.Count == 0:
+		// §5.4 same-day (即办): due at the end of the acceptance day when
+		// accepted on a working day before the cutoff, else at the end of the
+		// next working day.
+		o.sameDay = true
+		ok, err := e.isWorking(o.accept)
+		if err != nil {
+			return 0, err
+		}
+		tod := e.tod(o.start)
+		// Under close of business a case accepted after business stopped
+		// cannot be due the same day, whatever the cutoff says.
+		if ok && tod < e.c.SameDayCutoff.offset() && (e.c.EndOfDay == Midnight || tod < e.h.closeOfBusiness()) {
+			o.sameDayEarly = true
+			last, seg.raw = o.accept, o.accept
+			// Every pause that has not ended before the acceptance day is a
+			// candidate for usedUp.
+			for next < len(ivs) && !ivs[next].end.IsZero() && !ivs[next].end.After(o.start) {
+				next++
+			}
+			break
+		}
+		l, x, susp, rem, since, nx, err := e.advance(o.accept, 1, ivs, true)
+		if err != nil {
+			return 0, err
+		}
+		if susp {
+			return suspend(x, rem, since)
+		}
+		o.excluded += x
+		seg.excluded = x
+		last, seg.raw, next = l, l, nx
+	case p.Unit == Workdays:
+		// 民法典 art. 201 / 行政许可法 art. 82: the start day is not counted;
+		// day 1 is the first working day after it.
+		l, x, susp, rem, since, nx, err := e.advance(from, p.Count, ivs, true)
+		if err != nil {
+			return 0, err
+		}
+		if susp {
+			seg.excluded = x
+			return suspend(x, rem, since)
+		}
+		o.excluded += x
+		seg.excluded = x
+		last, seg.raw, next = l, l, nx
+	default:
+		// Days (民法典 arts. 201, 203) and Months (art. 202): calendar days
+		// from the next day, holidays inside not deducted; pauses add the
+		// paused calendar days (their union).
+		n := p.Count
+		if p.Unit == Months {
+			target, clamped := addMonths(from, p.Count)
+			n, seg.clamped = target-from, clamped
+		}
+		raw, x, susp, rem, since, nx, err := e.advance(from, n, ivs, false)
+		if err != nil {
+			return 0, err
+		}
+		if susp {
+			return suspend(x, rem, since)
+		}
+		o.excluded += x
+		seg.excluded = x
+		seg.raw, next = raw, nx
+		if last, err = e.roll(raw); err != nil {
+			return 0, err
+		}
+	}
+	if final && next < len(ivs) {
+		l, x, tail, open, since, err := e.usedUp(last, ivs[next:], working || o.sameDay)
+		if err != nil {
+			return 0, err
+		}
+		if open {
+			return suspend(x, 0, since)
+		}
+		o.excluded += x
+		seg.excluded += x
+		if tail >= 0 {
+			o.tail, seg.tail, last = tail, tail, l
+		}
+	}
+	seg.last = last
+	if trace {
+		o.segs = append(o.segs, seg)
+	}
+	return last, nil
+}

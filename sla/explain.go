@@ -1,0 +1,561 @@
+package sla
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/shixian-go/shixian/calendar"
+)
+
+// explainer turns a computed outcome into Deadline.Explanation, Counted and Skipped: the days
+// counted, the days skipped with their notices, and every convention applied, in words a case
+// officer would accept. Only ComputeDeadline pays for it; ComputeDue and StatusAt do not.
+type explainer struct {
+	e *engine
+	o *outcome
+	r *Request
+	d *Deadline
+}
+
+func (x *explainer) say(format string, args ...any) {
+	x.d.Explanation = append(x.d.Explanation, fmt.Sprintf(format, args...))
+}
+
+func ymd(t time.Time) string { return t.Format(time.DateOnly) }
+
+// describe renders "Thursday, workday", "Wednesday, holiday 国庆节、中秋节" or
+// "Sunday, makeup working day (调休上班) for 国庆节、中秋节".
+func describe(day calendar.Day) string {
+	s := day.Date.Weekday().String() + ", "
+	switch day.Kind {
+	case calendar.Holiday:
+		s += "holiday"
+		if day.HolidayZh != "" {
+			s += " " + day.HolidayZh
+		}
+	case calendar.MakeupWorkday:
+		s += "makeup working day (调休上班)"
+		if day.HolidayZh != "" {
+			s += " for " + day.HolidayZh
+		}
+	case calendar.RestDay:
+		s += "rest day"
+	default:
+		s += "workday"
+	}
+	if day.Certainty != calendar.Official {
+		s += ", " + day.Certainty.String()
+	}
+	return s
+}
+
+func (x *explainer) day(n int) (calendar.Day, error) { return x.e.cal.Day(x.e.date(n)) }
+
+func (x *explainer) explain() error {
+	e, o, r, d := x.e, x.o, x.r, x.d
+	acc, err := x.day(o.accept)
+	if err != nil {
+		return err
+	}
+	x.say("Accepted %s (%s).", o.start.Format("2006-01-02 15:04 MST"), describe(acc))
+	if o.countFrom != o.accept {
+		cf, err := x.day(o.countFrom)
+		if err != nil {
+			return err
+		}
+		if o.sameDay {
+			// A same-day period counts no day after receipt: it is due on the
+			// deemed receipt day itself.
+			x.say("Received on a non-working day: deemed received on %s (%s), the next working day (receipt convention next_workday); a same-day period is due at the end of that day.", ymd(cf.Date), describe(cf))
+		} else {
+			x.say("Received on a non-working day: deemed received on %s (%s), the next working day (receipt convention next_workday); counting starts the day after.", ymd(cf.Date), describe(cf))
+		}
+	}
+	switch p := r.Period; {
+	case p.Unit == Workdays && p.Count == 0:
+		if o.sameDayEarly {
+			x.say("Same-day period (即办, 0 working days): accepted on a working day before the %s cutoff, so due at the end of the acceptance day.", e.c.SameDayCutoff)
+		} else {
+			x.say("Same-day period (即办, 0 working days): accepted at or after the %s cutoff or on a non-working day, so due at the end of the next working day.", e.c.SameDayCutoff)
+		}
+	case p.Unit == Workdays:
+		x.say("Working-day period (%d个工作日, 民法典 art. 201; 行政许可法 art. 82): the acceptance day is not counted; day 1 is the next working day; makeup working days (调休上班) count, holidays and weekends do not.", p.Count)
+	case p.Unit == Days:
+		x.say("Calendar-day period (%d日, 民法典 arts. 201, 203): the acceptance day is not counted; holidays inside the period are not deducted; a last day that is not a working day moves to the next working day.", p.Count)
+	case p.Unit == Months:
+		x.say("Month period (%d个月, 民法典 arts. 201, 202, 203): the last day is the corresponding date, or the last day of the month when there is none; a last day that is not a working day moves to the next working day.", p.Count)
+	case p.Unit == Workhours:
+		spans := make([]string, len(e.c.BusinessHours))
+		for i, s := range e.c.BusinessHours {
+			spans[i] = s.String()
+		}
+		x.say("Working-hour period (%d个工作小时, 民法典 art. 201(2)): counted on the business hours %s of working days only, starting at the acceptance instant or the next opening.", p.Count, joinComma(spans))
+	case p.Unit == Hours:
+		x.say("Hour period (%d小时, 民法典 art. 201(2)): counted in elapsed hours from the acceptance instant.", p.Count)
+	}
+	if r.Period.Unit.dayBased() {
+		if err := x.dayDetails(); err != nil {
+			return err
+		}
+	} else if r.Period.Unit == Workhours {
+		if err := x.hourDetails(); err != nil {
+			return err
+		}
+	}
+	for i, p := range r.Pauses {
+		end := "still paused"
+		if !p.End.IsZero() {
+			end = "to " + p.End.In(e.loc).Format("2006-01-02 15:04")
+		}
+		reason := ""
+		if p.Reason != "" {
+			reason = " (" + p.Reason + ")"
+		}
+		what, err := x.pauseExcluded(p)
+		if err != nil {
+			return err
+		}
+		x.say("Pause %d (中止, 行政许可法 art. 45) from %s %s%s%s.", i+1, p.Start.In(e.loc).Format("2006-01-02 15:04"), end, reason, what)
+	}
+	if len(r.Pauses) > 0 && !o.suspended {
+		switch {
+		case r.Period.Unit == Workdays:
+			x.say("Pauses excluded %d working day(s) (pause on day P, resume on day R excludes %s; overlapping pauses are counted once).", o.excluded, resumeRange(e.c.ResumeDay))
+		case r.Period.Unit.dayBased():
+			x.say("Pauses excluded %d calendar day(s) (pause on day P, resume on day R excludes %s; overlapping pauses are counted once).", o.excluded, resumeRange(e.c.ResumeDay))
+		default:
+			x.say("Pauses excluded %s of counted time (the union of the pauses, not the sum).", fmtDur(o.excludedDur))
+		}
+	}
+	if o.suspended {
+		rem := fmt.Sprintf("%d working day(s)", o.remaining)
+		switch {
+		case !r.Period.Unit.dayBased():
+			rem = o.remainingDur.String()
+		case r.Period.Unit != Workdays:
+			rem = fmt.Sprintf("%d calendar day(s)", o.remaining)
+		}
+		x.say("Paused since %s; the deadline is suspended and resumes when the case resumes, with %s of the period remaining.", o.since.Format("2006-01-02 15:04 MST"), rem)
+	} else {
+		switch {
+		case !r.Period.Unit.dayBased():
+			x.say("Due %s (exclusive instant %s).", d.LastDayString(), d.Due.Format(time.RFC3339))
+		case e.c.EndOfDay == CloseOfBusiness:
+			x.say("Due %s at close of business (民法典 art. 203; exclusive instant %s).", d.LastDayString(), d.Due.Format(time.RFC3339))
+		default:
+			x.say("Due %s (民法典 art. 203; exclusive instant %s).", d.LastDayString(), d.Due.Format(time.RFC3339))
+		}
+	}
+	x.say("Conventions: end of day %s; receipt %s; same-day cutoff %s; resume day %s; calendar %s.",
+		e.c.EndOfDay, e.c.Receipt, e.c.SameDayCutoff, e.c.ResumeDay, d.Calendar)
+	if d.Provisional {
+		if err := x.provisional(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func resumeRange(r ResumeDay) string {
+	if r == ResumeDayCounted {
+		return "P+1..R-1"
+	}
+	return "P+1..R"
+}
+
+func joinComma(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += ", "
+		}
+		out += s
+	}
+	return out
+}
+
+// provisional names the years whose days are not official.
+func (x *explainer) provisional() error {
+	e, o := x.e, x.o
+	last := o.last
+	if o.suspended {
+		last = max(o.accept, e.dayOf(o.since))
+	}
+	y0, _, _ := civilFromDays(o.accept)
+	y1, _, _ := civilFromDays(last)
+	var parts []string
+	for y := y0; y <= y1; y++ {
+		a := max(o.accept, daysFromCivil(y, time.January, 1))
+		b := min(last, daysFromCivil(y, time.December, 31))
+		cert, err := e.cal.Certainty(e.date(a), e.date(b))
+		if err != nil {
+			return err
+		}
+		if cert != calendar.Official {
+			parts = append(parts, fmt.Sprintf("%d (%s)", y, cert))
+		}
+	}
+	x.say("Provisional: the days counted in %s are not from an official notice; the deadline may change when the State Council publishes the schedule.", joinComma(parts))
+	return nil
+}
+
+// dayDetails lists Counted and Skipped and explains day 1, the last day,
+// the 203 roll and extensions.
+func (x *explainer) dayDetails() error {
+	e, o, d := x.e, x.o, x.d
+	if o.suspended {
+		return nil
+	}
+	if o.sameDayEarly {
+		day, err := x.day(o.accept)
+		if err != nil {
+			return err
+		}
+		d.Counted = []calendar.Day{day}
+	}
+	if o.last-o.countFrom <= MaxListedDays && o.last > o.countFrom {
+		days, err := e.cal.Days(e.date(o.countFrom+1), e.date(o.last))
+		if err != nil {
+			return err
+		}
+		for i, day := range days {
+			n := o.countFrom + 1 + i
+			if x.counted(n, day) {
+				d.Counted = append(d.Counted, day)
+			} else {
+				d.Skipped = append(d.Skipped, day)
+			}
+		}
+		x.skippedRuns()
+	} else if o.last > o.countFrom {
+		x.say("The period spans more than %d days; the days are not listed.", MaxListedDays)
+	}
+	// A one-working-day period's day 1 is its last day, which is stated below.
+	oneWorkday := len(o.segs) > 0 && o.segs[0].period == Period{Count: 1, Unit: Workdays}
+	if len(d.Counted) > 0 && !o.sameDay && !oneWorkday {
+		x.say("Day 1 = %s (%s).", ymd(d.Counted[0].Date), describe(d.Counted[0]))
+	}
+	for i, s := range o.segs {
+		if i > 0 {
+			x.say("Extension %d (+%s, 延期, 行政许可法 art. 42) is counted from the previous last day %s, not from its approval.", i, s.period, ymd(e.date(s.from)))
+		}
+		if s.period.Unit == Days || s.period.Unit == Months {
+			raw, err := x.day(s.raw)
+			if err != nil {
+				return err
+			}
+			if s.clamped {
+				x.say("%s has no corresponding date %d month(s) later; the last day of that month is used (民法典 art. 202).", ymd(e.date(s.from)), s.period.Count)
+			}
+			switch {
+			case s.raw != s.last:
+				last, err := x.day(s.last)
+				if err != nil {
+					return err
+				}
+				x.say("The period's end, %s (%s), is not a working day; the last day moves to the next working day, %s (%s) (民法典 art. 203).", ymd(raw.Date), describe(raw), ymd(last.Date), describe(last))
+			case raw.Kind == calendar.MakeupWorkday:
+				x.say("The period's end, %s (%s), is a working day, so it does not move.", ymd(raw.Date), describe(raw))
+			default:
+				x.say("Last day = %s (%s).", ymd(raw.Date), describe(raw))
+			}
+			continue
+		}
+		last, err := x.day(s.last)
+		if err != nil {
+			return err
+		}
+		if s.tail > 0 && s.tail != s.last {
+			used, err := x.day(s.tail)
+			if err != nil {
+				return err
+			}
+			n := "The same-day period"
+			if s.period.Count > 0 {
+				n = fmt.Sprintf("Day %d", s.period.Count)
+			}
+			x.say("%s was used up on %s (%s), but a pause began that day before Due: the time is not counted (行政许可法 art. 45), so the case is due at the end of the day it resumed (or the next working day after it): last day = %s (%s).",
+				n, ymd(used.Date), describe(used), ymd(last.Date), describe(last))
+			continue
+		}
+		if s.period.Count > 0 {
+			x.say("Day %d (last day) = %s (%s).", s.period.Count, ymd(last.Date), describe(last))
+		} else {
+			x.say("Last day = %s (%s).", ymd(last.Date), describe(last))
+		}
+	}
+	return nil
+}
+
+// maxListedPauseDays bounds the days named per pause in an explanation.
+const maxListedPauseDays = 10
+
+// pauseExcluded says what pause p excluded: for day-based periods the
+// working days (Workdays) or calendar days (Days, Months) from P+1 to R (or
+// R−1) that lie inside the counted span, for hour periods the counted time.
+// Overlapping pauses name their shared days under each pause.
+func (x *explainer) pauseExcluded(p Pause) (string, error) {
+	e, o, r := x.e, x.o, x.r
+	if o.suspended {
+		return "", nil
+	}
+	if !r.Period.Unit.dayBased() {
+		a, b := p.Start.In(e.loc), p.End.In(e.loc)
+		if a.Before(o.start) {
+			a = o.start
+		}
+		if b.After(o.due) {
+			b = o.due
+		}
+		if !b.After(a) || !p.Start.Before(o.due) {
+			return ": excluded nothing (it began at or after Due)", nil
+		}
+		dur, err := e.tmeasure(a, b, r.Period.Unit == Workhours)
+		if err != nil {
+			return "", err
+		}
+		if r.Period.Unit == Workhours {
+			return ": excluded " + fmtDur(dur) + " of working time", nil
+		}
+		return ": excluded " + fmtDur(dur), nil
+	}
+	lo, hi := e.dayOf(p.Start), e.dayOf(p.End)
+	if e.c.ResumeDay == ResumeDayCounted {
+		hi--
+	}
+	lo, hi = max(lo, o.countFrom), min(hi, o.last)
+	if !p.Start.Before(o.due) {
+		return ": excluded nothing (it began at or after Due; a pause does not rescue a late case)", nil
+	}
+	if hi <= lo {
+		return ": excluded no day", nil
+	}
+	days, err := e.cal.Days(e.date(lo+1), e.date(hi))
+	if err != nil {
+		return "", err
+	}
+	working := r.Period.Unit == Workdays
+	var names []string
+	n := 0
+	for _, d := range days {
+		if working && !d.IsWorking() {
+			continue
+		}
+		n++
+		if len(names) < maxListedPauseDays {
+			names = append(names, ymd(d.Date))
+		}
+	}
+	unit := "working day"
+	if !working {
+		unit = "calendar day"
+	}
+	switch {
+	case n == 0:
+		return fmt.Sprintf(": excluded no %s (%s..%s are not working days)", unit, ymd(e.date(lo+1)), ymd(e.date(hi))), nil
+	case n > len(names):
+		return fmt.Sprintf(": excluded %d %ss: %s, …", n, unit, joinComma(names)), nil
+	case n == 1:
+		return fmt.Sprintf(": excluded 1 %s: %s", unit, names[0]), nil
+	default:
+		return fmt.Sprintf(": excluded %d %ss: %s", n, unit, joinComma(names)), nil
+	}
+}
+
+// fmtDur renders a duration as "2h", "1h30m" or "45m" (seconds and below
+// rounded down: business hours are whole minutes).
+func fmtDur(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%dh%dm", h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh", h)
+	default:
+		return fmt.Sprintf("%dm", m)
+	}
+}
+
+// maxListedHourDays bounds the days a working-hour explanation lists.
+const maxListedHourDays = 62
+
+// hourDetails lists, for a working-hour period, the business-hours
+// segments counted on each working day ("2025-09-30 16:00–17:30 (1h30m)")
+// and the holidays and rest days skipped between them with their notices.
+// Pause time is left out of the segments.
+func (x *explainer) hourDetails() error {
+	e, o := x.e, x.o
+	if o.suspended {
+		return nil
+	}
+	first, last := o.accept, e.dayOf(o.due)
+	if last-first > maxListedHourDays {
+		x.say("The period spans more than %d days; the days are not listed.", maxListedHourDays)
+		return nil
+	}
+	days, err := e.cal.Days(e.date(first), e.date(last))
+	if err != nil {
+		return err
+	}
+	var skipped []calendar.Day
+	flush := func() {
+		x.runs(skipped, func(d calendar.Day) string { return x.dayLabel(d, false, false) })
+		skipped = skipped[:0]
+	}
+	for i, day := range days {
+		n := first + i
+		if !day.IsWorking() {
+			skipped = append(skipped, day)
+			continue
+		}
+		var parts []string
+		var total time.Duration
+		for _, sp := range e.c.BusinessHours {
+			a, b := e.instant(n, sp.Start.offset()), e.instant(n, sp.End.offset())
+			if a.Before(o.start) {
+				a = o.start
+			}
+			if b.After(o.due) {
+				b = o.due
+			}
+			for _, piece := range cutPauses(a, b, o.tivs) {
+				parts = append(parts, piece[0].Format("15:04")+"–"+clockOf(piece[1], n, e))
+				total += piece[1].Sub(piece[0])
+			}
+		}
+		if total == 0 {
+			if n != first && n != last {
+				skipped = append(skipped, day) // wholly paused
+			}
+			continue
+		}
+		flush()
+		x.say("Counted %s %s (%s).", ymd(day.Date), joinComma(parts), fmtDur(total))
+	}
+	return nil
+}
+
+// clockOf renders t as "15:04", or "24:00" when t is 00:00 of the day after n.
+func clockOf(t time.Time, n int, e *engine) string {
+	if e.dayOf(t) > n {
+		return "24:00"
+	}
+	return t.Format("15:04")
+}
+
+// cutPauses is [a, b) minus the (sorted, merged) pause intervals ivs.
+func cutPauses(a, b time.Time, ivs []timeIv) [][2]time.Time {
+	var out [][2]time.Time
+	for _, iv := range ivs {
+		if !b.After(a) {
+			break
+		}
+		if !iv.lo.Before(b) {
+			break
+		}
+		if !iv.open && !iv.hi.After(a) {
+			continue
+		}
+		if iv.lo.After(a) {
+			out = append(out, [2]time.Time{a, iv.lo})
+		}
+		if iv.open {
+			return out
+		}
+		if iv.hi.After(a) {
+			a = iv.hi
+		}
+	}
+	if b.After(a) {
+		out = append(out, [2]time.Time{a, b})
+	}
+	return out
+}
+
+// counted decides whether day n (in (countFrom, last]) counted toward the period.
+func (x *explainer) counted(n int, day calendar.Day) bool {
+	if x.o.tail >= 0 && n > x.o.tail {
+		return false // the period was used up on the tail day (usedUp)
+	}
+	for _, iv := range x.o.ivs {
+		if iv.lo < n && n <= iv.hi {
+			return false
+		}
+	}
+	for _, s := range x.o.segs {
+		if n <= s.last {
+			if s.period.Unit == Workdays {
+				return day.IsWorking()
+			}
+			// The rolled-to last day is the period's last day, not a skipped one.
+			return n <= s.raw || n == s.last
+		}
+	}
+	return false
+}
+
+func (x *explainer) paused(n int) bool {
+	for _, iv := range x.o.ivs {
+		if iv.lo < n && n <= iv.hi {
+			return true
+		}
+	}
+	return false
+}
+
+// dayLabel is why a non-counted day did not count: its holiday and notice
+// or the weekend, and whether a pause covered it. Holidays inside a pause
+// are still named with their notice (design §5.8: only working days are
+// excluded by a pause in working-day periods).
+func (x *explainer) dayLabel(day calendar.Day, paused, afterPeriod bool) string {
+	s := ""
+	switch day.Kind {
+	case calendar.Holiday:
+		s = day.HolidayZh + " holiday"
+		if day.Notice != "" {
+			s += " (" + day.Notice + ")"
+		}
+	case calendar.RestDay:
+		s = "weekend (rest days)"
+	default:
+		switch {
+		case paused:
+			return "paused working day(s) excluded (中止, 行政许可法 art. 45)"
+		case afterPeriod:
+			return fmt.Sprintf("working day(s) after the period was used up on %s, before the case resumed (行政许可法 art. 45)", ymd(x.e.date(x.o.tail)))
+		default:
+			return "after the period's end (rolled over, 民法典 art. 203)"
+		}
+	}
+	if paused {
+		s += ", during a pause"
+	}
+	return s
+}
+
+// skippedRuns says which runs of days were skipped and why, grouping
+// consecutive days with the same reason.
+func (x *explainer) skippedRuns() {
+	x.runs(x.d.Skipped, func(day calendar.Day) string {
+		n := x.e.dayOf(day.Date)
+		return x.dayLabel(day, x.paused(n), x.o.tail >= 0 && n > x.o.tail)
+	})
+}
+
+// runs says "Skipped a..b <label>." for each run of consecutive days with
+// the same label.
+func (x *explainer) runs(sk []calendar.Day, label func(calendar.Day) string) {
+	for i := 0; i < len(sk); {
+		j := i
+		l := label(sk[i])
+		for j+1 < len(sk) && x.e.dayOf(sk[j+1].Date) == x.e.dayOf(sk[j].Date)+1 && label(sk[j+1]) == l {
+			j++
+		}
+		if i == j {
+			x.say("Skipped %s %s.", ymd(sk[i].Date), l)
+		} else {
+			x.say("Skipped %s..%s %s.", ymd(sk[i].Date), ymd(sk[j].Date), l)
+		}
+		i = j + 1
+	}
+}
