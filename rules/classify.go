@@ -325,14 +325,9 @@ func (s *Set) ClassifyStruct(v any) (Decision, error) {
 		if !sf.IsExported() {
 			continue
 		}
-		name := sf.Name
-		if tag, ok := sf.Tag.Lookup("expr"); ok {
-			if tag == "-" {
-				continue
-			}
-			if tag != "" {
-				name = tag
-			}
+		name, ok := exprName(sf)
+		if !ok {
+			continue
 		}
 		if _, ok := s.index[name]; !ok {
 			continue

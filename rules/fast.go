@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"regexp"
@@ -313,28 +314,9 @@ func compare(op string, l, r cnode) (boolFn, bool) {
 	case (l.kind == Int || l.kind == Float) && (r.kind == Int || r.kind == Float):
 		a, _ := l.asFloat()
 		b, _ := r.asFloat()
-		switch op {
-		case "<":
-			return func(f *frame) bool { return a(f) < b(f) }, true
-		case "<=":
-			return func(f *frame) bool { return a(f) <= b(f) }, true
-		case ">":
-			return func(f *frame) bool { return a(f) > b(f) }, true
-		default:
-			return func(f *frame) bool { return a(f) >= b(f) }, true
-		}
+		return ordered(op, a, b), true
 	case l.kind == String && r.kind == String:
-		a, b := l.s, r.s
-		switch op {
-		case "<":
-			return func(f *frame) bool { return a(f) < b(f) }, true
-		case "<=":
-			return func(f *frame) bool { return a(f) <= b(f) }, true
-		case ">":
-			return func(f *frame) bool { return a(f) > b(f) }, true
-		default:
-			return func(f *frame) bool { return a(f) >= b(f) }, true
-		}
+		return ordered(op, l.s, r.s), true
 	case l.kind == Time && r.kind == Time:
 		a, b := l.t, r.t
 		switch op {
@@ -512,6 +494,20 @@ func (s *Set) conditional(n *ast.ConditionalNode) (cnode, error) {
 		return nope("conditional of %s", x.kind)
 	}
 	return out, nil
+}
+
+// ordered is the comparison op ("<", "<=", ">" or ">=") of two closures of an ordered type.
+func ordered[T cmp.Ordered](op string, a, b func(*frame) T) func(*frame) bool {
+	switch op {
+	case "<":
+		return func(f *frame) bool { return a(f) < b(f) }
+	case "<=":
+		return func(f *frame) bool { return a(f) <= b(f) }
+	case ">":
+		return func(f *frame) bool { return a(f) > b(f) }
+	default:
+		return func(f *frame) bool { return a(f) >= b(f) }
+	}
 }
 
 // choose is the ternary `cond ? a : b` over closures of one result type.

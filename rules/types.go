@@ -215,14 +215,9 @@ func SchemaFromStruct(v any) ([]Field, error) {
 		if !sf.IsExported() {
 			continue
 		}
-		name := sf.Name
-		if tag, ok := sf.Tag.Lookup("expr"); ok {
-			if tag == "-" {
-				continue
-			}
-			if tag != "" {
-				name = tag
-			}
+		name, ok := exprName(sf)
+		if !ok {
+			continue
 		}
 		ft, ok := goType(sf.Type)
 		if !ok {
@@ -255,4 +250,17 @@ func goType(t reflect.Type) (Type, bool) {
 		}
 	}
 	return 0, false
+}
+
+// exprName is the field name a struct field has in rules: its `expr` tag, else its Go name;
+// false for fields tagged "-".
+func exprName(sf reflect.StructField) (string, bool) {
+	tag, ok := sf.Tag.Lookup("expr")
+	switch {
+	case !ok || tag == "":
+		return sf.Name, true
+	case tag == "-":
+		return "", false
+	}
+	return tag, true
 }
