@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -401,15 +402,7 @@ func (s *Set) in(l cnode, right ast.Node) (cnode, error) {
 				}
 				return cnode{kind: Bool, b: func(f *frame) bool { _, ok := set[a(f)]; return ok }}, nil
 			}
-			return cnode{kind: Bool, b: func(f *frame) bool {
-				x := a(f)
-				for _, v := range vals {
-					if v == x {
-						return true
-					}
-				}
-				return false
-			}}, nil
+			return cnode{kind: Bool, b: member(a, vals)}, nil
 		case Int:
 			vals := make([]int, 0, len(arr.Nodes))
 			for _, e := range arr.Nodes {
@@ -419,16 +412,7 @@ func (s *Set) in(l cnode, right ast.Node) (cnode, error) {
 				}
 				vals = append(vals, in.Value)
 			}
-			a := l.i
-			return cnode{kind: Bool, b: func(f *frame) bool {
-				x := a(f)
-				for _, v := range vals {
-					if v == x {
-						return true
-					}
-				}
-				return false
-			}}, nil
+			return cnode{kind: Bool, b: member(l.i, vals)}, nil
 		}
 		return nope("in: %s in array", l.kind)
 	}
@@ -494,6 +478,11 @@ func (s *Set) conditional(n *ast.ConditionalNode) (cnode, error) {
 		return nope("conditional of %s", x.kind)
 	}
 	return out, nil
+}
+
+// member is `a in vals` over a closure and a short literal list.
+func member[T comparable](a func(*frame) T, vals []T) func(*frame) bool {
+	return func(f *frame) bool { return slices.Contains(vals, a(f)) }
 }
 
 // ordered is the comparison op ("<", "<=", ">" or ">=") of two closures of an ordered type.
