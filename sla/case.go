@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -16,8 +17,14 @@ import (
 // MarshalJSON. UnmarshalJSON accepts this version and refuses newer ones.
 const CaseSchemaVersion = 1
 
-// MaxEvents bounds the log of one case, so that every replay is bounded.
-const MaxEvents = 10000
+// MaxEvents bounds the log of one case, so that every replay (each Apply,
+// Validate and StatusAt reads the whole log) stays cheap. A real case needs a
+// few dozen events: accepted and classified, a few transfers and sign-fors,
+// pause/resume pairs, an extension or two, a reclassification, and a
+// close/visit/reopen round per complaint. 1,000 leaves more than ten times
+// that headroom, while a log grown without limit by a faulty client (one
+// test case pushed to 10,000 events made every append slow) is refused.
+const MaxEvents = 1000
 
 // Case is one case (诉求/工单): identity, grouping keys for reports and its
 // append-only event log. A Case is a plain value: the methods of this package
@@ -162,8 +169,10 @@ func (c Case) Tier() string {
 // event (carrying a copy of input) and the classified event (tier, rule id and
 // reason of the decision), both at accepted, with PolicyID set. input is not
 // modified. Errors: an empty id, a policy not effective at accepted, a
-// classification error, or a deadline that cannot be computed (e.g. a date
-// outside the calendar).
+// classification error, an acceptance instant the policy's calendar cannot
+// count, or a deadline that cannot be computed (e.g. one falling after the
+// calendar's last year); the errors of Apply are *EventError naming the
+// field at fault (Field "at" for the instant).
 func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Case, rules.Decision, error) {
 	if id == "" {
 		return Case{}, rules.Decision{}, errors.New("sla: accept: the case needs an id")
@@ -191,9 +200,12 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // new Case with a copy of e appended (its time stripped of any monotonic clock
 // reading). c is never modified. On error Apply returns c itself, unchanged,
 // and an *EventError naming the event (its 1-based index, type and time in
-// the calendar's location) and wrapping one of ErrEventOrder, ErrEventField,
-// ErrEventState, ErrExtensionCap, ErrLateExtension or a counting/calendar
-// error; nothing is half-applied.
+// the calendar's location) and the field at fault (Field), and wrapping one
+// of ErrEventOrder, ErrEventField, ErrEventState, ErrExtensionCap,
+// ErrLateExtension or a counting/calendar error; nothing is half-applied.
+// Apply refuses exactly what would leave a case unusable, so that a portal
+// validates before it stores: an event the caller sent that is refused can
+// be corrected and sent again, and the corrected one is judged afresh.
 //
 // Checks: a non-empty case id, a case governed by this policy (PolicyID empty
 // or equal to ID()); At non-zero and not before the previous event; the first
@@ -207,10 +219,17 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // LateExtension), reclassification to an unknown or the same tier, visit
 // before close or twice, reopen while open; and that the deadline can be
 // computed after every event that sets it (classification, reclassification,
-// restart, reopening, extension).
+// restart, reopening, extension). Every event's instant must be one the
+// policy's calendar can count (Field "at": not after its last year, and in a
+// year with an official schedule when the calendar refuses provisional
+// results), and the resulting case must have a status at the new event's
+// own instant (StatusAt(result, e.At) succeeds): otherwise a portal would
+// store the event, fail to show the case, and refuse every later event as
+// "dated before the previous event".
 //
 // The whole log is replayed, so an invalid c is reported too (naming its bad
-// event). Safe for concurrent use.
+// event); the status check is made for the new event only. At most
+// MaxEvents events. Safe for concurrent use.
 func (p *Policy) Apply(c Case, e Event) (Case, error) {
 	if err := p.checkCase(&c); err != nil {
 		return c, err
@@ -227,6 +246,13 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 	if err := r.run(); err != nil {
 		return c, err
 	}
+	// The replay has just reached the new event: the status of the result
+	// at the event's own instant is computed from this state, without a
+	// second replay. A case that has no status there is never handed out to
+	// be stored.
+	if err := r.statusCheck(len(events) - 1); err != nil {
+		return c, err
+	}
 	out := c
 	out.Events = events
 	if out.PolicyID == "" {
@@ -236,7 +262,12 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 }
 
 // Validate replays every event of c as Apply would, from an empty case; use
-// it after loading a case from storage. It returns the first problem.
+// it after loading a case from storage. It returns the first problem, an
+// *EventError for a problem of an event. Like Apply when it appended the
+// last event, it checks that the case has a status at that event's instant;
+// for earlier events it checks what Apply checks on every replay (their
+// instants on the calendar, their deadlines computable), not the status at
+// each one, which would make it quadratic in the log.
 func (p *Policy) Validate(c Case) error {
 	if err := p.checkCase(&c); err != nil {
 		return err
@@ -248,7 +279,21 @@ func (p *Policy) Validate(c Case) error {
 		return fmt.Errorf("sla: case %s has no events (the first must be accepted)", c.ID)
 	}
 	r := replayer{p: p, id: c.ID, events: c.Events, check: true}
-	return r.run()
+	if err := r.run(); err != nil {
+		return err
+	}
+	return r.statusCheck(len(c.Events) - 1)
+}
+
+// statusCheck computes the status at the instant of event i, the last one
+// replayed, as StatusAt of the log up to i would, and reports a failure as
+// the *EventError of event i.
+func (r *replayer) statusCheck(i int) error {
+	var st Status
+	if err := r.status(&st, r.events[i].At); err != nil {
+		return r.fail(i, causeFail(err, "at", "no status can be computed at the event's instant"))
+	}
+	return nil
 }
 
 func (p *Policy) checkCase(c *Case) error {
@@ -333,8 +378,29 @@ func (r *replayer) kind(i int) eventKind {
 func (r *replayer) run() error {
 	for i := range r.events {
 		if err := r.step(i); err != nil {
-			return &EventError{CaseID: r.id, Index: i + 1, Event: r.events[i], Err: err, loc: r.loc()}
+			return r.fail(i, err)
 		}
+	}
+	return nil
+}
+
+// fail is the *EventError of event i for err.
+func (r *replayer) fail(i int, err error) *EventError {
+	return &EventError{CaseID: r.id, Index: i + 1, Event: r.events[i], Field: fieldOf(err), Err: err, loc: r.loc()}
+}
+
+// countable refuses an instant whose civil date the policy's calendar cannot
+// count: outside its range, or, for a calendar that refuses provisional
+// results, in a year without an official schedule. A case holding such an
+// event would be stored and then have no status at the event's own instant.
+func (r *replayer) countable(at time.Time) error {
+	if _, err := r.p.cal.Day(at); err != nil {
+		var de *calendar.DateError
+		if errors.As(err, &de) {
+			return &reasonError{sentinel: err, field: "at", msg: fmt.Sprintf("calendar %s cannot count %s (%s)",
+				r.p.cal.Name(), de.Date.Format(time.DateOnly), de.Reason)}
+		}
+		return causeFail(err, "at", "the calendar cannot count this instant")
 	}
 	return nil
 }
@@ -355,13 +421,20 @@ func (r *replayer) step(i int) error {
 	}
 	if i == 0 {
 		if k != kindAccepted {
-			return eventFail(ErrEventOrder, "the first event must be accepted, not %s", e.Type)
+			return eventFail(ErrEventOrder, "type", "the first event must be accepted, not %s", e.Type)
 		}
 	} else if e.At.Before(r.lastAt) {
-		return eventFail(ErrEventOrder, "dated before the previous event (%s)", r.when(r.lastAt))
+		return eventFail(ErrEventOrder, "at", "dated before the previous event (%s)", r.when(r.lastAt))
 	}
 	if r.closed && k != kindVisited && k != kindReopened {
-		return eventFail(ErrEventState, "the case was closed at %s; only visited or reopened may follow", r.when(r.closedAt))
+		return eventFail(ErrEventState, "", "the case was closed at %s; only visited or reopened may follow", r.when(r.closedAt))
+	}
+	if r.check && k != kindAccepted {
+		// The acceptance is checked after the policy's effective range,
+		// whose message says more.
+		if err := r.countable(e.At); err != nil {
+			return err
+		}
 	}
 	if err := r.apply(i, e, k); err != nil {
 		return err
@@ -372,7 +445,14 @@ func (r *replayer) step(i int) error {
 		switch k {
 		case kindClassified, kindReclassified, kindRestarted, kindReopened, kindExtended:
 			if _, _, _, err := computeDue(r.p, r.request(e.At, false)); err != nil {
-				return err
+				field := "at"
+				switch k {
+				case kindClassified, kindReclassified:
+					field = "tier"
+				case kindExtended:
+					field = "length"
+				}
+				return causeFail(err, field, "the deadline cannot be computed")
 			}
 		}
 	}
@@ -385,10 +465,15 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 	switch k {
 	case kindAccepted:
 		if r.accepted {
-			return eventFail(ErrEventState, "the case was already accepted")
+			return eventFail(ErrEventState, "", "the case was already accepted")
 		}
 		if !p.Covers(e.At) {
 			return &NotEffectiveError{PolicyID: p.id, Version: p.version, Accepted: e.At, From: p.from, Until: p.until}
+		}
+		if r.check {
+			if err := r.countable(e.At); err != nil {
+				return err
+			}
 		}
 		r.accepted = true
 		r.cycle = 1
@@ -396,7 +481,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 
 	case kindClassified:
 		if r.hasTier {
-			return eventFail(ErrEventState, "the case is already classified as %s (use reclassified to change the tier)", r.tier)
+			return eventFail(ErrEventState, "", "the case is already classified as %s (use reclassified to change the tier)", r.tier)
 		}
 		t, err := r.lookupTier(e.Tier)
 		if err != nil {
@@ -408,10 +493,10 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 
 	case kindReclassified:
 		if !r.hasTier {
-			return eventFail(ErrEventState, "reclassification before classification")
+			return eventFail(ErrEventState, "", "reclassification before classification")
 		}
 		if e.Tier == r.tier {
-			return eventFail(ErrEventState, "the case is already in tier %s", r.tier)
+			return eventFail(ErrEventState, "tier", "the case is already in tier %s", r.tier)
 		}
 		t, err := r.lookupTier(e.Tier)
 		if err != nil {
@@ -433,23 +518,23 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 	case kindSignedFor:
 		switch {
 		case !r.transferOpen:
-			return eventFail(ErrEventState, "sign-for without a pending transfer")
+			return eventFail(ErrEventState, "", "sign-for without a pending transfer")
 		case e.Unit != r.unit:
-			return eventFail(ErrEventState, "unit %q signs for a transfer to %q", e.Unit, r.unit)
+			return eventFail(ErrEventState, "unit", "unit %q signs for a transfer to %q", e.Unit, r.unit)
 		case r.transferSigns:
-			return eventFail(ErrEventState, "the transfer to %q was already signed for at %s", r.unit, r.when(r.signedAt))
+			return eventFail(ErrEventState, "", "the transfer to %q was already signed for at %s", r.unit, r.when(r.signedAt))
 		}
 		r.transferSigns, r.signedAt = true, e.At
 
 	case kindPaused:
 		if r.paused {
-			return eventFail(ErrEventState, "the case is already paused since %s", r.when(r.pauseAt))
+			return eventFail(ErrEventState, "", "the case is already paused since %s", r.when(r.pauseAt))
 		}
 		r.paused, r.pauseAt = true, e.At
 
 	case kindResumed:
 		if !r.paused {
-			return eventFail(ErrEventState, "resume without a pause")
+			return eventFail(ErrEventState, "", "resume without a pause")
 		}
 		r.paused = false
 
@@ -464,7 +549,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 
 	case kindClosed:
 		if !r.hasTier {
-			return eventFail(ErrEventState, "close before classification (the case has no tier)")
+			return eventFail(ErrEventState, "", "close before classification (the case has no tier)")
 		}
 		if err := r.close(e.At); err != nil {
 			return err
@@ -473,15 +558,15 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 	case kindVisited:
 		switch {
 		case !r.closed:
-			return eventFail(ErrEventState, "visit before the case is closed")
+			return eventFail(ErrEventState, "", "visit before the case is closed")
 		case r.visited:
-			return eventFail(ErrEventState, "the close at %s was already visited", r.when(r.closedAt))
+			return eventFail(ErrEventState, "", "the close at %s was already visited", r.when(r.closedAt))
 		}
 		r.visited = true
 
 	case kindReopened:
 		if !r.closed {
-			return eventFail(ErrEventState, "reopen while the case is open")
+			return eventFail(ErrEventState, "", "reopen while the case is open")
 		}
 		r.prevLate = r.prevLate || r.cycleLate
 		r.closed, r.visited, r.cycleLate = false, false, false
@@ -515,7 +600,7 @@ func (r *replayer) lookupTier(id string) (*Tier, error) {
 		for i, t := range r.p.tiers {
 			ids[i] = t.ID
 		}
-		return nil, eventFail(ErrEventField, "policy %s has no tier %q (tiers: %s)", r.p.id, id, strings.Join(ids, ", "))
+		return nil, eventFail(ErrEventField, "tier", "policy %s has no tier %q (tiers: %s)", r.p.id, id, strings.Join(ids, ", "))
 	}
 	return &r.p.tiers[i], nil
 }
@@ -524,40 +609,40 @@ func (r *replayer) lookupTier(id string) (*Tier, error) {
 // in force, granted strictly before it.
 func (r *replayer) extend(e *Event) error {
 	if !r.hasTier {
-		return eventFail(ErrEventState, "extension before classification (the case has no deadline)")
+		return eventFail(ErrEventState, "", "extension before classification (the case has no deadline)")
 	}
 	x := r.p.extensions
 	if x.MaxCount <= 0 {
-		return eventFail(ErrExtensionCap, "policy %s allows no extensions", r.p.id)
+		return eventFail(ErrExtensionCap, "", "policy %s allows no extensions", r.p.id)
 	}
 	if r.extCount >= x.MaxCount {
-		return eventFail(ErrExtensionCap, "the case already has %d extension(s); policy %s allows %d", r.extCount, r.p.id, x.MaxCount)
+		return eventFail(ErrExtensionCap, "", "the case already has %d extension(s); policy %s allows %d", r.extCount, r.p.id, x.MaxCount)
 	}
 	l := *e.Length
 	if !x.MaxTotal.IsZero() {
 		if l.Unit != x.MaxTotal.Unit {
-			return eventFail(ErrEventField, "length %s is not in the unit of policy %s's cap (%s)", l, r.p.id, x.MaxTotal)
+			return eventFail(ErrEventField, "length", "length %s is not in the unit of policy %s's cap (%s)", l, r.p.id, x.MaxTotal)
 		}
 		if r.extTotal+l.Count > x.MaxTotal.Count {
-			return eventFail(ErrExtensionCap, "%s more would make %d %s of extensions; policy %s allows %s in total",
+			return eventFail(ErrExtensionCap, "length", "%s more would make %d %s of extensions; policy %s allows %s in total",
 				l, r.extTotal+l.Count, l.Unit, r.p.id, x.MaxTotal)
 		}
 	}
 	if l.Unit.dayBased() != r.period.Unit.dayBased() {
-		return eventFail(ErrEventField, "length %s cannot extend the %s limit of tier %s", l, r.period, r.tier)
+		return eventFail(ErrEventField, "length", "length %s cannot extend the %s limit of tier %s", l, r.period, r.tier)
 	}
 	if r.extCount >= 128 {
-		return eventFail(ErrExtensionCap, "more than 128 extensions")
+		return eventFail(ErrExtensionCap, "", "more than 128 extensions")
 	}
 	// The extension is judged against the deadline the cycle is judged by
 	// (without earlier late extensions), with an open pause taken to end now.
 	due, _, _, err := computeDue(r.p, r.request(e.At, true))
 	if err != nil {
-		return err
+		return causeFail(err, "at", "the deadline in force cannot be computed")
 	}
 	if !e.At.Before(due) {
 		if r.p.counting.LateExtension != LateExtensionOverdue {
-			return eventFail(ErrLateExtension, "requested at or after the deadline %s; policy %s rejects late extensions (行政许可法 art. 42: the extension is approved within the period)",
+			return eventFail(ErrLateExtension, "at", "requested at or after the deadline %s; policy %s rejects late extensions (行政许可法 art. 42: the extension is approved within the period)",
 				r.when(due), r.p.id)
 		}
 		// 限时办结 practice: an extension requested after the deadline counts as
@@ -576,12 +661,12 @@ func (r *replayer) extend(e *Event) error {
 func (r *replayer) close(at time.Time) error {
 	due, last, prov, err := computeDue(r.p, r.request(at, false))
 	if err != nil {
-		return err
+		return causeFail(err, "at", "the deadline cannot be computed")
 	}
 	jdue, jlast := due, last
 	if r.anyLate {
 		if jdue, jlast, _, err = computeDue(r.p, r.request(at, true)); err != nil {
-			return err
+			return causeFail(err, "at", "the deadline cannot be computed")
 		}
 	}
 	r.closed, r.closedAt, r.visited = true, at, false

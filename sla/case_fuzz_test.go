@@ -244,6 +244,8 @@ func lcDecodeEvents(data []byte) []Event {
 			e.At = e.At.Add(-48 * time.Hour) // out of order
 		case 4:
 			e.At = e.At.UTC() // another location, same instant
+		case 5:
+			e.At = e.At.AddDate(26, 0, 0) // after the calendar's last year
 		}
 		out = append(out, e)
 	}
@@ -260,6 +262,11 @@ func FuzzApply(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 0, 0, 7, 200, 5, 8, 1, 2, 6, 30, 0, 9, 1, 0})
 	f.Add([]byte{0, 0, 0, 4, 0, 0, 4, 1, 0, 1, 1, 2, 5, 1, 0, 9, 3, 0, 10, 3, 1, 22, 1, 0})
 	f.Add([]byte{12, 0, 0, 25, 1, 1, 37, 2, 2, 49, 3, 3})
+	// Refusals Apply makes before storing: a transfer dated 26 years on
+	// (off the calendar), then the transfer it should have been; an
+	// acceptance off the calendar, then a good one.
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 62, 10, 0, 2, 10, 0, 9, 40, 0})
+	f.Add([]byte{60, 0, 0, 0, 1, 0, 1, 0, 2, 69, 30, 0, 9, 40, 0})
 	p := lcPolicy(f, lcDispatchTgt...)
 	q := lcPolicy(f, lcOverdueExt...)
 	f.Fuzz(func(t *testing.T, data []byte) { lcFuzzApply(t, data, p, q) })

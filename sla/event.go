@@ -240,7 +240,12 @@ var (
 )
 
 // EventError reports an event that cannot be applied to a case. Index is the
-// event's 1-based position in the case's log (the accepted event is 1). Its
+// event's 1-based position in the case's log (the accepted event is 1); for
+// Apply it is the event the caller sent unless the case passed in is itself
+// invalid. Field is the JSON name of the offending field of that event ("at",
+// "tier", "unit", "length", …), so that a portal can point at the input to
+// correct; it is "" when the event as a whole does not fit the case (resume
+// without a pause, anything but visited or reopened after closing, …). Its
 // message reads, e.g.:
 //
 //	sla: case C-1: event 4 (resumed at 2025-10-09 10:00 CST): resume without a pause
@@ -248,6 +253,7 @@ type EventError struct {
 	CaseID string
 	Index  int
 	Event  Event
+	Field  string
 	Err    error
 	loc    *time.Location
 }
@@ -271,18 +277,50 @@ func (e *EventError) Error() string {
 // Unwrap returns the cause, one of the ErrXxx sentinels or a counting error.
 func (e *EventError) Unwrap() error { return e.Err }
 
-// eventFail wraps a formatted message around a sentinel so that both read well.
-func eventFail(sentinel error, format string, args ...any) error {
-	return &reasonError{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
+// eventFail wraps a formatted message around a sentinel so that both read
+// well; field is the JSON name of the event field at fault, "" for none.
+func eventFail(sentinel error, field, format string, args ...any) error {
+	return &reasonError{sentinel: sentinel, field: field, msg: fmt.Sprintf(format, args...)}
+}
+
+// causeFail is eventFail around an error of the counting or the calendar
+// (which stays reachable by errors.Is and errors.As), its text freed of the
+// package prefixes that would repeat the EventError's own.
+func causeFail(cause error, field, what string) error {
+	return &reasonError{sentinel: cause, field: field, msg: what + ": " + plainText(cause)}
+}
+
+// plainText is err's message without the "sla: " and "calendar: " prefixes
+// of the wrapped layers: inside an EventError the one "sla: " prefix is the
+// EventError's.
+func plainText(err error) string {
+	s := strings.TrimPrefix(err.Error(), "sla: ")
+	s = strings.TrimPrefix(s, "calendar: ")
+	s = strings.ReplaceAll(s, ": sla: ", ": ")
+	return strings.ReplaceAll(s, ": calendar: ", ": ")
 }
 
 type reasonError struct {
 	sentinel error
+	field    string
 	msg      string
 }
 
 func (r *reasonError) Error() string { return r.msg }
 func (r *reasonError) Unwrap() error { return r.sentinel }
+
+// fieldOf is the event field an error of the replay names, "" for none.
+func fieldOf(err error) string {
+	var re *reasonError
+	if errors.As(err, &re) {
+		return re.field
+	}
+	var ne *NotEffectiveError
+	if errors.As(err, &ne) {
+		return "at"
+	}
+	return ""
+}
 
 // Fields that belong to particular event types, as bits.
 const (
@@ -345,62 +383,62 @@ func presentFields(e *Event) uint8 {
 // every event. k is kindOf(e.Type). It allocates only when it fails.
 func checkFields(e *Event, k eventKind) error {
 	if k == kindNone {
-		return eventFail(ErrEventField, "unknown event type %q", string(e.Type))
+		return eventFail(ErrEventField, "type", "unknown event type %q", string(e.Type))
 	}
 	if e.At.IsZero() {
-		return eventFail(ErrEventField, "the event has no time (at)")
+		return eventFail(ErrEventField, "at", "the event has no time (at)")
 	}
 	if extra := presentFields(e) &^ allowedFields(k); extra != 0 {
 		for i, name := range fieldNames {
 			if extra&(1<<i) != 0 {
-				return eventFail(ErrEventField, "field %s does not belong to a %s event", name, e.Type)
+				return eventFail(ErrEventField, name, "field %s does not belong to a %s event", name, e.Type)
 			}
 		}
 	}
-	missing := ""
+	missing, field := "", ""
 	switch k {
 	case kindClassified:
 		if e.Tier == "" {
-			missing = "a tier"
+			missing, field = "a tier", "tier"
 		}
 	case kindReclassified:
 		switch {
 		case e.Tier == "":
-			missing = "a tier"
+			missing, field = "a tier", "tier"
 		case e.Reason == "":
-			missing = "a reason"
+			missing, field = "a reason", "reason"
 		}
 	case kindTransferred, kindSignedFor:
 		if e.Unit == "" {
-			missing = "a unit"
+			missing, field = "a unit", "unit"
 		}
 	case kindPaused, kindReopened:
 		if e.Reason == "" {
-			missing = "a reason"
+			missing, field = "a reason", "reason"
 		}
 	case kindExtended:
 		switch {
 		case e.Length == nil:
-			missing = "a length"
+			missing, field = "a length", "length"
 		case e.Approver == "":
-			missing = "an approver"
+			missing, field = "an approver", "approver"
 		case e.Reason == "":
-			missing = "a reason"
+			missing, field = "a reason", "reason"
 		}
 	case kindVisited:
 		if e.Satisfied == nil {
-			missing = "satisfied (true or false)"
+			missing, field = "satisfied (true or false)", "satisfied"
 		}
 	}
 	if missing != "" {
-		return eventFail(ErrEventField, "a %s event needs %s", e.Type, missing)
+		return eventFail(ErrEventField, field, "a %s event needs %s", e.Type, missing)
 	}
 	if k == kindExtended {
 		if err := e.Length.Validate(); err != nil {
-			return eventFail(ErrEventField, "length: %s", strings.TrimPrefix(err.Error(), "sla: "))
+			return eventFail(ErrEventField, "length", "length: %s", strings.TrimPrefix(err.Error(), "sla: "))
 		}
 		if e.Length.Count == 0 {
-			return eventFail(ErrEventField, "length 0 workdays adds no time")
+			return eventFail(ErrEventField, "length", "length 0 workdays adds no time")
 		}
 	}
 	return nil

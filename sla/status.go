@@ -125,7 +125,8 @@ type Status struct {
 // The events read are replayed through the same state machine as Apply
 // (order, fields, states, extension caps and timeliness), so an invalid log
 // is an *EventError; Validate additionally checks that every deadline is
-// computable at the event that set it. Other errors: a zero now, an empty
+// computable at the event that set it, that every event's instant is on the
+// calendar and that the case has a status at its last event's instant. Other errors: a zero now, an empty
 // case id, a case of another policy, no event at or before now, calendar
 // errors.
 //
