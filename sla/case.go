@@ -81,7 +81,11 @@ func (c Case) MarshalJSON() ([]byte, error) {
 // errors. It checks the shape only; use (*Policy).Validate to check the
 // history against a policy. Numbers inside an event's Input are decoded as
 // json.Number so that they round-trip exactly. Empty attributes and events
-// decode as nil. On error *c is unchanged.
+// decode as nil. More than MaxEvents events is an error: no case Apply
+// builds has them, and StatusAt would refuse the case. data is in memory
+// already, so the caller bounds its size (the CLI reads at most 16 MiB a
+// line, the portal bounds request bodies); decoding is linear in len(data)
+// and encoding/json bounds the nesting of Input. On error *c is unchanged.
 func (c *Case) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -103,6 +107,9 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 	}
 	if w.ID == "" {
 		return errors.New("sla: case JSON has no id")
+	}
+	if len(w.Events) > MaxEvents {
+		return fmt.Errorf("sla: case %s has %d events (at most %d)", w.ID, len(w.Events), MaxEvents)
 	}
 	for i := range w.Events {
 		e := &w.Events[i]

@@ -204,6 +204,8 @@ func TestCaseJSONUTCOffsetPreserved(t *testing.T) {
 }
 
 func TestCaseJSONErrors(t *testing.T) {
+	ev := `{"type":"transferred","at":"2025-10-09T10:00:00+08:00","unit":"u"}`
+	events := func(n int) string { return strings.TrimSuffix(strings.Repeat(ev+",", n), ",") }
 	tests := []struct {
 		name, in, want string
 	}{
@@ -220,6 +222,8 @@ func TestCaseJSONErrors(t *testing.T) {
 		{"a bad period names the problem", `{"schema":1,"id":"C-1","events":[{"type":"extended","at":"2025-10-09T10:00:00+08:00","length":"3 wrkdays"}]}`, "wrkdays"},
 		{"trailing data", `{"schema":1,"id":"C-1","events":[]} {}`, "after top-level value"},
 		{"not JSON", `{"schema":1,`, "unexpected end of JSON input"},
+		{"a case of MaxEvents+1 (1,001) events is refused: no case Apply builds has them", `{"schema":1,"id":"C-1","events":[` + events(MaxEvents+1) + `]}`,
+			"sla: case C-1 has 1001 events (at most 1000)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -235,6 +239,8 @@ func TestCaseJSONErrors(t *testing.T) {
 	var c Case
 	assert.ErrorContains(t, c.UnmarshalJSON([]byte(`{"schema":1,"id":"C-1","events":[]} {}`)), "unexpected data after the case object")
 	assert.ErrorContains(t, c.UnmarshalJSON([]byte(`{"schema":1,`)), "sla: case JSON")
+	require.NoError(t, json.Unmarshal([]byte(`{"schema":1,"id":"C-1","events":[`+events(MaxEvents)+`]}`), &c), "MaxEvents events decode")
+	assert.Len(t, c.Events, MaxEvents)
 	require.NoError(t, json.Unmarshal([]byte(`{"schema":1,"id":"C-1","events":[]}`), &c))
 	assert.Equal(t, Case{ID: "C-1"}, c, "empty events decode as nil")
 }
