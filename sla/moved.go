@@ -11,12 +11,14 @@ import (
 // Festival extension, 国办发明电〔2020〕1号, moved every deadline that crossed
 // it).
 type Move struct {
-	CaseID                 string
-	OldDue, NewDue         time.Time // exclusive instants, in each calendar's location
-	OldLastDay, NewLastDay time.Time // 00:00 of the last days
+	CaseID     string    `json:"case_id"`
+	OldDue     time.Time `json:"old_due"` // exclusive instants, in each calendar's location
+	NewDue     time.Time `json:"new_due"`
+	OldLastDay time.Time `json:"old_last_day"` // 00:00 of the last days
+	NewLastDay time.Time `json:"new_last_day"`
 	// DeltaWorkdays is the working days from OldLastDay to NewLastDay counted
 	// on the new calendar (negative when the deadline moved earlier).
-	DeltaWorkdays int
+	DeltaWorkdays int `json:"delta_workdays"`
 }
 
 // MovedDeadlines reports the cases open at now whose current deadline differs

@@ -66,20 +66,21 @@ type ReportOptions struct {
 	// INCLUSIVE (a week is Monday..Sunday). Only their dates are used; the
 	// time of day is ignored. A case is in the period when its bucket date
 	// falls in [From, To].
-	From, To time.Time
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
 	// GroupBy is "tier", "department", "unit", "handler", "attr:NAME" or ""
 	// (one group, GroupAll). Cases with an empty value go to GroupNone.
-	GroupBy string
+	GroupBy string `json:"group_by"`
 	// Bucket is the bucketing rule; the zero value means BucketAccepted.
-	Bucket BucketBy
+	Bucket BucketBy `json:"bucket"`
 	// Now is the report's instant ("as of", 截至): the status of every case is
 	// computed at Now and events after Now are ignored. Required: the library
 	// never reads the wall clock.
-	Now time.Time
+	Now time.Time `json:"now"`
 	// OverdueLimit bounds Report.Overdue to the OverdueLimit most overdue
 	// items (ties broken by case id), keeping a streaming report's memory
 	// bounded; 0 means no limit. Report.OverdueTotal still counts them all.
-	OverdueLimit int
+	OverdueLimit int `json:"overdue_limit"`
 }
 
 // ReportRow holds the figures of one group. Counts are numbers of cases in
@@ -89,50 +90,50 @@ type ReportOptions struct {
 // the cycle it is in): it is exactly one of ClosedOnTime, ClosedLate and
 // Open, so Accepted == ClosedOnTime + ClosedLate + Open.
 type ReportRow struct {
-	Group string
+	Group string `json:"group"`
 	// Accepted is the number of cases in the period (bucketed by the
 	// report's rule, so under BucketDue it counts cases falling due).
-	Accepted int
+	Accepted int `json:"accepted"`
 	// ClosedOnTime: the current cycle was closed strictly before its Due (按期办结).
-	ClosedOnTime int
+	ClosedOnTime int `json:"closed_on_time"`
 	// ClosedLate: the current cycle was closed at or after its Due (超期办结).
-	ClosedLate int
+	ClosedLate int `json:"closed_late"`
 	// Open: the current cycle is not closed at Now (在办), paused and
 	// unclassified cases included.
-	Open int
+	Open int `json:"open"`
 	// OpenOverdue: open cases whose current cycle is late at Now (在办超期).
-	OpenOverdue int
+	OpenOverdue int `json:"open_overdue"`
 	// Rated is the denominator of OnTimeRate: ClosedOnTime + ClosedLate +
 	// OpenOverdue. Open cases that are not yet late have no verdict and are
 	// left out.
-	Rated int
+	Rated int `json:"rated"`
 	// OnTimeRate (按期办结率) is ClosedOnTime / Rated, in [0, 1]; 0 when Rated
 	// is 0 (renderers show "—" then, never a rate).
-	OnTimeRate float64
+	OnTimeRate float64 `json:"on_time_rate"`
 	// AvgWorkdaysToClose is the mean, over closed cases, of the working days
 	// from the start of the current cycle (the acceptance, or the latest
 	// reopening) exclusive to the close date inclusive (calendar
 	// WorkdaysBetween, the same counting as 民法典 art. 201: the start day
 	// does not count). 0 when no case is closed.
-	AvgWorkdaysToClose float64
+	AvgWorkdaysToClose float64 `json:"avg_workdays_to_close"`
 	// P90WorkdaysToClose is the nearest-rank 90th percentile of the same
 	// values: the smallest v such that at least 90% of closed cases took v
 	// working days or fewer. 0 when no case is closed.
-	P90WorkdaysToClose int
+	P90WorkdaysToClose int `json:"p90_workdays_to_close"`
 	// OverdueWorkdays is the sum of Status.OverdueDays over the late cases
 	// (closed late: up to the close; open overdue: up to Now).
-	OverdueWorkdays int
+	OverdueWorkdays int `json:"overdue_workdays"`
 	// EverLate counts cases late in this or an earlier cycle (Status.EverLate);
 	// ClosedLate+OpenOverdue count this cycle only (design §5.13).
-	EverLate int
+	EverLate int `json:"ever_late"`
 	// Reopened counts cases with at least one reopening (重新办理) at or before Now.
-	Reopened int
+	Reopened int `json:"reopened"`
 	// Visited counts cases with at least one follow-up visit (回访) at or before Now.
-	Visited int
+	Visited int `json:"visited"`
 	// Satisfied counts visited cases whose latest visit was satisfied.
-	Satisfied int
+	Satisfied int `json:"satisfied"`
 	// SatisfactionRate (满意率) is Satisfied / Visited; 0 when Visited is 0.
-	SatisfactionRate float64
+	SatisfactionRate float64 `json:"satisfaction_rate"`
 }
 
 // Closed returns ClosedOnTime + ClosedLate.
@@ -140,23 +141,24 @@ func (r ReportRow) Closed() int { return r.ClosedOnTime + r.ClosedLate }
 
 // OverdueItem is one entry of the overdue list (超期清单).
 type OverdueItem struct {
-	CaseID     string
-	Group      string
-	Tier       string
-	Department string
-	Unit       string
-	Handler    string
+	CaseID     string `json:"case_id"`
+	Group      string `json:"group"`
+	Tier       string `json:"tier"`
+	Department string `json:"department"`
+	Unit       string `json:"unit"`
+	Handler    string `json:"handler"`
 	// Due is the exclusive instant of the deadline the current cycle is
 	// judged by (Status.JudgedDue: without a late extension, which leaves a
 	// case late), in the calendar's location; LastDay (Status.JudgedLastDay)
 	// is 00:00 of its last day, from which OverdueDays is counted.
-	Due, LastDay time.Time
+	Due     time.Time `json:"due,omitzero"`
+	LastDay time.Time `json:"last_day,omitzero"`
 	// OverdueDays is Status.OverdueDays: working days overdue (closed late:
 	// up to the close; open: up to Now).
-	OverdueDays int
+	OverdueDays int `json:"overdue_workdays"`
 	// State is StateClosedLate for a closed case, else the open state at Now
 	// (normally StateOverdue; StatePaused when paused after falling due).
-	State State
+	State State `json:"state"`
 }
 
 // Report is the result of a report run. It is a value: its slices belong to
@@ -164,29 +166,31 @@ type OverdueItem struct {
 type Report struct {
 	// Options are the options used, with defaults filled in and From/To at
 	// 00:00 of their civil dates in the calendar's location.
-	Options                                  ReportOptions
-	PolicyID, PolicyVersion, CalendarVersion string
+	Options         ReportOptions `json:"options"`
+	PolicyID        string        `json:"policy_id"`
+	PolicyVersion   string        `json:"policy_version"`
+	CalendarVersion string        `json:"calendar_version"`
 	// Calendar is the calendar's name, e.g. "CN".
-	Calendar string
+	Calendar string `json:"calendar"`
 	// Rows are the groups that have at least one case in the period: tiers
 	// in the policy's order when grouped by tier, otherwise by Group (byte
 	// order); groups without a value ("(none)") and tiers the policy does not
 	// declare come after the declared tiers.
-	Rows []ReportRow
+	Rows []ReportRow `json:"rows"`
 	// Total is the row over all cases in the period; its Group is GroupTotal.
-	Total ReportRow
+	Total ReportRow `json:"total"`
 	// Overdue lists the closed-late and open-overdue cases in the period, most
 	// overdue first, then by case id; at most Options.OverdueLimit items when
 	// that is set.
-	Overdue []OverdueItem
+	Overdue []OverdueItem `json:"overdue"`
 	// OverdueTotal is the number of overdue items before OverdueLimit.
-	OverdueTotal int
+	OverdueTotal int `json:"overdue_total"`
 	// Skipped counts the cases added but outside the period: bucket date
 	// outside [From, To], no bucket date, or accepted after Now.
-	Skipped int
+	Skipped int `json:"skipped"`
 	// Undated is the part of Skipped that had no bucket date (open cases
 	// under BucketClosed; unclassified or suspended cases under BucketDue).
-	Undated int
+	Undated int `json:"undated"`
 }
 
 // denseHist is how many working days to close a group's histogram keeps in
@@ -545,7 +549,7 @@ func (r *Reporter) Report() Report {
 		Calendar:        cal.Name(),
 		Rows:            make([]ReportRow, 0, len(r.groups)),
 		Total:           r.total.finish(),
-		Overdue:         append([]OverdueItem(nil), r.overdue...),
+		Overdue:         append(make([]OverdueItem, 0, len(r.overdue)), r.overdue...), // [] in JSON, not null
 		OverdueTotal:    r.nOverdue,
 		Skipped:         r.skipped,
 		Undated:         r.undated,
@@ -656,7 +660,9 @@ var csvHeader = []string{
 // A rate whose denominator is 0, and the average and p90 when no case is
 // closed, are empty fields (not applicable), never 0. The last row is always
 // named TOTAL (GroupTotal); a group that is itself named "TOTAL" is not
-// renamed, so read the total from the last row.
+// renamed, so read the total from the last row. A group name a spreadsheet
+// would run as a formula (starting with = + - @, a tab or a carriage return)
+// is written with a leading single quote; the figures never are.
 func (r Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
@@ -669,7 +675,7 @@ func (r Report) WriteCSV(w io.Writer) error {
 		closed := row.Closed()
 		rec = rec[:0]
 		rec = append(rec,
-			row.Group,
+			csvText(row.Group),
 			strconv.Itoa(row.Accepted),
 			strconv.Itoa(row.ClosedOnTime),
 			strconv.Itoa(row.ClosedLate),
@@ -709,6 +715,9 @@ var overdueCSVHeader = []string{
 // next day, 民法典 art. 203); last_day is its last day, YYYY-MM-DD;
 // overdue_workdays is OverdueItem.OverdueDays; state is the State string
 // (closed_late, overdue, paused). Both date fields are empty when not set.
+// Text cells that a spreadsheet would run as a formula (starting with = + -
+// @, a tab or a carriage return) are written with a leading single quote, as
+// in WriteCSV.
 // Only the header is written for an empty list. When Options.OverdueLimit cut
 // the list, only the kept items are written; compare len(Overdue) with
 // OverdueTotal to tell.
@@ -727,14 +736,40 @@ func (r Report) WriteOverdueCSV(w io.Writer) error {
 		if !it.LastDay.IsZero() {
 			lastDay = it.LastDay.In(loc).Format(time.DateOnly)
 		}
-		rec = append(rec[:0], it.CaseID, it.Group, it.Tier, it.Department, it.Unit, it.Handler,
-			due, lastDay, strconv.Itoa(it.OverdueDays), string(it.State))
+		rec = append(rec[:0], csvText(it.CaseID), csvText(it.Group), csvText(it.Tier), csvText(it.Department),
+			csvText(it.Unit), csvText(it.Handler), due, lastDay, strconv.Itoa(it.OverdueDays), csvText(string(it.State)))
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// csvText neutralises a text cell that a spreadsheet would run as a formula
+// (CSV injection): a cell starting with '=', '+', '-', '@', a tab or a
+// carriage return gets a single quote in front, which spreadsheets show as
+// text and hide (the OWASP recommendation). The full-width forms ＝ ＋ － ＠
+// are treated the same: no real id or name starts with one, and a Chinese
+// input method types them easily. Only text from the cases (ids, groups,
+// tiers, departments, units, handlers) and names pass through here; numbers
+// the library computes are written as they are, so that a spreadsheet reads
+// them as numbers (a negative figure stays -3, not '-3). A program reading
+// the CSV back drops one leading quote before any of these characters.
+func csvText(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	for _, p := range [...]string{"＝", "＋", "－", "＠"} {
+		if strings.HasPrefix(s, p) {
+			return "'" + s
+		}
+	}
+	return s
 }
 
 func fixedOrEmpty(v float64, prec int, ok bool) string {

@@ -116,15 +116,19 @@ func TestEndToEnd(t *testing.T) {
 	assert.Contains(t, string(body), "C-3")
 	assert.Contains(t, string(body), "|")
 
-	// JSON (the default format): the Go value of sla.Report.
+	// JSON (the default format): sla.Report in its snake_case JSON form.
 	code, body = e.call("GET", report, nil, "")
 	require.Equal(t, http.StatusOK, code, "%s", body)
 	var rep struct {
 		Total struct {
-			Accepted, ClosedOnTime, OpenOverdue int
-		}
-		Overdue  []struct{ CaseID string }
-		PolicyID string
+			Accepted     int `json:"accepted"`
+			ClosedOnTime int `json:"closed_on_time"`
+			OpenOverdue  int `json:"open_overdue"`
+		} `json:"total"`
+		Overdue []struct {
+			CaseID string `json:"case_id"`
+		} `json:"overdue"`
+		PolicyID string `json:"policy_id"`
 	}
 	require.NoError(t, json.Unmarshal(body, &rep))
 	assert.Equal(t, 3, rep.Total.Accepted)
