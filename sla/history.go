@@ -61,7 +61,9 @@ func NewHistory(versions ...*Policy) (*History, error) {
 	return &History{id: id, versions: sorted}, nil
 }
 
-// LoadHistory loads every policy file given and builds a History from them.
+// LoadHistory loads every policy file given and builds a History from them. Each file is read
+// as LoadPolicy reads it: one larger than MaxPolicyBytes is refused while it is read. Every
+// file's problems are reported together.
 func LoadHistory(paths ...string) (*History, error) {
 	var versions []*Policy
 	var errs []error

@@ -5,11 +5,11 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/boundedio"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -130,10 +130,18 @@ func Default() *Policy { return defaultPolicy() }
 // an office's own policy.
 func DefaultPolicyYAML() []byte { return append([]byte(nil), defaultPolicyYAML...) }
 
+// MaxPolicyBytes is the largest policy file LoadPolicy and ParsePolicy accept (4 MiB). A real
+// policy is a few kilobytes; a larger input is a mistaken path (a log, a corpus, a device) and
+// LoadPolicy refuses it while reading, after at most MaxPolicyBytes+1 bytes. Portals that take
+// policy uploads can bound request bodies by the same number.
+const MaxPolicyBytes = maxPolicyBytes
+
 // LoadPolicy reads and parses a policy file. Errors list every problem found, each with
-// file:line:column (see ParsePolicy).
+// file:line:column (see ParsePolicy). A file larger than MaxPolicyBytes is refused ("sla:
+// policy file x.yaml is larger than 4194304 bytes") without being read whole, also when it is
+// not a regular file and never ends (/dev/zero, a pipe).
 func LoadPolicy(path string) (*Policy, error) {
-	data, err := os.ReadFile(path)
+	data, err := boundedio.ReadFile(path, MaxPolicyBytes, "policy file")
 	if err != nil {
 		return nil, fmt.Errorf("sla: %w", err)
 	}

@@ -86,8 +86,15 @@ func (e LineError) Error() string {
 // counts all of them.
 const MaxLineErrors = 1000
 
-// maxLineBytes is the longest corpus line read; a longer one is reported and skipped.
-const maxLineBytes = 1 << 20
+// MaxCorpusLineBytes is the longest corpus line Diff decodes (1 MiB); a longer line is
+// reported in DiffResult.Errors and skipped, and the diff goes on.
+const MaxCorpusLineBytes = 1 << 20
+
+// MaxCorpusSkipBytes bounds how far Diff reads into one over-long line looking for its end
+// (64 MiB). A "line" that runs on further is not a JSON-lines corpus (a binary file, a device
+// such as /dev/zero that never ends): Diff stops with an error instead of reading for ever.
+// Memory stays flat either way: an over-long line is skipped, not kept.
+const MaxCorpusSkipBytes = 64 << 20
 
 // DiffResult is what changed between two policy versions over a corpus. Every field is
 // deterministic for a given corpus and pair of policies, whatever DiffOptions.Workers is.
@@ -227,8 +234,8 @@ const batchLines = 1024
 // vs the new decision under the new policy, each counted by its policy's conventions and
 // calendar (sla.ComputeDue). Blank lines are skipped; bad lines are reported in Errors and the
 // diff goes on. The corpus is streamed in batches to Workers goroutines, so memory stays flat
-// except for Changed (see MaxChanged). The error is non-nil only for a nil policy or a read
-// error of corpus.
+// except for Changed (see MaxChanged). The error is non-nil only for a nil policy, a read
+// error of corpus, or a line running past MaxCorpusSkipBytes without a newline.
 func Diff(old, new *sla.Policy, corpus io.Reader, opts DiffOptions) (*DiffResult, error) {
 	if old == nil || new == nil {
 		return nil, errors.New("slatest: Diff: both policies are required")
@@ -317,7 +324,7 @@ func sortChanged(cs []ChangedCase) {
 	sort.Slice(cs, func(i, j int) bool { return cs[i].Line < cs[j].Line })
 }
 
-// readCorpus splits the corpus into batches of lines. Lines longer than maxLineBytes are
+// readCorpus splits the corpus into batches of lines. Lines longer than MaxCorpusLineBytes are
 // passed as nil so that the worker reports them; the read goes on after them.
 func readCorpus(r io.Reader, out chan<- *batch, free *sync.Pool, progress func(int)) error {
 	br := bufio.NewReaderSize(r, 256<<10)
@@ -326,6 +333,7 @@ func readCorpus(r io.Reader, out chan<- *batch, free *sync.Pool, progress func(i
 	b.first = 1
 	var long []byte
 	tooLong := false
+	run := 0 // bytes of the current line read so far, while it has no end in the buffer
 	flush := func() {
 		if len(b.lines) > 0 {
 			out <- b
@@ -336,9 +344,12 @@ func readCorpus(r io.Reader, out chan<- *batch, free *sync.Pool, progress func(i
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
+			if run += len(chunk); run > MaxCorpusSkipBytes {
+				return fmt.Errorf("line %d runs past %d bytes without a newline: not a JSON-lines corpus", line+1, MaxCorpusSkipBytes)
+			}
 			if !tooLong {
 				long = append(long, chunk...)
-				if len(long) > maxLineBytes {
+				if len(long) > MaxCorpusLineBytes {
 					tooLong, long = true, long[:0]
 				}
 			}
@@ -354,7 +365,7 @@ func readCorpus(r io.Reader, out chan<- *batch, free *sync.Pool, progress func(i
 					chunk = append(long, chunk...)
 				}
 				text = bytes.TrimRight(chunk, "\r\n")
-				if len(text) > maxLineBytes {
+				if len(text) > MaxCorpusLineBytes {
 					text = nil
 				}
 			}
@@ -366,7 +377,7 @@ func readCorpus(r io.Reader, out chan<- *batch, free *sync.Pool, progress func(i
 				b.buf = append(b.buf, text...)
 				b.lines = append(b.lines, b.buf[start:len(b.buf):len(b.buf)])
 			}
-			long, tooLong = nil, false
+			long, tooLong, run = nil, false, 0
 			if len(b.lines) == batchLines {
 				// Slices into b.buf stay valid: the batch owns its buffer until a worker
 				// returns it to the pool.
@@ -402,7 +413,7 @@ func diffBatch(oldP, newP *diffPolicy, dec *caseDecoder, oldDues, newDues dueCac
 	for i, text := range b.lines {
 		ln := b.first + i
 		if text == nil {
-			p.addError(out, LineError{Line: ln, Err: fmt.Sprintf("line longer than %d bytes", maxLineBytes)})
+			p.addError(out, LineError{Line: ln, Err: fmt.Sprintf("line longer than %d bytes", MaxCorpusLineBytes)})
 			continue
 		}
 		if len(bytes.TrimSpace(text)) == 0 {

@@ -2,12 +2,12 @@ package slatest
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/shixian-go/shixian/internal/boundedio"
 	"github.com/shixian-go/shixian/internal/yamltree"
 )
 
@@ -59,9 +59,10 @@ func (a Allowed) String() string {
 	return s
 }
 
-// LoadExpectations reads and parses an expectations file.
+// LoadExpectations reads and parses an expectations file. A file larger than MaxSuiteBytes is
+// refused while it is read ("slatest: expectations file x.yaml is larger than 8388608 bytes").
 func LoadExpectations(path string) (*Expectations, error) {
-	data, err := os.ReadFile(path)
+	data, err := boundedio.ReadFile(path, MaxSuiteBytes, "expectations file")
 	if err != nil {
 		return nil, fmt.Errorf("slatest: %w", err)
 	}
@@ -71,8 +72,8 @@ func LoadExpectations(path string) (*Expectations, error) {
 // ParseExpectations parses an expectations file strictly: unknown keys, missing from/to and
 // bad numbers are errors, all reported at once as a *rules.Problems with file:line:column.
 func ParseExpectations(name string, data []byte) (*Expectations, error) {
-	if len(data) > maxSuiteBytes {
-		return nil, fmt.Errorf("slatest: %s: expectations file is %d bytes, more than the %d allowed", name, len(data), maxSuiteBytes)
+	if len(data) > MaxSuiteBytes {
+		return nil, fmt.Errorf("slatest: %s: expectations file is %d bytes, more than the %d allowed", name, len(data), MaxSuiteBytes)
 	}
 	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty expectations file (expected `format: %s` and `allow`)", ExpectFormat))
 	if err != nil {

@@ -3,13 +3,13 @@ package slatest
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/shixian-go/shixian/internal/boundedio"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 )
@@ -101,8 +101,11 @@ func (c Coverage) Unexercised() []string {
 // `policy:` key (a path relative to the suite file) or given by WithPolicy. The error is
 // non-nil only when the suite or the policy cannot be loaded (a *rules.Problems listing every
 // problem with file:line:column for a malformed suite); failing cases are reported in Result.
+// A suite file larger than MaxSuiteBytes is refused while it is read ("slatest: suite file
+// x.yaml is larger than 8388608 bytes"), also when it never ends (/dev/zero, a pipe); the
+// policy it names is read as sla.LoadPolicy reads it.
 func RunSuite(suitePath string, opts ...Option) (*Result, error) {
-	data, err := os.ReadFile(suitePath)
+	data, err := boundedio.ReadFile(suitePath, MaxSuiteBytes, "suite file")
 	if err != nil {
 		return nil, fmt.Errorf("slatest: %w", err)
 	}

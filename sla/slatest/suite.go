@@ -17,8 +17,11 @@ import (
 // SuiteFormat is the value a suite file's `format` key must have.
 const SuiteFormat = "shixian-suite/v1"
 
-// maxSuiteBytes bounds a suite file so that a wrong path (a corpus, a log) fails fast.
-const maxSuiteBytes = 8 << 20
+// MaxSuiteBytes is the largest suite or expectations file accepted (8 MiB): they are written
+// by hand, so a larger input is a wrong path (a corpus, a log, a device). RunSuite and
+// LoadExpectations refuse it while reading, after at most MaxSuiteBytes+1 bytes; RunSuiteData,
+// CheckData and ParseExpectations refuse larger data.
+const MaxSuiteBytes = 8 << 20
 
 // maxCases bounds the number of cases of one suite; suites are hand-written, a corpus belongs
 // in Diff.
@@ -258,8 +261,8 @@ func (d *decoder) inputMap(n *yaml.Node, what string, depth int) (map[string]any
 
 // parseSuite decodes a suite file strictly, reporting every problem at once.
 func parseSuite(name string, data []byte) (*suite, error) {
-	if len(data) > maxSuiteBytes {
-		return nil, fmt.Errorf("slatest: %s: suite file is %d bytes, more than the %d allowed", name, len(data), maxSuiteBytes)
+	if len(data) > MaxSuiteBytes {
+		return nil, fmt.Errorf("slatest: %s: suite file is %d bytes, more than the %d allowed", name, len(data), MaxSuiteBytes)
 	}
 	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty suite file (expected `format: %s`, `name` and `cases`)", SuiteFormat))
 	if err != nil {
