@@ -1,7 +1,12 @@
 package calendar
 
 import (
+	"bytes"
+	"io"
+	"math/rand"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,4 +261,108 @@ func TestProvisionalOrdinaryDaysNameTheirSource(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Workday, d.Kind)
 	assert.True(t, strings.HasPrefix(d.Notice, unverifiedName), d.Notice)
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+type endlessZeros struct{}
+
+func (endlessZeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestScheduleLoadersBoundTheRead: the stream loaders read at most
+// MaxScheduleBytes+1 bytes of an endless input and refuse it with the size
+// error; the file loaders refuse a huge regular file by its size and a
+// device that never ends at the limit.
+func TestScheduleLoadersBoundTheRead(t *testing.T) {
+	limit := strconv.Itoa(MaxScheduleBytes)
+	readers := []struct {
+		name string
+		read func(io.Reader) (*Schedule, error)
+	}{
+		{"ReadHolidayCN", func(r io.Reader) (*Schedule, error) { return ReadHolidayCN("x.json", r) }},
+		{"ReadCSV", func(r io.Reader) (*Schedule, error) { return ReadCSV("x.csv", r, Official) }},
+	}
+	sources := []struct {
+		name string
+		r    func() io.Reader
+	}{
+		{"endless zeros", func() io.Reader { return endlessZeros{} }},
+		{"endless random bytes", func() io.Reader { return rand.New(rand.NewSource(7)) }},
+		{"MaxScheduleBytes+1 bytes", func() io.Reader { return bytes.NewReader(make([]byte, MaxScheduleBytes+1)) }},
+	}
+	for _, rd := range readers {
+		for _, src := range sources {
+			t.Run(rd.name+" refuses "+src.name, func(t *testing.T) {
+				c := &countingReader{r: src.r()}
+				s, err := rd.read(c)
+				require.Error(t, err)
+				assert.Nil(t, s)
+				assert.Contains(t, err.Error(), "calendar: schedule file x.")
+				assert.Contains(t, err.Error(), " is larger than "+limit+" bytes")
+				assert.LessOrEqual(t, c.n, int64(MaxScheduleBytes+1), "reads at most the limit+1")
+			})
+		}
+	}
+
+	huge := filepath.Join(t.TempDir(), "2027.json")
+	f, err := os.Create(huge)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(2<<30))
+	require.NoError(t, f.Close())
+	paths := []string{huge}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		paths = append(paths, "/dev/zero")
+	}
+	for _, path := range paths {
+		t.Run("the file loaders refuse "+path, func(t *testing.T) {
+			_, err := LoadHolidayCN(path)
+			assert.EqualError(t, err, "calendar: schedule file "+path+" is larger than "+limit+" bytes")
+			_, err = LoadCSV(path, Unverified)
+			assert.EqualError(t, err, "calendar: schedule file "+path+" is larger than "+limit+" bytes")
+		})
+	}
+	_, err = LoadCSV(filepath.Join(t.TempDir(), "missing.csv"), Official)
+	assert.ErrorContains(t, err, "calendar: open ")
+}
+
+// TestScheduleLoadersParseLikeTheParsers: a file or stream read by the
+// loaders gives exactly what the parser gives for its bytes.
+func TestScheduleLoadersParseLikeTheParsers(t *testing.T) {
+	const jsonPath = "testdata/2026.json"
+	data, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	want, err := ParseHolidayCN(jsonPath, data)
+	require.NoError(t, err)
+	got, err := LoadHolidayCN(jsonPath)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	got, err = ReadHolidayCN(jsonPath, bytes.NewReader(data))
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+
+	const csvPath = "data/cn-holidays.csv"
+	data, err = os.ReadFile(csvPath)
+	require.NoError(t, err)
+	require.Less(t, len(data), MaxScheduleBytes, "every official year fits the limit with room to spare")
+	wantCSV, err := ParseCSV(csvPath, data, Unverified)
+	require.NoError(t, err)
+	gotCSV, err := LoadCSV(csvPath, Unverified)
+	require.NoError(t, err)
+	assert.Equal(t, wantCSV, gotCSV)
+	gotCSV, err = ReadCSV(csvPath, bytes.NewReader(data), Unverified)
+	require.NoError(t, err)
+	assert.Equal(t, wantCSV, gotCSV)
 }
