@@ -298,7 +298,8 @@ func (p *Policy) Validate(c Case) error {
 func (r *replayer) statusCheck(i int) error {
 	var st Status
 	if err := r.status(&st, r.events[i].At); err != nil {
-		return r.fail(i, causeFail(err, "at", "no status can be computed at the event's instant"))
+		msg := strings.TrimPrefix(plainText(err), "status of case "+r.id+": ")
+		return r.fail(i, &reasonError{sentinel: err, field: "at", msg: "no status can be computed at the event's instant: " + msg})
 	}
 	return nil
 }

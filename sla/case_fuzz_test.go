@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -316,6 +317,8 @@ func FuzzCaseJSON(f *testing.F) {
 	f.Add([]byte(`{"schema":2,"id":"C-1","events":[]}`))
 	f.Add([]byte(`{"schema":1,"id":"C-1","attributes":{"a":"b"},"events":[{"type":"accepted","at":"2025-10-09T10:00:00+08:00","input":{"n":1e2,"s":["x"]}},{"type":"extended","at":"2025-10-09T10:00:00Z","length":"3个工作日","approver":"a","reason":"r"}]}`))
 	f.Add([]byte(`{"schema":1,"id":"\u00e9","events":[{"type":"visited","at":"2025-10-09T10:00:00.123456789-05:00","satisfied":false}]}`))
+	// One event more than MaxEvents: refused at decoding.
+	f.Add([]byte(`{"schema":1,"id":"C-1","events":[` + strings.TrimSuffix(strings.Repeat(`{"type":"closed","at":"2025-10-09T10:00:00Z"},`, MaxEvents+1), ",") + `]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keep := Case{ID: "keep"}
 		c := keep

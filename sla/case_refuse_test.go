@@ -54,7 +54,7 @@ func TestApplyRefusesWhatHasNoStatus(t *testing.T) {
 		{"a transfer on 2050-12-29, a countable day, is refused naming at because its 2-workday reply target would end in 2051 (no status at the transfer); the transfer on 2050-12-27 is accepted",
 			nil, []Event{lcAccepted("2050-12-26 10:00"), lcClassified("2050-12-26 10:00", "T3")},
 			lcTransferred("2050-12-29 10:00", "社保中心"), "at", calendar.ErrOutOfRange,
-			"no status can be computed at the event's instant: ",
+			"event 3 (transferred at 2050-12-29 10:00 CST): no status can be computed at the event's instant: target unit_reply from 2050-12-29 10:00 CST: 2 workdays from 2050-12-29 10:00 CST: 2050-12-29: adding 2 working days lands after 2050-12-31",
 			lcTransferred("2050-12-27 10:00", "社保中心")},
 		{"on a calendar that refuses provisional results, an event in 2027 (only an unverified schedule) is refused naming at; the same event in 2026 is accepted",
 			strict, []Event{lcAccepted("2026-12-28 09:00"), lcClassified("2026-12-28 09:00", "T1")},
