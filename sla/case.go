@@ -227,9 +227,9 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // before close or twice, reopen while open; and that the deadline can be
 // computed after every event that sets it (classification, reclassification,
 // restart, reopening, extension). Every event's instant must be one the
-// policy's calendar can count (Field "at": not after its last year, and in a
-// year with an official schedule when the calendar refuses provisional
-// results), and the resulting case must have a status at the new event's
+// policy's calendar can count (Field "at": inside its range, 2004–2050 for
+// the national calendar, and in a year with an official schedule when the
+// calendar refuses provisional results), and the resulting case must have a status at the new event's
 // own instant (StatusAt(result, e.At) succeeds): otherwise a portal would
 // store the event, fail to show the case, and refuse every later event as
 // "dated before the previous event".
