@@ -1128,7 +1128,7 @@ func (p *noticeParser) clauses(n *Notice, it *NoticeItem, rs []nrune) ([]noticeC
 	var out []noticeClause
 	cur := noticeClause{}
 	var text strings.Builder
-	year, explicit, month := n.Year, false, 0
+	ctxYear, month := n.Year, 0 // the year and month a bare “3日” continues
 	newYearItem := it.Festival == "元旦"
 	lastWasDate := false // the previous token (bracketed notes aside) is a date
 	pendingRange, pendingUntil := false, false
@@ -1164,6 +1164,9 @@ func (p *noticeParser) clauses(n *Notice, it *NoticeItem, rs []nrune) ([]noticeC
 			nd.err = fmt.Sprintf("%d月%d日 is not a date (in %d)", m, d, y)
 		default:
 			nd.dn = daysFromCivil(int64(y), m, d)
+		}
+		if nd.err != "" && !dayOnly {
+			return errAt(start, nd.err)
 		}
 		switch {
 		case pendingRange && len(cur.spans) > 0:
@@ -1221,69 +1224,54 @@ func (p *noticeParser) clauses(n *Notice, it *NoticeItem, rs []nrune) ([]noticeC
 			continue
 		case r.r >= '0' && r.r <= '9':
 			v, j := readNum(i)
+			k := skipSpaces(rs, j)
 			unit := rune(0)
-			if j < len(rs) {
-				unit = rs[j].r
+			if k < len(rs) {
+				unit = rs[k].r
 			}
 			switch unit {
-			case '年':
-				if j-i == 4 {
-					year, explicit = v, true
-				}
-				lastWasDate = false
-				i = j + 1
-				// 2018年12月30日: the date is placed at its year.
-				if j+1 < len(rs) && rs[j+1].r >= '0' && rs[j+1].r <= '9' {
-					dv, k := readNum(j + 1)
-					if k+1 < len(rs) && rs[k].r == '月' {
-						dd, e := readNum(k + 1)
-						if e < len(rs) && rs[e].r == '日' && e > k+1 {
-							month = dv
-							if err := addDate(r, year, dv, dd, false); err != nil {
-								return nil, err
-							}
-							i = e + 1
-						}
+			case '年', '月':
+				y, m := 0, v
+				mk := k // the 月 of the date
+				if unit == '年' {
+					// 2018年12月30日: a date with its year; any other year
+					// mention (2015年是…) is only text.
+					mv, mj := readNum(skipSpaces(rs, k+1))
+					mk = skipSpaces(rs, mj)
+					if j-i != 4 || mj == skipSpaces(rs, k+1) || mk >= len(rs) || rs[mk].r != '月' {
+						text.WriteString(runesString(rs[i : k+1]))
+						lastWasDate = false
+						i = k + 1
+						continue
 					}
+					y, m = v, mv
 				}
-				continue
-			case '月':
-				k := j + 1
-				for k < len(rs) && rs[k].r == ' ' {
-					k++
+				ds := skipSpaces(rs, mk+1)
+				dd, e := readNum(ds)
+				e2 := skipSpaces(rs, e)
+				if e == ds || e2 >= len(rs) || rs[e2].r != '日' {
+					return nil, errAt(r, fmt.Sprintf("%d月 without a day (want %d月N日)", m, m))
 				}
-				dd, e := readNum(k)
-				if e == k || e >= len(rs) || rs[e].r != '日' {
-					return nil, errAt(r, fmt.Sprintf("%d月 without a day (want %d月N日)", v, v))
-				}
-				month = v
-				y := year
-				if !explicit {
+				if y == 0 {
 					y = n.Year
-					if newYearItem && v == 12 {
-						y = n.Year - 1
+					if newYearItem && m == 12 {
+						y = n.Year - 1 // 元旦 items count December as the year before
 					}
 				}
-				if err := addDate(r, y, v, dd, false); err != nil {
+				month, ctxYear = m, y
+				if err := addDate(r, y, m, dd, false); err != nil {
 					return nil, err
 				}
-				i = e + 1
+				i = e2 + 1
 				continue
 			case '日':
 				if month == 0 {
 					return nil, errAt(r, fmt.Sprintf("%d日 without a month", v))
 				}
-				y := year
-				if !explicit {
-					y = n.Year
-					if newYearItem && month == 12 {
-						y = n.Year - 1
-					}
-				}
-				if err := addDate(r, y, month, v, true); err != nil {
+				if err := addDate(r, ctxYear, month, v, true); err != nil {
 					return nil, err
 				}
-				i = j + 1
+				i = k + 1
 				continue
 			case '天':
 				cur.count, cur.cline, cur.ccol = v, r.line, r.col
@@ -1292,7 +1280,7 @@ func (p *noticeParser) clauses(n *Notice, it *NoticeItem, rs []nrune) ([]noticeC
 				}
 				started = true
 				lastWasDate = false
-				i = j + 1
+				i = k + 1
 				continue
 			}
 			lastWasDate = false
@@ -1342,4 +1330,11 @@ func (p *noticeParser) clauses(n *Notice, it *NoticeItem, rs []nrune) ([]noticeC
 	}
 	flush(true)
 	return out, nil
+}
+
+func skipSpaces(rs []nrune, i int) int {
+	for i < len(rs) && rs[i].r == ' ' {
+		i++
+	}
+	return i
 }
