@@ -19,6 +19,7 @@ type calendarOpts struct {
 	from, to string
 	format   *enumFlag
 	cal      *calFlags
+	notice   *noticeOpts // calendar import-notice (cmd_notice.go)
 }
 
 func calendarCommand() *command {
@@ -38,7 +39,7 @@ ics:  an RFC 5545 calendar for staff calendars: each holiday and makeup working 
       the event's date at 00:00 UTC so that the output is reproducible.
 
 The embedded calendar is official 2004–2026 (State Council notices), unverified 2027 and
-projected 2028–2050; --strict refuses anything that is not official (exit 2).`,
+projected 2028–2050; --strict refuses anything that is not official (exit 2).` + importNoticeHelp,
 		examples: []string{
 			"shixian calendar --from 2025-09-27 --to 2025-10-12",
 			"shixian calendar --from 2026-01-01 --to 2026-12-31 --format ics > holidays-2026.ics",
@@ -50,14 +51,19 @@ projected 2028–2050; --strict refuses anything that is not official (exit 2).`
 			fs.StringVar(&o.to, "to", "", "last `DATE` (YYYY-MM-DD), inclusive; default --from")
 			fs.Var(o.format, "format", "output `FORMAT`: csv, json or ics")
 			o.cal = addCalFlags(fs)
+			o.notice = addNoticeFlags(fs)
 			return o
 		},
-		run: runCalendar,
+		run:        runCalendar,
+		positional: "import-notice FILE",
 	}
 }
 
-func runCalendar(e *env, opts any, _ []string) int {
+func runCalendar(e *env, opts any, args []string) int {
 	o := opts.(*calendarOpts)
+	if len(args) > 0 || o.notice.set() {
+		return runImportNotice(e, o.notice, o.format.value, o.cal, args)
+	}
 	from, err := parseDate("from", o.from)
 	if err != nil {
 		return fail(e, "calendar", err)
