@@ -66,11 +66,47 @@
 // # Layers and loading
 //
 // A Calendar is immutable; New and Derive make new ones. Schedules
-// published after release load at run time (ParseHolidayCN for
-// NateScarlet/holiday-cn JSON, ParseCSV for the reference CSV format) and
+// published after release load at run time (ParseNotice for the notice's
+// own text, ParseHolidayCN for NateScarlet/holiday-cn JSON, ParseCSV for the
+// reference CSV format) and
 // apply with WithSchedule; regional and unit layers (Hubei's 2020 extension,
 // ethnic festivals, a duty day) apply with WithOverrides. Each calendar has a
 // content Version so that a result can cite the calendar it used.
+//
+// # Reading a notice
+//
+// ParseNotice reads the State Council's notice itself, as published or
+// pasted, so that an office need not wait for a third-party file: the title
+// and its year, the document number and signature date when present, and
+// each numbered item (“二、春节：2月15日（农历腊月二十八、周日）至23日…放假调休，
+// 共9天。2月14日（周六）、2月28日（周六）上班。”). Every phrasing of the notices
+// since 2004 is read: 至 and dash ranges, ranges across the new year, weekday
+// and lunar notes, 与周末连休, 补休, 不调休, and the 2006–2009 style
+// (其中…为法定假日，将…两个公休日调至…，…上班: the days after 调至 are off, those
+// before are the weekend days given up). Items state December days of the
+// year before only under 元旦, so a “12月31日” there is read in the previous
+// year. A clause is classified by its verb (上班 makeup; 放假, 补休, 调休 off;
+// 调至 moves rest days; 为法定假日, 照常公休 restate) and a date whose role is
+// not stated is refused rather than guessed.
+//
+// Full- and half-width punctuation and spaces are folded, and a small table
+// maps the traditional characters that occur in reprints (國 節 慶 勞 動 曆
+// 號 週 與 連 調 補 辦 廳 關 …) to simplified ones; it serves reading notices,
+// not converting Chinese text. The parser checks what it reads and refuses,
+// with a *NoticeError at line:column of the text quoting the item: a date
+// that does not exist, a weekday note that contradicts its date, a 共N天 that
+// does not match its range, a day both off and working, a makeup day on a
+// weekday, a day set by two items, an item that yields no day, and a text
+// that is not a notice at all. Texts are bounded (MaxNoticeBytes) and
+// ranges are at most a month.
+//
+// Notice.Schedule converts the result to a Schedule: an annual notice
+// determines its year; a supplementary notice (the 2019 Labour Day change,
+// the 2020 Spring Festival extension, the 2015 anniversary day off) has no
+// year of its own and applies on top. An extension names only its new last
+// day, so it is read with Extending(the schedule it extends). The texts of
+// the notices 2006–2026 are kept under testdata/notices, and a test parses
+// each and agrees with the embedded data on every day.
 //
 // # Time zone
 //
