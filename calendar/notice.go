@@ -61,7 +61,7 @@ type NoticeItem struct {
 	// Line and Column locate the item in the text (1-based; columns count
 	// characters, not bytes).
 	Line, Column int
-	// Text is the item as written, on one line.
+	// Text is the item as written (its characters unchanged), on one line.
 	Text string
 	// Entries are the days off and the makeup working days the item sets,
 	// sorted by date, each with Notice set to the notice's citation.
@@ -172,7 +172,7 @@ func ParseNotice(name string, text []byte, opts ...NoticeOption) (*Notice, error
 // nrune is one character of the normalised text and where it was in the
 // original.
 type nrune struct {
-	r         rune
+	r, orig   rune // normalised, and as written
 	line, col int
 }
 
@@ -231,7 +231,7 @@ func (p *noticeParser) load(text []byte) error {
 			continue
 		}
 		if nr := normalizeNoticeRune(r); nr != 0 {
-			cur = append(cur, nrune{nr, line, col})
+			cur = append(cur, nrune{nr, r, line, col})
 		}
 		col++
 	}
@@ -800,7 +800,7 @@ func (p *noticeParser) item(n *Notice, num int, rs []nrune, cfg noticeConfig) (*
 	}
 	var text strings.Builder
 	for _, r := range rs {
-		text.WriteRune(r.r)
+		text.WriteRune(r.orig) // quoted as written
 	}
 	it := &NoticeItem{Number: num, Line: rs[0].line, Column: rs[0].col, Text: text.String()}
 	if num > 0 {
@@ -864,7 +864,7 @@ func (p *noticeParser) item(n *Notice, num int, rs []nrune, cfg noticeConfig) (*
 	bad := func(d noticeDate, msg string) error {
 		return p.errAt(d.line, d.col, it.Text, msg)
 	}
-	addOff := func(sp noticeSpan) error {
+	addOff := func(sp noticeSpan) {
 		for dn := sp.from.dn; dn <= sp.to.dn; dn++ {
 			d := sp.from
 			if dn != sp.from.dn {
@@ -875,7 +875,6 @@ func (p *noticeParser) item(n *Notice, num int, rs []nrune, cfg noticeConfig) (*
 				off[dn] = d
 			}
 		}
-		return nil
 	}
 	for _, c := range clauses {
 		spans := append(pending, c.spans...)
@@ -925,9 +924,7 @@ func (p *noticeParser) item(n *Notice, num int, rs []nrune, cfg noticeConfig) (*
 		case clauseMoveTo:
 			for _, sp := range spans {
 				if sp.from.afterTZ {
-					if err := addOff(sp); err != nil {
-						return nil, err
-					}
+					addOff(sp)
 				}
 			}
 		case clauseOff:
@@ -936,9 +933,7 @@ func (p *noticeParser) item(n *Notice, num int, rs []nrune, cfg noticeConfig) (*
 				if sp.until {
 					return nil, bad(sp.to, "至 without a first day")
 				}
-				if err := addOff(sp); err != nil {
-					return nil, err
-				}
+				addOff(sp)
 				rng = append(rng, sp)
 			}
 			if len(rng) > 0 {

@@ -323,6 +323,15 @@ func TestParseNoticeReadsEveryForm(t *testing.T) {
 			assert.Equal(t, want.Title, got.Title)
 		})
 	}
+	t.Run("items are quoted as written, traditional characters and full-width marks kept", func(t *testing.T) {
+		n, err := ParseNotice("hant.txt", []byte(readNotice(t, "variants/2011-traditional.txt")))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(n.Items[1].Text, "二、春節:2月2日(農曆除夕)至8日放假調休"), n.Items[1].Text)
+		assert.Equal(t, "春节", n.Items[1].Festival)
+		n, err = ParseNotice("fw.txt", []byte(fullWidth))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(n.Items[0].Text, "一、元旦：1月1日（周四）"), n.Items[0].Text)
+	})
 }
 
 // Items in the phrasings of notices whose full text is not stored (2008,
