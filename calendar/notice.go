@@ -72,12 +72,13 @@ type NoticeItem struct {
 // it in the text as given (1-based; columns count characters); Item quotes
 // the item it concerns, when there is one.
 type NoticeError struct {
-	Name         string
-	Line, Column int
-	Item         string
-	Msg          string
+	Name         string // the name given to ParseNotice
+	Line, Column int    // 1-based; the column counts characters
+	Item         string // the item as written, "" for a problem outside the items
+	Msg          string // what is wrong
 }
 
+// Error formats the problem as name:line:column: message (item "…").
 func (e *NoticeError) Error() string {
 	if e.Item != "" {
 		return fmt.Sprintf("calendar: %s:%d:%d: %s (item %q)", e.Name, e.Line, e.Column, e.Msg, e.Item)
@@ -381,7 +382,7 @@ func (p *noticeParser) itemStart(i int) (num, body int, ok bool) {
 	for k < len(rs) && k < 3 && cnDigit(rs[k].r) >= 0 {
 		k++
 	}
-	if k == 0 || k >= len(rs) || (rs[k].r != '、' && rs[k].r != '.' && rs[k].r != ',') {
+	if k == 0 || k >= len(rs) || (rs[k].r != '、' && rs[k].r != '.') {
 		return 0, 0, false
 	}
 	var s strings.Builder
