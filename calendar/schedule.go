@@ -56,7 +56,7 @@ type Entry struct {
 // csvHeader is the exact header of the reference CSV format.
 const csvHeader = "date,kind,holiday,name_zh,notice"
 
-// ParseCSV parses the reference CSV format (/work/shared/reference): header
+// ParseCSV parses the schedule CSV format (the embedded calendar/data/cn-holidays.csv): header
 // exactly `date,kind,holiday,name_zh,notice`, RFC 4180 quoting, one row per
 // date, kind `off` (→ Holiday) or `makeup` (→ MakeupWorkday), date
 // YYYY-MM-DD. Years is every calendar year with at least one row. Every day
