@@ -18,13 +18,23 @@ const (
 	exitInvalid    = 2 // a policy, suite, schedule, case or input was rejected (details on stderr)
 	exitFailed     = 3 // a policy test suite failed
 	exitUnexpected = 4 // a policy diff found changes the expectations file does not allow
+	exitInternal   = 5 // a bug in shixian: a panic caught at the top of the command
 )
 
 // env is what a command may touch: the three standard streams. Everything else comes from
 // its arguments, so that every command is testable through run.
 type env struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
+	stdin io.Reader
+	// stdout is for the data formats (csv, json, ics, junit): written as they are, except
+	// when stdout is a terminal, where it is text (the same writer as text).
+	stdout io.Writer
+	// text is for the text formats (text, md, --explain): control characters and bidi
+	// overrides from input are shown as escapes (see termWriter).
+	text io.Writer
+	// stderr is for people: escaped like text.
+	stderr io.Writer
+	// rawStderr is stderr as it is, for the progress line (which rewrites itself with CR).
+	rawStderr io.Writer
 }
 
 // command is one subcommand.
@@ -62,14 +72,46 @@ func findCommand(name string) *command {
 // files named on the command line.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := bufio.NewWriter(stdout)
-	code := dispatch(&env{stdin: stdin, stdout: out, stderr: stderr}, args)
-	if err := out.Flush(); err != nil {
-		fmt.Fprintf(stderr, "shixian: writing output: %v\n", err)
+	text := newTermWriter(out)
+	errw := newTermWriter(stderr)
+	e := &env{stdin: stdin, stdout: out, text: text, stderr: errw, rawStderr: stderr}
+	if isTerminal(stdout) {
+		e.stdout = text
+	}
+	code := dispatchSafe(e, args)
+	err := text.Flush()
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	_ = errw.Flush()
+	if err != nil {
+		fmt.Fprintf(errw, "shixian: writing output: %v\n", err)
+		_ = errw.Flush()
 		if code == exitOK {
 			code = exitInvalid
 		}
 	}
 	return code
+}
+
+// internalError is a bug: a panic caught in a command. It is reported, never hidden: exit 5.
+type internalError struct{ msg string }
+
+func (e *internalError) Error() string {
+	return "internal error (a bug in shixian; please report it with the command line): " + e.msg
+}
+
+// dispatchSafe is dispatch with a last line of defence: a panic becomes a one-line message
+// and exit 5 instead of a Go stack trace. Causes are fixed where they are; this only keeps a
+// missed one from looking like something else to a script.
+func dispatchSafe(e *env, args []string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(e.stderr, "shixian: %v\n", &internalError{fmt.Sprint(r)})
+			code = exitInternal
+		}
+	}()
+	return dispatch(e, args)
 }
 
 func dispatch(e *env, args []string) int {
@@ -232,6 +274,7 @@ Exit codes:
      with file:line:column where there is one
   3  shixian test: a suite failed (a case mismatched or coverage is below the minimum)
   4  shixian diff --expect: changes the expectations file does not allow
+  5  internal error: a bug in shixian (please report it)
 
 Times are RFC 3339 instants (2025-09-30T17:00:00+08:00); dates are YYYY-MM-DD civil dates in
 China Standard Time (UTC+8). A due instant is exclusive: a case is on time if closed strictly

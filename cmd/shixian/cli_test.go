@@ -125,9 +125,10 @@ func TestLineReader(t *testing.T) {
 		assert.Equal(t, []string{`{"a":1}`, "", `{"b":2}`}, got)
 		assert.Equal(t, 3, lr.line)
 	})
-	t.Run("a line over the limit is reported by number and skipped; reading goes on", func(t *testing.T) {
+	t.Run("a line over the limit is refused by number and column as soon as the limit is passed", func(t *testing.T) {
 		long := strings.Repeat("x", 200_000) // longer than the 64 KiB read buffer too
-		lr := newLineReader("x", strings.NewReader("short\n"+long+"\nafter\n"))
+		r := &countingReader{r: strings.NewReader("short\n" + long + "\nafter\n")}
+		lr := newLineReader("x", r)
 		lr.max = 100_000
 		line, err := lr.next()
 		require.NoError(t, err)
@@ -135,11 +136,17 @@ func TestLineReader(t *testing.T) {
 		_, err = lr.next()
 		require.ErrorIs(t, err, errLineTooLong)
 		assert.Equal(t, 2, lr.line)
-		line, err = lr.next()
+		assert.Equal(t, 100_001, lr.tooLongColumn())
+		assert.Less(t, r.n, 200_000, "the rest of the long line is not read")
+	})
+	t.Run("a line of exactly the limit is read; one byte more is refused, CRLF not counted", func(t *testing.T) {
+		lr := newLineReader("x", strings.NewReader(strings.Repeat("a", 10)+"\r\n"+strings.Repeat("b", 11)+"\n"))
+		lr.max = 10
+		line, err := lr.next()
 		require.NoError(t, err)
-		assert.Equal(t, "after", string(line))
+		assert.Len(t, line, 10)
 		_, err = lr.next()
-		assert.ErrorIs(t, err, io.EOF)
+		require.ErrorIs(t, err, errLineTooLong)
 	})
 	t.Run("a line longer than the read buffer but within the limit is read whole", func(t *testing.T) {
 		long := strings.Repeat("y", 300_000)
@@ -176,4 +183,16 @@ func mustTime(t *testing.T, s string) (tm time.Time) {
 	tm, err := parseInstant("x", s)
 	require.NoError(t, err)
 	return tm
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
 }

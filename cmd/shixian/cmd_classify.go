@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -85,6 +86,12 @@ func runClassify(e *env, opts any, _ []string) int {
 	}
 	cl := &classifier{p: p, explain: o.explain}
 	if o.input != "" {
+		if len(o.input) > maxCaseBytes {
+			return fail(e, "classify", fmt.Errorf("--input is longer than the %s a case may have", sizeText(maxCaseBytes)))
+		}
+		if off := invalidUTF8([]byte(o.input)); off >= 0 {
+			return fail(e, "classify", fmt.Errorf("--input:1:%d: %v", lineColumn([]byte(o.input), off), errInvalidUTF8))
+		}
 		var input map[string]any
 		if err := decodeObject([]byte(o.input), &input); err != nil {
 			col := jsonErrorColumn([]byte(o.input), err)
@@ -94,7 +101,11 @@ func runClassify(e *env, opts any, _ []string) int {
 		if err != nil {
 			return fail(e, "classify", fmt.Errorf("--input: %w", err))
 		}
-		if _, err := e.stdout.Write(out); err != nil {
+		w := e.stdout
+		if o.explain {
+			w = e.text
+		}
+		if _, err := w.Write(out); err != nil {
 			return fail(e, "classify", err)
 		}
 		return exitOK
@@ -105,8 +116,13 @@ func runClassify(e *env, opts any, _ []string) int {
 	}
 	defer closer()
 	lr := newLineReader(name, r)
-	prog := newProgress(e.stderr, "classify")
-	bad, last := 0, 0
+	prog := newProgress(e.rawStderr, "classify")
+	bad := newBadLines(e, "classify", name)
+	last := 0
+	out := e.stdout
+	if o.explain {
+		out = e.text
+	}
 	// Lines are decoded, classified and rendered on every core; output keeps the input order.
 	err = pipeline(lr, runtime.GOMAXPROCS(0), func(it lineItem) lineOutcome {
 		return cl.line(name, it, defAccepted)
@@ -114,34 +130,29 @@ func runClassify(e *env, opts any, _ []string) int {
 		last = it.no
 		prog.tick(it.no)
 		if o.msg != "" {
-			bad++
-			fmt.Fprintln(e.stderr, o.msg)
-			return nil
+			return bad.add(it.no, o.msg, o.tooLong)
 		}
-		_, err := e.stdout.Write(o.out)
+		_, err := out.Write(o.out)
 		return err
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errStopReading) {
 		return fail(e, "classify", err)
 	}
 	prog.done(last)
-	if bad > 0 {
-		fmt.Fprintf(e.stderr, "shixian classify: %d bad line(s) in %s\n", bad, name)
-		return exitInvalid
-	}
-	return exitOK
+	return bad.finish()
 }
 
 // lineOutcome is the rendered result of one line, or the message for a bad line.
 type lineOutcome struct {
-	out []byte
-	msg string
+	out     []byte
+	msg     string
+	tooLong bool // the line is over the limit: reading stopped there
 }
 
 // line handles one line of a cases file; it is safe for concurrent use.
 func (c *classifier) line(name string, it lineItem, defAccepted time.Time) lineOutcome {
-	if it.tooLong {
-		return lineOutcome{msg: lineError(name, it.no, 1, fmt.Errorf("line longer than %d MiB skipped", maxLine>>20))}
+	if col, tooLong, err := lineProblem(it); err != nil {
+		return lineOutcome{msg: lineError(name, it.no, col, err), tooLong: tooLong}
 	}
 	// Every message names the line and the column of what is wrong in it.
 	bad := func(err error, badAccepted bool) lineOutcome {

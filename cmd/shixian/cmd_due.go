@@ -121,7 +121,7 @@ func runDue(e *env, opts any, _ []string) int {
 			Certainty: d.Certainty.String(), Calendar: d.Calendar, Explanation: expl,
 		})
 	} else {
-		err = writeDueText(e.stdout, accepted, period, o.tier, d)
+		err = writeDueText(e.text, accepted, period, o.tier, d)
 	}
 	if err != nil {
 		return fail(e, "due", err)

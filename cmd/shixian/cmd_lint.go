@@ -4,8 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-
-	"github.com/shixian-go/shixian/sla"
 )
 
 func lintCommand() *command {
@@ -32,7 +30,7 @@ func runLint(e *env, _ any, args []string) int {
 	}
 	code := exitOK
 	for _, path := range args {
-		p, err := sla.LoadPolicy(path)
+		p, err := readPolicy(path)
 		if err != nil {
 			fmt.Fprintln(e.stderr, strings.TrimRight(err.Error(), "\n"))
 			code = exitInvalid
@@ -46,7 +44,7 @@ func runLint(e *env, _ any, args []string) int {
 		if n == 1 {
 			word = "rule"
 		}
-		fmt.Fprintf(e.stdout, "ok %s (%s v%s, %d %s)\n", path, p.ID(), p.Version(), n, word)
+		fmt.Fprintf(e.text, "ok %s (%s v%s, %d %s)\n", path, p.ID(), p.Version(), n, word)
 	}
 	return code
 }

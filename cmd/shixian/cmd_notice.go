@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -80,15 +79,7 @@ func runImportNotice(e *env, o *noticeOpts, format string, cf *calFlags, args []
 		}
 	}
 	path := args[1]
-	name := path
-	var data []byte
-	var err error
-	if path == "-" {
-		name = "<stdin>"
-		data, err = io.ReadAll(io.LimitReader(e.stdin, calendar.MaxNoticeBytes+1))
-	} else {
-		data, err = readLimited(path, calendar.MaxNoticeBytes+1)
-	}
+	data, name, err := readFileLimited(e, path, "notice file", calendar.MaxNoticeBytes)
 	if err != nil {
 		return fail(e, cmd, err)
 	}
@@ -140,17 +131,6 @@ func runImportNotice(e *env, o *noticeOpts, format string, cf *calFlags, args []
 		return exitOK
 	}
 	return listMovedCases(e, o, cf, next, now)
-}
-
-// readLimited reads at most limit bytes of a file (a notice is small; a wrong
-// file given by mistake must not be read whole).
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // spanSchedule is the calendar's current data from..to as a Schedule (its

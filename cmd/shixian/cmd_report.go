@@ -124,8 +124,9 @@ func runReport(e *env, opts any, _ []string) int {
 	}
 	defer closer()
 	lr := newLineReader(name, r)
-	prog := newProgress(e.stderr, "report")
-	bad, last := 0, 0
+	prog := newProgress(e.rawStderr, "report")
+	bad := newBadLines(e, "report", name)
+	last := 0
 	// Decoding JSON is most of the work: it runs on every core, while the Reporter, a
 	// sequential accumulator, takes the cases in line order on this goroutine.
 	err = pipeline(lr, runtime.GOMAXPROCS(0), func(it lineItem) decodedCase {
@@ -140,15 +141,17 @@ func runReport(e *env, opts any, _ []string) int {
 			}
 		}
 		if d.msg != "" {
-			bad++
-			fmt.Fprintln(e.stderr, d.msg)
+			return bad.add(it.no, d.msg, d.tooLong)
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errStopReading) {
 		return fail(e, "report", err)
 	}
 	prog.done(last)
+	if bad.stopped() {
+		return bad.finish() // figures over part of the file would read as the whole
+	}
 	out := rep.Report()
 	switch {
 	case o.overdue:
@@ -156,7 +159,7 @@ func runReport(e *env, opts any, _ []string) int {
 	case o.format.value == "csv":
 		err = out.WriteCSV(e.stdout)
 	default:
-		err = out.WriteMarkdown(e.stdout)
+		err = out.WriteMarkdown(e.text)
 	}
 	if err != nil {
 		return fail(e, "report", err)
@@ -166,17 +169,14 @@ func runReport(e *env, opts any, _ []string) int {
 		fmt.Fprintf(e.stderr, "shixian report: the overdue list has %d cases; the %d most overdue were written (--overdue-limit 0 writes all)\n",
 			out.OverdueTotal, len(out.Overdue))
 	}
-	if bad > 0 {
-		fmt.Fprintf(e.stderr, "shixian report: %d bad line(s) in %s\n", bad, name)
-		return exitInvalid
-	}
-	return exitOK
+	return bad.finish()
 }
 
 // decodedCase is one decoded line of a cases file, or the message for a bad line.
 type decodedCase struct {
-	c   sla.Case
-	msg string
+	c       sla.Case
+	msg     string
+	tooLong bool // the line is over the limit: reading stopped there
 }
 
 // decodeCaseLine decodes one sla.Case JSON line. It calls the Case's own strict decoder
@@ -184,8 +184,8 @@ type decodedCase struct {
 // fault: a syntax error's offset (found by encoding/json's full scan), else the offending key
 // or value.
 func decodeCaseLine(name string, it lineItem) decodedCase {
-	if it.tooLong {
-		return decodedCase{msg: lineError(name, it.no, 1, fmt.Errorf("line longer than %d MiB skipped", maxLine>>20))}
+	if col, tooLong, err := lineProblem(it); err != nil {
+		return decodedCase{msg: lineError(name, it.no, col, err), tooLong: tooLong}
 	}
 	var c sla.Case
 	if err := c.UnmarshalJSON(it.data); err != nil {

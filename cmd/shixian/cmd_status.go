@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/shixian-go/shixian/sla"
@@ -69,16 +68,12 @@ func runStatus(e *env, opts any, _ []string) int {
 	if err != nil {
 		return fail(e, "status", err)
 	}
-	var data []byte
-	name := o.caseFile
-	if o.caseFile == "-" {
-		name = "<stdin>"
-		data, err = io.ReadAll(io.LimitReader(e.stdin, maxLine+1))
-	} else {
-		data, err = os.ReadFile(o.caseFile)
-	}
+	data, name, err := readFileLimited(e, o.caseFile, "case file", maxCaseBytes)
 	if err != nil {
 		return fail(e, "status", err)
+	}
+	if off := invalidUTF8(data); off >= 0 {
+		return fail(e, "status", fmt.Errorf("%s: %v", filePos(name, data, off), errInvalidUTF8))
 	}
 	var c sla.Case
 	// json.Unmarshal scans the whole text first, so that a syntax error has an offset, then
@@ -102,7 +97,7 @@ func runStatus(e *env, opts any, _ []string) int {
 	if o.format.value == "json" {
 		err = newJSONEncoder(e.stdout).Encode(statusToJSON(st, expl))
 	} else {
-		err = writeStatusText(e.stdout, p, st, expl)
+		err = writeStatusText(e.text, p, st, expl)
 	}
 	if err != nil {
 		return fail(e, "status", err)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/slatest"
 )
 
@@ -71,18 +72,17 @@ func runTest(e *env, opts any, args []string) int {
 			return fail(e, "test", err)
 		}
 	}
-	var ropts []slatest.Option
+	var policy *sla.Policy
 	if o.policy != "" {
-		p, err := loadPolicy(o.policy, nil)
-		if err != nil {
+		var err error
+		if policy, err = loadPolicy(o.policy, nil); err != nil {
 			return fail(e, "test", err)
 		}
-		ropts = append(ropts, slatest.WithPolicy(p))
 	}
 	code := exitOK
 	var results []*slatest.Result
 	for _, path := range args {
-		r, err := slatest.RunSuite(path, ropts...)
+		r, err := runSuiteFile(path, policy)
 		if err != nil {
 			fmt.Fprintln(e.stderr, strings.TrimRight(err.Error(), "\n"))
 			code = exitInvalid
@@ -109,9 +109,9 @@ func runTest(e *env, opts any, args []string) int {
 	default:
 		for i, r := range results {
 			if i > 0 {
-				fmt.Fprintln(e.stdout)
+				fmt.Fprintln(e.text)
 			}
-			if err = r.WriteText(e.stdout); err != nil {
+			if err = r.WriteText(e.text); err != nil {
 				break
 			}
 		}

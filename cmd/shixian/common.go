@@ -23,9 +23,6 @@ import (
 // cst is China Standard Time, the zone dates on the command line are read in.
 var cst = time.FixedZone("CST", 8*3600)
 
-// maxLine bounds one line of a JSON-lines file; longer lines are reported and skipped.
-const maxLine = 16 << 20
-
 func writeVersion(w io.Writer) {
 	version := "(devel)"
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
@@ -98,7 +95,7 @@ func (c *calFlags) build() (*calendar.Calendar, error) {
 	}
 	opts := []calendar.Option{calendar.WithProvisional(!c.strict)}
 	for _, path := range c.schedules {
-		data, err := os.ReadFile(path)
+		data, _, err := readFileLimited(nil, path, "schedule file", maxScheduleBytes)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +135,7 @@ func loadPolicy(path string, cf *calFlags) (*sla.Policy, error) {
 	if path == "" {
 		return nil, usagef("--policy FILE is required")
 	}
-	p, err := sla.LoadPolicy(path)
+	p, err := readPolicy(path)
 	if err != nil {
 		return nil, err
 	}
@@ -152,10 +149,15 @@ func loadPolicy(path string, cf *calFlags) (*sla.Policy, error) {
 	return p, nil
 }
 
-// fail prints err to stderr and returns the exit code it calls for: 1 for usage errors, 2 for
-// everything else (rejected policies, files, inputs).
+// fail prints err to stderr and returns the exit code it calls for: 1 for usage errors, 5 for
+// internal errors, 2 for everything else (rejected policies, files, inputs).
 func fail(e *env, cmd string, err error) int {
 	var u *usageError
+	var ie *internalError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(e.stderr, "shixian %s: %v\n", cmd, err)
+		return exitInternal
+	}
 	if errors.As(err, &u) {
 		fmt.Fprintf(e.stderr, "shixian %s: %v\nRun 'shixian %s --help' for usage.\n", cmd, err, cmd)
 		return exitUsage
@@ -165,7 +167,9 @@ func fail(e *env, cmd string, err error) int {
 }
 
 // lineReader reads a JSON-lines stream one line at a time with a bounded buffer, so that
-// memory stays flat on files of any length. Lines longer than maxLine are skipped and reported.
+// memory stays flat on files of any length. A line longer than max is an error as soon as the
+// limit is passed: the rest of it is not read, since it may never end (/dev/zero, a binary
+// file, a whole export on one line).
 type lineReader struct {
 	r    *bufio.Reader
 	name string
@@ -174,6 +178,7 @@ type lineReader struct {
 	max  int
 }
 
+// errLineTooLong is returned by lineReader.next for a line over the limit.
 var errLineTooLong = errors.New("line too long")
 
 func newLineReader(name string, r io.Reader) *lineReader {
@@ -181,22 +186,21 @@ func newLineReader(name string, r io.Reader) *lineReader {
 }
 
 // next returns the next line without its line ending (the slice is reused by the next call),
-// io.EOF at the end, or errLineTooLong for a line over the limit (its number is lr.line).
+// io.EOF at the end, or errLineTooLong for a line over the limit (its number is lr.line;
+// reading must stop there). A UTF-8 byte order mark at the start of the first line is
+// dropped; so is the CR of a CRLF ending.
 func (lr *lineReader) next() ([]byte, error) {
 	lr.buf = lr.buf[:0]
-	tooLong := false
 	read := 0
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		read += len(chunk)
-		if !tooLong {
-			if len(lr.buf)+len(chunk) > lr.max {
-				tooLong = true
-				lr.buf = lr.buf[:0]
-			} else {
-				lr.buf = append(lr.buf, chunk...)
-			}
+		if len(lr.buf)+len(chunk) > lr.max+2 { // +2: the line ending does not count
+			lr.line++
+			lr.buf = append(lr.buf, chunk[:lr.max+2-len(lr.buf)]...)
+			return nil, errLineTooLong
 		}
+		lr.buf = append(lr.buf, chunk...)
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
@@ -212,14 +216,22 @@ func (lr *lineReader) next() ([]byte, error) {
 		break
 	}
 	lr.line++
-	if tooLong {
-		return nil, errLineTooLong
-	}
-	b := bytes.TrimRight(lr.buf, "\r\n")
+	b := bytes.TrimSuffix(lr.buf, []byte("\n"))
+	b = bytes.TrimSuffix(b, []byte("\r"))
 	if lr.line == 1 {
 		b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 	}
+	if len(b) > lr.max {
+		lr.buf = b
+		return nil, errLineTooLong
+	}
 	return b, nil
+}
+
+// tooLongColumn is the column, in characters, of the first character past the limit of the
+// line next just refused.
+func (lr *lineReader) tooLongColumn() int {
+	return utf8.RuneCount(lr.buf[:min(len(lr.buf), lr.max)]) + 1
 }
 
 // openInput opens a named input file, "-" meaning stdin.

@@ -2,26 +2,39 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 )
 
-// batchLines is how many lines travel together through the pipeline: large enough that
-// channel traffic is negligible, small enough that memory stays flat.
-const batchLines = 256
+// A batch of lines travels together through the pipeline: large enough that channel traffic
+// is negligible, small enough that memory stays flat. A batch ends at batchLines lines or
+// once it holds batchBytes, whichever comes first, so that long lines do not make batches
+// large.
+const (
+	batchLines = 256
+	batchBytes = 1 << 20
+	// maxInFlight bounds the batches read ahead of the consumer whatever the worker count:
+	// with lines of up to maxLine, at most about (maxInFlight+3)×(batchBytes+maxLine) bytes
+	// of input are held.
+	maxInFlight = 16
+)
 
 // lineItem is one line of a JSON-lines stream.
 type lineItem struct {
 	no      int    // 1-based line number
 	data    []byte // the line without its ending; owned by the item
-	tooLong bool   // the line exceeded the reader's limit and was skipped (data is nil)
+	tooLong bool   // the line exceeded the reader's limit; reading stopped there (data is nil)
+	col     int    // for tooLong: the column of the first character past the limit
 }
 
 // pipeline streams the lines of lr through process on several goroutines and hands the
 // results to consume in line order, on the calling goroutine. At most about 3×workers batches
 // are in flight, so memory stays flat on inputs of any length. process must be safe for
 // concurrent use; consume is never called concurrently. A consume error stops the pipeline
-// and is returned; so is a read error. Blank lines are skipped before process sees them.
+// and is returned; so is a read error. Blank lines are skipped before process sees them. A line
+// over the reader's limit is passed on as the last item (tooLong): reading stops there. A
+// panic in process is a bug; it is returned as an error naming the line, not a crash.
 func pipeline[T any](lr *lineReader, workers int, process func(lineItem) T, consume func(lineItem, T) error) error {
 	if workers < 1 {
 		workers = 1
@@ -29,10 +42,11 @@ func pipeline[T any](lr *lineReader, workers int, process func(lineItem) T, cons
 	type job struct {
 		items []lineItem
 		out   []T
+		err   error // a panic in process
 		done  chan struct{}
 	}
 	jobs := make(chan *job)
-	order := make(chan *job, 2*workers)
+	order := make(chan *job, min(2*workers, maxInFlight))
 	stop := make(chan struct{})
 	var readErr error
 
@@ -41,15 +55,17 @@ func pipeline[T any](lr *lineReader, workers int, process func(lineItem) T, cons
 		defer close(jobs)
 		for eof := false; !eof; {
 			items := make([]lineItem, 0, batchLines)
-			for len(items) < batchLines {
+			size := 0
+			for len(items) < batchLines && size < batchBytes {
 				line, err := lr.next()
 				if errors.Is(err, io.EOF) {
 					eof = true
 					break
 				}
 				if errors.Is(err, errLineTooLong) {
-					items = append(items, lineItem{no: lr.line, tooLong: true})
-					continue
+					items = append(items, lineItem{no: lr.line, tooLong: true, col: lr.tooLongColumn()})
+					eof = true
+					break
 				}
 				if err != nil {
 					readErr = err
@@ -60,6 +76,7 @@ func pipeline[T any](lr *lineReader, workers int, process func(lineItem) T, cons
 					continue
 				}
 				items = append(items, lineItem{no: lr.line, data: append([]byte(nil), line...)})
+				size += len(line)
 			}
 			if len(items) == 0 {
 				return
@@ -85,9 +102,7 @@ func pipeline[T any](lr *lineReader, workers int, process func(lineItem) T, cons
 			defer wg.Done()
 			for j := range jobs {
 				j.out = make([]T, len(j.items))
-				for i, it := range j.items {
-					j.out[i] = process(it)
-				}
+				j.err = processBatch(j.items, j.out, process)
 				close(j.done)
 			}
 		}()
@@ -96,7 +111,11 @@ func pipeline[T any](lr *lineReader, workers int, process func(lineItem) T, cons
 	var err error
 	for j := range order {
 		<-j.done
+		err = j.err
 		for i, it := range j.items {
+			if err != nil {
+				break
+			}
 			if err = consume(it, j.out[i]); err != nil {
 				break
 			}
@@ -113,6 +132,22 @@ func pipeline[T any](lr *lineReader, workers int, process func(lineItem) T, cons
 		return err
 	}
 	return readErr
+}
+
+// processBatch runs process over items. A panic is a bug in the CLI or the library; it becomes
+// an error naming the line, so that the run ends with a message and exit code instead of a
+// stack trace (and the other goroutines are stopped in order).
+func processBatch[T any](items []lineItem, out []T, process func(lineItem) T) (err error) {
+	i := 0
+	defer func() {
+		if r := recover(); r != nil {
+			err = &internalError{fmt.Sprintf("line %d: %v", items[i].no, r)}
+		}
+	}()
+	for ; i < len(items); i++ {
+		out[i] = process(items[i])
+	}
+	return nil
 }
 
 func isBlank(b []byte) bool {

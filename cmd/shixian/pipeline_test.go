@@ -76,7 +76,7 @@ func TestPipelineReportsReadErrors(t *testing.T) {
 	assert.Positive(t, n, "the lines read before the error are still consumed")
 }
 
-func TestPipelinePassesTooLongLinesThrough(t *testing.T) {
+func TestPipelineStopsReadingAtATooLongLine(t *testing.T) {
 	lr := newLineReader("x", strings.NewReader("a\n"+strings.Repeat("b", 5000)+"\nc\n"))
 	lr.max = 1000
 	var items []lineItem
@@ -84,8 +84,34 @@ func TestPipelinePassesTooLongLinesThrough(t *testing.T) {
 		items = append(items, it)
 		return nil
 	}))
-	require.Len(t, items, 3)
+	require.Len(t, items, 2, "nothing after the long line is read")
 	assert.True(t, items[1].tooLong)
 	assert.Equal(t, 2, items[1].no)
-	assert.Equal(t, "c", string(items[2].data))
+	assert.Equal(t, 1001, items[1].col)
+}
+
+func TestPipelineTurnsAPanicIntoAnError(t *testing.T) {
+	err := pipeline(newLineReader("x", strings.NewReader(numbered(1000))), 2, func(it lineItem) int {
+		if it.no == 500 {
+			panic("boom")
+		}
+		return 0
+	}, func(lineItem, int) error { return nil })
+	var ie *internalError
+	require.ErrorAs(t, err, &ie)
+	assert.Contains(t, err.Error(), "line 5")
+	assert.Contains(t, err.Error(), "boom")
+}
+
+func TestPipelineBatchesAreBoundedInBytes(t *testing.T) {
+	// 300 lines of 100 KiB: by count one batch, by size several.
+	line := strings.Repeat("z", 100<<10) + "\n"
+	lr := newLineReader("x", strings.NewReader(strings.Repeat(line, 300)))
+	n := 0
+	require.NoError(t, pipeline(lr, 1, func(it lineItem) int { return len(it.data) }, func(_ lineItem, l int) error {
+		n++
+		assert.Equal(t, 100<<10, l)
+		return nil
+	}))
+	assert.Equal(t, 300, n)
 }
