@@ -78,7 +78,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if isTerminal(stdout) {
 		e.stdout = text
 	}
-	code := dispatchSafe(e, args)
+	code := guard(e, func() int { return dispatch(e, args) })
 	err := text.Flush()
 	if ferr := out.Flush(); err == nil {
 		err = ferr
@@ -101,17 +101,17 @@ func (e *internalError) Error() string {
 	return "internal error (a bug in shixian; please report it with the command line): " + e.msg
 }
 
-// dispatchSafe is dispatch with a last line of defence: a panic becomes a one-line message
-// and exit 5 instead of a Go stack trace. Causes are fixed where they are; this only keeps a
+// guard runs a command with a last line of defence: a panic becomes a one-line message and
+// exit 5 instead of a Go stack trace. Causes are fixed where they are; this only keeps a
 // missed one from looking like something else to a script.
-func dispatchSafe(e *env, args []string) (code int) {
+func guard(e *env, f func() int) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(e.stderr, "shixian: %v\n", &internalError{fmt.Sprint(r)})
 			code = exitInternal
 		}
 	}()
-	return dispatch(e, args)
+	return f()
 }
 
 func dispatch(e *env, args []string) int {

@@ -59,7 +59,7 @@ skipped; they make the exit code 2, which outranks 4 because the diff is incompl
 // diffChunkBytes is how much of the corpus is handed to slatest.Diff at a time. Diff batches
 // lines by count, not size; feeding it bounded chunks keeps memory flat whatever the lines
 // hold, while each chunk still keeps every worker busy.
-const diffChunkBytes = 8 << 20
+const diffChunkBytes = 4 << 20
 
 // maxWorkersPerCore caps --workers: more goroutines than a few per core add memory (each keeps
 // its own caches), not speed.
