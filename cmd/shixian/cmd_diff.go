@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"runtime"
 	"sort"
 	"time"
@@ -59,7 +60,7 @@ skipped; they make the exit code 2, which outranks 4 because the diff is incompl
 // diffChunkBytes is how much of the corpus is handed to slatest.Diff at a time. Diff batches
 // lines by count, not size; feeding it bounded chunks keeps memory flat whatever the lines
 // hold, while each chunk still keeps every worker busy.
-const diffChunkBytes = 4 << 20
+const diffChunkBytes = 2 << 20
 
 // maxWorkersPerCore caps --workers: more goroutines than a few per core add memory (each keeps
 // its own caches), not speed.
@@ -102,22 +103,36 @@ func runDiff(e *env, opts any, args []string) int {
 	}
 	defer closer()
 	d := &differ{e: e, name: name, old: oldP, new: newP, opts: slatest.DiffOptions{Workers: o.workers, MaxChanged: o.maxChanged},
-		bad: newBadLines(e, "diff", name), next: 1}
+		bad: newBadLines(e, "diff", name)}
 	prog := newProgress(e.rawStderr, "diff")
 	last := 0
-	// The lines are checked by the CLI (size, UTF-8, JSON, id and accepted) on every core, so
-	// that a bad one is reported with its column like in classify and report; slatest.Diff
-	// then classifies the good ones, chunk by chunk.
-	err = pipeline(newLineReader(name, r), runtime.GOMAXPROCS(0), func(it lineItem) diffLine {
-		return checkDiffLine(name, it)
-	}, func(it lineItem, dl diffLine) error {
-		last = it.no
-		prog.tick(it.no)
-		return d.add(it, dl)
-	})
-	if err == nil {
-		err = d.flush()
+	// slatest.Diff decodes and classifies the lines on every core; this goroutine reads them,
+	// refuses over-long and non-UTF-8 ones, and hands the rest over chunk by chunk while the
+	// previous chunk is being diffed.
+	lr := newLineReader(name, r)
+	for err == nil {
+		var line []byte
+		line, err = lr.next()
+		switch {
+		case errors.Is(err, io.EOF):
+			err = nil
+		case errors.Is(err, errLineTooLong):
+			err = d.add(lineItem{no: lr.line, tooLong: true, col: lr.tooLongColumn()})
+			if err == nil {
+				err = errStopReading
+			}
+		case err == nil:
+			last = lr.line
+			prog.tick(lr.line)
+			err = d.add(lineItem{no: lr.line, data: line})
+			continue
+		}
+		break
 	}
+	if err == nil || errors.Is(err, errStopReading) && !d.bad.stopped() {
+		err = d.finish()
+	}
+	d.wait()
 	if err != nil && !errors.Is(err, errStopReading) {
 		return fail(e, "diff", err)
 	}
@@ -148,43 +163,34 @@ func runDiff(e *env, opts any, args []string) int {
 	return exitOK
 }
 
-// diffLine is the CLI's verdict on one corpus line: "" msg for a good line.
-type diffLine struct {
-	msg     string // file:line:column: message
-	text    string // the message alone, for the diff's list of bad lines
-	id      string
-	tooLong bool
-}
-
-// checkDiffLine checks one corpus line the way classify does, and also that it has the "id"
-// and "accepted" a diff needs. It is safe for concurrent use.
-func checkDiffLine(name string, it lineItem) diffLine {
-	bad := func(off int, id string, err error) diffLine {
-		return diffLine{msg: lineError(name, it.no, lineColumn(it.data, off), err), text: err.Error(), id: id}
-	}
+// diffLineProblem is the CLI's verdict on a corpus line slatest.Diff refused, in the words and
+// with the column classify would give: the size, UTF-8, JSON, the "id" and "accepted" a diff
+// needs. It returns a nil error when the CLI sees no fault (the policies refused the input).
+func diffLineProblem(it lineItem) (col int, tooLong bool, id string, err error) {
 	if col, tooLong, err := lineProblem(it); err != nil {
-		return diffLine{msg: lineError(name, it.no, col, err), text: err.Error(), tooLong: tooLong}
+		return col, tooLong, "", err
 	}
 	var cl corpusLine
 	if err := decodeObject(it.data, &cl); err != nil {
-		return bad(corpusLineOffset(it.data, err, false), "", err)
+		return lineColumn(it.data, corpusLineOffset(it.data, err, false)), false, "", err
 	}
-	start := skipJSONSpace(it.data, 0, "")
+	start := lineColumn(it.data, skipJSONSpace(it.data, 0, ""))
 	switch {
 	case cl.ID == "":
-		return bad(start, "", errors.New(`missing "id" (a diff names every changed case)`))
+		return start, false, "", errors.New(`missing "id" (a diff names every changed case)`)
 	case cl.Accepted == "":
-		return bad(start, cl.ID, fmt.Errorf("case %q: missing \"accepted\"", cl.ID))
+		return start, false, cl.ID, fmt.Errorf("case %q: missing \"accepted\"", cl.ID)
 	}
 	if _, err := time.Parse(time.RFC3339, cl.Accepted); err != nil {
-		return bad(corpusLineOffset(it.data, err, true), cl.ID, fmt.Errorf("case %q: accepted %q is not an RFC 3339 instant", cl.ID, cl.Accepted))
+		return lineColumn(it.data, corpusLineOffset(it.data, err, true)), false, cl.ID, fmt.Errorf("case %q: accepted %q is not an RFC 3339 instant", cl.ID, cl.Accepted)
 	}
-	return diffLine{}
+	return 0, false, cl.ID, nil
 }
 
-// differ feeds checked corpus lines to slatest.Diff in chunks and adds up the results. Bad
-// lines are replaced by empty lines in the chunk, which Diff skips but counts, so that its
-// line numbers stay those of the file.
+// differ feeds corpus lines to slatest.Diff in chunks of about diffChunkBytes and adds up the
+// results; one chunk is diffed while the next is read. Lines the CLI refuses itself (over
+// long, not UTF-8) are replaced by empty lines in the chunk, which Diff skips but counts, so
+// that its line numbers stay those of the file.
 type differ struct {
 	e        *env
 	name     string
@@ -192,15 +198,25 @@ type differ struct {
 	opts     slatest.DiffOptions
 	bad      *badLines
 
-	chunk   bytes.Buffer
-	first   int // the file's line number of the chunk's first line
-	next    int // the file's line number the chunk's next line has
-	pending []pendingBad
+	cur     *diffChunk
+	running *diffChunk // being diffed, or nil
+	spare   []byte     // the buffer of the last chunk, for reuse
 	total   *slatest.DiffResult
 	errors  []slatest.LineError
 }
 
-// pendingBad is a bad line found by the CLI, reported in line order with Diff's own.
+// diffChunk is a run of corpus lines and, once diffed, its result.
+type diffChunk struct {
+	data    []byte
+	first   int // the file's line number of the chunk's first line
+	lines   int
+	pending []pendingBad // lines the CLI refused, in order
+	done    chan struct{}
+	res     *slatest.DiffResult
+	err     error
+}
+
+// pendingBad is a bad line, reported in line order.
 type pendingBad struct {
 	line    int
 	msg     string
@@ -208,69 +224,124 @@ type pendingBad struct {
 	tooLong bool
 }
 
-func (d *differ) add(it lineItem, dl diffLine) error {
-	if d.chunk.Len() == 0 {
-		d.first = d.next
+func (d *differ) add(it lineItem) error {
+	if d.cur == nil {
+		d.cur = &diffChunk{data: d.spare[:0], first: it.no}
+		d.spare = nil
 	}
-	for ; d.next < it.no; d.next++ {
-		d.chunk.WriteByte('\n') // a blank line the pipeline skipped
+	c := d.cur
+	for ; c.first+c.lines < it.no; c.lines++ {
+		c.data = append(c.data, '\n') // keep the numbering (not expected: the reader skips none)
 	}
-	d.next++
-	if dl.msg != "" {
-		d.chunk.WriteByte('\n')
-		d.pending = append(d.pending, pendingBad{it.no, dl.msg, slatest.LineError{Line: it.no, ID: dl.id, Err: dl.text}, dl.tooLong})
-		if dl.tooLong || d.bad.count+len(d.pending) >= maxBadLines {
-			return d.flush() // report in order and stop
+	c.lines++
+	if col, tooLong, err := lineProblem(it); err != nil {
+		c.data = append(c.data, '\n')
+		c.pending = append(c.pending, pendingBad{it.no, lineError(d.name, it.no, col, err), slatest.LineError{Line: it.no, Err: err.Error()}, tooLong})
+		if tooLong || d.bad.count+len(c.pending) >= maxBadLines {
+			return d.finish() // report in order up to here, and stop
 		}
 		return nil
 	}
-	d.chunk.Write(it.data)
-	d.chunk.WriteByte('\n')
-	if d.chunk.Len() >= diffChunkBytes {
-		return d.flush()
+	c.data = append(c.data, it.data...)
+	c.data = append(c.data, '\n')
+	if len(c.data) >= diffChunkBytes {
+		return d.start()
 	}
 	return nil
 }
 
-// flush diffs the chunk, reports its bad lines in line order and adds its counts to the total.
-func (d *differ) flush() error {
-	if d.chunk.Len() == 0 && d.total != nil {
-		return nil
-	}
-	chunk := d.chunk.Bytes()
-	r, err := slatest.Diff(d.old, d.new, bytes.NewReader(chunk), d.opts)
-	if err != nil {
+// start waits for the chunk being diffed, reports and merges it, and starts diffing the
+// current one.
+func (d *differ) start() error {
+	if err := d.collect(); err != nil {
 		return err
 	}
-	offset := d.first - 1
-	if d.chunk.Len() == 0 {
-		offset = 0
+	c := d.cur
+	if c == nil {
+		c = &diffChunk{first: 1}
 	}
-	// Diff's own bad lines (an input a policy rejects, a date off the calendar) get the CLI's
-	// position too: the line is found in the chunk and checked again for the column.
-	var theirs []pendingBad
-	lines := chunk
+	d.cur = nil
+	c.done = make(chan struct{})
+	d.running = c
+	go func() {
+		defer close(c.done)
+		defer func() {
+			if r := recover(); r != nil {
+				c.err = &internalError{fmt.Sprint(r)}
+			}
+		}()
+		c.res, c.err = slatest.Diff(d.old, d.new, bytes.NewReader(c.data), d.opts)
+	}()
+	return nil
+}
+
+// finish diffs what is left and collects every result.
+func (d *differ) finish() error {
+	if d.cur != nil || d.total == nil && d.running == nil {
+		if err := d.start(); err != nil {
+			return err
+		}
+	}
+	return d.collect()
+}
+
+// wait lets a chunk still being diffed end (after an error), so that no goroutine outlives
+// the command.
+func (d *differ) wait() {
+	if d.running != nil {
+		<-d.running.done
+		d.running = nil
+	}
+}
+
+// collect waits for the running chunk, reports its bad lines (the CLI's and Diff's) in line
+// order with file:line:column and adds its result to the total.
+func (d *differ) collect() error {
+	c := d.running
+	if c == nil {
+		return nil
+	}
+	<-c.done
+	d.running = nil
+	if c.err != nil {
+		return c.err
+	}
+	r := c.res
+	offset := c.first - 1
+	// Diff's own bad lines get the CLI's wording and position: the line is found in the
+	// chunk and checked again.
+	all := c.pending
+	rest := c.data
 	at := 1
 	for _, le := range r.Errors {
-		for at < le.Line && len(lines) > 0 {
-			i := bytes.IndexByte(lines, '\n')
-			lines = lines[i+1:]
+		for at < le.Line && len(rest) > 0 {
+			i := bytes.IndexByte(rest, '\n')
+			if i < 0 {
+				i = len(rest) - 1
+			}
+			rest = rest[i+1:]
 			at++
 		}
-		text, _, _ := bytes.Cut(lines, []byte{'\n'})
+		text, _, _ := bytes.Cut(rest, []byte{'\n'})
 		le.Line += offset
-		msg := le.Err
-		if le.ID != "" {
-			msg = fmt.Sprintf("case %q: %s", le.ID, le.Err)
+		col, _, id, err := diffLineProblem(lineItem{no: le.Line, data: text})
+		if err == nil {
+			err = errors.New(le.Err)
+			if le.ID != "" {
+				err = fmt.Errorf("case %q: %s", le.ID, le.Err)
+			}
+			col = lineColumn(text, d.faultOffset(text))
+		} else {
+			le.Err = err.Error()
+			if id != "" {
+				le.ID = id
+			}
 		}
-		col := lineColumn(text, d.faultOffset(text))
-		theirs = append(theirs, pendingBad{le.Line, lineError(d.name, le.Line, col, errors.New(msg)), le, false})
+		all = append(all, pendingBad{le.Line, lineError(d.name, le.Line, col, err), le, false})
 	}
-	all := append(d.pending, theirs...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].line < all[j].line })
-	d.pending = d.pending[:0]
-	d.chunk.Reset()
 	d.merge(r, offset)
+	d.spare = c.data
 	for _, b := range all {
 		d.errors = append(d.errors, b.err)
 		if err := d.bad.add(b.line, b.msg, b.tooLong); err != nil {
