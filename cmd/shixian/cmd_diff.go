@@ -187,6 +187,11 @@ func diffLineProblem(it lineItem) (col int, tooLong bool, id string, err error) 
 	return 0, false, cl.ID, nil
 }
 
+// skipLine stands for a blank or refused line in a chunk: Diff skips a line of white space but
+// counts it. (Not an empty line: slatest.Diff takes an empty line at the start of one of its
+// batches for an over-long one.)
+const skipLine = " \n"
+
 // differ feeds corpus lines to slatest.Diff in chunks of about diffChunkBytes and adds up the
 // results; one chunk is diffed while the next is read. Lines the CLI refuses itself (over
 // long, not UTF-8) are replaced by empty lines in the chunk, which Diff skips but counts, so
@@ -231,19 +236,23 @@ func (d *differ) add(it lineItem) error {
 	}
 	c := d.cur
 	for ; c.first+c.lines < it.no; c.lines++ {
-		c.data = append(c.data, '\n') // keep the numbering (not expected: the reader skips none)
+		c.data = append(c.data, skipLine...) // keep the numbering (not expected: the reader skips none)
 	}
 	c.lines++
 	if col, tooLong, err := lineProblem(it); err != nil {
-		c.data = append(c.data, '\n')
+		c.data = append(c.data, skipLine...)
 		c.pending = append(c.pending, pendingBad{it.no, lineError(d.name, it.no, col, err), slatest.LineError{Line: it.no, Err: err.Error()}, tooLong})
 		if tooLong || d.bad.count+len(c.pending) >= maxBadLines {
 			return d.finish() // report in order up to here, and stop
 		}
 		return nil
 	}
-	c.data = append(c.data, it.data...)
-	c.data = append(c.data, '\n')
+	if isBlank(it.data) {
+		c.data = append(c.data, skipLine...)
+	} else {
+		c.data = append(c.data, it.data...)
+		c.data = append(c.data, '\n')
+	}
 	if len(c.data) >= diffChunkBytes {
 		return d.start()
 	}

@@ -314,3 +314,93 @@ func mustRead(t *testing.T, path string) []byte {
 	require.NoError(t, err)
 	return data
 }
+
+// jsonLinesCommands are the commands that read JSON lines, each with a good line of its format.
+var jsonLinesCommands = []struct {
+	name string
+	args []string
+	good func(id string) string
+}{
+	{"classify", []string{"classify", "--policy", oldPolicy, "--cases", "-"}, func(id string) string {
+		return `{"id":"` + id + `","accepted":"2025-09-30T17:00:00+08:00","input":{"cause":"complex"}}`
+	}},
+	{"diff", []string{"diff", oldPolicy, newPolicy, "--cases", "-"}, func(id string) string {
+		return `{"id":"` + id + `","accepted":"2025-09-30T17:00:00+08:00","input":{"cause":"complex"}}`
+	}},
+	{"report", []string{"report", "--policy", defaultPolicy, "--cases", "-", "--from", "2025-09-28", "--to", "2025-10-12", "--format", "csv"}, func(id string) string {
+		return `{"schema":1,"id":"` + id + `","policy":"xinyu-1310","events":[{"type":"accepted","at":"2025-09-30T17:00:00+08:00","input":{"cause":"incomplete_materials"}},{"type":"classified","at":"2025-09-30T17:00:00+08:00","tier":"T1","rule":"objective-simple"},{"type":"closed","at":"2025-10-09T10:00:00+08:00"}]}`
+	}},
+}
+
+func TestEveryJSONLinesCommandHasTheSameBadLinePolicy(t *testing.T) {
+	tooLong := strings.Repeat("x", maxLine+1)
+	bad := []struct {
+		name, line string
+		want       string // the message on stderr for line 2
+		stops      bool   // reading stops at line 2
+	}{
+		{"truncated JSON", `{"id":"X-2","accepted":`, "<stdin>:2:23: unexpected end of JSON input", false},
+		{"invalid UTF-8", "{\"id\":\"X\xff-2\"}", "<stdin>:2:9: invalid UTF-8 (the file must be UTF-8 text)", false},
+		{"a NUL byte", "{\"id\":\"X\x00\"}", `<stdin>:2:9: invalid character '\x00' in string literal`, false},
+		{"a byte order mark on a line other than the first", "\ufeff{}", "<stdin>:2:1: invalid character 'ï' looking for beginning of value", false},
+		{"an array, not an object", ` [1,2]`, "<stdin>:2:2: want one JSON object per line, not an array", false},
+		{"null", `null`, "<stdin>:2:1: want one JSON object per line, not null", false},
+		{"a line over the limit", tooLong, "<stdin>:2:1048577: line longer than 1 MiB (a JSON-lines file has one JSON object per line)", true},
+	}
+	for _, c := range jsonLinesCommands {
+		clean := c.good("X-1") + "\n" + c.good("X-3") + "\n"
+		want := cli(t, clean, c.args...)
+		require.Equal(t, exitOK, want.code, "%s: %s", c.name, want.stderr)
+		// Accepted as they are, with the same result as the clean file.
+		for _, v := range []struct{ name, input string }{
+			{"blank and white-space lines", "\n" + c.good("X-1") + "\n  \t\n\n" + c.good("X-3") + "\n\n"},
+			{"a byte order mark at the start", "\ufeff" + clean},
+			{"CRLF line endings", c.good("X-1") + "\r\n" + c.good("X-3") + "\r\n"},
+			{"no newline at the end", c.good("X-1") + "\n" + c.good("X-3")},
+		} {
+			t.Run(c.name+": "+v.name+" are accepted", func(t *testing.T) {
+				r := cli(t, v.input, c.args...)
+				require.Equal(t, exitOK, r.code, r.stderr)
+				if c.name != "classify" { // classify's output carries no line numbers
+					assert.Equal(t, strings.Count(want.stdout, "\n"), strings.Count(r.stdout, "\n"))
+				} else {
+					assert.Equal(t, want.stdout, r.stdout)
+				}
+				assert.Empty(t, r.stderr)
+			})
+		}
+		for _, b := range bad {
+			t.Run(c.name+": "+b.name+" on line 2", func(t *testing.T) {
+				r := cli(t, c.good("X-1")+"\n"+b.line+"\n"+c.good("X-3")+"\n", c.args...)
+				assert.Equal(t, exitInvalid, r.code)
+				require.NotEmpty(t, r.stderr)
+				first, _, _ := strings.Cut(r.stderr, "\n")
+				assert.True(t, strings.HasPrefix(first, b.want), "got %q\nwant %q", first, b.want)
+				if b.stops {
+					assert.Contains(t, r.stderr, "shixian "+c.name+": stopped reading <stdin> at line 2, a line longer than 1 MiB (1 bad line(s)); nothing more was read\n")
+					if c.name == "classify" {
+						assert.Contains(t, r.stdout, `"X-1"`)
+						assert.NotContains(t, r.stdout, `"X-3"`, "nothing after the long line is read")
+					} else {
+						assert.Empty(t, r.stdout, "no report over part of the file")
+					}
+					return
+				}
+				assert.Contains(t, r.stderr, "shixian "+c.name+": 1 bad line(s) in <stdin> skipped\n")
+				assert.Equal(t, 2, strings.Count(r.stderr, "\n"), "one message and the summary")
+				assert.NotEmpty(t, r.stdout, "the good lines are still reported")
+			})
+		}
+		t.Run(c.name+": reading stops after 100 bad lines", func(t *testing.T) {
+			input := c.good("X-1") + "\n" + strings.Repeat("{\n", 150) + c.good("X-3") + "\n"
+			r := cli(t, input, c.args...)
+			assert.Equal(t, exitInvalid, r.code)
+			assert.Equal(t, 100, strings.Count(r.stderr, ": unexpected end of JSON input\n"))
+			assert.Contains(t, r.stderr, "<stdin>:101:1: unexpected end of JSON input\n")
+			assert.Contains(t, r.stderr, "shixian "+c.name+": stopped reading <stdin> at line 101 after 100 bad lines; nothing more was read\n")
+			if c.name != "classify" {
+				assert.Empty(t, r.stdout)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -84,5 +85,25 @@ func lineProblem(it lineItem) (col int, tooLong bool, err error) {
 	if off := invalidUTF8(it.data); off >= 0 {
 		return lineColumn(it.data, off), false, errInvalidUTF8
 	}
+	// Valid JSON that is not an object (an array, a string, null) would otherwise be reported
+	// in terms of Go types, differently by each command.
+	if start := skipJSONSpace(it.data, 0, ""); start < len(it.data) && it.data[start] != '{' && json.Valid(it.data) {
+		return lineColumn(it.data, start), false, fmt.Errorf("want one JSON object per line, not %s", jsonKind(it.data[start]))
+	}
 	return 0, false, nil
+}
+
+// jsonKind names the JSON value that starts with c.
+func jsonKind(c byte) string {
+	switch c {
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }
