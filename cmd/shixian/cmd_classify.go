@@ -39,8 +39,7 @@ rule is "" when the default decided (then "default" is true); fields are the val
 rule read; due is the exclusive instant (RFC 3339), last_day YYYY-MM-DD.
 --explain prints a block per case for people instead, with Chinese and English labels.
 
-A bad line (malformed JSON, an input the rules reject) is reported on stderr as file:line:column
-and skipped; the run continues and exits 2 at the end.`,
+` + badLinesHelp,
 		examples: []string{
 			`shixian classify --policy examples/policies/xinyu-1310.yaml --input '{"cause":"complex"}' --accepted 2025-09-30T17:00:00+08:00 --explain`,
 			`shixian classify --policy policy.yaml --cases corpus.jsonl > decisions.jsonl`,

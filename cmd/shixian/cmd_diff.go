@@ -38,8 +38,10 @@ tier, rule or due date changed (text, or one JSON object with --format json).
 
 Exit codes: without --expect every change is reported and the exit code is 0; with --expect
 FILE (format shixian-expect/v1: allow: [{from: T3, to: T10, rule: cross-department, max: 500}])
-exit 4 when a change is not allowed by it. Bad corpus lines are reported (line number) and
-skipped; they make the exit code 2, which outranks 4 because the diff is incomplete.`,
+exit 4 when a change is not allowed by it. Bad corpus lines make the exit code 2, which
+outranks 4 because the diff is incomplete. --workers is clamped to 4 per core (with a note).
+
+` + badLinesHelp,
 		examples: []string{
 			"shixian diff policy-2025.1.yaml policy-2025.2.yaml --cases corpus-2025.jsonl",
 			"shixian diff old.yaml new.yaml --cases corpus.jsonl --expect expected-moves.yaml --format json",
@@ -194,7 +196,7 @@ const skipLine = " \n"
 
 // differ feeds corpus lines to slatest.Diff in chunks of about diffChunkBytes and adds up the
 // results; one chunk is diffed while the next is read. Lines the CLI refuses itself (over
-// long, not UTF-8) are replaced by empty lines in the chunk, which Diff skips but counts, so
+// long, not UTF-8) are replaced by white-space lines in the chunk, which Diff skips but counts, so
 // that its line numbers stay those of the file.
 type differ struct {
 	e        *env

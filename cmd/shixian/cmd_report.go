@@ -46,7 +46,7 @@ per closed-late or open-overdue case in the period, most overdue first then by c
 the exclusive instant (RFC 3339), last_day its last day (YYYY-MM-DD), state closed_late, overdue
 or paused. When --overdue-limit cuts the list, a note on stderr says how many were left out.
 
-A bad line is reported as file:line:column and skipped; the run exits 2 at the end.`,
+` + badLinesHelp,
 		examples: []string{
 			"shixian report --policy policy.yaml --cases cases.jsonl --from 2025-10-06 --to 2025-10-12",
 			"shixian report --policy policy.yaml --cases cases.jsonl --from 2025-10-01 --to 2025-10-31 --by department --bucket closed --format csv",

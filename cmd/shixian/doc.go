@@ -34,14 +34,51 @@ Exit codes (a contract for scripts and CI):
 	   with the source line and a caret under the fault)
 	3  shixian test: a suite failed (a case mismatched, or coverage is below the minimum)
 	4  shixian diff --expect: a change the expectations file does not allow
+	5  internal error: a bug in shixian, reported on stderr in one line (please report it with
+	   the command line); never a Go stack trace
 
 A failure to write the output (a full disk, a closed pipe) is reported on stderr and exits 2.
-Errors go to stderr, results to stdout. Commands that read JSON-lines files (classify --cases,
-diff --cases, report --cases; "-" = stdin) stream them line by line with a bounded buffer
-(lines up to 16 MiB; diff's reader takes 1 MiB lines), so memory stays flat on a file of a
-million lines or more; they report a bad line as file:line:column on stderr (the column, in
-characters, of the fault within the line: the bad key or value, or the event that does not
-fit), skip it, go on, and exit 2 at the end. They show progress on stderr only when stderr is a terminal.
+Errors go to stderr, results to stdout.
+
+# Input limits
+
+Every input is read with its size limit enforced while reading, so that a wrong file, a
+device such as /dev/zero or an endless pipe is refused after at most the limit, with the file
+and the limit named (exit 2): a policy file 4 MiB, a test suite or an expectations file 8 MiB,
+a --schedule file 4 MiB, a case file (status --case) or --input 4 MiB, one line of a JSON-lines
+file 1 MiB. Input must be UTF-8; invalid UTF-8 is refused at its position rather than silently
+replaced. diff --workers is clamped to 4 per core (with a note on stderr): more add memory, not
+speed, and the result does not depend on it.
+
+# JSON lines and bad lines
+
+classify --cases, diff --cases and report --cases read JSON-lines files ("-" = stdin) as a
+stream, so memory stays flat on a file of a million lines or more, and show progress on stderr
+only when stderr is a terminal. They share one policy for bad lines:
+
+  - A bad line — malformed or truncated JSON, invalid UTF-8, a NUL byte, a value that is not
+    one JSON object, a value of the wrong type, a case the policy rejects — is reported on
+    stderr as file:line:column: message (the column, in characters of that line, of the fault:
+    the bad key or value, or the event that does not fit) and skipped; reading goes on.
+  - After 100 bad lines reading stops: the file is most likely not what the command expects.
+  - A line longer than 1 MiB stops reading at once, at that line (its end may never come).
+  - Any bad line makes the exit code 2. A run that read the whole file writes its result over
+    the good lines, and stderr ends with "N bad line(s) in FILE skipped"; a run that stopped
+    early writes no report or diff (figures over part of a file would read as the whole), only
+    "stopped reading FILE at line N …". classify has already written the lines before the stop.
+  - Blank lines are skipped (and counted in line numbers); a UTF-8 byte order mark at the start
+    of the file and CRLF line endings are accepted.
+
+# Terminal safety
+
+Text from input (case ids, units, handlers, reasons, rule ids, file names) can hold control
+characters a terminal would obey: ESC sequences that clear the screen or retitle the window,
+CR, BEL, C1 controls, bidi overrides such as U+202E that reorder what is shown. The text
+formats (text, md, --explain) and every message on stderr show them as escapes instead —
+\x1b, \r, \u202e, and \xff for a byte that is not UTF-8 — and leave Chinese and all other
+printable text untouched. The data formats (csv, json, ics, junit, JSON lines) are written as
+they are when stdout is a file or a pipe, and escaped the same way when it is a terminal; JSON
+escapes control characters and U+2028/U+2029 itself.
 
 # calendar
 

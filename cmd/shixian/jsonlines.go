@@ -25,6 +25,14 @@ import (
 // Blank lines are skipped silently but counted, a UTF-8 byte order mark on the first line is
 // dropped, and CRLF line endings are accepted, so that files saved on Windows work as they are.
 
+// badLinesHelp is the bad-line policy as the --help of each JSON-lines command states it.
+const badLinesHelp = `Bad lines (the same rule in classify, diff and report): a line of malformed or truncated JSON,
+invalid UTF-8, a NUL byte, a value that is not one JSON object, or a case that is rejected is
+reported on stderr as file:line:column: message and skipped, and the exit code is 2. After 100
+bad lines reading stops; a line longer than 1 MiB stops it at once. A run that read the whole
+file writes its result over the good lines; one that stopped early writes no report or diff.
+Blank lines, a byte order mark at the start and CRLF line endings are accepted.`
+
 // errStopReading stops a JSON-lines run under the bad-line policy.
 var errStopReading = errors.New("stopped reading")
 

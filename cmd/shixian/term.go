@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -81,12 +80,6 @@ func termSafe(s string) string {
 		return s
 	}
 	return string(appendTermSafe(nil, []byte(s)))
-}
-
-// termSafeLine is termSafe for a value printed inside one line of text: a line feed in it
-// would start a line that looks like the CLI's own, so it is escaped too.
-func termSafeLine(s string) string {
-	return strings.ReplaceAll(termSafe(s), "\n", `\n`)
 }
 
 // termWriter escapes, on their way to w, the characters a terminal would obey. It keeps an
