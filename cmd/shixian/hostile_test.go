@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shixian-go/shixian/sla/slatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -402,4 +403,52 @@ func TestEveryJSONLinesCommandHasTheSameBadLinePolicy(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDiffOverManyChunksEqualsOneLibraryDiff(t *testing.T) {
+	// A corpus of several chunks: the CLI's sums, line numbers and kept changes must be those
+	// of one slatest.Diff over the whole file.
+	var good []string
+	for _, l := range strings.Split(string(mustRead(t, "testdata/corpus.jsonl")), "\n") {
+		if strings.HasPrefix(l, `{"id":"D-`) {
+			good = append(good, l)
+		}
+	}
+	require.NotEmpty(t, good)
+	var b strings.Builder
+	for i := 0; b.Len() < 3*diffChunkBytes; i++ {
+		l := good[i%len(good)]
+		b.WriteString(strings.Replace(l, `"id":"D-`, fmt.Sprintf(`"id":"N%d-`, i), 1))
+		b.WriteString("\n")
+		if i%1000 == 999 {
+			b.WriteString("\n") // blank lines count in the numbering
+		}
+	}
+	corpus := b.String()
+	oldP, err := readPolicy(oldPolicy)
+	require.NoError(t, err)
+	newP, err := readPolicy(newPolicy)
+	require.NoError(t, err)
+	for _, maxChanged := range []int{0, 7} {
+		t.Run(fmt.Sprintf("--max-changed %d", maxChanged), func(t *testing.T) {
+			res, err := slatest.Diff(oldP, newP, strings.NewReader(corpus), slatest.DiffOptions{MaxChanged: maxChanged})
+			require.NoError(t, err)
+			require.Greater(t, res.ChangedCount, 7, "the corpus has changes to keep or cut")
+			var want bytes.Buffer
+			require.NoError(t, res.WriteJSON(&want))
+			r := cli(t, corpus, "diff", oldPolicy, newPolicy, "--cases", "-", "--format", "json", "--max-changed", fmt.Sprint(maxChanged))
+			require.Equal(t, exitOK, r.code, r.stderr)
+			assert.JSONEq(t, want.String(), r.stdout)
+		})
+	}
+	t.Run("a bad line in the third chunk is reported at its line", func(t *testing.T) {
+		lines := strings.Split(corpus, "\n")
+		n := len(lines) - 100
+		lines[n] = `{"id":"X","accepted":"2025-09-30T17:00:00+08:00","input":{"cause":"nonsense"}}`
+		r := cli(t, strings.Join(lines, "\n"), "diff", oldPolicy, newPolicy, "--cases", "-")
+		assert.Equal(t, exitInvalid, r.code)
+		// Column 67 is the value "nonsense", as classify reports it.
+		assert.Contains(t, r.stderr, fmt.Sprintf("<stdin>:%d:67: case \"X\": old policy: rules: field \"cause\"", n+1))
+		assert.Contains(t, r.stdout, fmt.Sprintf("line %d (X): old policy:", n+1))
+	})
 }
