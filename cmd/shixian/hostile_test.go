@@ -59,7 +59,7 @@ func TestEndlessStdinIsRefusedAfterTheLimit(t *testing.T) {
 			"<stdin>:1:1048577: line longer than 1 MiB", 2 * maxLine},
 		{"status --case - on endless zeros is refused at 4 MiB", 0,
 			[]string{"status", "--policy", defaultPolicy, "--now", "2025-10-14T12:00:00+08:00", "--case", "-"},
-			"<stdin>: larger than the 4 MiB a case file may have", maxCaseBytes + 64<<10},
+			"<stdin>: larger than the 4 MiB limit for case files", maxCaseBytes + 64<<10},
 		{"classify --cases - on an endless '{' line is refused like zeros", '{',
 			[]string{"classify", "--policy", defaultPolicy, "--cases", "-"},
 			"<stdin>:1:1048577: line longer than 1 MiB", 2 * maxLine},
@@ -87,15 +87,15 @@ func TestHugeFilesAreRefusedWhileReading(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"lint /dev/zero", []string{"lint", "/dev/zero"}, "/dev/zero: larger than the 4 MiB a policy file may have"},
-		{"classify --policy /dev/zero", []string{"classify", "--policy", "/dev/zero", "--input", "{}", "--accepted", "2025-10-09T09:00:00+08:00"}, "/dev/zero: larger than the 4 MiB a policy file may have"},
-		{"due --policy /dev/zero", []string{"due", "--policy", "/dev/zero", "--tier", "T1", "--accepted", "2025-10-09T09:00:00+08:00"}, "/dev/zero: larger than the 4 MiB a policy file may have"},
-		{"status --case /dev/zero", []string{"status", "--policy", defaultPolicy, "--case", "/dev/zero", "--now", "2025-10-14T12:00:00+08:00"}, "/dev/zero: larger than the 4 MiB a case file may have"},
-		{"calendar --schedule /dev/zero", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/zero"}, "/dev/zero: larger than the 4 MiB a schedule file may have"},
-		{"calendar --schedule /dev/urandom", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/urandom"}, "/dev/urandom: larger than the 4 MiB a schedule file may have"},
-		{"test /dev/zero", []string{"test", "/dev/zero"}, "/dev/zero: larger than the 8 MiB a suite file may have"},
-		{"diff --expect /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "testdata/corpus.jsonl", "--expect", "/dev/zero"}, "/dev/zero: larger than the 8 MiB a expectations file may have"},
-		{"diff with /dev/zero as the old policy", []string{"diff", "/dev/zero", newPolicy, "--cases", "testdata/corpus.jsonl"}, "/dev/zero: larger than the 4 MiB a policy file may have"},
+		{"lint /dev/zero", []string{"lint", "/dev/zero"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
+		{"classify --policy /dev/zero", []string{"classify", "--policy", "/dev/zero", "--input", "{}", "--accepted", "2025-10-09T09:00:00+08:00"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
+		{"due --policy /dev/zero", []string{"due", "--policy", "/dev/zero", "--tier", "T1", "--accepted", "2025-10-09T09:00:00+08:00"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
+		{"status --case /dev/zero", []string{"status", "--policy", defaultPolicy, "--case", "/dev/zero", "--now", "2025-10-14T12:00:00+08:00"}, "/dev/zero: larger than the 4 MiB limit for case files"},
+		{"calendar --schedule /dev/zero", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/zero"}, "/dev/zero: larger than the 4 MiB limit for schedule files"},
+		{"calendar --schedule /dev/urandom", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/urandom"}, "/dev/urandom: larger than the 4 MiB limit for schedule files"},
+		{"test /dev/zero", []string{"test", "/dev/zero"}, "/dev/zero: larger than the 8 MiB limit for suite files"},
+		{"diff --expect /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "testdata/corpus.jsonl", "--expect", "/dev/zero"}, "/dev/zero: larger than the 8 MiB limit for expectations files"},
+		{"diff with /dev/zero as the old policy", []string{"diff", "/dev/zero", newPolicy, "--cases", "testdata/corpus.jsonl"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
 		{"classify --cases /dev/zero", []string{"classify", "--policy", defaultPolicy, "--cases", "/dev/zero"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
 		{"report --cases /dev/zero", []string{"report", "--policy", defaultPolicy, "--cases", "/dev/zero", "--from", "2025-09-28", "--to", "2025-10-12"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
 		{"diff --cases /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "/dev/zero"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
@@ -256,6 +256,16 @@ func TestInputTextCannotDriveTheTerminal(t *testing.T) {
 			}
 		})
 	}
+	t.Run("test, text: a suite case named with escapes", func(t *testing.T) {
+		suite := strings.Replace(string(mustRead(t, "testdata/mini.suite.yaml")), "name: 问题复杂 → T3, last day the makeup Saturday 10-11", `name: "A\e[2J\e]0;pwned\a\rB\x9b31m\u202eC\u2028D 问题复杂"`, 1)
+		suite = strings.Replace(suite, "policy: policy-2025.1.yaml", "policy: "+filepath.Join(mustAbs(t, "testdata"), "policy-2025.1.yaml"), 1)
+		path := filepath.Join(dir, "suite.yaml")
+		require.NoError(t, os.WriteFile(path, []byte(suite), 0o600))
+		r := cli(t, "", "test", path)
+		assert.Empty(t, r.stderr)
+		assertTerminalSafe(t, r.stdout)
+		assert.Contains(t, r.stdout, "问题复杂")
+	})
 	t.Run("Chinese text is untouched", func(t *testing.T) {
 		r := cli(t, "", "status", "--policy", defaultPolicy, "--case", caseFile, "--now", "2025-10-14T12:00:00+08:00")
 		assert.Contains(t, r.stdout, "劳动监察大队")
@@ -451,4 +461,11 @@ func TestDiffOverManyChunksEqualsOneLibraryDiff(t *testing.T) {
 		assert.Contains(t, r.stderr, fmt.Sprintf("<stdin>:%d:67: case \"X\": old policy: rules: field \"cause\"", n+1))
 		assert.Contains(t, r.stdout, fmt.Sprintf("line %d (X): old policy:", n+1))
 	})
+}
+
+func mustAbs(t *testing.T, path string) string {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	require.NoError(t, err)
+	return abs
 }

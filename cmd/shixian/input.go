@@ -50,7 +50,7 @@ type errTooLarge struct {
 }
 
 func (e *errTooLarge) Error() string {
-	return fmt.Sprintf("%s: larger than the %s a %s may have; refused without reading the rest", e.name, sizeText(e.limit), e.what)
+	return fmt.Sprintf("%s: larger than the %s limit for %ss; refused without reading the rest", e.name, sizeText(e.limit), e.what)
 }
 
 // readLimited reads all of r, but at most limit bytes: one byte more is an *errTooLarge.
