@@ -78,7 +78,7 @@ func readFileLimited(e *env, path, what string, limit int) ([]byte, string, erro
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, path, fmt.Errorf("%s: is a directory, not a %s", path, what)
+		return nil, path, fmt.Errorf("%s: is a directory, not a file", path)
 	}
 	data, err := readLimited(f, path, what, limit)
 	return data, path, err
