@@ -95,7 +95,7 @@ func (c *calFlags) build() (*calendar.Calendar, error) {
 	}
 	opts := []calendar.Option{calendar.WithProvisional(!c.strict)}
 	for _, path := range c.schedules {
-		data, _, err := readFileLimited(nil, path, "schedule file", maxScheduleBytes)
+		data, _, err := readFileLimited(nil, path, "schedule file", calendar.MaxScheduleBytes)
 		if err != nil {
 			return nil, err
 		}

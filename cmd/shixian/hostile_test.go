@@ -59,7 +59,7 @@ func TestEndlessStdinIsRefusedAfterTheLimit(t *testing.T) {
 			"<stdin>:1:1048577: line longer than 1 MiB", 2 * maxLine},
 		{"status --case - on endless zeros is refused at 4 MiB", 0,
 			[]string{"status", "--policy", defaultPolicy, "--now", "2025-10-14T12:00:00+08:00", "--case", "-"},
-			"<stdin>: larger than the 4 MiB limit for case files", maxCaseBytes + 64<<10},
+			"case file <stdin> is larger than the 4 MiB limit", maxCaseBytes + 64<<10},
 		{"classify --cases - on an endless '{' line is refused like zeros", '{',
 			[]string{"classify", "--policy", defaultPolicy, "--cases", "-"},
 			"<stdin>:1:1048577: line longer than 1 MiB", 2 * maxLine},
@@ -87,19 +87,19 @@ func TestHugeFilesAreRefusedWhileReading(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"lint /dev/zero", []string{"lint", "/dev/zero"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
-		{"classify --policy /dev/zero", []string{"classify", "--policy", "/dev/zero", "--input", "{}", "--accepted", "2025-10-09T09:00:00+08:00"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
-		{"due --policy /dev/zero", []string{"due", "--policy", "/dev/zero", "--tier", "T1", "--accepted", "2025-10-09T09:00:00+08:00"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
-		{"status --case /dev/zero", []string{"status", "--policy", defaultPolicy, "--case", "/dev/zero", "--now", "2025-10-14T12:00:00+08:00"}, "/dev/zero: larger than the 4 MiB limit for case files"},
-		{"calendar --schedule /dev/zero", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/zero"}, "/dev/zero: larger than the 4 MiB limit for schedule files"},
-		{"calendar --schedule /dev/urandom", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/urandom"}, "/dev/urandom: larger than the 4 MiB limit for schedule files"},
-		{"test /dev/zero", []string{"test", "/dev/zero"}, "/dev/zero: larger than the 8 MiB limit for suite files"},
-		{"diff --expect /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "testdata/corpus.jsonl", "--expect", "/dev/zero"}, "/dev/zero: larger than the 8 MiB limit for expectations files"},
-		{"diff with /dev/zero as the old policy", []string{"diff", "/dev/zero", newPolicy, "--cases", "testdata/corpus.jsonl"}, "/dev/zero: larger than the 4 MiB limit for policy files"},
+		{"lint /dev/zero", []string{"lint", "/dev/zero"}, "policy file /dev/zero is larger than the 4 MiB limit"},
+		{"classify --policy /dev/zero", []string{"classify", "--policy", "/dev/zero", "--input", "{}", "--accepted", "2025-10-09T09:00:00+08:00"}, "policy file /dev/zero is larger than the 4 MiB limit"},
+		{"due --policy /dev/zero", []string{"due", "--policy", "/dev/zero", "--tier", "T1", "--accepted", "2025-10-09T09:00:00+08:00"}, "policy file /dev/zero is larger than the 4 MiB limit"},
+		{"status --case /dev/zero", []string{"status", "--policy", defaultPolicy, "--case", "/dev/zero", "--now", "2025-10-14T12:00:00+08:00"}, "case file /dev/zero is larger than the 4 MiB limit"},
+		{"calendar --schedule /dev/zero", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/zero"}, "schedule file /dev/zero is larger than the 1 MiB limit"},
+		{"calendar --schedule /dev/urandom", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/urandom"}, "schedule file /dev/urandom is larger than the 1 MiB limit"},
+		{"test /dev/zero", []string{"test", "/dev/zero"}, "suite file /dev/zero is larger than the 8 MiB limit"},
+		{"diff --expect /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "testdata/corpus.jsonl", "--expect", "/dev/zero"}, "expectations file /dev/zero is larger than the 8 MiB limit"},
+		{"diff with /dev/zero as the old policy", []string{"diff", "/dev/zero", newPolicy, "--cases", "testdata/corpus.jsonl"}, "policy file /dev/zero is larger than the 4 MiB limit"},
 		{"classify --cases /dev/zero", []string{"classify", "--policy", defaultPolicy, "--cases", "/dev/zero"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
 		{"report --cases /dev/zero", []string{"report", "--policy", defaultPolicy, "--cases", "/dev/zero", "--from", "2025-09-28", "--to", "2025-10-12"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
 		{"diff --cases /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "/dev/zero"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
-		{"a directory as a policy", []string{"lint", "testdata"}, "testdata: is a directory"},
+		{"a directory as a policy", []string{"lint", "testdata"}, "policy file testdata is a directory, not a file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name+" is exit 2 with the file and the limit named", func(t *testing.T) {

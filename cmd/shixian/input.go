@@ -2,9 +2,7 @@ package main
 
 import (
 	"errors"
-	"fmt"
-	"io"
-	"os"
+	"github.com/shixian-go/shixian/internal/boundedio"
 	"unicode/utf8"
 
 	"github.com/shixian-go/shixian/sla"
@@ -13,14 +11,10 @@ import (
 
 // Size limits of the files the CLI reads. Each is enforced while reading (never after the
 // whole input is in memory), so that /dev/zero, a wrong file or an endless pipe is refused
-// after at most limit+1 bytes.
+// after at most limit+1 bytes. Policies, suites, expectations, schedules and notices use the
+// library's own limits (sla.MaxPolicyBytes, slatest.MaxSuiteBytes, calendar.MaxScheduleBytes,
+// calendar.MaxNoticeBytes), so the CLI refuses exactly what the library would.
 const (
-	// maxPolicyBytes bounds a policy file (a real one is a few KiB).
-	maxPolicyBytes = 4 << 20
-	// maxSuiteBytes bounds a test suite and an expectations file.
-	maxSuiteBytes = 8 << 20
-	// maxScheduleBytes bounds a --schedule file (a year's notice is a few KiB).
-	maxScheduleBytes = 4 << 20
 	// maxCaseBytes bounds one case document: status --case and classify --input.
 	maxCaseBytes = 4 << 20
 	// maxLine bounds one line of a JSON-lines file (classify, diff and report --cases): a
@@ -32,61 +26,23 @@ const (
 )
 
 // sizeText renders a limit for messages: "4 MiB", "512 KiB", "100 bytes".
-func sizeText(n int) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-// errTooLarge is an input over its size limit.
-type errTooLarge struct {
-	name  string
-	what  string
-	limit int
-}
-
-func (e *errTooLarge) Error() string {
-	return fmt.Sprintf("%s: larger than the %s limit for %ss; refused without reading the rest", e.name, sizeText(e.limit), e.what)
-}
-
-// readLimited reads all of r, but at most limit bytes: one byte more is an *errTooLarge.
-func readLimited(r io.Reader, name, what string, limit int) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(data) > limit {
-		return nil, &errTooLarge{name: name, what: what, limit: limit}
-	}
-	return data, nil
-}
+func sizeText(n int) string { return boundedio.SizeText(int64(n)) }
 
 // readFileLimited reads the named file ("-" = stdin when e is not nil) with a size limit and
-// returns its bytes and the name to use in messages.
+// returns its bytes and the name to use in messages. what names the kind of file in the
+// error ("policy file"); too large is a *boundedio.TooLargeError.
 func readFileLimited(e *env, path, what string, limit int) ([]byte, string, error) {
 	if path == "-" && e != nil {
-		data, err := readLimited(e.stdin, "<stdin>", what, limit)
+		data, err := boundedio.ReadAll(e.stdin, "<stdin>", int64(limit), what)
 		return data, "<stdin>", err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, path, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, path, fmt.Errorf("%s: is a directory, not a file", path)
-	}
-	data, err := readLimited(f, path, what, limit)
+	data, err := boundedio.ReadFile(path, int64(limit), what)
 	return data, path, err
 }
 
 // readPolicy loads a policy file, read with its size limit, through sla.ParsePolicy.
 func readPolicy(path string) (*sla.Policy, error) {
-	data, _, err := readFileLimited(nil, path, "policy file", maxPolicyBytes)
+	data, _, err := readFileLimited(nil, path, "policy file", sla.MaxPolicyBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +51,7 @@ func readPolicy(path string) (*sla.Policy, error) {
 
 // readExpectations loads an expectations file, read with its size limit.
 func readExpectations(path string) (*slatest.Expectations, error) {
-	data, _, err := readFileLimited(nil, path, "expectations file", maxSuiteBytes)
+	data, _, err := readFileLimited(nil, path, "expectations file", slatest.MaxSuiteBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +61,7 @@ func readExpectations(path string) (*slatest.Expectations, error) {
 // runSuiteFile runs the suite file at path, read with its size limit. With p nil the policy
 // the suite names is loaded by package slatest, relative to path.
 func runSuiteFile(path string, p *sla.Policy) (*slatest.Result, error) {
-	data, _, err := readFileLimited(nil, path, "suite file", maxSuiteBytes)
+	data, _, err := readFileLimited(nil, path, "suite file", slatest.MaxSuiteBytes)
 	if err != nil {
 		return nil, err
 	}

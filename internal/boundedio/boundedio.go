@@ -12,7 +12,7 @@ import (
 )
 
 // TooLargeError reports an input larger than its limit. Its message reads
-// "policy file x.yaml is larger than 4194304 bytes"; callers put their
+// "policy file x.yaml is larger than the 4 MiB limit"; callers put their
 // package prefix in front.
 type TooLargeError struct {
 	What  string // what was read, e.g. "policy file"
@@ -21,7 +21,18 @@ type TooLargeError struct {
 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("%s %s is larger than %d bytes", e.What, e.Name, e.Limit)
+	return fmt.Sprintf("%s %s is larger than the %s limit", e.What, e.Name, SizeText(e.Limit))
+}
+
+// SizeText renders a size for messages: "4 MiB", "256 KiB", "1000 bytes".
+func SizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // ReadFile reads the file at path, refusing one larger than limit bytes. A
@@ -40,7 +51,7 @@ func ReadFile(path string, limit int64, what string) ([]byte, error) {
 		return nil, err
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("%s %s is a directory", what, path)
+		return nil, fmt.Errorf("%s %s is a directory, not a file", what, path)
 	}
 	size := int64(0)
 	if fi.Mode().IsRegular() {

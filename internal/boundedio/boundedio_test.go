@@ -45,10 +45,10 @@ func TestReadAll(t *testing.T) {
 		wantErr string // part of the error, "" for none
 		maxRead int64  // at most this many bytes read from r
 	}{
-		{"an endless stream of zeros is refused after limit+1 bytes", zeros{}, 0, "test file z is larger than 1000 bytes", limit + 1},
-		{"an endless stream of random bytes is refused after limit+1 bytes", rand.New(rand.NewSource(1)), 0, "larger than 1000 bytes", limit + 1},
+		{"an endless stream of zeros is refused after limit+1 bytes", zeros{}, 0, "test file z is larger than the 1000 bytes limit", limit + 1},
+		{"an endless stream of random bytes is refused after limit+1 bytes", rand.New(rand.NewSource(1)), 0, "larger than the 1000 bytes limit", limit + 1},
 		{"exactly limit bytes are read whole", strings.NewReader(strings.Repeat("x", limit)), limit, "", limit},
-		{"limit+1 bytes are refused", strings.NewReader(strings.Repeat("x", limit+1)), 0, "larger than 1000 bytes", limit + 1},
+		{"limit+1 bytes are refused", strings.NewReader(strings.Repeat("x", limit+1)), 0, "larger than the 1000 bytes limit", limit + 1},
 		{"an empty input is read as empty", strings.NewReader(""), 0, "", 0},
 		{"a read error is passed on", failing{}, 0, "disk gone", 0},
 	}
@@ -91,13 +91,13 @@ func TestReadFile(t *testing.T) {
 		name, path, wantErr string
 	}{
 		{"a small regular file is read whole", small, ""},
-		{"a regular file larger than the limit is refused by its size", huge, "policy file " + huge + " is larger than 4096 bytes"},
+		{"a regular file larger than the limit is refused by its size", huge, "policy file " + huge + " is larger than the 4 KiB limit"},
 		{"a directory is refused", dir, "is a directory"},
 		{"a missing file is the os error", filepath.Join(dir, "missing"), "no such file"},
 	}
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		tests = append(tests, struct{ name, path, wantErr string }{
-			"/dev/zero, a device that never ends, stops at the limit", "/dev/zero", "policy file /dev/zero is larger than 4096 bytes"})
+			"/dev/zero, a device that never ends, stops at the limit", "/dev/zero", "policy file /dev/zero is larger than the 4 KiB limit"})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
