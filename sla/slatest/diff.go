@@ -205,11 +205,19 @@ func (dp *diffPolicy) decide(c *CorpusCase, cache dueCache) (tier, rule string, 
 	return d.Tier, rule, due, nil
 }
 
-// batch is a run of corpus lines handed to one worker.
+// batch is a run of corpus lines handed to one worker. Lines are kept as offsets into buf,
+// with over-long lines marked explicitly: an empty line must stay distinguishable from a
+// refused one whatever buf holds (a slice of an empty, nil buffer is itself nil).
 type batch struct {
-	first int      // line number of lines[0]
-	lines [][]byte // without the newline; nil entries are over-long lines
+	first int        // line number of lines[0]
+	lines []lineSpan // without the newline
 	buf   []byte
+}
+
+// lineSpan is one line of a batch: buf[off:off+n], or an over-long line when tooLong.
+type lineSpan struct {
+	off, n  int
+	tooLong bool
 }
 
 // partial is one batch's contribution; everything in it is merged commutatively except
@@ -325,7 +333,8 @@ func sortChanged(cs []ChangedCase) {
 }
 
 // readCorpus splits the corpus into batches of lines. Lines longer than MaxCorpusLineBytes are
-// passed as nil so that the worker reports them; the read goes on after them.
+// passed marked tooLong, without their bytes, so that the worker reports them; the read goes
+// on after them.
 func readCorpus(r io.Reader, out chan<- *batch, free *sync.Pool, progress func(int)) error {
 	br := bufio.NewReaderSize(r, 256<<10)
 	line := 0
@@ -357,30 +366,22 @@ func readCorpus(r io.Reader, out chan<- *batch, free *sync.Pool, progress func(i
 		}
 		if len(chunk) > 0 || long != nil || tooLong {
 			line++
-			var text []byte
-			if tooLong {
-				text = nil
-			} else {
+			if !tooLong {
 				if long != nil {
 					chunk = append(long, chunk...)
 				}
-				text = bytes.TrimRight(chunk, "\r\n")
-				if len(text) > MaxCorpusLineBytes {
-					text = nil
+				text := bytes.TrimRight(chunk, "\r\n")
+				tooLong = len(text) > MaxCorpusLineBytes
+				if !tooLong {
+					b.lines = append(b.lines, lineSpan{off: len(b.buf), n: len(text)})
+					b.buf = append(b.buf, text...)
 				}
 			}
-			if text == nil {
-				// nil marks an over-long line; a blank line is kept as an empty non-nil slice.
-				b.lines = append(b.lines, nil)
-			} else {
-				start := len(b.buf)
-				b.buf = append(b.buf, text...)
-				b.lines = append(b.lines, b.buf[start:len(b.buf):len(b.buf)])
+			if tooLong {
+				b.lines = append(b.lines, lineSpan{tooLong: true})
 			}
 			long, tooLong, run = nil, false, 0
 			if len(b.lines) == batchLines {
-				// Slices into b.buf stay valid: the batch owns its buffer until a worker
-				// returns it to the pool.
 				flush()
 			}
 			if progress != nil && line%65536 == 0 {
@@ -410,12 +411,13 @@ func newPartial() *partial {
 // changed cases and bad lines to out.
 func diffBatch(oldP, newP *diffPolicy, dec *caseDecoder, oldDues, newDues dueCache, b *batch, maxChanged int, acc, out *partial) {
 	p := acc
-	for i, text := range b.lines {
+	for i, span := range b.lines {
 		ln := b.first + i
-		if text == nil {
+		if span.tooLong {
 			p.addError(out, LineError{Line: ln, Err: fmt.Sprintf("line longer than %d bytes", MaxCorpusLineBytes)})
 			continue
 		}
+		text := b.buf[span.off : span.off+span.n : span.off+span.n]
 		if len(bytes.TrimSpace(text)) == 0 {
 			continue
 		}

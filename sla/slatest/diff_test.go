@@ -136,6 +136,49 @@ func TestDiffBadLinesReported(t *testing.T) {
 	}
 }
 
+func TestDiffBlankLines(t *testing.T) {
+	good := `{"id":"ok","accepted":"2025-03-03T09:00:00+08:00","input":{"cause":"complex"}}`
+	// corpus builds n lines, blank at the given 1-based line numbers and a case elsewhere.
+	corpus := func(n int, eol string, blank ...int) (string, int) {
+		var b strings.Builder
+		cases := 0
+		for ln := 1; ln <= n; ln++ {
+			if !contains(blank, ln) {
+				b.WriteString(good)
+				cases++
+			}
+			b.WriteString(eol)
+		}
+		return b.String(), cases
+	}
+	tests := []struct {
+		name  string
+		n     int
+		eol   string
+		blank []int
+	}{
+		{"a corpus whose first line is empty diffs every case and reports no error", 3, "\n", []int{1}},
+		{"a corpus whose first line is an empty CRLF line diffs every case and reports no error", 3, "\r\n", []int{1}},
+		{"a corpus of nothing but an empty line has no cases and no errors", 1, "\n", []int{1}},
+		{"empty lines at the first line of the second and third internal batch (1025, 2049) are skipped, not called over-long", 2100, "\n", []int{1024, 1025, 2049}},
+		{"a run of empty lines across a batch boundary is skipped", 1030, "\r\n", []int{1, 2, 1023, 1024, 1025, 1026, 1030}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, cases := corpus(tt.n, tt.eol, tt.blank...)
+			for _, workers := range []int{1, 3} {
+				var last int
+				r, err := slatest.Diff(sla.Default(), sla.Default(), strings.NewReader(text), slatest.DiffOptions{Workers: workers, Progress: func(n int) { last = n }})
+				require.NoError(t, err)
+				assert.Empty(t, r.Errors, "workers %d", workers)
+				assert.Zero(t, r.ErrorCount, "workers %d", workers)
+				assert.Equal(t, cases, r.Cases, "workers %d", workers)
+				assert.Equal(t, tt.n, last, "every line, blank ones too, is counted: workers %d", workers)
+			}
+		})
+	}
+}
+
 func TestDiffArguments(t *testing.T) {
 	_, err := slatest.Diff(nil, sla.Default(), strings.NewReader(""), slatest.DiffOptions{})
 	assert.Error(t, err)
