@@ -189,15 +189,13 @@ func diffLineProblem(it lineItem) (col int, tooLong bool, id string, err error) 
 	return 0, false, cl.ID, nil
 }
 
-// skipLine stands for a blank or refused line in a chunk: Diff skips a line of white space but
-// counts it. (Not an empty line: slatest.Diff takes an empty line at the start of one of its
-// batches for an over-long one.)
-const skipLine = " \n"
+// skipLine stands for a refused line in a chunk: Diff skips an empty line but counts it.
+const skipLine = "\n"
 
 // differ feeds corpus lines to slatest.Diff in chunks of about diffChunkBytes and adds up the
 // results; one chunk is diffed while the next is read. Lines the CLI refuses itself (over
-// long, not UTF-8) are replaced by white-space lines in the chunk, which Diff skips but counts, so
-// that its line numbers stay those of the file.
+// long, not UTF-8) are replaced by empty lines in the chunk, which Diff skips but counts, so
+// that its line numbers stay those of the file; blank lines go to Diff as they are.
 type differ struct {
 	e        *env
 	name     string
@@ -249,12 +247,8 @@ func (d *differ) add(it lineItem) error {
 		}
 		return nil
 	}
-	if isBlank(it.data) {
-		c.data = append(c.data, skipLine...)
-	} else {
-		c.data = append(c.data, it.data...)
-		c.data = append(c.data, '\n')
-	}
+	c.data = append(c.data, it.data...)
+	c.data = append(c.data, '\n')
 	if len(c.data) >= diffChunkBytes {
 		return d.start()
 	}
