@@ -20,10 +20,20 @@ type caseDecoder struct {
 	// list by its JSON text), so that a repeated value costs no allocation. The rules never
 	// modify their input, so sharing them between cases is safe.
 	boxed map[string]any
+	// scratch builds the key of a list in boxed without allocating on a hit.
+	scratch []byte
 }
 
-// maxIntern bounds the intern table so that a corpus of unique texts keeps memory flat.
-const maxIntern = 4096
+// The intern and boxed tables are bounded in entries and in the length of what they keep, so
+// that a corpus of unique or long texts keeps memory flat: at most maxIntern values of at most
+// maxInternBytes each, about 256 KiB of text per table and worker (plus map overhead). Short
+// values are the ones that repeat (codes such as causes, categories, channels); a long text is
+// usually unique, so caching it would cost memory and save nothing. Once a table is full it
+// keeps what it has: the repeated values of a corpus show up within its first lines.
+const (
+	maxIntern      = 4096
+	maxInternBytes = 64
+)
 
 func newCaseDecoder() *caseDecoder {
 	return &caseDecoder{input: make(map[string]any, 8), intern: make(map[string]string, 256), boxed: make(map[string]any, 256)}
@@ -46,7 +56,7 @@ func (d *caseDecoder) str(b []byte) string {
 		return s
 	}
 	s := string(b)
-	if len(d.intern) < maxIntern {
+	if len(d.intern) < maxIntern && len(s) <= maxInternBytes {
 		d.intern[s] = s
 	}
 	return s
@@ -57,7 +67,7 @@ func (d *caseDecoder) box(b []byte) any {
 		return v
 	}
 	var v any = string(b)
-	if len(d.boxed) < maxIntern {
+	if len(d.boxed) < maxIntern && len(b) <= maxInternBytes {
 		d.boxed[string(b)] = v
 	}
 	return v
@@ -303,14 +313,18 @@ func (d *caseDecoder) object(s *scanner) bool {
 			// Lists are few and repeated (tags): keep one per distinct JSON text.
 			// The NUL prefix keeps list texts apart from string values, which cannot hold a
 			// raw control character.
-			raw := "\x00" + string(s.b[start:s.i])
-			if v, ok := d.boxed[raw]; ok {
+			if s.i-start > maxInternBytes {
+				d.input[key] = list // long lists are not cached, like long texts
+				break
+			}
+			d.scratch = append(append(d.scratch[:0], 0), s.b[start:s.i]...)
+			if v, ok := d.boxed[string(d.scratch)]; ok {
 				d.input[key] = v
 				break
 			}
 			var v any = list
 			if len(d.boxed) < maxIntern {
-				d.boxed[raw] = v
+				d.boxed[string(d.scratch)] = v
 			}
 			d.input[key] = v
 		default:

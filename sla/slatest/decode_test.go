@@ -2,6 +2,7 @@ package slatest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +79,68 @@ func TestCaseDecoderMatchesEncodingJSON(t *testing.T) {
 		require.NoError(t, d.decode([]byte(line), &got))
 		assert.Equal(t, want.Input, got.Input, line)
 	}
+}
+
+// cacheBytes is the text a decoder's tables hold: their keys, and the strings they keep.
+func (d *caseDecoder) cacheBytes() (entries, bytes int) {
+	for k, v := range d.intern {
+		entries++
+		bytes += len(k) + len(v)
+	}
+	for k := range d.boxed {
+		entries++
+		bytes += len(k)
+	}
+	return entries, bytes
+}
+
+func TestCaseDecoderCachesAreBounded(t *testing.T) {
+	long := func(i int) string { return fmt.Sprintf("%08d", i) + strings.Repeat("长", 340) }
+	tests := []struct {
+		name string
+		line func(i int) string
+	}{
+		{"a corpus of 5,000 unique 1 KB input values leaves the tables within their byte bound", func(i int) string {
+			return fmt.Sprintf(`{"id":"C-%d","input":{"note":%q}}`, i, long(i))
+		}},
+		{"a corpus of 5,000 unique 1 KB input keys leaves the tables within their byte bound", func(i int) string {
+			return fmt.Sprintf(`{"id":"C-%d","input":{%q:1}}`, i, long(i))
+		}},
+		{"a corpus of 5,000 unique 2 KB lists leaves the tables within their byte bound", func(i int) string {
+			return fmt.Sprintf(`{"id":"C-%d","input":{"tags":[%q,%q]}}`, i, long(i), long(i+1))
+		}},
+		{"a corpus of 5,000 unique 60-byte values leaves the tables within their byte bound", func(i int) string {
+			return fmt.Sprintf(`{"id":"C-%d","input":{"code":"%060d"}}`, i, i)
+		}},
+	}
+	// Two tables of maxIntern entries, each string at most maxInternBytes (+1 for a list's
+	// NUL); intern counts key and value, which share their bytes.
+	limit := maxIntern*2*maxInternBytes + maxIntern*(maxInternBytes+1)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newCaseDecoder()
+			for i := range 5000 { // more lines than a table has entries
+				line := tt.line(i)
+				var want, got CorpusCase
+				require.NoError(t, json.Unmarshal([]byte(line), &want))
+				require.NoError(t, d.decode([]byte(line), &got))
+				require.Equal(t, want.Input, got.Input, "cached or not, the decoded value is the same")
+			}
+			entries, n := d.cacheBytes()
+			assert.LessOrEqual(t, entries, 2*maxIntern)
+			assert.LessOrEqual(t, n, limit)
+		})
+	}
+	t.Run("short repeated values are still shared between lines", func(t *testing.T) {
+		d := newCaseDecoder()
+		var a, b CorpusCase
+		require.NoError(t, d.decode([]byte(`{"id":"1","input":{"cause":"complex","tags":["x"]}}`), &a))
+		require.NoError(t, d.decode([]byte(`{"id":"2","input":{"cause":"complex","tags":["x"]}}`), &b))
+		assert.Equal(t, "complex", b.Input["cause"])
+		assert.Contains(t, d.boxed, "complex")
+		assert.Contains(t, d.boxed, "\x00[\"x\"]")
+		assert.Contains(t, d.intern, "cause")
+	})
 }
 
 func FuzzCaseDecoder(f *testing.F) {
