@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/rules"
@@ -25,6 +27,107 @@ const CaseSchemaVersion = 1
 // that headroom, while a log grown without limit by a faulty client (one
 // test case pushed to 10,000 events made every append slow) is refused.
 const MaxEvents = 1000
+
+// Bounds on the text a case carries. A case is stored, listed and grouped
+// (a Reporter keeps one row per department, handler or attribute value, and
+// the id, department, unit and handler of every overdue case it lists), so
+// text without a bound is memory without a bound: 300 cases with 1 MiB
+// handler names would make a 300 MiB report. Every text must also be valid
+// UTF-8; invalid bytes are refused rather than replaced, so that what is
+// stored is what was sent. The bounds are checked where text enters: Accept,
+// Apply and Validate (the case's fields and every event's), UnmarshalJSON,
+// and Reporter.Add. They are generous for real data and checked in bytes,
+// which is what memory costs (a Chinese character is 3 bytes in UTF-8).
+const (
+	// MaxIDBytes bounds identifiers: the case id and policy id, attribute
+	// keys, and the tier and rule of an event. 128 bytes holds any work
+	// order number scheme (a 工单号 is some 20 characters) and any id a
+	// policy file uses; ids are keys, not prose.
+	MaxIDBytes = 128
+	// MaxTextBytes bounds every other text: department, handler, attribute
+	// values, and an event's unit, actor, approver, reason and note. 2,048
+	// bytes is 682 Chinese characters: a reason or note of two full
+	// paragraphs (a 300-character reason is 900 bytes) and any unit's full
+	// name fit, while a report or a store holds at most 2 KiB per field.
+	MaxTextBytes = 2048
+	// MaxAttributes bounds how many attributes (grouping keys) a case has.
+	// A portal groups by a handful (channel, category, district); 64 leaves
+	// room, and keeps a case's attributes within 64 × (128 + 2,048) bytes.
+	MaxAttributes = 64
+)
+
+// textProblem says what is wrong with s as a text of at most limit bytes,
+// "" if nothing. It allocates only when s is refused.
+func textProblem(s string, limit int) string {
+	if len(s) > limit {
+		return fmt.Sprintf("is %d bytes long (at most %d)", len(s), limit)
+	}
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
+	return ""
+}
+
+// checkID refuses an empty, over-long or invalid case id. The id is named in
+// the messages of every later error, so it is checked first and never
+// printed when refused.
+func checkID(id string) error {
+	if id == "" {
+		return errors.New("sla: case has no id")
+	}
+	if msg := textProblem(id, MaxIDBytes); msg != "" {
+		return errors.New("sla: case id " + msg)
+	}
+	return nil
+}
+
+// checkCaseText checks the text of the case's own fields against MaxIDBytes,
+// MaxTextBytes and MaxAttributes; an error names the field. The events are
+// checked by the replay (checkEventText).
+func checkCaseText(c *Case) error {
+	if err := checkID(c.ID); err != nil {
+		return err
+	}
+	for _, f := range [...]struct {
+		name, s string
+		limit   int
+	}{{"policy", c.PolicyID, MaxIDBytes}, {"department", c.Department, MaxTextBytes}, {"handler", c.Handler, MaxTextBytes}} {
+		if msg := textProblem(f.s, f.limit); msg != "" {
+			return fmt.Errorf("sla: case %s: %s %s", c.ID, f.name, msg)
+		}
+	}
+	if len(c.Attributes) > MaxAttributes {
+		return fmt.Errorf("sla: case %s has %d attributes (at most %d)", c.ID, len(c.Attributes), MaxAttributes)
+	}
+	bad := false
+	for k, v := range c.Attributes {
+		if textProblem(k, MaxIDBytes) != "" || textProblem(v, MaxTextBytes) != "" {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return nil
+	}
+	// Report the first bad attribute in key order, the same on every call.
+	keys := make([]string, 0, len(c.Attributes))
+	for k := range c.Attributes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if msg := textProblem(k, MaxIDBytes); msg != "" {
+			if len(k) > MaxIDBytes {
+				return fmt.Errorf("sla: case %s: an attribute key %s", c.ID, msg)
+			}
+			return fmt.Errorf("sla: case %s: attribute key %q %s", c.ID, k, msg)
+		}
+		if msg := textProblem(c.Attributes[k], MaxTextBytes); msg != "" {
+			return fmt.Errorf("sla: case %s: attribute %q %s", c.ID, k, msg)
+		}
+	}
+	return nil
+}
 
 // Case is one case (诉求/工单): identity, grouping keys for reports and its
 // append-only event log. A Case is a plain value: the methods of this package
@@ -82,11 +185,18 @@ func (c Case) MarshalJSON() ([]byte, error) {
 // history against a policy. Numbers inside an event's Input are decoded as
 // json.Number so that they round-trip exactly. Empty attributes and events
 // decode as nil. More than MaxEvents events is an error: no case Apply
-// builds has them, and StatusAt would refuse the case. data is in memory
+// builds has them, and StatusAt would refuse the case. Text beyond
+// MaxIDBytes or MaxTextBytes, more than MaxAttributes attributes, and
+// invalid UTF-8 anywhere in data (which encoding/json would silently
+// replace by U+FFFD) are refused; an event's text is refused with an
+// *EventError whose Field names it. data is in memory
 // already, so the caller bounds its size (the CLI reads at most 16 MiB a
 // line, the portal bounds request bodies); decoding is linear in len(data)
 // and encoding/json bounds the nesting of Input. On error *c is unchanged.
 func (c *Case) UnmarshalJSON(data []byte) error {
+	if !utf8.Valid(data) {
+		return fmt.Errorf("sla: case JSON is not valid UTF-8 (at byte %d)", invalidUTF8At(data))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
@@ -108,6 +218,10 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 	if w.ID == "" {
 		return errors.New("sla: case JSON has no id")
 	}
+	wc := Case{ID: w.ID, PolicyID: w.Policy, Department: w.Department, Handler: w.Handler, Attributes: w.Attributes}
+	if err := checkCaseText(&wc); err != nil {
+		return err
+	}
 	if len(w.Events) > MaxEvents {
 		return fmt.Errorf("sla: case %s has %d events (at most %d)", w.ID, len(w.Events), MaxEvents)
 	}
@@ -118,6 +232,9 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 		}
 		if e.At.IsZero() {
 			return fmt.Errorf("sla: case %s: event %d (%s): no time (at)", w.ID, i+1, e.Type)
+		}
+		if err := checkEventText(e); err != nil {
+			return &EventError{CaseID: w.ID, Index: i + 1, Event: *e, Field: fieldOf(err), Err: err}
 		}
 	}
 	*c = Case{ID: w.ID, PolicyID: w.Policy, Department: w.Department, Handler: w.Handler, Attributes: w.Attributes}
@@ -179,10 +296,16 @@ func (c Case) Tier() string {
 // classification error, an acceptance instant the policy's calendar cannot
 // count, or a deadline that cannot be computed (e.g. one falling after the
 // calendar's last year); the errors of Apply are *EventError naming the
-// field at fault (Field "at" for the instant).
+// field at fault (Field "at" for the instant). An id longer than MaxIDBytes
+// or not valid UTF-8 is refused before anything is classified; the tier,
+// rule id and reason come from the policy and are bounded like an event's
+// (MaxIDBytes, MaxTextBytes).
 func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Case, rules.Decision, error) {
 	if id == "" {
 		return Case{}, rules.Decision{}, errors.New("sla: accept: the case needs an id")
+	}
+	if err := checkID(id); err != nil {
+		return Case{}, rules.Decision{}, fmt.Errorf("sla: accept: %s", strings.TrimPrefix(err.Error(), "sla: "))
 	}
 	d, err := p.Classify(input, accepted)
 	if err != nil {
@@ -215,7 +338,10 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // be corrected and sent again, and the corrected one is judged afresh.
 //
 // Checks: a non-empty case id, a case governed by this policy (PolicyID empty
-// or equal to ID()); At non-zero and not before the previous event; the first
+// or equal to ID()); the case's text and every event's within MaxIDBytes,
+// MaxTextBytes and MaxAttributes and valid UTF-8 (an event's refused text is
+// an *EventError naming the field: "reason", "unit", …); At non-zero and not
+// before the previous event; the first
 // event is accepted (and the policy is effective at it); the fields of the
 // event type (see the EventXxx constants); the state machine: accepted and
 // classified once, nothing but visited or reopened after closing, paused
@@ -239,6 +365,9 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // MaxEvents events. Safe for concurrent use.
 func (p *Policy) Apply(c Case, e Event) (Case, error) {
 	if err := p.checkCase(&c); err != nil {
+		return c, err
+	}
+	if err := checkCaseText(&c); err != nil {
 		return c, err
 	}
 	if len(c.Events) >= MaxEvents {
@@ -269,7 +398,8 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 }
 
 // Validate replays every event of c as Apply would, from an empty case; use
-// it after loading a case from storage. It returns the first problem, an
+// it after loading a case from storage (it checks the text bounds too, see
+// MaxTextBytes). It returns the first problem, an
 // *EventError for a problem of an event. Like Apply when it appended the
 // last event, it checks that the case has a status at that event's instant;
 // for earlier events it checks what Apply checks on every replay (their
@@ -277,6 +407,9 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 // each one, which would make it quadratic in the log.
 func (p *Policy) Validate(c Case) error {
 	if err := p.checkCase(&c); err != nil {
+		return err
+	}
+	if err := checkCaseText(&c); err != nil {
 		return err
 	}
 	if len(c.Events) > MaxEvents {
@@ -307,6 +440,10 @@ func (r *replayer) statusCheck(i int) error {
 func (p *Policy) checkCase(c *Case) error {
 	if c.ID == "" {
 		return errors.New("sla: case has no id")
+	}
+	if len(c.ID) > MaxIDBytes {
+		// Not printed: the messages below name the case by its id.
+		return fmt.Errorf("sla: case id is %d bytes long (at most %d)", len(c.ID), MaxIDBytes)
 	}
 	if c.PolicyID != "" && c.PolicyID != p.id {
 		return fmt.Errorf("sla: case %s is governed by policy %q, not %q", c.ID, c.PolicyID, p.id)
@@ -421,6 +558,12 @@ func (r *replayer) step(i int) error {
 	k := kindOf(e.Type)
 	if err := checkFields(e, k); err != nil {
 		return err
+	}
+	if r.check {
+		// Apply and Validate bound what is stored; StatusAt reads what was.
+		if err := checkEventText(e); err != nil {
+			return err
+		}
 	}
 	if i < 64 {
 		// Set, not or-ed: right even if event i were stepped twice.
@@ -754,4 +897,17 @@ func (r *replayer) request(upTo time.Time, judged bool) Request {
 		}
 	}
 	return req
+}
+
+// invalidUTF8At is the offset of the first byte of data that is not part of
+// a valid UTF-8 sequence, len(data) if there is none.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
 }

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -247,6 +248,12 @@ func lcDecodeEvents(data []byte) []Event {
 			e.At = e.At.UTC() // another location, same instant
 		case 5:
 			e.At = e.At.AddDate(26, 0, 0) // after the calendar's last year
+		case 6:
+			e.Reason = strings.Repeat("长", MaxTextBytes/3+1) // a reason over MaxTextBytes
+		case 7:
+			e.Note = "\xc9\xe7\xb1\xa3" // GBK bytes, not UTF-8
+		case 8:
+			e.Actor = strings.Repeat("x", MaxTextBytes+1) // an actor over MaxTextBytes
 		}
 		out = append(out, e)
 	}
@@ -268,6 +275,13 @@ func FuzzApply(f *testing.F) {
 	// acceptance off the calendar, then a good one.
 	f.Add([]byte{0, 0, 0, 1, 0, 1, 62, 10, 0, 2, 10, 0, 9, 40, 0})
 	f.Add([]byte{60, 0, 0, 0, 1, 0, 1, 0, 2, 69, 30, 0, 9, 40, 0})
+	// Text Apply refuses before storing: a pause whose reason is over
+	// MaxTextBytes, then the pause with its reason; a transfer with a note
+	// that is not UTF-8, then the transfer without; a close by an actor
+	// named in more than MaxTextBytes, then the close.
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 76, 2, 0, 4, 2, 0, 5, 3, 0})
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 86, 1, 0, 2, 1, 0, 9, 40, 0})
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 105, 9, 0, 9, 9, 0})
 	p := lcPolicy(f, lcDispatchTgt...)
 	q := lcPolicy(f, lcOverdueExt...)
 	f.Fuzz(func(t *testing.T, data []byte) { lcFuzzApply(t, data, p, q) })
@@ -319,6 +333,18 @@ func FuzzCaseJSON(f *testing.F) {
 	f.Add([]byte(`{"schema":1,"id":"\u00e9","events":[{"type":"visited","at":"2025-10-09T10:00:00.123456789-05:00","satisfied":false}]}`))
 	// One event more than MaxEvents: refused at decoding.
 	f.Add([]byte(`{"schema":1,"id":"C-1","events":[` + strings.TrimSuffix(strings.Repeat(`{"type":"closed","at":"2025-10-09T10:00:00Z"},`, MaxEvents+1), ",") + `]}`))
+	// Text refused at decoding: an over-long id, handler, attribute and
+	// reason, too many attributes, a raw byte that is not UTF-8.
+	f.Add([]byte(`{"schema":1,"id":"` + strings.Repeat("9", MaxIDBytes+1) + `","events":[]}`))
+	f.Add([]byte(`{"schema":1,"id":"C-1","handler":"` + strings.Repeat("张", MaxTextBytes/3+1) + `","events":[]}`))
+	f.Add([]byte(`{"schema":1,"id":"C-1","attributes":{"channel":"` + strings.Repeat("x", MaxTextBytes+1) + `"},"events":[]}`))
+	attrs := make([]string, MaxAttributes+1)
+	for i := range attrs {
+		attrs[i] = fmt.Sprintf(`"k%d":"v"`, i)
+	}
+	f.Add([]byte(`{"schema":1,"id":"C-1","attributes":{` + strings.Join(attrs, ",") + `},"events":[]}`))
+	f.Add([]byte("{\"schema\":1,\"id\":\"C-1\",\"department\":\"\xd5\xc5\",\"events\":[]}"))
+	f.Add([]byte(`{"schema":1,"id":"C-1","events":[{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"` + strings.Repeat("x", MaxTextBytes+1) + `"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keep := Case{ID: "keep"}
 		c := keep
@@ -327,6 +353,10 @@ func FuzzCaseJSON(f *testing.F) {
 			return
 		}
 		require.NotEmpty(t, c.ID)
+		require.NoError(t, checkCaseText(&c), "what decodes is within the text bounds")
+		for i := range c.Events {
+			require.NoError(t, checkEventText(&c.Events[i]))
+		}
 		m1, err := json.Marshal(c)
 		if err != nil {
 			return // e.g. a period the decoder accepts but the encoder cannot validate

@@ -443,3 +443,22 @@ func checkFields(e *Event, k eventKind) error {
 	}
 	return nil
 }
+
+// checkEventText bounds the text of an event (MaxIDBytes for tier and rule,
+// MaxTextBytes for the rest) and refuses invalid UTF-8, naming the field.
+// It allocates only when it fails.
+func checkEventText(e *Event) error {
+	for _, f := range [...]struct {
+		name, s string
+		limit   int
+	}{
+		{"tier", e.Tier, MaxIDBytes}, {"rule", e.Rule, MaxIDBytes}, {"unit", e.Unit, MaxTextBytes},
+		{"actor", e.Actor, MaxTextBytes}, {"approver", e.Approver, MaxTextBytes},
+		{"reason", e.Reason, MaxTextBytes}, {"note", e.Note, MaxTextBytes},
+	} {
+		if msg := textProblem(f.s, f.limit); msg != "" {
+			return eventFail(ErrEventField, f.name, "%s %s", f.name, msg)
+		}
+	}
+	return nil
+}

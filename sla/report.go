@@ -318,12 +318,21 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 // Add counts one case. The case is read, never modified. Errors name the
 // case and leave the Reporter unchanged: an empty id, a case governed by
 // another policy (a non-empty PolicyID different from the policy's ID), no
-// acceptance event, a StatusAt error, a calendar error. A case whose first
+// acceptance event, a StatusAt error, a calendar error, and text the
+// Reporter would keep beyond the bounds Apply enforces (the id, department,
+// handler and attributes of the case and the unit of its latest transfer
+// longer than MaxIDBytes or MaxTextBytes, more than MaxAttributes
+// attributes, invalid UTF-8), so that a report's memory stays bounded
+// whatever the caller built (checked for the cases counted). A case whose first
 // event is after Now, or whose bucket date is outside the period, is counted
 // in Skipped; under BucketAccepted such cases are not otherwise validated.
 func (r *Reporter) Add(c Case) error {
 	if c.ID == "" {
 		return errors.New("sla: report: case with an empty id")
+	}
+	if err := checkID(c.ID); err != nil {
+		// Checked first: the errors below name the case by its id.
+		return fmt.Errorf("sla: report: %s", strings.TrimPrefix(err.Error(), "sla: "))
 	}
 	if c.PolicyID != "" && c.PolicyID != r.p.ID() {
 		return fmt.Errorf("sla: report: case %s is governed by policy %q, not %q", c.ID, c.PolicyID, r.p.ID())
@@ -345,6 +354,7 @@ func (r *Reporter) Add(c Case) error {
 		}
 		return fmt.Errorf("sla: report: case %s has no accepted event", c.ID)
 	}
+
 	if r.opts.Bucket == BucketAccepted && !r.inPeriod(f.accepted) {
 		r.skipped++
 		return nil
@@ -376,6 +386,14 @@ func (r *Reporter) Add(c Case) error {
 	if !r.inPeriod(bucket) {
 		r.skipped++
 		return nil
+	}
+	// Only the text of a counted case is kept, so only a counted case is
+	// checked.
+	if err := checkCaseText(&c); err != nil {
+		return fmt.Errorf("sla: report: %s", strings.TrimPrefix(err.Error(), "sla: "))
+	}
+	if msg := textProblem(f.unit, MaxTextBytes); msg != "" {
+		return fmt.Errorf("sla: report: case %s: unit %s", c.ID, msg)
 	}
 	toClose := -1
 	if closed {
