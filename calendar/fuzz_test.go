@@ -3,6 +3,7 @@ package calendar
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -186,6 +187,9 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("date,kind,holiday,name_zh,notice\n\"2026-01-01\",off,\"a\"\"b\",c,\"d\ne\"\n"))
 	f.Add([]byte(""))
 	f.Add([]byte("\ufeffdate,kind,holiday,name_zh,notice\n9999-12-31,off,,,\n"))
+	// The next year's 元旦 days in late December, with and without that year.
+	f.Add([]byte("date,kind,holiday,name_zh,notice\n2018-12-29,makeup,new_year,元旦,n\n2018-12-30,off,new_year,元旦,n\n2019-01-01,off,new_year,元旦,n\n"))
+	f.Add([]byte("date,kind,holiday,name_zh,notice\n2018-12-30,off,new_year,元旦,n\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := ParseCSV("fuzz.csv", data, Unverified)
 		if err != nil {
@@ -193,6 +197,14 @@ func FuzzParseCSV(f *testing.F) {
 		}
 		if len(s.Entries) == 0 || len(s.Years) == 0 {
 			t.Fatal("a successful parse has entries and years")
+		}
+		// Every row is in a year the file determines, or a late-December
+		// row of the year before one.
+		for _, e := range s.Entries {
+			y, m, d := e.Date.Date()
+			if !slices.Contains(s.Years, y) && !(m == 12 && d > lateDecember && slices.Contains(s.Years, y+1)) {
+				t.Fatalf("%s is in no year of %v", e.Date.Format(time.DateOnly), s.Years)
+			}
 		}
 		// Applying may fail (years outside the range) but must not panic.
 		_, _ = New(WithSchedule(s))

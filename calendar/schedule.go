@@ -20,9 +20,17 @@ import (
 // the schedule's certainty, then its Entries are applied. Entries dated
 // outside Years (late-December days set by the next year's notice, e.g.
 // 2005-12-31 belongs to the 2006 notice) are applied to those dates
-// individually. Because a whole year is reset, load schedules in
-// chronological order: loading the 2018 notice after the 2019 one would
-// erase 2018-12-29..31, which the 2019 notice set.
+// individually, on top of what the calendar has for that year. Because a
+// whole year is reset, load schedules in chronological order: loading the
+// 2018 notice after the 2019 one would erase 2018-12-29..31, which the 2019
+// notice set.
+//
+// The parsers put such days outside Years: ParseHolidayCN by the file's
+// year, ParseCSV by the rule it documents (a year with rows only after
+// December 20, in a file that also has rows of the next year, is not
+// determined), and (*Notice).Schedule by the notice's year. So the CSV of
+// the 2019 notice (which sets 2018-12-29 as a makeup working day and
+// 2018-12-30..31 off) determines 2019 only and keeps 2018's holidays.
 //
 // A Schedule is plain data; the calendar copies what it needs, so the
 // caller may reuse or modify it after New/Derive returns.
@@ -53,15 +61,32 @@ type Entry struct {
 	Notice string
 }
 
+// lateDecember is the last December day that makes a CSV row count for its
+// own year: rows after it, in a file that has rows of the next year, are the
+// next year's 元旦 days (see ParseCSV). A 元旦 break and its makeup days reach
+// back at most to the last days of December.
+const lateDecember = 20
+
 // csvHeader is the exact header of the reference CSV format.
 const csvHeader = "date,kind,holiday,name_zh,notice"
 
 // ParseCSV parses the schedule CSV format (the embedded calendar/data/cn-holidays.csv): header
 // exactly `date,kind,holiday,name_zh,notice`, RFC 4180 quoting, one row per
 // date, kind `off` (→ Holiday) or `makeup` (→ MakeupWorkday), date
-// YYYY-MM-DD. Years is every calendar year with at least one row. Every day
-// gets the given certainty. Errors name `name:line`. data is not retained
-// or modified.
+// YYYY-MM-DD. Every day gets the given certainty. Errors name `name:line`.
+// data is not retained or modified.
+//
+// Years (the years the file fully determines, see Schedule) is every
+// calendar year with at least one row, except a year whose rows all fall
+// after December 20 while the file also has rows of the next year: those
+// rows are the next year's 元旦 days, set by the next year's notice (the
+// 2019 notice sets 2018-12-29..31), and apply on top of that year instead of
+// resetting it. Without this rule the CSV of one notice, as printed by
+// `shixian calendar import-notice --format csv`, would silently erase the
+// holidays of the year before. A file of whole years (the embedded one) has
+// rows from January in every year and determines them all; a year whose
+// only rows are in late December and that is the last year of the file is
+// determined as before.
 func ParseCSV(name string, data []byte, certainty Certainty) (*Schedule, error) {
 	if !certainty.valid() {
 		return nil, fmt.Errorf("calendar: %s: invalid certainty %d", name, uint8(certainty))
@@ -72,6 +97,8 @@ func ParseCSV(name string, data []byte, certainty Certainty) (*Schedule, error) 
 	loc := beijing()
 	s := &Schedule{Name: name, Certainty: certainty}
 	seen := map[int64]int{} // day number → line
+	// years: true when the year has a row before December 21 (see above),
+	// false when all its rows so far are later.
 	years := map[int]bool{}
 	first := true
 	for {
@@ -120,7 +147,7 @@ func ParseCSV(name string, data []byte, certainty Certainty) (*Schedule, error) 
 			return nil, fmt.Errorf("calendar: %s:%d: duplicate date %s (first on line %d)", name, line, rec[0], prev)
 		}
 		seen[dn] = line
-		years[y] = true
+		years[y] = years[y] || m < 12 || d <= lateDecember
 		s.Entries = append(s.Entries, Entry{
 			Date:      time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc),
 			Kind:      kind,
@@ -135,8 +162,10 @@ func ParseCSV(name string, data []byte, certainty Certainty) (*Schedule, error) 
 	if len(s.Entries) == 0 {
 		return nil, fmt.Errorf("calendar: %s: no rows after the header", name)
 	}
-	for y := range years {
-		s.Years = append(s.Years, y)
+	for y, early := range years {
+		if _, next := years[y+1]; early || !next {
+			s.Years = append(s.Years, y)
+		}
 	}
 	slices.Sort(s.Years)
 	slices.SortStableFunc(s.Entries, func(a, b Entry) int { return a.Date.Compare(b.Date) })
