@@ -26,8 +26,10 @@ reads the text of a State Council holiday notice as published
 both off and working, a makeup day on a weekday: exit 2 with file:line:column and the item)
 and prints the schedule on stdout:
   --format json  holiday-cn's shape {"year","papers","days":[{"name","date","isOffDay"}]},
-                 which --schedule loads (use this one to load: it determines only its year);
-  --format csv   the calendar's schedule format date,kind,holiday,name_zh,notice (default).
+                 which --schedule loads;
+  --format csv   the calendar's schedule format date,kind,holiday,name_zh,notice (default),
+                 which --schedule loads too. Either form determines the notice's year only:
+                 its days of the December before (the next 元旦) apply on top of that year.
 On stderr it reports how the notice differs from the calendar's current data for that year
 (the embedded data with any --schedule files): every day confirmed (was unverified or
 projected) or changed. A supplementary notice (调整…, 延长…假期) is applied to the current data
@@ -124,7 +126,7 @@ func runImportNotice(e *env, o *noticeOpts, format string, cf *calFlags, args []
 	if err != nil {
 		return fail(e, cmd, err)
 	}
-	if err := writeNoticeDiff(e.stderr, n, s, cur, next, format); err != nil {
+	if err := writeNoticeDiff(e.stderr, n, s, cur, next); err != nil {
 		return fail(e, cmd, err)
 	}
 	if o.cases == "" {
@@ -232,7 +234,7 @@ func writeNoticeCSV(w io.Writer, s *calendar.Schedule) error {
 // writeNoticeDiff reports, day by day, how the notice's year differs from the
 // calendar's current data: every changed day, every day it confirms that was
 // not official, and a count of the official days it leaves as they were.
-func writeNoticeDiff(w io.Writer, n *calendar.Notice, s *calendar.Schedule, cur, next *calendar.Calendar, format string) error {
+func writeNoticeDiff(w io.Writer, n *calendar.Notice, s *calendar.Schedule, cur, next *calendar.Calendar) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "shixian calendar import-notice: %s\n", n.Citation())
 	fmt.Fprintf(&b, "  %d items, %d days; %d against the current data (%s):\n", len(n.Items), len(s.Entries), n.Year, cur.Name())
@@ -272,14 +274,6 @@ func writeNoticeDiff(w io.Writer, n *calendar.Notice, s *calendar.Schedule, cur,
 	fmt.Fprintf(&b, "  %d days changed, %d confirmed (were not official; ordinary days counted, not listed), %d official days unchanged\n", changed, confirmed, same)
 	if n.Supplementary {
 		fmt.Fprintf(&b, "  %s amends %d: the whole amended year was printed\n", n.Title, n.Year)
-	}
-	if format != "json" {
-		for _, e := range s.Entries {
-			if e.Date.Year() != n.Year {
-				fmt.Fprintf(&b, "  note: the csv has days of %d (%s …); loaded with --schedule it determines that year too, so load the json form\n", e.Date.Year(), e.Date.Format(time.DateOnly))
-				break
-			}
-		}
 	}
 	_, err = io.WriteString(w, b.String())
 	return err

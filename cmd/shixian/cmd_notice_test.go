@@ -1,8 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,14 +43,23 @@ func TestImportNotice(t *testing.T) {
 		assert.Contains(t, r.stderr, "N-1: last day 2026-02-23 → 2026-02-24 (+1 working days)")
 		assert.NotContains(t, r.stderr, "N-4:", "a case whose deadline is the same on both calendars is not listed")
 	})
-	t.Run("csv output of a notice with days of the December before warns how to load it", func(t *testing.T) {
+	t.Run("csv output of a notice with days of the December before loads without touching the rest of that year", func(t *testing.T) {
 		r := cli(t, "", "calendar", "import-notice", noticeDir+"2019.txt")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "import-notice-2019.csv", r.stdout)
-		assert.Contains(t, r.stderr, "note: the csv has days of 2018 (2018-12-29 …)")
+		assert.NotContains(t, r.stderr, "note:", "no advice to prefer the json form: the csv loads as well")
 		s, err := calendar.ParseCSV("out.csv", []byte(r.stdout), calendar.Official)
 		require.NoError(t, err)
 		assert.Len(t, s.Entries, 26)
+		assert.Equal(t, []int{2019}, s.Years, "2018-12-29..31 apply on top of 2018")
+		path := filepath.Join(t.TempDir(), "2019.csv")
+		require.NoError(t, os.WriteFile(path, []byte(r.stdout), 0o600))
+		loaded := cli(t, "", "calendar", "--from", "2018-01-01", "--to", "2018-12-31", "--schedule", path)
+		embedded := cli(t, "", "calendar", "--from", "2018-01-01", "--to", "2018-12-31")
+		require.Equal(t, exitOK, loaded.code, loaded.stderr)
+		assert.Empty(t, dayDiff(kindsOnly(t, embedded.stdout), kindsOnly(t, loaded.stdout)), "every 2018 holiday is kept")
+		assert.Contains(t, loaded.stdout, "2018-02-16,holiday")
+		assert.Contains(t, loaded.stdout, "2018-12-29,makeup")
 	})
 	t.Run("a supplementary notice prints the whole amended year", func(t *testing.T) {
 		r := cli(t, "", "calendar", "import-notice", noticeDir+"2019-supplement.txt", "--format", "json")
@@ -64,6 +77,95 @@ func TestImportNotice(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "import-notice-2026.json", r.stdout)
 	})
+}
+
+// noticeFiles lists the stored notices in the order they were issued: by
+// year, a year's supplementary notice after its annual one.
+func noticeFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(noticeDir + "*.txt")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	key := func(f string) string {
+		base := strings.TrimSuffix(filepath.Base(f), ".txt")
+		if strings.HasSuffix(base, "-supplement") {
+			return strings.TrimSuffix(base, "-supplement") + "b"
+		}
+		return base + "a"
+	}
+	slices.SortFunc(files, func(a, b string) int { return strings.Compare(key(a), key(b)) })
+	return files
+}
+
+// TestImportNoticeCSVRoundTrip: the csv that import-notice prints for every
+// stored notice, loaded back with --schedule, gives the embedded calendar:
+// each file alone leaves the whole year before as it was (its late-December
+// days are the ones the embedded data has; the notice's own year is reset,
+// so a later supplementary notice of that year must be loaded after it), and
+// all of them loaded in the order they were issued give the embedded data on
+// every day 2005–2026 (but the late-December days set by a notice whose text
+// is not stored, 2008's: loading the 2007 notice resets them).
+func TestImportNoticeCSVRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	var all []string
+	for _, f := range noticeFiles(t) {
+		base := strings.TrimSuffix(filepath.Base(f), ".txt")
+		r := cli(t, "", "calendar", "import-notice", f)
+		require.Equal(t, exitOK, r.code, "%s: %s", f, r.stderr)
+		path := filepath.Join(dir, base+".csv")
+		require.NoError(t, os.WriteFile(path, []byte(r.stdout), 0o600))
+		all = append(all, "--schedule", path)
+
+		year, err := strconv.Atoi(strings.TrimSuffix(base, "-supplement"))
+		require.NoError(t, err)
+		from, to := fmt.Sprintf("%d-01-01", year-1), fmt.Sprintf("%d-12-31", year-1)
+		t.Run(base+".txt as csv, loaded alone, changes nothing from "+from+" to "+to, func(t *testing.T) {
+			loaded := cli(t, "", "calendar", "--from", from, "--to", to, "--schedule", path)
+			require.Equal(t, exitOK, loaded.code, loaded.stderr)
+			embedded := cli(t, "", "calendar", "--from", from, "--to", to)
+			require.Empty(t, dayDiff(kindsOnly(t, embedded.stdout), kindsOnly(t, loaded.stdout)))
+		})
+	}
+	require.GreaterOrEqual(t, len(all)/2, 22, "every stored notice")
+	t.Run("all of them, loaded in the order issued, give the embedded calendar 2005-2026", func(t *testing.T) {
+		loaded := cli(t, "", append([]string{"calendar", "--from", "2005-01-01", "--to", "2026-12-31"}, all...)...)
+		require.Equal(t, exitOK, loaded.code, loaded.stderr)
+		embedded := cli(t, "", "calendar", "--from", "2005-01-01", "--to", "2026-12-31")
+		got, want := kindsOnly(t, loaded.stdout), kindsOnly(t, embedded.stdout)
+		require.Len(t, got, len(want))
+		stored := func(year int) bool {
+			_, err := os.Stat(fmt.Sprintf("%s%d.txt", noticeDir, year))
+			return err == nil
+		}
+		for i := len(want) - 1; i >= 0; i-- {
+			var y, m, d int
+			if n, _ := fmt.Sscanf(want[i], "%d-%d-%d", &y, &m, &d); n == 3 && m == 12 && d > 20 && !stored(y+1) {
+				want = slices.Delete(want, i, i+1)
+				got = slices.Delete(got, i, i+1)
+			}
+		}
+		assert.Greater(t, len(want), 21*365)
+		assert.Empty(t, dayDiff(want, got))
+	})
+}
+
+// dayDiff lists the rows of two kindsOnly listings that differ, as
+// "want → got", at most 20 of them.
+func dayDiff(want, got []string) []string {
+	var out []string
+	for i := 0; i < max(len(want), len(got)) && len(out) < 20; i++ {
+		w, g := "(none)", "(none)"
+		if i < len(want) {
+			w = want[i]
+		}
+		if i < len(got) {
+			g = got[i]
+		}
+		if w != g {
+			out = append(out, w+" → "+g)
+		}
+	}
+	return out
 }
 
 func TestImportNoticeRefusals(t *testing.T) {
