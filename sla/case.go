@@ -228,7 +228,7 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 	for i := range w.Events {
 		e := &w.Events[i]
 		if !e.Type.Valid() {
-			return fmt.Errorf("sla: case %s: event %d: unknown type %q", w.ID, i+1, string(e.Type))
+			return fmt.Errorf("sla: case %s: event %d: unknown type %s", w.ID, i+1, clipQuote(string(e.Type)))
 		}
 		if e.At.IsZero() {
 			return fmt.Errorf("sla: case %s: event %d (%s): no time (at)", w.ID, i+1, e.Type)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -251,4 +252,25 @@ func TestReporterRefusesUnboundedText(t *testing.T) {
 		require.NoError(t, r.Add(c))
 		assert.Equal(t, 1, r.Report().Skipped)
 	})
+}
+
+func TestAnUnknownEventTypeIsQuotedShortInErrors(t *testing.T) {
+	p := Default()
+	accepted := time.Date(2025, 9, 30, 10, 0, 0, 0, p.Calendar().Location())
+	c, _, err := p.Accept("C-type", map[string]any{"cause": "complex"}, accepted)
+	require.NoError(t, err)
+
+	// A client that sends a megabyte of garbage as the event type gets an
+	// error of a line, not a megabyte of message.
+	garbage := strings.Repeat("垃", 400_000)
+	_, err = p.Apply(c, Event{Type: EventType(garbage), At: accepted.Add(time.Hour)})
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 400)
+	assert.Contains(t, err.Error(), "… (1200000 bytes)")
+
+	var back Case
+	data := []byte(`{"schema":1,"id":"C-json","events":[{"type":"` + garbage + `","at":"2025-09-30T10:00:00+08:00"}]}`)
+	err = json.Unmarshal(data, &back)
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 400)
 }

@@ -3,8 +3,10 @@ package sla
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // EventType names what happened to a case. The values are the strings stored
@@ -264,8 +266,11 @@ func (e *EventError) Error() string {
 		at = at.In(e.loc)
 	}
 	typ := string(e.Event.Type)
-	if typ == "" {
+	switch {
+	case typ == "":
 		typ = "untyped event"
+	case !e.Event.Type.Valid():
+		typ = clipQuote(typ)
 	}
 	when := "no time"
 	if !at.IsZero() {
@@ -276,6 +281,21 @@ func (e *EventError) Error() string {
 
 // Unwrap returns the cause, one of the ErrXxx sentinels or a counting error.
 func (e *EventError) Unwrap() error { return e.Err }
+
+// clipQuote quotes text the caller sent for an error message, cut to its first
+// 64 bytes (on a character boundary): a garbage event type of a megabyte must
+// not make a megabyte of message.
+func clipQuote(s string) string {
+	const most = 64
+	if len(s) <= most {
+		return strconv.Quote(s)
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
+}
 
 // eventFail wraps a formatted message around a sentinel so that both read
 // well; field is the JSON name of the event field at fault, "" for none.
@@ -383,7 +403,7 @@ func presentFields(e *Event) uint8 {
 // every event. k is kindOf(e.Type). It allocates only when it fails.
 func checkFields(e *Event, k eventKind) error {
 	if k == kindNone {
-		return eventFail(ErrEventField, "type", "unknown event type %q", string(e.Type))
+		return eventFail(ErrEventField, "type", "unknown event type %s", clipQuote(string(e.Type)))
 	}
 	if e.At.IsZero() {
 		return eventFail(ErrEventField, "at", "the event has no time (at)")
