@@ -50,6 +50,12 @@ type Decision struct {
 	// so appending always copies. Copy Fields before modifying it.
 	Fields []FieldValue
 
+	// Ignored lists, sorted, the input keys the policy does not declare, when the policy
+	// ignores such keys (Spec.ExtraInput, the policy file's `input_extra: ignore`); nil
+	// otherwise, and always nil for a strict policy, which refuses them. It is a new slice per
+	// decision that has any.
+	Ignored []string
+
 	// Every rule is evaluated (so that shadowed rules are known); the results
 	// are kept as a bitset — inline for the first 64 rules — next to the
 	// immutable Set they index into.
@@ -105,7 +111,8 @@ func (d Decision) Matches() int {
 }
 
 // String returns one line a case officer can read, e.g.
-// `T3 by rule complex-case (问题比较复杂) — policy xinyu-1310 v2025.1`.
+// `T3 by rule complex-case (问题比较复杂) — policy xinyu-1310 v2025.1`, ending in
+// `; ignored input fields: a, b` when the policy ignored undeclared input keys.
 func (d Decision) String() string {
 	var b strings.Builder
 	b.WriteString(d.Tier)
@@ -131,6 +138,10 @@ func (d Decision) String() string {
 			b.WriteString(strings.TrimPrefix(d.PolicyVersion, "v"))
 		}
 	}
+	if len(d.Ignored) > 0 {
+		b.WriteString("; ignored input fields: ")
+		b.WriteString(clipList(d.Ignored))
+	}
 	return b.String()
 }
 
@@ -139,9 +150,10 @@ func (d Decision) String() string {
 //	{"tier":…, "rule":…, "reason":…, "basis":…, "default":…,
 //	 "policy":{"id":…,"version":…,"hash":…},
 //	 "fields":{name: value, …}, "evaluated":[{"rule":…,"matched":…}, …],
-//	 "shadowed":[ids]}
+//	 "shadowed":[ids], "ignored":[keys]}
 //
-// with fields in schema order and times in RFC 3339 (UTC+8).
+// with fields in schema order and times in RFC 3339 (UTC+8). "ignored" is
+// present only when the policy ignored undeclared input keys (see Ignored).
 func (d Decision) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	put := func(v any) error {
@@ -197,6 +209,10 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		sh = []string{}
 	}
 	_ = put(sh)
+	if len(d.Ignored) > 0 {
+		b.WriteString(`,"ignored":`)
+		_ = put(d.Ignored)
+	}
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }
@@ -204,7 +220,12 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // Classify evaluates every rule on input and returns the decision of the
 // first rule that matches, or the default.
 //
-// Input keys are the declared field names; unknown keys are ignored. A
+// Input keys are the declared field names. A key the policy does not declare
+// is an error (*FieldError with Unknown set, naming the key and the declared
+// field it most resembles: a misspelt "tag" would otherwise leave "tags" at its
+// default and change the tier), unless the policy ignores such keys
+// (Spec.ExtraInput), in which case they are listed in Decision.Ignored. An
+// undeclared key is reported before any other problem of the input. A
 // missing or nil field takes its default, and is an error (*FieldError naming
 // the field) when it has none. Values are accepted as follows: string fields
 // take a string (or a value of a named string type); int fields take any Go
@@ -212,8 +233,11 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // integral json.Number; float fields take any Go number or json.Number; bool
 // fields take a bool; time fields take a time.Time or RFC 3339 text and are
 // converted to UTC+8; []string fields take a []string or a []any of strings.
-// A value outside a field's declared Values is a *FieldError. A rule whose
-// evaluation fails is a *RuleError naming the rule — never "no match".
+// A value outside a field's declared Values is a *FieldError, and so is a
+// text longer than MaxStringLen bytes or a list of more than MaxListLen
+// elements: these bounds, with the language subset Compile enforces, bound
+// the work of one classification. A rule whose evaluation fails is a
+// *RuleError naming the rule — never "no match".
 //
 // Classify does not modify input and is safe for concurrent use. In the
 // steady state, for sets of up to 64 rules that all compile to the fast path
@@ -252,6 +276,7 @@ func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 
 		d.set = s
 		d.PolicyID, d.PolicyVersion, d.PolicyHash = s.policyID, s.version, s.hash
+		d.Ignored = pf.ignored
 		d.matched = mask
 		if mask == 0 {
 			d.decider = -1
@@ -304,9 +329,11 @@ func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 
 // ClassifyStruct classifies a struct (or pointer to struct) whose exported
 // fields carry the schema, as described by SchemaFromStruct (`expr` tags,
-// untagged fields by Go name). Struct fields not in the schema are ignored;
-// schema fields the struct lacks take their defaults or are errors, as in
-// Classify.
+// untagged fields by Go name). Every exported field not tagged `expr:"-"` is
+// an input key: one the schema does not declare is treated as in Classify (an
+// error, unless the policy ignores undeclared keys), so a misspelt tag is
+// caught; tag fields that are not for the rules `expr:"-"`. Schema fields the
+// struct lacks take their defaults or are errors, as in Classify.
 func (s *Set) ClassifyStruct(v any) (Decision, error) {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
@@ -329,10 +356,11 @@ func (s *Set) ClassifyStruct(v any) (Decision, error) {
 		if !ok {
 			continue
 		}
+		fv := rv.Field(i)
 		if _, ok := s.index[name]; !ok {
+			input[name] = nil // undeclared: only its name matters
 			continue
 		}
-		fv := rv.Field(i)
 		if fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.String && fv.Type() != reflect.TypeOf([]string(nil)) {
 			l := make([]string, fv.Len())
 			for j := range l {
@@ -351,6 +379,7 @@ func (s *Set) ClassifyStruct(v any) (Decision, error) {
 func (s *Set) decide(f *frame, d *Decision) error {
 	d.set = s
 	d.decider = -1
+	d.Ignored = f.ignored
 	d.PolicyID, d.PolicyVersion, d.PolicyHash = s.policyID, s.version, s.hash
 	if s.allFast != nil {
 		// The common case: up to 64 rules, all closures; a tight loop over

@@ -37,7 +37,7 @@ func TestClassify(t *testing.T) {
 			"T3", "big-file", []string{"simple"}, []FieldValue{{"tags", []string{}}, {"pages", 101}}},
 		{"a tag in a list field", map[string]any{"cause": "unclear_request", "tags": []any{"big"}},
 			"T3", "big-file", []string{"simple"}, []FieldValue{{"tags", []string{"big"}}, {"pages", 0}}},
-		{"simple objective cause; extra fields ignored", map[string]any{"cause": "incomplete_materials", "unknown_extra": struct{}{}},
+		{"simple objective cause", map[string]any{"cause": "incomplete_materials"},
 			"T1", "simple", nil, []FieldValue{{"cause", "incomplete_materials"}}},
 	}
 	for _, tt := range tests {

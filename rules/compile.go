@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -18,6 +20,7 @@ import (
 	"github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/patcher"
 	"github.com/expr-lang/expr/vm"
 )
@@ -56,6 +59,7 @@ type Set struct {
 	policyID   string
 	version    string
 	hash       string
+	extra      ExtraInput
 	env        map[string]any // zero values of every field: the expr type environment
 	// prog is the term program (prog.go); nil when the set uses the
 	// closure path.
@@ -119,6 +123,33 @@ func Compile(spec Spec) (*Set, error) {
 type compiler struct {
 	spec  Spec
 	probs Problems
+	// lineStarts are the byte offsets of the source's lines, built on the first problem, so
+	// that quoting many problems of a large file does not rescan it from the top each time.
+	lineStarts []int
+}
+
+// sourceLine returns line n (1-based) of the spec's source without its line ending.
+func (c *compiler) sourceLine(n int) (string, bool) {
+	src := c.spec.Source
+	if n < 1 || len(src) == 0 {
+		return "", false
+	}
+	if c.lineStarts == nil {
+		c.lineStarts = []int{0}
+		for i, b := range src {
+			if b == '\n' {
+				c.lineStarts = append(c.lineStarts, i+1)
+			}
+		}
+	}
+	if n > len(c.lineStarts) {
+		return "", false
+	}
+	line := src[c.lineStarts[n-1]:]
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	return string(bytes.TrimSuffix(line, []byte("\r"))), true
 }
 
 // pos names the spec's file in a position that has none: a problem with no line (a missing
@@ -136,9 +167,8 @@ func (c *compiler) add(p Position, rule, field, format string, args ...any) {
 	p = c.pos(p)
 	pr := Problem{Pos: p, Rule: rule, Field: field, Message: fmt.Sprintf(format, args...)}
 	if p.Line > 0 {
-		if line, ok := sourceLine(c.spec.Source, p.Line); ok {
-			pr.Line = line
-			pr.Caret = caret(line, p.Column)
+		if line, ok := c.sourceLine(p.Line); ok {
+			pr.Line, pr.Caret = quote(line, p.Column)
 		}
 	}
 	c.probs = append(c.probs, pr)
@@ -169,11 +199,10 @@ func (c *compiler) addExpr(r *Rule, k, col int, format string, args ...any) {
 		p = Position{File: wp.File, Line: k, Column: col}
 	}
 	pr := Problem{Pos: p, Rule: r.ID, Message: fmt.Sprintf(format, args...)}
-	if line, ok := sourceLine(c.spec.Source, p.Line); ok && wp.Line > 0 {
-		pr.Line, pr.Caret = line, caret(line, p.Column)
+	if line, ok := c.sourceLine(p.Line); ok && wp.Line > 0 {
+		pr.Line, pr.Caret = quote(line, p.Column)
 	} else {
-		pr.Line = strings.TrimSuffix(lines[k-1], "\r")
-		pr.Caret = caret(pr.Line, col)
+		pr.Line, pr.Caret = quote(strings.TrimSuffix(lines[k-1], "\r"), col)
 	}
 	c.probs = append(c.probs, pr)
 }
@@ -244,11 +273,26 @@ func (c *compiler) compile() *Set {
 		policyID: spec.PolicyID,
 		version:  spec.PolicyVersion,
 		def:      spec.Default,
+		extra:    spec.ExtraInput,
 	}
 	s.def.Pos = c.pos(s.def.Pos)
+	if spec.ExtraInput > IgnoreExtra {
+		c.add(Position{}, "", "", "unknown treatment of extra input fields %s (expected reject or ignore)", spec.ExtraInput)
+	}
+	// Bounded work: a policy file of a few megabytes could otherwise declare tens of thousands
+	// of rules and fields, and loading it would take seconds.
+	fieldSpecs, ruleSpecs := spec.Fields, spec.Rules
+	if len(fieldSpecs) > MaxFields {
+		c.add(fieldSpecs[MaxFields].Pos, "", fieldSpecs[MaxFields].Name, "the policy declares %d input fields, more than the %d allowed (rules.MaxFields)", len(fieldSpecs), MaxFields)
+		fieldSpecs = fieldSpecs[:MaxFields]
+	}
+	if len(ruleSpecs) > MaxRules {
+		c.add(ruleSpecs[MaxRules].Pos, ruleSpecs[MaxRules].ID, "", "the policy has %d rules, more than the %d allowed (rules.MaxRules); only the first %d were checked", len(ruleSpecs), MaxRules, MaxRules)
+		ruleSpecs = ruleSpecs[:MaxRules]
+	}
 
 	// Schema.
-	for _, f := range spec.Fields {
+	for _, f := range fieldSpecs {
 		f = f.clone()
 		f.Pos = c.pos(f.Pos)
 		switch {
@@ -363,6 +407,10 @@ func (c *compiler) compile() *Set {
 	if maxNodes <= 0 {
 		maxNodes = DefaultMaxNodes
 	}
+	if maxNodes > MaxNodesLimit {
+		c.add(Position{}, "", "", "MaxNodes %d is more than the %d allowed (rules.MaxNodesLimit)", maxNodes, MaxNodesLimit)
+		maxNodes = MaxNodesLimit
+	}
 	opts := []expr.Option{
 		expr.Env(s.env),
 		expr.AsBool(),
@@ -378,8 +426,8 @@ func (c *compiler) compile() *Set {
 	var alwaysTrue *crule
 	conds := map[string]*crule{}
 	firstID := map[string]Position{}
-	for i := range spec.Rules {
-		r := spec.Rules[i]
+	for i := range ruleSpecs {
+		r := ruleSpecs[i]
 		r.Pos = c.pos(r.Pos)
 		if r.WhenPos.Line > 0 {
 			r.WhenPos = c.pos(r.WhenPos)
@@ -499,6 +547,12 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 			cr = nil
 		}
 	}()
+	// Bounds first, on the raw text: expr's parser recurses once per nesting level and has no
+	// limit of its own, so a deep enough condition would end the process.
+	if at, msg := scanCondition(r.When); at >= 0 {
+		c.addAt(r, at, "%s", msg)
+		return nil
+	}
 	cfg := conf.CreateNew()
 	for _, op := range opts {
 		op(cfg)
@@ -507,7 +561,24 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 		delete(cfg.Builtins, name)
 	}
 	cfg.Check()
-	tree, err := checker.ParseCheck(r.When, cfg)
+	tree, err := parser.ParseWithConfig(r.When, cfg)
+	if err == nil {
+		// The checker, optimiser and compiler recurse over the tree: bound its depth before
+		// they see it.
+		if _, depth, deepest := treeSize(tree.Node); depth > MaxTreeDepth {
+			c.addAt(r, deepest.Location().From, "condition is more than %d levels deep once parsed (rules.MaxTreeDepth); a long chain of && or || counts one level per term: split it into several rules", MaxTreeDepth)
+			return nil
+		}
+		_, err = new(checker.Checker).PatchAndCheck(tree, cfg)
+	}
+	if err == nil {
+		// Only the language subset whose work is bounded (see outsideSubset) goes on to be
+		// compiled and, for the lints, run.
+		if bad, why := outsideSubset(tree.Node); bad != nil {
+			c.addAt(r, bad.Location().From, "%s", why)
+			return nil
+		}
+	}
 	if err == nil && tree.Node.Type().Kind() != reflect.Bool {
 		// expr.AsBool lets an expression of unknown type through (e.g. a
 		// conditional with a bool and a string branch); a rule must be
@@ -598,10 +669,18 @@ func (c *compiler) exprError(s *Set, r *Rule, err error, maxNodes int) {
 }
 
 // closest returns the declared field nearest to name by edit distance, if it
-// is close enough to be a plausible typo.
+// is close enough to be a plausible typo (at most two edits). The name may come
+// from a caller's input, so anything longer than a field name can be is not
+// compared at all.
 func closest(name string, fields []Field) string {
+	if len(name) > 256 {
+		return ""
+	}
 	best, bestD := "", 3
 	for _, f := range fields {
+		if abs(utf8.RuneCountInString(name)-utf8.RuneCountInString(f.Name)) >= bestD {
+			continue // the distance is at least the difference in length
+		}
 		if d := editDistance(name, f.Name); d < bestD {
 			best, bestD = f.Name, d
 		}
@@ -609,24 +688,41 @@ func closest(name string, fields []Field) string {
 	return best
 }
 
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// editDistance is the Levenshtein distance of a and b when it is at most 2, and 3 otherwise
+// (all closest needs). Only the cells within two of the diagonal are computed, so a comparison
+// costs a few operations per character however many fields and names are compared.
 func editDistance(a, b string) int {
+	const far = 3
 	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 1 << 20
+	if len(ra) > 64 || len(rb) > 64 || abs(len(ra)-len(rb)) >= far {
+		return far
 	}
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
-		prev[j] = j
+		prev[j] = min(j, far)
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+		lo, hi := max(1, i-far+1), min(len(rb), i+far-1)
+		for j := range cur {
+			cur[j] = far
+		}
+		if i < far {
+			cur[0] = i
+		}
+		for j := lo; j <= hi; j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, far)
 		}
 		prev, cur = cur, prev
 	}
@@ -749,6 +845,10 @@ func hashSpec(s *Set, maxNodes int) string {
 		put(r.ID, r.When, r.Tier, r.Reason, r.Basis)
 	}
 	put("default", s.def.Tier, s.def.Reason)
+	if s.extra != RejectExtra {
+		// Only when set, so that the hashes of existing (strict) policies do not change.
+		put("extra", s.extra.String())
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

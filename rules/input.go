@@ -5,20 +5,30 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // FieldError is an input problem found by Classify: a required field is
 // missing, or a value has the wrong type or is not among the field's Values.
 type FieldError struct {
-	Field   string // the declared field
+	Field   string // the declared field, or the undeclared input key when Unknown
 	Message string // what is wrong and what was expected
+	// Unknown is set when Field is an input key the policy does not declare; Message then
+	// names it and the declared field it most resembles.
+	Unknown bool
 }
 
-// Error returns `rules: field "name": message`.
+// Error returns `rules: field "name": message`, or `rules: message` for an undeclared key
+// (whose message names it: `unknown input field "tag" (did you mean "tags"?)`).
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("rules: field %q: %s", e.Field, e.Message)
+	if e.Unknown {
+		return "rules: " + e.Message
+	}
+	return fmt.Sprintf("rules: field %s: %s", clipQuote(e.Field), e.Message)
 }
 
 // RuleError is a failure while evaluating one rule's condition. Classify never
@@ -57,6 +67,8 @@ type frame struct {
 	// input is the map being classified, so that Decision.Fields can reuse
 	// the caller's own interface values instead of boxing (allocating).
 	input map[string]any
+	// ignored are the input's undeclared keys, when the policy ignores them.
+	ignored []string
 }
 
 func (s *Set) newFrame() *frame {
@@ -79,30 +91,37 @@ func (s *Set) newFrame() *frame {
 // pointer on every classification.
 func (f *frame) release() {
 	f.input = nil
+	f.ignored = nil
 }
 
 // fill validates input into the frame, field by field in schema order, so
 // that the field an error names is deterministic (the first bad one). Keys
-// the schema does not declare are never looked at. (Ranging over the map
-// instead was measured slower: iterator start-up costs more than the
-// look-ups it saves.)
+// the schema does not declare are not looked at one by one: the declared
+// fields found are counted, and only when the count falls short of the map's
+// size does undeclaredKeys range over it. (Ranging over the map for every
+// input was measured slower: iterator start-up costs more than the look-ups
+// it saves.)
 func (s *Set) fill(f *frame, input map[string]any) error {
 	f.input = input
+	seen := 0
 	for i := range s.info {
 		v, ok := input[s.info[i].name]
+		if ok {
+			seen++
+		}
 		if !ok || v == nil {
 			if s.defaults[i] == nil {
-				return s.missing(i, ok)
+				return s.inputError(input, s.missing(i, ok))
 			}
 			v = s.defaults[i]
 		}
 		info := &s.info[i]
-		if str, ok := v.(string); ok && info.typ == String {
+		if str, ok := v.(string); ok && info.typ == String && stringBounded(str) {
 			// Fast path for the most common field kind, without the call.
 			if info.enum {
 				e := s.valueIndex(i, str)
 				if e < 0 {
-					return s.set(f, i, v) // reports the error
+					return s.inputError(input, s.set(f, i, v)) // reports the error
 				}
 				f.ens[info.slot] = e
 			} else if info.used {
@@ -111,10 +130,117 @@ func (s *Set) fill(f *frame, input map[string]any) error {
 			continue
 		}
 		if err := s.set(f, i, v); err != nil {
-			return err
+			return s.inputError(input, err)
 		}
 	}
-	return nil
+	var err error
+	f.ignored, err = s.extraKeys(input, seen)
+	return err
+}
+
+// extraKeys is the check of undeclared input keys that both validators (fill and progFill)
+// make once every declared field has been looked up; seen is how many of the input's keys
+// were declared fields. It returns the sorted undeclared keys when the policy ignores them
+// (Spec.ExtraInput), or the *FieldError naming the first when it rejects them.
+func (s *Set) extraKeys(input map[string]any, seen int) ([]string, error) {
+	if seen == len(input) {
+		return nil, nil
+	}
+	return s.undeclared(input)
+}
+
+// maxIgnored is how many undeclared keys a policy that ignores them accepts in one input: each
+// is listed in the decision.
+const maxIgnored = MaxListLen
+
+// undeclared lists the input's undeclared keys, sorted, or returns the error for them.
+func (s *Set) undeclared(input map[string]any) ([]string, error) {
+	var keys []string
+	for k := range input {
+		if _, ok := s.index[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	sort.Strings(keys)
+	if s.extra == IgnoreExtra {
+		if len(keys) > maxIgnored {
+			return nil, &FieldError{Field: keys[0], Unknown: true, Message: fmt.Sprintf(
+				"the input has %d fields the policy does not declare, more than the %d it ignores", len(keys), maxIgnored)}
+		}
+		return keys, nil
+	}
+	msg := fmt.Sprintf("unknown input field %s", clipQuote(keys[0]))
+	if best := closest(keys[0], s.fields); best != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", best)
+	} else {
+		msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(s.fieldNames(), ", "))
+	}
+	if n := len(keys) - 1; n > 0 {
+		msg += fmt.Sprintf("; %d more undeclared: %s", n, clipList(keys[1:]))
+	}
+	return nil, &FieldError{Field: keys[0], Message: msg, Unknown: true}
+}
+
+// inputError is the error of an input that failed validation with err: an undeclared key, when
+// the policy rejects them, is reported first, because a misspelt key is the likeliest cause of
+// a missing field.
+func (s *Set) inputError(input map[string]any, err error) error {
+	if s.extra == RejectExtra && len(input) > 0 {
+		if _, uerr := s.undeclared(input); uerr != nil {
+			return uerr
+		}
+	}
+	return err
+}
+
+// fieldNames lists the declared fields in schema order.
+func (s *Set) fieldNames() []string {
+	names := make([]string, len(s.fields))
+	for i, f := range s.fields {
+		names[i] = f.Name
+	}
+	return names
+}
+
+// clipQuote quotes a text taken from a caller's input for an error message, cutting it to a
+// readable length: the input may hold a megabyte where a word was expected.
+func clipQuote(v string) string {
+	const keep = 64
+	if len(v) <= keep {
+		return strconv.Quote(v)
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(v[:cut]), len(v))
+}
+
+// clipList quotes up to five texts from a caller's input, and counts the rest.
+func clipList(vs []string) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i == 5 {
+			fmt.Fprintf(&b, " and %d more", len(vs)-i)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(clipQuote(v))
+	}
+	return b.String()
+}
+
+// valueList lists a field's declared values for an error message, up to twenty of them.
+func valueList(vals []string) string {
+	if len(vals) <= 20 {
+		return strings.Join(vals, ", ")
+	}
+	return strings.Join(vals[:20], ", ") + fmt.Sprintf(", … (%d values)", len(vals))
 }
 
 // value is one input value after validation and conversion: the member for
@@ -186,10 +312,13 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 			}
 			str = rv.String()
 		}
+		if !stringBounded(str) {
+			return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("text is %d bytes long, more than the %d allowed (rules.MaxStringLen)", len(str), MaxStringLen)}
+		}
 		if s.info[i].enum {
 			e := s.valueIndex(i, str)
 			if e < 0 {
-				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", str, strings.Join(fd.Values, ", "))}
+				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clipQuote(str), valueList(fd.Values))}
 			}
 			val.e = e
 		}
@@ -200,6 +329,9 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 		case []string:
 			l = x
 		case []any:
+			if len(x) > MaxListLen {
+				return val, listTooLong(fd, len(x))
+			}
 			l = make([]string, len(x))
 			for j, e := range x {
 				es, ok := e.(string)
@@ -211,10 +343,18 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 		default:
 			return val, typeError(fd, v)
 		}
+		if len(l) > MaxListLen {
+			return val, listTooLong(fd, len(l))
+		}
+		for j, e := range l {
+			if !stringBounded(e) {
+				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("element %d: text is %d bytes long, more than the %d allowed (rules.MaxStringLen)", j, len(e), MaxStringLen)}
+			}
+		}
 		if set := s.valueSet[i]; set != nil {
 			for _, e := range l {
 				if _, ok := set[e]; !ok {
-					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %q is not one of the declared values (%s)", e, strings.Join(fd.Values, ", "))}
+					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clipQuote(e), valueList(fd.Values))}
 				}
 			}
 		}
@@ -252,6 +392,9 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 			t = x
 		case string:
 			var err error
+			if len(x) > 64 {
+				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected time (time.Time or RFC 3339 text), got %s", clipQuote(x))}
+			}
 			t, err = time.Parse(time.RFC3339, x)
 			if err != nil {
 				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected time (time.Time or RFC 3339 text), got %q", x)}
@@ -353,6 +496,10 @@ func (s *Set) valueIndex(i int, v string) int {
 		}
 	}
 	return -1
+}
+
+func listTooLong(fd *Field, n int) error {
+	return &FieldError{Field: fd.Name, Message: fmt.Sprintf("list has %d elements, more than the %d allowed (rules.MaxListLen)", n, MaxListLen)}
 }
 
 func typeError(fd *Field, v any) error {

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"bytes"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problem is one thing wrong with a Spec, found by Compile.
@@ -111,7 +113,7 @@ func (ps Problems) Sort() { ps.sort() }
 func NewProblem(source []byte, pos Position, message string) Problem {
 	p := Problem{Pos: pos, Message: message}
 	if line, ok := sourceLine(source, pos.Line); ok {
-		p.Line, p.Caret = line, caret(line, pos.Column)
+		p.Line, p.Caret = quote(line, pos.Column)
 	}
 	return p
 }
@@ -129,23 +131,52 @@ func (ps Problems) asError() error {
 
 var _ error = (*Problems)(nil)
 
-// sourceLine returns line n (1-based) of src without its line ending.
+// sourceLine returns line n (1-based) of src without its line ending. It copies only that
+// line: a policy file may be megabytes long.
 func sourceLine(src []byte, n int) (string, bool) {
 	if n < 1 || len(src) == 0 {
 		return "", false
 	}
-	s := string(src)
 	for i := 1; i < n; i++ {
-		j := strings.IndexByte(s, '\n')
+		j := bytes.IndexByte(src, '\n')
 		if j < 0 {
 			return "", false
 		}
-		s = s[j+1:]
+		src = src[j+1:]
 	}
-	if j := strings.IndexByte(s, '\n'); j >= 0 {
-		s = s[:j]
+	if j := bytes.IndexByte(src, '\n'); j >= 0 {
+		src = src[:j]
 	}
-	return strings.TrimSuffix(s, "\r"), true
+	return string(bytes.TrimSuffix(src, []byte("\r"))), true
+}
+
+// maxQuoted is the longest source line, in characters, a problem quotes whole; a longer one is
+// cut to a window around the fault, so that a condition a megabyte long yields a readable error.
+const maxQuoted = 160
+
+// quote returns the line to show under a problem and its caret line, cutting a long line to
+// maxQuoted characters around the 1-based rune column, with "…" where text was left out.
+func quote(line string, column int) (shown, caretLine string) {
+	n := utf8.RuneCountInString(line)
+	if n <= maxQuoted {
+		return line, caret(line, column)
+	}
+	if column < 1 {
+		column = 1
+	}
+	start := max(0, min(column-1-maxQuoted/2, n-maxQuoted))
+	end := min(n, start+maxQuoted)
+	runes := []rune(line)
+	shown = string(runes[start:end])
+	column -= start
+	if start > 0 {
+		shown = "…" + shown
+		column++
+	}
+	if end < n {
+		shown += "…"
+	}
+	return shown, caret(shown, column)
 }
 
 // caret builds the marker line for a 1-based rune column in line. Columns

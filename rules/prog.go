@@ -48,6 +48,8 @@ type progFrame struct {
 	// Decision.Fields shows the Set's separate copy (defaultBox) and a
 	// caller changing it cannot reach evaluation.
 	defaulted uint8
+	// ignored are the input's undeclared keys, when the policy ignores them.
+	ignored []string
 }
 
 // Field kinds on the term-program path (fieldInfo.pk).
@@ -285,10 +287,19 @@ func (s *Set) buildProg() {
 
 // progFill validates input into pf on the term-program path, in schema
 // order, exactly as fill does on the closure path.
-func (s *Set) progFill(pf *progFrame, input map[string]any) error {
+func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
+	seen := 0
+	defer func() {
+		if err != nil {
+			err = s.inputError(input, err)
+		}
+	}()
 	for i := range s.info {
 		info := &s.info[i]
 		v, ok := input[info.name]
+		if ok {
+			seen++
+		}
 		defaulted := false
 		if !ok || v == nil {
 			if s.defaults[i] == nil {
@@ -318,7 +329,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) error {
 			pf.ens[info.pslot%progEnums] = uint8(val.e)
 			continue
 		case pkStr:
-			if _, ok := v.(string); !ok {
+			if str, ok := v.(string); !ok || !stringBounded(str) {
 				val, err := s.accept(i, v)
 				if err != nil {
 					return err
@@ -327,7 +338,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) error {
 			}
 		case pkList:
 			l, ok := v.([]string)
-			if !ok || s.valueSet[i] != nil {
+			if !ok || s.valueSet[i] != nil || !listBounded(l) {
 				val, err := s.accept(i, v)
 				if err != nil {
 					return err
@@ -342,10 +353,10 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) error {
 				return typeError(&s.fields[i], v)
 			}
 		default:
-			if _, ok := v.(string); ok && info.typ == String && s.valueSet[i] == nil {
+			if str, ok := v.(string); ok && info.typ == String && s.valueSet[i] == nil && stringBounded(str) {
 				continue
 			}
-			if _, ok := v.([]string); ok && info.typ == StringList && s.valueSet[i] == nil {
+			if l, ok := v.([]string); ok && info.typ == StringList && s.valueSet[i] == nil && listBounded(l) {
 				continue
 			}
 			if _, err := s.accept(i, v); err != nil {
@@ -358,7 +369,8 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) error {
 			pf.defaulted |= 1 << info.pslot
 		}
 	}
-	return nil
+	pf.ignored, err = s.extraKeys(input, seen)
+	return err
 }
 
 // program is a compiled term program.

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/expr-lang/expr"
@@ -63,9 +64,8 @@ func randomProgInput(r *rand.Rand) map[string]any {
 		"note":  pick("n", "m"),
 		"n":     r.IntN(5),
 		"at":    "2025-03-06T16:30:00Z",
-		"extra": 1,
 	}
-	switch r.IntN(12) {
+	switch r.IntN(15) {
 	case 0:
 		delete(in, pick("cause", "name", "grade", "kinds", "note", "n", "at", "ok"))
 	case 1:
@@ -84,6 +84,15 @@ func randomProgInput(r *rand.Rand) map[string]any {
 		in["tags"] = []any{"x", 3}
 	case 8:
 		in["at"] = "not a time"
+	case 9:
+		in[pick("extra", "tag", "Cause")] = 1 // undeclared, and with a close name
+	case 10:
+		in["tag"] = []string{"x"}
+		in["cause"] = "zz" // the undeclared key is named before the bad value
+	case 11:
+		in["name"] = strings.Repeat("x", MaxStringLen+r.IntN(2)) // at and just past the bound
+	case 12:
+		in[pick("tags", "kinds")] = make([]string, MaxListLen+r.IntN(2))
 	}
 	return in
 }
@@ -117,6 +126,7 @@ func checkProg(t testing.TB, prog, ref *Set, in map[string]any) {
 	assert.Equal(t, want.Evaluations(), d.Evaluations(), "input %v", in)
 	assert.Equal(t, want.Shadowed(), d.Shadowed())
 	assert.Equal(t, want.Fields, d.Fields, "input %v", in)
+	assert.Equal(t, want.Ignored, d.Ignored, "input %v", in)
 	// And with plain expr, on the values the rules saw.
 	f := ref.newFrame()
 	require.NoError(t, ref.fill(f, in))
@@ -131,15 +141,22 @@ func checkProg(t testing.TB, prog, ref *Set, in map[string]any) {
 	}
 }
 
+// Both paths, strict and ignoring undeclared keys, give the same decisions and errors, on
+// inputs that include undeclared keys and values at and past the input bounds.
 func TestProgDifferential(t *testing.T) {
-	spec := progSpec()
-	set, err := Compile(spec)
-	require.NoError(t, err)
-	require.NotNil(t, set.prog, "every progWhens rule must run on the term program")
-	ref := closurePath(t, spec)
-	r := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 1000; i++ {
-		checkProg(t, set, ref, randomProgInput(r))
+	for _, extra := range []ExtraInput{RejectExtra, IgnoreExtra} {
+		t.Run(extra.String(), func(t *testing.T) {
+			spec := progSpec()
+			spec.ExtraInput = extra
+			set, err := Compile(spec)
+			require.NoError(t, err)
+			require.NotNil(t, set.prog, "every progWhens rule must run on the term program")
+			ref := closurePath(t, spec)
+			r := rand.New(rand.NewPCG(3, 4))
+			for i := 0; i < 1000; i++ {
+				checkProg(t, set, ref, randomProgInput(r))
+			}
+		})
 	}
 }
 

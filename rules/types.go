@@ -188,7 +188,44 @@ type Spec struct {
 	Tiers         []string // known tier ids
 	Rules         []Rule   // in order; first match wins
 	Default       Default  // required: tier must be known, reason non-empty
-	MaxNodes      int      // expression node budget per rule; 0 means 256
+	MaxNodes      int      // expression node budget per rule; 0 means 256, at most MaxNodesLimit
+	// ExtraInput says what Classify does with an input key the schema does not declare:
+	// RejectExtra (the zero value) makes it a *FieldError, IgnoreExtra records it in
+	// Decision.Ignored and otherwise ignores it.
+	ExtraInput ExtraInput
+}
+
+// ExtraInput is a policy's treatment of input keys its schema does not declare.
+type ExtraInput uint8
+
+// The treatments of undeclared input keys. Rejecting is the default because a misspelt key
+// ("tag" for "tags") would otherwise leave the real field at its default and silently change
+// the tier, and with it the legal deadline.
+const (
+	RejectExtra ExtraInput = iota // an undeclared key is a *FieldError naming it
+	IgnoreExtra                   // undeclared keys are listed in Decision.Ignored and otherwise ignored
+)
+
+// String returns the policy-file spelling: "reject" or "ignore".
+func (e ExtraInput) String() string {
+	switch e {
+	case RejectExtra:
+		return "reject"
+	case IgnoreExtra:
+		return "ignore"
+	}
+	return fmt.Sprintf("ExtraInput(%d)", uint8(e))
+}
+
+// ParseExtraInput parses "reject" or "ignore", as ExtraInput.String prints them.
+func ParseExtraInput(s string) (ExtraInput, error) {
+	switch s {
+	case "reject":
+		return RejectExtra, nil
+	case "ignore":
+		return IgnoreExtra, nil
+	}
+	return 0, fmt.Errorf("unknown treatment of extra input fields %q (expected reject or ignore)", s)
 }
 
 // DefaultMaxNodes is the node budget per rule expression when Spec.MaxNodes is 0.
