@@ -133,7 +133,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 // parts the rules depend on (input schema, tiers, default) are unusable.
 func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	top := d.Mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
-		"input", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules")
+		"input", "input_extra", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules")
 	if top == nil {
 		return nil
 	}
@@ -167,6 +167,16 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	var broken map[string]bool
 	if f, ok := top["input"]; ok {
 		fields, broken = d.decodeInput(f.Value)
+	}
+	extra := rules.RejectExtra
+	if f, ok := top["input_extra"]; ok {
+		if s, ok := d.str(f, "input_extra"); ok {
+			e, err := rules.ParseExtraInput(s)
+			if err != nil {
+				d.Problem(f.Value, "input_extra: %q is not a treatment of undeclared input fields (expected reject, the default, or ignore)", s)
+			}
+			extra = e
+		}
 	}
 	var tierIDs []string
 	if f, ok := top["tiers"]; ok {
@@ -217,6 +227,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 		Tiers:         tierIDs,
 		Rules:         rs,
 		Default:       def,
+		ExtraInput:    extra,
 	}
 }
 
