@@ -38,14 +38,95 @@
 //     pad East Asian wide characters with two spaces so that they line up
 //     under Chinese text in a terminal.
 //   - Compile reports all problems together as a *Problems error (see
-//     Problems for errors.As); Classify reports input problems as
-//     *FieldError and evaluation failures as *RuleError. Nothing panics on any
-//     input.
+//     Problems for errors.As); Classify reports input problems (undeclared
+//     keys, missing fields, bad or oversized values) as *FieldError and
+//     evaluation failures as *RuleError. Nothing panics on any input, and the
+//     work of both is bounded (see Limits).
 //   - Lints (all are load errors): empty, malformed or duplicate rule ids,
 //     unknown tiers, empty reasons, rules after an always-true rule,
 //     duplicate conditions, conditions that read no field, string literals
 //     outside a field's declared Values, a missing or unknown default tier or
 //     empty default reason, no tiers declared; plus schema errors.
+//
+// # Input
+//
+// Classify takes a map from declared field names to values. Every key must be
+// a declared field: an undeclared key is an error (a *FieldError with Unknown
+// set) naming the key and the declared field it most resembles, e.g.
+// `unknown input field "tag" (did you mean "tags"?)`. A misspelt key would
+// otherwise leave the real field at its default and silently change the tier,
+// and with it the legal deadline; so the check is the default, and an
+// undeclared key is reported before any other problem of the same input (a
+// misspelt required field is the likeliest reason it is missing). A policy
+// that is fed records carrying other data may opt out with Spec.ExtraInput =
+// IgnoreExtra (in a policy file, `input_extra: ignore`): undeclared keys are
+// then ignored, up to MaxListLen of them per input, and each decision lists
+// them, sorted, in Decision.Ignored, its JSON ("ignored") and its String
+// ("ignored input fields: …"). ClassifyStruct treats every exported struct
+// field not tagged `expr:"-"` as an input key.
+//
+// Input values are bounded too: a text (a string field, an element of a
+// []string field, a time given as text) may be at most MaxStringLen bytes,
+// and a list at most MaxListLen elements. Longer values are a *FieldError
+// naming the field and the limit.
+//
+// # Limits
+//
+// A policy is data, written by people and loaded by a running service; one
+// condition is evaluated for every case. So that neither loading a policy
+// nor classifying a case can take the process down or run without end,
+// Compile bounds every condition before anything parses or runs it:
+//
+//   - MaxConditionLen (8 KiB): the longest `when` text. The longest rule in a
+//     real policy is a few hundred bytes; a long list of category codes
+//     written out in an `in` still fits many times over.
+//   - MaxConditionNesting (32 levels): brackets, unary operators (! not - +)
+//     waiting for their operand, conditionals (? and if), powers (** ^) and
+//     lets each count one level, on the raw text, before expr's parser sees
+//     it: that parser recurses once per level and has no limit of its own,
+//     and a condition 490,000 parentheses deep ended the process with a stack
+//     overflow no recover can catch. Real rules nest three or four levels.
+//   - MaxNodes (Spec.MaxNodes, 256 by default, at most MaxNodesLimit = 4096):
+//     the expression nodes of one condition, counted by expr's parser.
+//   - MaxTreeDepth (256): the depth of the parsed tree, checked before expr's
+//     checker and compiler, which recurse over it (a chain a && b && c … is
+//     as deep as it has terms).
+//   - MaxRules (1000) and MaxFields (256) per policy, so that loading even a
+//     policy file at its size limit takes well under a second. A tier policy
+//     has a few dozen rules over a handful of fields.
+//
+// Each refusal is a problem at file:line:column of the offending spot,
+// naming the limit.
+//
+// Conditions are written in a subset of the expr language whose cost is
+// bounded: every construct costs at most a constant times the size of its
+// operands, and no value grows faster than the sum of the input values and
+// the literals, so one evaluation does at most about nodes × MaxListLen ×
+// MaxStringLen work. The subset is:
+//
+//   - literals: numbers, texts, true, false, nil, lists of them ([…]);
+//   - field names (not $env, which would hide from the checks which fields a
+//     rule reads);
+//   - operators: and, or, not, &&, ||, !, ==, !=, <, <=, >, >=, in, not in,
+//     contains, startsWith, endsWith, matches (with a quoted pattern, not one
+//     computed from the input), +, -, *, /, %, ** and ^, ??; conditionals
+//     (a ? b : c, if … { } else { });
+//   - functions: len, lower, upper, trim, trimPrefix, trimSuffix, hasPrefix,
+//     hasSuffix, indexOf, lastIndexOf, abs, ceil, floor, round, int, float,
+//     min, max, date, duration; and the predicates all, any, none, one and
+//     count, but not one inside another (each level would multiply the work
+//     by a list's length);
+//   - on a time field, the methods Year, Month, Day, Hour, Minute, Second,
+//     Weekday, YearDay, Before, After and Equal.
+//
+// Everything else is refused at load, naming the construct: ranges (1..n
+// makes a list as long as its numbers are large), let and ; (a variable can
+// double a value at every step: let b = a + a; let c = b + b …), maps,
+// member access and indexing (tags[0] fails on every case with no tags; use
+// "x" in tags), slicing, ?., functions that build strings or lists (repeat,
+// split, join, map, filter, sort, reduce, …) and other method calls. Only a
+// condition in the subset is ever run at load (the lint for a rule that
+// always matches evaluates a condition that reads no field).
 //
 // # Time zone
 //

@@ -89,7 +89,12 @@
 // A policy is a YAML document with `format: shixian/v1`; see policies/xinyu-1310.yaml (also
 // examples/policies/ in the repository) for a complete, commented example. Decoding is strict
 // and reports every problem at once, each with file:line:column and a caret under the fault
-// (a [*rules.Problems] error). Several versions of one policy form a [History], which picks the
+// (a [*rules.Problems] error). The top-level key `input_extra` says what classifying does with
+// an input key the policy's `input` does not declare: `reject` (the default) makes it an error
+// naming the key and the declared field it resembles, so that a misspelt "tag" cannot leave
+// "tags" at its default and change the tier; `ignore` ignores such keys and lists them in the
+// decision (rules.Decision.Ignored). Conditions are held to the bounded language subset and the
+// limits of package rules (see its Limits section). Several versions of one policy form a [History], which picks the
 // version by acceptance time; a [Holder] swaps in a new version atomically only after it passes
 // its checks (its test suites, see package slatest).
 //
