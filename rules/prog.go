@@ -287,13 +287,18 @@ func (s *Set) buildProg() {
 
 // progFill validates input into pf on the term-program path, in schema
 // order, exactly as fill does on the closure path.
-func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
-	seen := 0
-	defer func() {
-		if err != nil {
-			err = s.inputError(input, err)
-		}
-	}()
+func (s *Set) progFill(pf *progFrame, input map[string]any) error {
+	seen, err := s.progFields(pf, input)
+	if err != nil {
+		return s.inputError(input, err)
+	}
+	pf.ignored, err = s.extraKeys(input, seen)
+	return err
+}
+
+// progFields validates the declared fields for progFill and counts how many of the input's
+// keys they are.
+func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err error) {
 	for i := range s.info {
 		info := &s.info[i]
 		v, ok := input[info.name]
@@ -303,7 +308,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
 		defaulted := false
 		if !ok || v == nil {
 			if s.defaults[i] == nil {
-				return s.missing(i, ok)
+				return seen, s.missing(i, ok)
 			}
 			v, defaulted = s.defaults[i], true
 		}
@@ -324,7 +329,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
 			}
 			val, err := s.accept(i, v)
 			if err != nil {
-				return err
+				return seen, err
 			}
 			pf.ens[info.pslot%progEnums] = uint8(val.e)
 			continue
@@ -332,7 +337,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
 			if str, ok := v.(string); !ok || !stringBounded(str) {
 				val, err := s.accept(i, v)
 				if err != nil {
-					return err
+					return seen, err
 				}
 				v = val.s // a named string type: converted (and boxed) once
 			}
@@ -341,7 +346,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
 			if !ok || s.valueSet[i] != nil || !listBounded(l) {
 				val, err := s.accept(i, v)
 				if err != nil {
-					return err
+					return seen, err
 				}
 				if !ok {
 					v = val.l // a []any of strings: converted once
@@ -350,7 +355,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
 			_ = l
 		case pkBool:
 			if _, ok := v.(bool); !ok {
-				return typeError(&s.fields[i], v)
+				return seen, typeError(&s.fields[i], v)
 			}
 		default:
 			if str, ok := v.(string); ok && info.typ == String && s.valueSet[i] == nil && stringBounded(str) {
@@ -360,7 +365,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
 				continue
 			}
 			if _, err := s.accept(i, v); err != nil {
-				return err
+				return seen, err
 			}
 			continue
 		}
@@ -369,8 +374,7 @@ func (s *Set) progFill(pf *progFrame, input map[string]any) (err error) {
 			pf.defaulted |= 1 << info.pslot
 		}
 	}
-	pf.ignored, err = s.extraKeys(input, seen)
-	return err
+	return seen, nil
 }
 
 // program is a compiled term program.
