@@ -18,8 +18,10 @@ import (
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/checker"
+	exprcompiler "github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/patcher"
 	"github.com/expr-lang/expr/vm"
@@ -586,17 +588,11 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 		c.addExpr(r, 1, 1, "condition must be a boolean expression: its type is %s, which is not always bool", tree.Node.Type())
 		return nil
 	}
-	if err == nil {
-		var program *vm.Program
-		program, err = expr.Compile(r.When, opts...)
-		if err == nil {
-			cr = &crule{Rule: *r, program: program, key: tree.Node.String()}
-		}
-	}
 	if err != nil {
 		c.exprError(s, r, err, maxNodes)
 		return nil
 	}
+	cr = &crule{Rule: *r, key: conditionKey(tree.Node)}
 	// Which fields does the condition read? Identifiers that name a field.
 	read := make([]bool, len(s.fields))
 	walk(tree.Node, func(n ast.Node) {
@@ -628,7 +624,101 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 	}
 	cr.fast, cr.slow = s.translate(tree.Node)
 	cr.terms, cr.termsOK = s.termsOf(tree.Node)
+	// Last, optimise and compile the same checked tree, as expr.Compile would after parsing and
+	// checking the text again: the analyses above have read the tree as written, and the
+	// optimiser rewrites it in place.
+	if cfg.Optimize {
+		if err := optimizer.Optimize(&tree.Node, cfg); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				err = fe.Bind(tree.Source)
+			}
+			c.exprError(s, r, err, maxNodes)
+			return nil
+		}
+	}
+	if cr.program, err = exprcompiler.Compile(tree, cfg); err != nil {
+		c.exprError(s, r, err, maxNodes)
+		return nil
+	}
 	return cr
+}
+
+// conditionKey is a canonical text of a checked condition for the duplicate-condition lint. It
+// is written in one pass, where ast.Node.String copies each subtree's text once per level
+// (quadratic in the depth of a long chain).
+func conditionKey(root ast.Node) string {
+	var b strings.Builder
+	var put func(n ast.Node)
+	put = func(n ast.Node) {
+		switch n := n.(type) {
+		case nil:
+			b.WriteString("_")
+		case *ast.IdentifierNode:
+			b.WriteString(n.Value)
+		case *ast.StringNode:
+			b.WriteString(strconv.Quote(n.Value))
+		case *ast.UnaryNode:
+			b.WriteString("(" + n.Operator + " ")
+			put(n.Node)
+			b.WriteString(")")
+		case *ast.BinaryNode:
+			b.WriteString("(")
+			put(n.Left)
+			b.WriteString(" " + n.Operator + " ")
+			put(n.Right)
+			b.WriteString(")")
+		case *ast.ConditionalNode:
+			b.WriteString("(")
+			put(n.Cond)
+			b.WriteString(" ? ")
+			put(n.Exp1)
+			b.WriteString(" : ")
+			put(n.Exp2)
+			b.WriteString(")")
+		case *ast.ArrayNode:
+			b.WriteString("[")
+			for i, e := range n.Nodes {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				put(e)
+			}
+			b.WriteString("]")
+		case *ast.BuiltinNode:
+			b.WriteString(n.Name + "(")
+			for i, a := range n.Arguments {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				put(a)
+			}
+			b.WriteString(")")
+		case *ast.PredicateNode:
+			b.WriteString("{")
+			put(n.Node)
+			b.WriteString("}")
+		case *ast.CallNode:
+			put(n.Callee)
+			b.WriteString("(")
+			for i, a := range n.Arguments {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				put(a)
+			}
+			b.WriteString(")")
+		case *ast.MemberNode:
+			put(n.Node)
+			b.WriteString(".")
+			put(n.Property)
+		default:
+			// Literals and the rest of the subset print in constant size.
+			b.WriteString(n.String())
+		}
+	}
+	put(root)
+	return b.String()
 }
 
 // exprError turns an expr error into a problem at the right place in the file.

@@ -158,3 +158,41 @@ rules:
 		assert.Len(t, *ps, rules.MaxRules+1, "one problem per rule checked, and one for the rules past rules.MaxRules")
 	})
 }
+
+// BenchmarkParseLargestPolicies measures loading policy files at the size limit whose rules
+// are as costly as the limits allow: rules.MaxRules conditions of about 240 nodes each, and
+// tens of thousands of small rules past rules.MaxRules. Run with
+//
+//	go test -run '^$' -bench ParseLargestPolicies ./sla
+func BenchmarkParseLargestPolicies(b *testing.B) {
+	head := "format: shixian/v1\nid: big\nversion: \"1\"\neffective: {from: 2025-01-01}\n" +
+		"input:\n  n: {type: int, default: 0}\n  tags: {type: \"[]string\", default: []}\n" +
+		"tiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules:\n"
+	build := func(when func(i int) string) []byte {
+		var sb strings.Builder
+		sb.WriteString(head)
+		for i := 0; ; i++ {
+			r := fmt.Sprintf("  - id: r%d\n    when: '%s'\n    tier: T1\n    reason: x\n", i, when(i))
+			if sb.Len()+len(r) > 4<<20-1024 {
+				break
+			}
+			sb.WriteString(r)
+		}
+		return []byte(sb.String())
+	}
+	long := strings.TrimSuffix(strings.Repeat(`"`+strings.Repeat("y", 30)+`" + `, 120), " + ")
+	policies := map[string][]byte{
+		"long chains":      build(func(i int) string { return fmt.Sprintf("len(%s) > n + %d", long, i) }),
+		"many small rules": build(func(i int) string { return fmt.Sprintf(`n > %d && "x%d" in tags`, i, i) }),
+		"refused loops":    build(func(i int) string { return fmt.Sprintf("let r = 1..2000; any(r,{any(r,{# < n + %d})})", i) }),
+	}
+	for name, data := range policies {
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := sla.ParsePolicy("big.yaml", data); err == nil && name != "long chains" {
+					b.Fatal("want problems")
+				}
+			}
+		})
+	}
+}
