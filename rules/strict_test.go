@@ -193,3 +193,49 @@ func TestInputValueBounds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzInputKeys: any extra key, with any text value, is on both paths either a declared field
+// (accepted or refused by its value) or, when undeclared, refused naming that very key; with
+// IgnoreExtra it is listed in Decision.Ignored instead.
+func FuzzInputKeys(f *testing.F) {
+	for _, k := range []string{"tag", "tags", "cause", "Cause", "", "问题", "$env", strings.Repeat("k", 300)} {
+		f.Add(k, "big")
+	}
+	strict := termSpec()
+	ignoring := termSpec()
+	ignoring.ExtraInput = IgnoreExtra
+	sets := map[ExtraInput][]*Set{}
+	for _, spec := range []Spec{strict, ignoring} {
+		set, err := Compile(spec)
+		require.NoError(f, err)
+		sets[spec.ExtraInput] = []*Set{set, closurePath(f, spec)}
+	}
+	f.Fuzz(func(t *testing.T, key, value string) {
+		in := map[string]any{"cause": "complex", key: value}
+		_, declared := sets[RejectExtra][0].index[key]
+		for extra, pair := range sets {
+			d0, err0 := pair[0].Classify(in)
+			d1, err1 := pair[1].Classify(in)
+			require.Equal(t, err0 == nil, err1 == nil)
+			if err0 != nil {
+				require.Equal(t, err0.Error(), err1.Error())
+				var fe *FieldError
+				require.True(t, errors.As(err0, &fe), "%v", err0)
+				if !declared {
+					require.Equal(t, RejectExtra, extra, "an ignoring policy refused an undeclared key: %v", err0)
+					require.True(t, fe.Unknown)
+					require.Equal(t, key, fe.Field)
+				}
+				continue
+			}
+			require.Equal(t, d0.Ignored, d1.Ignored)
+			require.Equal(t, d0.RuleID, d1.RuleID)
+			if declared {
+				require.Nil(t, d0.Ignored)
+			} else {
+				require.Equal(t, IgnoreExtra, extra, "a strict policy accepted undeclared key %q", key)
+				require.Equal(t, []string{key}, d0.Ignored)
+			}
+		}
+	})
+}
