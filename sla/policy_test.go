@@ -309,7 +309,7 @@ func TestWithCalendarLeavesThePolicyUnchanged(t *testing.T) {
 
 func FuzzParsePolicy(f *testing.F) {
 	f.Add(sla.DefaultPolicyYAML())
-	for _, file := range []string{"testdata/policy-errors/many-problems.yaml", "testdata/policy-errors/rule-problems.yaml", "testdata/policy-errors/syntax.yaml", "../examples/policies/workorder-3class.yaml"} {
+	for _, file := range []string{"testdata/policy-errors/many-problems.yaml", "testdata/policy-errors/rule-problems.yaml", "testdata/policy-errors/syntax.yaml", "testdata/policy-errors/limits.yaml", "../examples/policies/workorder-3class.yaml"} {
 		data, err := os.ReadFile(file)
 		require.NoError(f, err)
 		f.Add(data)
