@@ -140,7 +140,7 @@ func (d Decision) String() string {
 	}
 	if len(d.Ignored) > 0 {
 		b.WriteString("; ignored input fields: ")
-		b.WriteString(clipList(d.Ignored))
+		b.WriteString(clipList(d.Ignored, len(d.Ignored)))
 	}
 	return b.String()
 }
@@ -331,9 +331,9 @@ func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 // fields carry the schema, as described by SchemaFromStruct (`expr` tags,
 // untagged fields by Go name). Every exported field not tagged `expr:"-"` is
 // an input key: one the schema does not declare is treated as in Classify (an
-// error, unless the policy ignores undeclared keys), so a misspelt tag is
-// caught; tag fields that are not for the rules `expr:"-"`. Schema fields the
-// struct lacks take their defaults or are errors, as in Classify.
+// error, unless the policy ignores undeclared keys), so that a misspelt tag is
+// caught; tag the fields that are not for the rules with `expr:"-"`. Schema
+// fields the struct lacks take their defaults or are errors, as in Classify.
 func (s *Set) ClassifyStruct(v any) (Decision, error) {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {

@@ -98,7 +98,7 @@ func (f *frame) release() {
 // that the field an error names is deterministic (the first bad one). Keys
 // the schema does not declare are not looked at one by one: the declared
 // fields found are counted, and only when the count falls short of the map's
-// size does undeclaredKeys range over it. (Ranging over the map for every
+// size does undeclared range over it. (Ranging over the map for every
 // input was measured slower: iterator start-up costs more than the look-ups
 // it saves.)
 func (s *Set) fill(f *frame, input map[string]any) error {
@@ -153,35 +153,54 @@ func (s *Set) extraKeys(input map[string]any, seen int) ([]string, error) {
 // is listed in the decision.
 const maxIgnored = MaxListLen
 
-// undeclared lists the input's undeclared keys, sorted, or returns the error for them.
+// undeclared lists the input's undeclared keys, sorted, or returns the error for them. Its work
+// is linear in the size of the map however many keys it holds: the keys are sorted only while
+// there are at most maxIgnored of them; past that only the few smallest, which a message
+// names, are kept.
 func (s *Set) undeclared(input map[string]any) ([]string, error) {
+	const named = 6 // the first key and the five clipList shows
 	var keys []string
+	var smallest []string // the smallest undeclared keys, sorted, at most named of them
+	n := 0
 	for k := range input {
-		if _, ok := s.index[k]; !ok {
+		if _, ok := s.index[k]; ok {
+			continue
+		}
+		n++
+		if n <= maxIgnored {
 			keys = append(keys, k)
 		}
+		if len(smallest) < named || k < smallest[named-1] {
+			j := sort.SearchStrings(smallest, k)
+			if len(smallest) < named {
+				smallest = append(smallest, "")
+			}
+			copy(smallest[j+1:], smallest[j:])
+			smallest[j] = k
+		}
 	}
-	if len(keys) == 0 {
+	if n == 0 {
 		return nil, nil
 	}
-	sort.Strings(keys)
-	if s.extra == IgnoreExtra {
-		if len(keys) > maxIgnored {
-			return nil, &FieldError{Field: keys[0], Unknown: true, Message: fmt.Sprintf(
-				"the input has %d fields the policy does not declare, more than the %d it ignores", len(keys), maxIgnored)}
+	if n <= maxIgnored {
+		sort.Strings(keys)
+		if s.extra == IgnoreExtra {
+			return keys, nil
 		}
-		return keys, nil
+	} else if s.extra == IgnoreExtra {
+		return nil, &FieldError{Field: smallest[0], Unknown: true, Message: fmt.Sprintf(
+			"the input has %d fields the policy does not declare, more than the %d it ignores", n, maxIgnored)}
 	}
-	msg := fmt.Sprintf("unknown input field %s", clipQuote(keys[0]))
-	if best := closest(keys[0], s.fields); best != "" {
+	msg := fmt.Sprintf("unknown input field %s", clipQuote(smallest[0]))
+	if best := closest(smallest[0], s.fields); best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	} else {
 		msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(s.fieldNames(), ", "))
 	}
-	if n := len(keys) - 1; n > 0 {
-		msg += fmt.Sprintf("; %d more undeclared: %s", n, clipList(keys[1:]))
+	if n > 1 {
+		msg += fmt.Sprintf("; %d more undeclared: %s", n-1, clipList(smallest[1:], n-1))
 	}
-	return nil, &FieldError{Field: keys[0], Message: msg, Unknown: true}
+	return nil, &FieldError{Field: smallest[0], Message: msg, Unknown: true}
 }
 
 // inputError is the error of an input that failed validation with err: an undeclared key, when
@@ -219,18 +238,21 @@ func clipQuote(v string) string {
 	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(v[:cut]), len(v))
 }
 
-// clipList quotes up to five texts from a caller's input, and counts the rest.
-func clipList(vs []string) string {
+// clipList quotes up to five of the first texts of a list of total from a caller's input,
+// and counts the rest.
+func clipList(vs []string, total int) string {
 	var b strings.Builder
 	for i, v := range vs {
 		if i == 5 {
-			fmt.Fprintf(&b, " and %d more", len(vs)-i)
 			break
 		}
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(clipQuote(v))
+	}
+	if shown := min(len(vs), 5); total > shown {
+		fmt.Fprintf(&b, " and %d more", total-shown)
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -57,6 +58,8 @@ func TestUndeclaredInputKeys(t *testing.T) {
 		{"a huge key is quoted cut short",
 			map[string]any{"cause": "complex", strings.Repeat("k", 1000): 1}, strings.Repeat("k", 1000),
 			`rules: unknown input field "` + strings.Repeat("k", 64) + `"… (1000 bytes) (declared fields: cause, category, tags, pages, score, urgent, accepted_at)`},
+		{"a flood of keys names the smallest few and counts the rest", flood(10000), "k00000",
+			`rules: unknown input field "k00000" (declared fields: cause, category, tags, pages, score, urgent, accepted_at); 9999 more undeclared: "k00001", "k00002", "k00003", "k00004", "k00005" and 9994 more`},
 	}
 	for name, set := range bothPaths(t, termSpec()) {
 		for _, tt := range tests {
@@ -70,6 +73,15 @@ func TestUndeclaredInputKeys(t *testing.T) {
 			})
 		}
 	}
+}
+
+// flood is a valid input plus n undeclared keys k00000, k00001, ….
+func flood(n int) map[string]any {
+	in := map[string]any{"cause": "complex"}
+	for i := 0; i < n; i++ {
+		in[fmt.Sprintf("k%05d", i)] = i
+	}
+	return in
 }
 
 func TestIgnoredInputKeys(t *testing.T) {
@@ -96,12 +108,12 @@ func TestIgnoredInputKeys(t *testing.T) {
 			_, err = set.Classify(map[string]any{"cause": 3, "zz": 1})
 			assert.EqualError(t, err, `rules: field "cause": expected string, got int`, "ignored keys do not hide a bad value")
 
-			many := map[string]any{"cause": "complex"}
-			for i := 0; i <= maxIgnored; i++ {
-				many["x"+strings.Repeat("y", i)] = i
-			}
-			_, err = set.Classify(many)
-			assert.ErrorContains(t, err, "the input has 257 fields the policy does not declare, more than the 256 it ignores")
+			d, err = set.Classify(flood(maxIgnored))
+			require.NoError(t, err)
+			assert.Len(t, d.Ignored, maxIgnored)
+			assert.Contains(t, d.String(), `; ignored input fields: "k00000", "k00001", "k00002", "k00003", "k00004" and 251 more`)
+			_, err = set.Classify(flood(maxIgnored + 1))
+			assert.EqualError(t, err, "rules: the input has 257 fields the policy does not declare, more than the 256 it ignores")
 		})
 	}
 	strict, err := Compile(doc(testFields(), testRules()))
