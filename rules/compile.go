@@ -340,7 +340,7 @@ func (c *compiler) compile() *Set {
 			if err != nil || !sameGoType(f.Type, f.Default) {
 				c.add(f.Pos, "", f.Name, "default %v (%T) is not a %s (Go type %s)", f.Default, f.Default, f.Type, goTypeName(f.Type))
 			} else if allowed != nil && !valuesAllowed(v, allowed) {
-				c.add(f.Pos, "", f.Name, "default %v is not one of the declared values (%s)", f.Default, strings.Join(f.Values, ", "))
+				c.add(f.Pos, "", f.Name, "default %v is not one of the declared values (%s)", f.Default, valueList(f.Values))
 			} else {
 				def = v
 				f.Default = v
@@ -841,7 +841,7 @@ func (c *compiler) checkValues(s *Set, r *Rule, root ast.Node) {
 		}
 		if _, ok := s.valueSet[i][str.Value]; !ok {
 			f := s.fields[i]
-			c.addAt(r, str.Location().From, "unknown value %q for field %s (declared values: %s)", str.Value, f.Name, strings.Join(f.Values, ", "))
+			c.addAt(r, str.Location().From, "unknown value %q for field %s (declared values: %s)", str.Value, f.Name, valueList(f.Values))
 		}
 	}
 	walk(root, func(n ast.Node) {

@@ -572,7 +572,7 @@ func toInt(v any) (int, error) {
 		}
 		f, err := x.Float64()
 		if err != nil {
-			return 0, fmt.Errorf("expected int, got json.Number %q", string(x))
+			return 0, fmt.Errorf("expected int, got json.Number %s", clipQuote(string(x)))
 		}
 		return floatToInt(f)
 	}
@@ -616,7 +616,7 @@ func toFloat(v any) (float64, error) {
 	case json.Number:
 		f, err := x.Float64()
 		if err != nil {
-			return 0, fmt.Errorf("expected float, got json.Number %q", string(x))
+			return 0, fmt.Errorf("expected float, got json.Number %s", clipQuote(string(x)))
 		}
 		return f, nil
 	}

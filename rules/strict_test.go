@@ -251,3 +251,20 @@ func FuzzInputKeys(f *testing.F) {
 		}
 	})
 }
+
+// Messages quote what a caller sent cut to a readable length, and list at most twenty declared
+// values: an error must not be as large as the attack that caused it.
+func TestMessagesAreBounded(t *testing.T) {
+	values := make([]string, 30)
+	for i := range values {
+		values[i] = fmt.Sprintf("v%02d", i)
+	}
+	set, err := Compile(doc([]Field{{Name: "kind", Type: String, Values: values}, {Name: "n", Type: Int, Default: 0}},
+		[]Rule{{ID: "r", When: `kind == "v01" && n > 1`, Tier: "T1", Reason: "x"}}))
+	require.NoError(t, err)
+	_, err = set.Classify(map[string]any{"kind": "zz"})
+	assert.EqualError(t, err, `rules: field "kind": value "zz" is not one of the declared values (`+
+		strings.Join(values[:20], ", ")+`, … (30 values))`)
+	_, err = set.Classify(map[string]any{"kind": "v01", "n": json.Number(strings.Repeat("9", 100) + "x")})
+	assert.EqualError(t, err, `rules: field "n": expected int, got json.Number "`+strings.Repeat("9", 64)+`"… (101 bytes)`)
+}
