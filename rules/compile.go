@@ -577,7 +577,11 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 		// Only the language subset whose work is bounded (see outsideSubset) goes on to be
 		// compiled and, for the lints, run.
 		if bad, why := outsideSubset(tree.Node); bad != nil {
-			c.addAt(r, bad.Location().From, "%s", why)
+			from := bad.Location().From
+			if _, ok := bad.(*ast.VariableDeclaratorNode); ok {
+				from = letKeyword(r.When, from)
+			}
+			c.addAt(r, from, "%s", why)
 			return nil
 		}
 	}
@@ -719,6 +723,20 @@ func conditionKey(root ast.Node) string {
 	}
 	put(root)
 	return b.String()
+}
+
+// letKeyword returns the rune offset of the `let` before the variable name at rune offset name
+// (expr places a let at its name), or name when the text does not have it there.
+func letKeyword(text string, name int) int {
+	runes := []rune(text)
+	j := min(name, len(runes)) - 1
+	for j >= 0 && (runes[j] == ' ' || runes[j] == '\t' || runes[j] == '\n' || runes[j] == '\r') {
+		j--
+	}
+	if j >= 2 && string(runes[j-2:j+1]) == "let" {
+		return j - 2
+	}
+	return name
 }
 
 // exprError turns an expr error into a problem at the right place in the file.

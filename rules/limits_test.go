@@ -52,9 +52,9 @@ func TestLoopingConditionsAreRefusedAtLoad(t *testing.T) {
 		column     int // of the refused construct, in the condition
 		message    string
 	}{
-		{"the issue's triple any over a let-bound range", `let r = 1..2000; any(r,{any(r,{any(r,{# < 0})})})`, 5,
+		{"the issue's triple any over a let-bound range", `let r = 1..2000; any(r,{any(r,{any(r,{# < 0})})})`, 1,
 			"let is not allowed in tier rules"},
-		{"the same, reading a field", `let r = 1..2000; any(r,{any(r,{any(r,{# < pages})})})`, 5,
+		{"the same, reading a field", `let r = 1..2000; any(r,{any(r,{any(r,{# < pages})})})`, 1,
 			"let is not allowed in tier rules"},
 		{"the range written out", `any(1..2000, {any(1..2000, {# < pages})})`, 6,
 			"ranges (..) are not allowed in tier rules"},
@@ -64,7 +64,7 @@ func TestLoopingConditionsAreRefusedAtLoad(t *testing.T) {
 			"count() inside another predicate is not allowed"},
 		{"repeat builds a string as long as its count", `len(repeat(category, 1000000)) > pages`, 5,
 			"function repeat is not allowed in tier rules"},
-		{"a let doubling a string", `let a = category + category; let b = a + a; len(b) > 1`, 5,
+		{"a let doubling a string", `let a = category + category; let b = a + a; len(b) > 1`, 1,
 			"let is not allowed"},
 	}
 	for _, tt := range tests {
@@ -326,6 +326,14 @@ func TestEditDistance(t *testing.T) {
 }
 
 // A long line is quoted as a window around the column, with the caret still under the fault.
+// A refused let is reported at the keyword, where expr places it at the variable's name.
+func TestLetKeyword(t *testing.T) {
+	assert.Equal(t, 0, letKeyword("let r = 1", 4))
+	assert.Equal(t, 3, letKeyword("x; let\n\t r = 1", 9))
+	assert.Equal(t, 4, letKeyword("abc r", 4), "no let before the name: the name")
+	assert.Equal(t, 0, letKeyword("", 0))
+}
+
 func TestQuoteLongLine(t *testing.T) {
 	line := strings.Repeat("a", 1000) + "X" + strings.Repeat("问", 1000)
 	shown, car := quote(line, 1001)
