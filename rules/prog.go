@@ -287,18 +287,10 @@ func (s *Set) buildProg() {
 
 // progFill validates input into pf on the term-program path, in schema
 // order, exactly as fill does on the closure path.
+//
+// Every error goes through inputError, so that an undeclared key is named first.
 func (s *Set) progFill(pf *progFrame, input map[string]any) error {
-	seen, err := s.progFields(pf, input)
-	if err != nil {
-		return s.inputError(input, err)
-	}
-	pf.ignored, err = s.extraKeys(input, seen)
-	return err
-}
-
-// progFields validates the declared fields for progFill and counts how many of the input's
-// keys they are.
-func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err error) {
+	seen := 0
 	for i := range s.info {
 		info := &s.info[i]
 		v, ok := input[info.name]
@@ -308,7 +300,7 @@ func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err err
 		defaulted := false
 		if !ok || v == nil {
 			if s.defaults[i] == nil {
-				return seen, s.missing(i, ok)
+				return s.inputError(input, s.missing(i, ok))
 			}
 			v, defaulted = s.defaults[i], true
 		}
@@ -329,7 +321,7 @@ func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err err
 			}
 			val, err := s.accept(i, v)
 			if err != nil {
-				return seen, err
+				return s.inputError(input, err)
 			}
 			pf.ens[info.pslot%progEnums] = uint8(val.e)
 			continue
@@ -337,7 +329,7 @@ func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err err
 			if str, ok := v.(string); !ok || !stringBounded(str) {
 				val, err := s.accept(i, v)
 				if err != nil {
-					return seen, err
+					return s.inputError(input, err)
 				}
 				v = val.s // a named string type: converted (and boxed) once
 			}
@@ -346,7 +338,7 @@ func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err err
 			if !ok || s.valueSet[i] != nil || !listBounded(l) {
 				val, err := s.accept(i, v)
 				if err != nil {
-					return seen, err
+					return s.inputError(input, err)
 				}
 				if !ok {
 					v = val.l // a []any of strings: converted once
@@ -355,7 +347,7 @@ func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err err
 			_ = l
 		case pkBool:
 			if _, ok := v.(bool); !ok {
-				return seen, typeError(&s.fields[i], v)
+				return s.inputError(input, typeError(&s.fields[i], v))
 			}
 		default:
 			if str, ok := v.(string); ok && info.typ == String && s.valueSet[i] == nil && stringBounded(str) {
@@ -365,7 +357,7 @@ func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err err
 				continue
 			}
 			if _, err := s.accept(i, v); err != nil {
-				return seen, err
+				return s.inputError(input, err)
 			}
 			continue
 		}
@@ -374,7 +366,9 @@ func (s *Set) progFields(pf *progFrame, input map[string]any) (seen int, err err
 			pf.defaulted |= 1 << info.pslot
 		}
 	}
-	return seen, nil
+	var err error
+	pf.ignored, err = s.extraKeys(input, seen)
+	return err
 }
 
 // program is a compiled term program.
