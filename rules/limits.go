@@ -43,11 +43,12 @@ const (
 )
 
 // scanCondition checks a condition's raw text against MaxConditionNesting and MaxConditionLen
-// without parsing it (nesting first: it names the more useful spot). It returns the rune offset of the first character that breaks a limit and
-// why, or -1. It knows expr's string literals ('…' and "…" with backslash escapes, `…` raw) and
-// comments (// and /* */), so that brackets inside them do not count; where its reading of a
-// token is rough (a binary minus is counted like a unary one until its operand), it errs
-// towards counting a level too many, never too few.
+// without parsing it (nesting first: it names the more useful spot). It returns the rune offset
+// of the first character that breaks a limit and why, or -1. It knows expr's string literals
+// ('…' and "…" with backslash escapes, `…` raw) and comments (// and /* */), so that brackets
+// inside them do not count; where its reading of a token is rough (a binary minus is counted
+// like a unary one until its operand), it errs towards counting a level too many, never too
+// few.
 func scanCondition(s string) (at int, msg string) {
 	if at, msg := scanNesting(s); at >= 0 {
 		return at, msg
