@@ -135,3 +135,48 @@ func TestClassifyCases(t *testing.T) {
 		assert.Equal(t, exitInvalid, r.code)
 	})
 }
+
+func TestClassifyStrictAndIgnoredInput(t *testing.T) {
+	// The portal passes a whole record; the default policy is strict, so a misspelt key
+	// is refused naming the closest declared field instead of deciding another tier.
+	t.Run("a misspelt key (tag for tags) is exit 2 naming tags, not a silent T3", func(t *testing.T) {
+		r := cli(t, "", "classify", "--policy", defaultPolicy, "--accepted", "2025-10-09T09:00:00+08:00",
+			"--input", `{"cause":"improper_method","tag":["cross_department"]}`)
+		assert.Equal(t, exitInvalid, r.code)
+		assert.Empty(t, r.stdout)
+		assert.Contains(t, r.stderr, `unknown input field "tag" (did you mean "tags"?)`)
+	})
+
+	// A copy of the default policy that opts into ignoring undeclared keys.
+	src, err := os.ReadFile(defaultPolicy)
+	require.NoError(t, err)
+	lenient := strings.Replace(string(src), "\ninput:", "\ninput_extra: ignore\ninput:", 1)
+	require.NotEqual(t, string(src), lenient, "the default policy has a top-level input: key")
+	path := t.TempDir() + "/lenient.yaml"
+	require.NoError(t, os.WriteFile(path, []byte(lenient), 0o600))
+	args := []string{"classify", "--policy", path, "--accepted", "2025-10-09T09:00:00+08:00",
+		"--input", `{"cause":"improper_method","tags":["cross_department"],"applicant_name":"王某","tag":"x"}`}
+
+	t.Run("with input_extra: ignore the JSON line lists the ignored keys, sorted", func(t *testing.T) {
+		r := cli(t, "", args...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		var got struct {
+			Tier    string   `json:"tier"`
+			Ignored []string `json:"ignored"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+		assert.Equal(t, "T10", got.Tier, "tags is read, so the cross-department rule decides")
+		assert.Equal(t, []string{"applicant_name", "tag"}, got.Ignored)
+	})
+	t.Run("with input_extra: ignore --explain says which keys were ignored", func(t *testing.T) {
+		r := cli(t, "", append(args, "--explain")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "Ignored input fields (input_extra: ignore): applicant_name, tag\n")
+	})
+	t.Run("a strict policy's JSON line has no ignored key at all", func(t *testing.T) {
+		r := cli(t, "", "classify", "--policy", defaultPolicy, "--accepted", "2025-10-09T09:00:00+08:00",
+			"--input", `{"cause":"complex"}`)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.NotContains(t, r.stdout, `"ignored"`)
+	})
+}

@@ -34,7 +34,8 @@ progress is shown on stderr when stderr is a terminal.
 
 Output (default): one JSON object per case and line:
   {"id", "accepted", "tier", "rule", "reason", "basis", "default", "policy": {"id", "version",
-   "hash"}, "shadowed": [rule ids], "fields": {name: value}, "due", "last_day", "provisional"}
+   "hash"}, "shadowed": [rule ids], "fields": {name: value}, "due", "last_day", "provisional",
+   "ignored": [keys] (only under input_extra: ignore)}
 rule is "" when the default decided (then "default" is true); fields are the values the deciding
 rule read; due is the exclusive instant (RFC 3339), last_day YYYY-MM-DD.
 --explain prints a block per case for people instead, with Chinese and English labels.
@@ -210,6 +211,9 @@ type classifyJSON struct {
 	Due         string       `json:"due"`
 	LastDay     string       `json:"last_day"`
 	Provisional bool         `json:"provisional"`
+	// Ignored lists the input keys the policy does not declare, which a policy with
+	// input_extra: ignore leaves out of the decision (omitted when none).
+	Ignored []string `json:"ignored,omitempty"`
 }
 
 // fieldsObject encodes the fields a rule read as a JSON object in schema order.
@@ -276,7 +280,7 @@ func (c *classifier) render(id string, line int, accepted time.Time, input map[s
 		ID: id, Accepted: rfc3339(accepted), Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason, Basis: d.Basis,
 		Default: d.Default, Policy: policyRef{d.PolicyID, d.PolicyVersion, d.PolicyHash},
 		Shadowed: sh, Fields: fieldsObject(d.Fields), Due: rfc3339(due), LastDay: dateString(lastDay),
-		Provisional: provisional,
+		Provisional: provisional, Ignored: d.Ignored,
 	})
 	return b.Bytes(), err
 }
@@ -317,6 +321,9 @@ func writeDecisionText(w io.Writer, id string, line int, accepted time.Time, d r
 			parts[i] = f.Name + "=" + string(v)
 		}
 		ew.printf("字段 Fields: %s\n", strings.Join(parts, ", "))
+	}
+	if len(d.Ignored) > 0 {
+		ew.printf("未使用的输入 Ignored input fields (input_extra: ignore): %s\n", strings.Join(d.Ignored, ", "))
 	}
 	sh := d.Shadowed()
 	if len(sh) == 0 {

@@ -128,11 +128,14 @@ Saturday 10-11 count.
 
 --input is one case's input fields as a JSON object and needs --accepted. --cases is a JSON-lines
 file in the corpus format of package sla/slatest, {"id", "accepted", "input": {…}} per line;
---accepted is the default for lines without "accepted"; unknown keys are ignored. Output: one
+--accepted is the default for lines without "accepted"; other keys of a line are ignored, but
+every key inside "input" must be a field the policy declares (a misspelt field is an error naming
+the closest declared one) unless the policy says input_extra: ignore. Output: one
 JSON object per case and line with the keys id, accepted, tier, rule ("" when the default
 decided), reason, basis, default (bool), policy {id, version, hash}, shadowed (ids of later rules
 that also matched), fields (the values the deciding rule read, in schema order), due, last_day,
-provisional. --explain prints a block per case for people instead, labelled 案件 Case,
+provisional, and ignored (the undeclared input keys an input_extra: ignore policy left out;
+absent when none). --explain prints a block per case for people instead, labelled 案件 Case,
 受理 Accepted, 分类 Tier, 规则 Rule, 理由 Reason, 依据 Basis, 字段 Fields, 被遮蔽的规则 Shadowed,
 版本 Version, 期限 Due, 说明 Explanation (the deadline's explanation lines).
 
