@@ -94,7 +94,9 @@
 // naming the key and the declared field it resembles, so that a misspelt "tag" cannot leave
 // "tags" at its default and change the tier; `ignore` ignores such keys and lists them in the
 // decision (rules.Decision.Ignored). Conditions are held to the bounded language subset and the
-// limits of package rules (see its Limits section). Several versions of one policy form a [History], which picks the
+// limits of package rules (see its Limits section). A policy file is at most [MaxPolicyBytes],
+// enforced while reading; its ids are at most [MaxIDBytes] and its reasons at most
+// [MaxTextBytes], the bounds a case holds them to. Several versions of one policy form a [History], which picks the
 // version by acceptance time; a [Holder] swaps in a new version atomically only after it passes
 // its checks (its test suites, see package slatest).
 //

@@ -196,3 +196,35 @@ func BenchmarkParseLargestPolicies(b *testing.B) {
 		})
 	}
 }
+
+// A case holds its tier and rule ids to sla.MaxIDBytes and its reasons to sla.MaxTextBytes
+// (Apply refuses more), so a policy whose ids or reasons are longer would load and then
+// refuse every acceptance. The loader refuses it instead, at the offending key.
+func TestPolicyIDsAndReasonsAreBoundedLikeTheCasesTheyDecide(t *testing.T) {
+	long := strings.Repeat("x", sla.MaxIDBytes+1)
+	longReason := strings.Repeat("理", sla.MaxTextBytes/3+1)
+	cases := []struct {
+		name, from, to, want string
+	}{
+		{"a tier id of 129 bytes", "- {id: T10, limit: 10 workdays}", "- {id: " + long + ", limit: 10 workdays}", "tiers[1].id: is 129 bytes long, more than the 128 an id may have"},
+		{"a rule id of 129 bytes", "- id: cross\n", "- id: " + long + "\n", "rules[0].id: is 129 bytes long, more than the 128 an id may have"},
+		{"a rule reason of 2,049 bytes", "reason: 跨部门", "reason: " + longReason, `rule "cross".reason: is 2049 bytes long, more than the 2048 a reason may have`},
+		{"a default reason of 2,049 bytes", "reason: 默认}", "reason: " + longReason + "}", "default.reason: is 2049 bytes long, more than the 2048 a reason may have"},
+		{"a policy id of 129 bytes", "id: extra-test", "id: " + long, "id: is 129 bytes long, more than the 128 an id may have"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := strictPolicy("")
+			require.Contains(t, src, c.from)
+			_, err := sla.ParsePolicy("p.yaml", []byte(strings.Replace(src, c.from, c.to, 1)))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+	t.Run("ids and reasons at the limit load", func(t *testing.T) {
+		src := strings.Replace(strictPolicy(""), "- id: cross\n", "- id: "+long[:sla.MaxIDBytes]+"\n", 1)
+		src = strings.Replace(src, "reason: 跨部门", "reason: "+strings.Repeat("理", sla.MaxTextBytes/3), 1)
+		_, err := sla.ParsePolicy("p.yaml", []byte(src))
+		require.NoError(t, err)
+	})
+}

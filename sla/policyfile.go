@@ -34,10 +34,28 @@ func (d *policyDecoder) str(f yamltree.Pair, what string) (string, bool) {
 	return d.Text(f.Value, what)
 }
 
+// nonEmpty reads an id (or the version): not empty, and at most MaxIDBytes, the bound a case
+// holds its tier, rule and policy ids to, so that no policy can load whose every acceptance
+// would then be refused.
 func (d *policyDecoder) nonEmpty(f yamltree.Pair, what string) (string, bool) {
 	s, ok := d.str(f, what)
 	if ok && strings.TrimSpace(s) == "" {
 		d.Problem(f.Value, "%s: must not be empty", what)
+		return "", false
+	}
+	if ok && len(s) > MaxIDBytes {
+		d.Problem(f.Value, "%s: is %d bytes long, more than the %d an id may have", what, len(s), MaxIDBytes)
+		return "", false
+	}
+	return s, ok
+}
+
+// text reads a reason: at most MaxTextBytes, the bound of a case's event text, for the same
+// reason as nonEmpty.
+func (d *policyDecoder) text(f yamltree.Pair, what string) (string, bool) {
+	s, ok := d.str(f, what)
+	if ok && len(s) > MaxTextBytes {
+		d.Problem(f.Value, "%s: is %d bytes long, more than the %d a reason may have", what, len(s), MaxTextBytes)
 		return "", false
 	}
 	return s, ok
@@ -206,7 +224,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 			def.Pos = d.Pos(g.Value)
 		}
 		if g, ok := m["reason"]; ok {
-			def.Reason, _ = d.str(g, "default.reason")
+			def.Reason, _ = d.text(g, "default.reason")
 		}
 	}
 	var rs []rules.Rule
@@ -591,7 +609,11 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 		if f, ok := m["id"]; ok {
 			r.ID, _ = d.str(f, what+".id")
 			r.Pos = d.Pos(f.Value)
-			what = fmt.Sprintf("rule %q", r.ID)
+			if len(r.ID) > MaxIDBytes {
+				d.Problem(f.Value, "%s.id: is %d bytes long, more than the %d an id may have", what, len(r.ID), MaxIDBytes)
+			} else {
+				what = fmt.Sprintf("rule %q", r.ID)
+			}
 		}
 		whenOK := false
 		if f, ok := m["when"]; ok {
@@ -604,7 +626,7 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 			r.Tier, _ = d.str(f, what+".tier")
 		}
 		if f, ok := m["reason"]; ok {
-			r.Reason, _ = d.str(f, what+".reason")
+			r.Reason, _ = d.text(f, what+".reason")
 		}
 		if f, ok := m["basis"]; ok {
 			r.Basis, _ = d.str(f, what+".basis")
