@@ -39,7 +39,15 @@ func ExampleServer() {
 	defer db.Close()
 	history, _ := sla.NewHistory(sla.Default())
 	holder, _ := sla.NewHolder(history)
-	srv, err := NewServer(db, holder)
+	// In production the tokens come from a file (LoadTokens, --tokens); a secret is at least
+	// 32 characters of the token alphabet.
+	const secret = "clerk-example-secret-0123456789abcdef"
+	tokens, err := NewTokens(Token{Role: RoleClerk, Name: "window-1", Secret: secret})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv, err := NewServer(db, holder, WithTokens(tokens))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -47,8 +55,15 @@ func ExampleServer() {
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
 
-	resp, err := http.Post(ts.URL+"/cases", "application/json", strings.NewReader(
+	req, err := http.NewRequest("POST", ts.URL+"/cases", strings.NewReader(
 		`{"id":"C-1","accepted":"2025-09-30T17:00:00+08:00","input":{"cause":"incomplete_materials"}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -19,11 +19,11 @@ func fuzzServer(f *testing.F) http.Handler {
 	f.Cleanup(func() { db.Close() })
 	h, _ := sla.NewHistory(sla.Default())
 	holder, _ := sla.NewHolder(h)
-	srv, err := NewServer(db, holder, WithClock(testClock))
+	srv, err := NewServer(db, holder, WithClock(testClock), WithTokens(testTokens(f)))
 	if err != nil {
 		f.Fatal(err)
 	}
-	handler := srv.Handler()
+	handler := withToken(srv.Handler(), clerkToken)
 	rec := httptest.NewRecorder()
 	handler.ServeHTTP(rec, httptest.NewRequest("POST", "/cases", strings.NewReader(
 		`{"id":"C-1","accepted":"2025-09-30T17:00:00+08:00","input":{"cause":"historical_legacy"}}`)))
@@ -31,6 +31,14 @@ func fuzzServer(f *testing.F) http.Handler {
 		f.Fatalf("creating C-1: %d %s", rec.Code, rec.Body)
 	}
 	return handler
+}
+
+// withToken sends every request to h with the bearer token.
+func withToken(h http.Handler, token string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", "Bearer "+token)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // checkAnswer fails unless the answer is a success or a 4xx with a JSON error: a request body

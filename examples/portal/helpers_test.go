@@ -23,6 +23,25 @@ const suitePath = "../policies/xinyu-1310.suite.yaml"
 // testClock is the wall clock the tests give the server, so that bookkeeping is deterministic.
 var testClock = func() time.Time { return time.Date(2025, 10, 20, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) }
 
+// Test tokens, one per role; secrets of the minimum length and more.
+const (
+	clerkToken      = "clerk-secret-0123456789abcdefghijklmnop"
+	supervisorToken = "supervisor-secret-0123456789abcdefghij"
+	adminToken      = "admin-secret-0123456789abcdefghijklmnop"
+)
+
+// testTokens accepts the three test tokens, named after their roles' holders.
+func testTokens(t testing.TB) *Tokens {
+	t.Helper()
+	tokens, err := NewTokens(
+		Token{Role: RoleClerk, Name: "clerk-wang", Secret: clerkToken},
+		Token{Role: RoleSupervisor, Name: "supervisor-li", Secret: supervisorToken},
+		Token{Role: RoleAdmin, Name: "admin-zhao", Secret: adminToken},
+	)
+	require.NoError(t, err)
+	return tokens
+}
+
 // env is one running portal over an SQLite file: the database, the server and its httptest
 // front end.
 type env struct {
@@ -32,6 +51,16 @@ type env struct {
 	holder *sla.Holder
 	srv    *Server
 	http   *httptest.Server
+	// token is sent as the bearer token of every call (adminToken unless as says otherwise;
+	// "" sends no Authorization header).
+	token string
+}
+
+// as returns a view of the environment whose calls carry token.
+func (e *env) as(token string) *env {
+	c := *e
+	c.token = token
+	return &c
 }
 
 // newEnv starts a portal on the database file path (created if missing) with base as the
@@ -47,9 +76,9 @@ func newEnv(t *testing.T, path string, base *sla.Policy, opts ...Option) *env {
 	require.NoError(t, err)
 	holder, err := sla.NewHolder(h)
 	require.NoError(t, err)
-	srv, err := NewServer(db, holder, append([]Option{WithDriverName("sqlite"), WithClock(testClock)}, opts...)...)
+	srv, err := NewServer(db, holder, append([]Option{WithDriverName("sqlite"), WithClock(testClock), WithTokens(testTokens(t))}, opts...)...)
 	require.NoError(t, err)
-	e := &env{t: t, path: path, db: db, holder: holder, srv: srv, http: httptest.NewServer(srv.Handler())}
+	e := &env{t: t, path: path, db: db, holder: holder, srv: srv, http: httptest.NewServer(srv.Handler()), token: adminToken}
 	t.Cleanup(e.close)
 	return e
 }
@@ -91,6 +120,9 @@ func (e *env) call(method, path string, body any, contentType string) (int, []by
 	require.NoError(e.t, err)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if e.token != "" {
+		req.Header.Set("Authorization", "Bearer "+e.token)
 	}
 	resp, err := e.http.Client().Do(req)
 	require.NoError(e.t, err)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,11 +19,16 @@ import (
 func TestParseFlags(t *testing.T) {
 	cfg, err := parseFlags(nil, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, config{addr: ":8080", db: "portal.db"}, cfg)
+	assert.Equal(t, config{addr: "127.0.0.1:8080", db: "portal.db", timeout: DefaultTimeout, readers: 4}, cfg, "loopback by default")
 
-	cfg, err = parseFlags([]string{"--addr", "127.0.0.1:9000", "--db", "x.db", "--policy", "p.yaml", "--suite", "a.yaml", "--suite", "b.yaml"}, io.Discard)
+	cfg, err = parseFlags([]string{"--addr", "127.0.0.1:9000", "--db", "x.db", "--policy", "p.yaml", "--suite", "a.yaml", "--suite", "b.yaml", "--tokens", "t.txt", "--timeout", "2s", "--readers", "8"}, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, config{addr: "127.0.0.1:9000", db: "x.db", policy: "p.yaml", suites: []string{"a.yaml", "b.yaml"}}, cfg)
+	assert.Equal(t, config{addr: "127.0.0.1:9000", db: "x.db", policy: "p.yaml", tokens: "t.txt", suites: []string{"a.yaml", "b.yaml"}, timeout: 2 * time.Second, readers: 8}, cfg)
+
+	_, err = parseFlags([]string{"--timeout", "0s"}, io.Discard)
+	assert.ErrorContains(t, err, "--timeout")
+	_, err = parseFlags([]string{"--readers", "0"}, io.Discard)
+	assert.ErrorContains(t, err, "--readers")
 
 	_, err = parseFlags([]string{"--db", "x.db", "extra"}, io.Discard)
 	assert.ErrorContains(t, err, "unexpected arguments: extra")
@@ -56,8 +62,10 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// TestRunServesAndShutsDown starts the command on a free port with the default suite, serves
-// a request, and shuts down cleanly when its context ends (as on SIGINT).
+// TestRunServesAndShutsDown starts the command on a free loopback port with the default suite
+// and no token file: it prints one admin token on stderr, answers /healthz without a token,
+// GET /policy with that token only, and shuts down cleanly when its context ends (as on
+// SIGINT).
 func TestRunServesAndShutsDown(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -76,10 +84,27 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		return m != nil
 	}, 5*time.Second, 10*time.Millisecond, "the server did not start: %s", logs.String())
 
-	resp, err := http.Get(url + "/policy")
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	tokenRE := regexp.MustCompile(`Authorization: Bearer (\S+)`)
+	m := tokenRE.FindStringSubmatch(logs.String())
+	require.NotNil(t, m, "no token printed: %s", logs.String())
+	assert.Len(t, m[1], 43, "32 random bytes, base64url")
+	assert.Equal(t, 1, strings.Count(logs.String(), m[1]), "the token is printed once")
+
+	get := func(path, token string) int {
+		req, err := http.NewRequest("GET", url+path, nil)
+		require.NoError(t, err)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, http.StatusOK, get("/healthz", ""))
+	assert.Equal(t, http.StatusUnauthorized, get("/policy", ""))
+	assert.Equal(t, http.StatusUnauthorized, get("/policy", strings.Repeat("x", 43)))
+	assert.Equal(t, http.StatusOK, get("/policy", m[1]))
 
 	cancel()
 	select {

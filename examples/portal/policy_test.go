@@ -56,8 +56,9 @@ func TestPolicyHotReload(t *testing.T) {
 	})
 
 	t.Run("a valid policy that fails the suite → 422 and the old version stays active", func(t *testing.T) {
-		// T1 lengthened to 2 working days: the suite's T1 due dates no longer hold.
-		failing := policyYAML(t, "limit: 1 workday", "limit: 2 workdays")
+		// T1 lengthened to 2 working days under a new version string: the suite's T1 due
+		// dates no longer hold.
+		failing := policyYAML(t, "limit: 1 workday", "limit: 2 workdays", `version: "2025.1"`, `version: "2025.2"`)
 		code, body := e.call("POST", "/policy", failing, "application/yaml")
 		require.Equal(t, http.StatusUnprocessableEntity, code, "%s", body)
 		var out apiError
@@ -65,9 +66,11 @@ func TestPolicyHotReload(t *testing.T) {
 		assert.NotEmpty(t, out.Failures)
 		assert.Contains(t, out.Error, "not activated")
 		assert.Equal(t, map[string]string{"2025.1": defaultHash}, e.activeVersions())
-		var stored int
+		var stored, audited int
 		require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM policies`).Scan(&stored))
 		assert.Zero(t, stored, "a rejected policy is not stored")
+		require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM policy_audit WHERE who <> '(start-up)'`).Scan(&audited))
+		assert.Zero(t, audited, "nor audited")
 		created := e.mustCreate("C-1", "2025-09-30T17:00:00+08:00", map[string]any{"cause": "unclear_request"})
 		assert.Equal(t, "2025-10-09", get(created, "deadline", "last_day"), "T1 is still 1 working day")
 	})
@@ -79,19 +82,39 @@ func TestPolicyHotReload(t *testing.T) {
 		assert.Equal(t, map[string]string{"2025.1": defaultHash}, e.activeVersions())
 	})
 
-	t.Run("a passing policy → 200 and new cases use it", func(t *testing.T) {
-		passing := policyYAML(t, "诉求不清、材料不全等客观原因，1个工作日内办结", "诉求不清、材料不全等客观原因，1个工作日内办结（2025年10月修订）")
+	t.Run("the active version with other rules → 409 and the old version stays active", func(t *testing.T) {
+		changed := policyYAML(t, "诉求不清、材料不全等客观原因，1个工作日内办结", "诉求不清、材料不全等客观原因，1个工作日内办结（2025年10月修订）")
+		code, out := e.callJSON("POST", "/policy", string(changed))
+		require.Equal(t, http.StatusConflict, code, "%v", out)
+		assert.Equal(t, "version", out["field"])
+		assert.Contains(t, out["error"], "cannot change")
+		assert.Equal(t, map[string]string{"2025.1": defaultHash}, e.activeVersions())
+	})
+
+	t.Run("the active version's own text again → 200, unchanged, nothing audited", func(t *testing.T) {
+		code, out := e.callJSON("POST", "/policy", string(sla.DefaultPolicyYAML()))
+		require.Equal(t, http.StatusOK, code, "%v", out)
+		assert.Equal(t, true, out["unchanged"])
+		assert.Equal(t, defaultHash, out["hash"])
+		var audited int
+		require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM policy_audit WHERE who <> '(start-up)'`).Scan(&audited))
+		assert.Zero(t, audited)
+	})
+
+	t.Run("the active version with its range ended and passing the suite → 200 and new cases use it", func(t *testing.T) {
+		passing := policyYAML(t, "  from: 2025-01-01", "  from: 2025-01-01\n  until: 2030-12-31")
 		want := parsePolicy(t, passing)
 		code, out := e.callJSON("POST", "/policy", string(passing))
 		require.Equal(t, http.StatusOK, code, "%v", out)
 		assert.Equal(t, "xinyu-1310", out["id"])
 		assert.Equal(t, "2025.1", out["version"])
+		assert.Equal(t, "2030-12-31", out["until"])
+		assert.Equal(t, false, out["unchanged"])
 		assert.Equal(t, want.Hash(), out["hash"])
 		assert.Equal(t, map[string]string{"2025.1": want.Hash()}, e.activeVersions())
 
 		created := e.mustCreate("C-2", "2025-10-20T10:00:00+08:00", map[string]any{"cause": "unclear_request"})
 		assert.Equal(t, want.Hash(), get(created, "decision", "policy_hash"))
-		assert.Contains(t, get(created, "decision", "reason"), "2025年10月修订")
 	})
 }
 
@@ -146,7 +169,7 @@ func TestPolicyNewVersionAndRestart(t *testing.T) {
 func TestRestartWithAnotherPolicy(t *testing.T) {
 	path := tempDB(t)
 	e := newEnv(t, path, nil)
-	passing := policyYAML(t, "title: ", "title: 修订 ")
+	passing := policyYAML(t, "  from: 2025-01-01", "  from: 2025-01-01\n  until: 2030-12-31")
 	code, out := e.callJSON("POST", "/policy", string(passing))
 	require.Equal(t, http.StatusOK, code, "%v", out)
 	e.close()
@@ -159,21 +182,25 @@ func TestRestartWithAnotherPolicy(t *testing.T) {
 	require.NoError(t, err)
 	holder, err := sla.NewHolder(h)
 	require.NoError(t, err)
-	_, err = NewServer(db, holder)
+	_, err = NewServer(db, holder, WithTokens(testTokens(t)))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "other-office")
 }
 
-// TestCaseOutsideEveryVersion: when the only version is replaced by one that starts later, a
-// case accepted before it has no governing version: its status and events are refused with a
-// 422 that says so, and nothing is stored.
+// TestCaseOutsideEveryVersion: when the portal is restarted with a policy whose only version
+// starts later, a case accepted before it has no governing version: its status and events are
+// refused with a 422 that says so, and nothing is stored. (POST /policy cannot do this: it
+// refuses to change an active version's start.)
 func TestCaseOutsideEveryVersion(t *testing.T) {
-	e := newEnv(t, tempDB(t), nil)
+	path := tempDB(t)
+	e := newEnv(t, path, nil)
 	e.mustCreate("C-1", "2025-09-30T17:00:00+08:00", map[string]any{"cause": "complex"})
 	later := policyYAML(t, "  from: 2025-01-01", "  from: 2025-10-01")
 	code, out := e.callJSON("POST", "/policy", string(later))
-	require.Equal(t, http.StatusOK, code, "%v", out)
+	require.Equal(t, http.StatusConflict, code, "%v", out)
+	e.close()
 
+	e = newEnv(t, path, parsePolicy(t, later))
 	code, out = e.callJSON("GET", "/cases/C-1?now=2025-10-09T10:00:00%2B08:00", nil)
 	assert.Equal(t, http.StatusUnprocessableEntity, code)
 	assert.Contains(t, out["error"], "no version in effect")
@@ -181,4 +208,7 @@ func TestCaseOutsideEveryVersion(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, code)
 	assert.Contains(t, out["error"], "nothing was stored")
 	assert.Equal(t, 2, e.eventCount("C-1"))
+	var action string
+	require.NoError(t, e.db.QueryRow(`SELECT action FROM policy_audit ORDER BY seq DESC LIMIT 1`).Scan(&action))
+	assert.Equal(t, "changed_at_start", action, "the changed start-up policy is in the audit trail")
 }

@@ -35,7 +35,7 @@ func TestRestartLosesNothing(t *testing.T) {
 			e.mustEvent(id, map[string]any{"type": "reopened", "at": "2025-10-10T12:00:00+08:00", "reason": "回访不满意"})
 		}
 	}
-	passing := policyYAML(t, "title: ", "title: 修订 ")
+	passing := policyYAML(t, "  from: 2025-01-01", "  from: 2025-01-01\n  until: 2030-12-31")
 	code, out := e.callJSON("POST", "/policy", string(passing))
 	require.Equal(t, http.StatusOK, code, "%v", out)
 	versions := e.activeVersions()
@@ -85,7 +85,12 @@ func TestConcurrentAppends(t *testing.T) {
 	client := e.http.Client()
 	url := e.http.URL
 	post := func(id, body string) (int, error) {
-		resp, err := client.Post(url+"/cases/"+id+"/events", "application/json", stringsReader(body))
+		req, err := http.NewRequest("POST", url+"/cases/"+id+"/events", stringsReader(body))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Authorization", "Bearer "+clerkToken)
+		resp, err := client.Do(req)
 		if err != nil {
 			return 0, err
 		}

@@ -10,6 +10,10 @@ import (
 	"io"
 	"log"
 	"mime"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
 	"net/http"
 	"strings"
 	"sync"
@@ -44,8 +48,19 @@ type Server struct {
 	clock    func() time.Time
 	maxBody  int64
 	logger   *log.Logger
+	tokens   *Tokens
+	readDB   *sql.DB
+	timeout  time.Duration
 	policyMu sync.Mutex // serialises POST /policy so that the database and the holder agree
 }
+
+// DefaultTimeout is how long a request may take by default before the portal gives up waiting
+// for the database (the write slot or a read connection) and answers 503 with Retry-After.
+const DefaultTimeout = 5 * time.Second
+
+// DefaultReportTimeout bounds GET /report, which reads every case and may legitimately take
+// longer than one case's request.
+const DefaultReportTimeout = 2 * time.Minute
 
 // Option configures a Server.
 type Option func(*Server) error
@@ -91,6 +106,45 @@ func WithMaxBody(n int64) Option {
 	}
 }
 
+// WithTokens sets the bearer tokens the server accepts (see LoadTokens, ParseTokens,
+// NewTokens). It is required: a server without tokens would be open to anyone.
+func WithTokens(t *Tokens) Option {
+	return func(s *Server) error {
+		if t == nil || len(t.entries) == 0 {
+			return errors.New("portal: WithTokens: no tokens")
+		}
+		s.tokens = t
+		return nil
+	}
+}
+
+// WithReadDB gives the server a separate pool for reads (GET /cases/{id}, GET /report,
+// GET /policy/history, and the first read of an append), so that readers never queue behind
+// the writer for a connection. For SQLite open it with OpenSQLiteReader on the same file. The
+// default is the database given to NewServer.
+func WithReadDB(db *sql.DB) Option {
+	return func(s *Server) error {
+		if db == nil {
+			return errors.New("portal: WithReadDB: nil database")
+		}
+		s.readDB = db
+		return nil
+	}
+}
+
+// WithTimeout sets how long a request may wait for the database before it is answered 503
+// with Retry-After (default DefaultTimeout; GET /report gets DefaultReportTimeout or d,
+// whichever is longer).
+func WithTimeout(d time.Duration) Option {
+	return func(s *Server) error {
+		if d <= 0 {
+			return fmt.Errorf("portal: WithTimeout(%v): the timeout must be positive", d)
+		}
+		s.timeout = d
+		return nil
+	}
+}
+
 // WithLogger sets where server faults (500s) are logged; the default discards them.
 func WithLogger(l *log.Logger) Option {
 	return func(s *Server) error {
@@ -113,22 +167,32 @@ func NewServer(db *sql.DB, holder *sla.Holder, opts ...Option) (*Server, error) 
 		return nil, errors.New("portal: NewServer: nil policy holder")
 	}
 	s := &Server{
-		store:   &store{db: db, dialect: DialectQuestion},
+		store:   newStore(db, nil, DialectQuestion),
 		holder:  holder,
 		clock:   time.Now,
 		maxBody: DefaultMaxBody,
 		logger:  log.New(io.Discard, "", 0),
+		timeout: DefaultTimeout,
 	}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
 			return nil, err
 		}
 	}
+	if s.tokens == nil {
+		return nil, errors.New("portal: NewServer: no tokens (WithTokens): every request but GET /healthz needs one")
+	}
+	if s.readDB != nil {
+		s.store.read = s.readDB
+	}
 	ctx := context.Background()
 	if err := s.store.migrate(ctx); err != nil {
 		return nil, err
 	}
 	if err := s.restorePolicies(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.auditStart(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -175,23 +239,142 @@ func (s *Server) restorePolicies(ctx context.Context) error {
 	return nil
 }
 
-// Handler returns the HTTP handler with the routes:
+// auditStart records in the audit trail every active version whose content differs from the
+// last the trail knows for it (who: "(start-up)"): the policy the server was started with on a
+// first start, and a policy file edited between two runs under the same version string, which
+// the trail would otherwise never show.
+func (s *Server) auditStart(ctx context.Context) error {
+	entries, err := s.store.auditLogFrom(ctx, s.store.db)
+	if err != nil {
+		return fmt.Errorf("portal: reading the policy audit: %w", err)
+	}
+	last := map[string]string{}
+	for _, e := range entries {
+		last[e.Version] = e.NewHash
+	}
+	var missing []auditEntry
+	now := dbTime(s.clock())
+	for _, p := range s.holder.Current().Versions() {
+		old, seen := last[p.Version()]
+		if seen && old == p.Hash() {
+			continue
+		}
+		action := "loaded_at_start"
+		if seen {
+			action = "changed_at_start"
+		}
+		missing = append(missing, auditEntry{At: now, Who: "(start-up)", Role: "", PolicyID: p.ID(), Version: p.Version(), OldHash: old, NewHash: p.Hash(), Action: action})
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return s.store.write(ctx, func(tx *sql.Tx) error {
+		for _, a := range missing {
+			if err := s.store.audit(ctx, tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Handler returns the HTTP handler. Every route but GET /healthz needs
+// `Authorization: Bearer <token>` (401 without a known token, 403 for a role the route does
+// not admit):
 //
-//	POST /cases               accept and classify a case
-//	POST /cases/{id}/events   append an event
-//	GET  /cases/{id}          status with explanation
-//	GET  /report              weekly/monthly report (json, csv, md)
-//	GET  /policy              the active policy versions
-//	POST /policy              hot reload of a policy version
+//	route                       clerk  supervisor  admin
+//	GET  /healthz               (no token needed)
+//	POST /cases                   ✓                  ✓     accept and classify a case
+//	POST /cases/{id}/events       ✓                  ✓     append an event
+//	GET  /cases/{id}              ✓        ✓         ✓     status with explanation
+//	GET  /report                           ✓         ✓     weekly/monthly report (json, csv, md)
+//	GET  /policy                  ✓        ✓         ✓     the active policy versions
+//	GET  /policy/history                   ✓         ✓     who activated which policy, when
+//	POST /policy                                     ✓     hot reload of a policy version
+//
+// Every answer that is not a success is JSON of one shape (apiError), unknown routes and
+// methods included.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /cases", s.createCase)
-	mux.HandleFunc("POST /cases/{id}/events", s.appendEvent)
-	mux.HandleFunc("GET /cases/{id}", s.getCase)
-	mux.HandleFunc("GET /report", s.report)
-	mux.HandleFunc("GET /policy", s.getPolicy)
-	mux.HandleFunc("POST /policy", s.postPolicy)
+	clerk := []Role{RoleClerk, RoleAdmin}
+	reader := []Role{RoleClerk, RoleSupervisor, RoleAdmin}
+	overseer := []Role{RoleSupervisor, RoleAdmin}
+	admin := []Role{RoleAdmin}
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("POST /cases", s.guard(clerk, s.timeout, s.createCase))
+	mux.Handle("POST /cases/{id}/events", s.guard(clerk, s.timeout, s.appendEvent))
+	mux.Handle("GET /cases/{id}", s.guard(reader, s.timeout, s.getCase))
+	mux.Handle("GET /report", s.guard(overseer, max(s.timeout, DefaultReportTimeout), s.report))
+	mux.Handle("GET /policy", s.guard(reader, s.timeout, s.getPolicy))
+	mux.Handle("GET /policy/history", s.guard(overseer, s.timeout, s.policyHistory))
+	mux.Handle("POST /policy", s.guard(admin, s.timeout, s.postPolicy))
+	// The same paths without a method answer 405 in JSON (a method pattern is more specific,
+	// so these only catch the methods not served); "/" answers 404 in JSON.
+	for path, allow := range map[string]string{
+		"/healthz": "GET, HEAD", "/cases": "POST", "/cases/{id}/events": "POST", "/cases/{id}": "GET, HEAD",
+		"/report": "GET, HEAD", "/policy": "GET, HEAD, POST", "/policy/history": "GET, HEAD",
+	} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			fail(w, http.StatusMethodNotAllowed, "", "method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow)
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fail(w, http.StatusNotFound, "", "no route %s %s", r.Method, r.URL.Path)
+	})
 	return mux
+}
+
+// identityKey is the context key of the request's identity.
+type identityKey struct{}
+
+// guard authenticates the request, checks its role against roles, and runs h with a deadline
+// of timeout: a request that cannot have the database before then is answered 503.
+func (s *Server) guard(roles []Role, timeout time.Duration, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret := bearer(r.Header.Get("Authorization"))
+		if secret == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="portal"`)
+			fail(w, http.StatusUnauthorized, "authorization", "authentication required: send Authorization: Bearer <token>")
+			return
+		}
+		id, ok := s.tokens.lookup(secret)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="portal", error="invalid_token"`)
+			fail(w, http.StatusUnauthorized, "authorization", "the bearer token is not valid")
+			return
+		}
+		if !slices.Contains(roles, id.role) {
+			names := make([]string, len(roles))
+			for i, r := range roles {
+				names[i] = string(r)
+			}
+			fail(w, http.StatusForbidden, "authorization", "%s (role %s) may not %s %s; roles allowed: %s", id.name, id.role, r.Method, r.Pattern, strings.Join(names, ", "))
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), identityKey{}, id), timeout)
+		defer cancel()
+		h(w, r.WithContext(ctx))
+	})
+}
+
+func identityOf(r *http.Request) identity {
+	id, _ := r.Context().Value(identityKey{}).(identity)
+	return id
+}
+
+// healthz answers 200 when the database answers, 503 otherwise; it needs no token and tells
+// nothing about cases or policies.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+	defer cancel()
+	if err := s.store.read.PingContext(ctx); err != nil {
+		s.logger.Printf("healthz: %v", err)
+		w.Header().Set("Retry-After", "1")
+		fail(w, http.StatusServiceUnavailable, "", "the database does not answer")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
 // apiError is the JSON body of every error response.
@@ -230,17 +413,29 @@ func fail(w http.ResponseWriter, code int, field, format string, args ...any) {
 	writeJSON(w, code, apiError{Error: fmt.Sprintf(format, args...), Field: field})
 }
 
-// fault answers 500 for a real server fault and logs the cause; the client gets no internals.
+// fault answers 503 with Retry-After when err means the database was busy past the request's
+// deadline, and 500 for a real server fault, logging the cause; the client gets no internals.
+// Either way nothing was stored.
 func (s *Server) fault(w http.ResponseWriter, r *http.Request, err error) {
+	if isBusy(err) {
+		w.Header().Set("Retry-After", "1")
+		fail(w, http.StatusServiceUnavailable, "", "the service is busy; nothing was stored; retry later")
+		return
+	}
 	s.logger.Printf("%s %s: %v", r.Method, r.URL.Path, err)
 	fail(w, http.StatusInternalServerError, "", "internal server error")
 }
 
-// decodeBody decodes one JSON object from the limited body into v, rejecting unknown fields
-// and trailing data. On failure it has written the 400/413 answer and returns false.
+// decodeBody decodes one JSON object from the limited body into v, rejecting unknown fields,
+// trailing data and invalid UTF-8. On failure it has written the 400/413 answer and returns
+// false.
 func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	data, ok := s.readBody(w, r)
 	if !ok {
+		return false
+	}
+	if e := checkUTF8(data); e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
 		return false
 	}
 	if err := decodeStrict(data, v); err != nil {
@@ -248,6 +443,48 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, v any) bool 
 		return false
 	}
 	return true
+}
+
+// checkUTF8 refuses a body that is not valid UTF-8, naming the field that holds the bad bytes
+// when the body is a JSON object. It runs on the raw bytes because encoding/json replaces
+// invalid bytes with U+FFFD without a word, and a stored id or reason would then differ from
+// what the client sent.
+func checkUTF8(data []byte) *apiError {
+	if utf8.Valid(data) {
+		return nil
+	}
+	field := invalidUTF8Field(data, "")
+	msg := "the request body is not valid UTF-8"
+	if field != "" {
+		msg = "field " + field + " is not valid UTF-8"
+	}
+	return &apiError{Error: msg, Field: field}
+}
+
+// invalidUTF8Field finds the dotted path of the first (in key order) member of a JSON object
+// whose raw bytes are not valid UTF-8; "" when data is not an object or a key itself is bad.
+func invalidUTF8Field(data []byte, prefix string) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(data, &obj) != nil {
+		return ""
+	}
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if raw := obj[k]; !utf8.Valid(raw) {
+			if !utf8.ValidString(k) || strings.ContainsRune(k, utf8.RuneError) {
+				return ""
+			}
+			if inner := invalidUTF8Field(raw, prefix+k+"."); inner != "" {
+				return inner
+			}
+			return prefix + k
+		}
+	}
+	return ""
 }
 
 // readBody reads the whole body up to the limit; over it → 413.
@@ -311,6 +548,10 @@ func parseInstant(field, s string) (time.Time, *apiError) {
 	return t, nil
 }
 
+// checkID refuses an id that could not be fetched back by its URL, /cases/{id}: empty, too
+// long, not UTF-8 (or holding U+FFFD, the mark of bytes already lost), "." or ".." (path
+// cleaning turns /cases/.. into another path), or holding / ? # %, spaces or control
+// characters. It is applied to the id of POST /cases and to the raw {id} of every path.
 func checkID(id string) *apiError {
 	switch {
 	case id == "":
@@ -319,6 +560,10 @@ func checkID(id string) *apiError {
 		return &apiError{Error: fmt.Sprintf("id is longer than %d bytes", MaxIDLength), Field: "id"}
 	case !utf8.ValidString(id):
 		return &apiError{Error: "id is not valid UTF-8", Field: "id"}
+	case strings.ContainsRune(id, utf8.RuneError):
+		return &apiError{Error: "id contains U+FFFD, the replacement character: its text was mangled before it got here", Field: "id"}
+	case id == "." || id == "..":
+		return &apiError{Error: fmt.Sprintf("id %q is a path segment of its own and cannot be fetched by /cases/{id}", id), Field: "id"}
 	case strings.ContainsAny(id, "/?#%"):
 		return &apiError{Error: fmt.Sprintf("id %q contains one of / ? # %% (it must fit in a URL path segment)", id), Field: "id"}
 	case strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
@@ -401,15 +646,33 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "accepted", "no deadline can be computed for a case accepted %s: %v", req.Accepted, err)
 		return
 	}
-	switch err := s.store.insertCase(r.Context(), c, p.Version(), accepted, s.clock()); {
+	// A case is stored only if its status can be computed: one that could not be judged would
+	// sit in the database answering 422 to every request.
+	if _, err := p.StatusAt(c, accepted); err != nil {
+		fail(w, http.StatusUnprocessableEntity, "accepted", "the status of a case accepted %s cannot be computed: %v; nothing was stored", req.Accepted, err)
+		return
+	}
+	// Checked again under the write slot, where POST /policy swaps versions: a case is never
+	// stored under a version that stopped governing its acceptance time meanwhile.
+	stillGoverns := func() error {
+		if q, err := s.holder.Current().At(accepted); err != nil || q.Hash() != p.Hash() {
+			return errPolicyChanged
+		}
+		return nil
+	}
+	switch err := s.store.insertCase(r.Context(), c, p.Version(), accepted, s.clock(), stillGoverns); {
 	case errors.Is(err, errDuplicate):
 		fail(w, http.StatusConflict, "id", "case %q exists already", req.ID)
+		return
+	case errors.Is(err, errPolicyChanged):
+		w.Header().Set("Retry-After", "1")
+		fail(w, http.StatusServiceUnavailable, "", "the policy changed while the case was being classified; nothing was stored; send it again")
 		return
 	case err != nil:
 		s.fault(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/cases/"+req.ID)
+	w.Header().Set("Location", "/cases/"+url.PathEscape(req.ID))
 	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: deadlineOf(dl)})
 }
 
@@ -595,10 +858,22 @@ type caseStatusJSON struct {
 	Explanation []string   `json:"explanation"`
 }
 
+// appendEvent answers POST /cases/{id}/events. The event is validated and applied, and the
+// answer is computed — the status at the event's own instant and at the request's `now` —
+// before anything is written; only then is the event committed, in one transaction that also
+// updates the case's snapshot. Any answer but 200 means nothing was stored.
 func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if e := checkID(id); e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
 	data, ok := s.readBody(w, r)
 	if !ok {
+		return
+	}
+	if e := checkUTF8(data); e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
 		return
 	}
 	if e := checkEvent(data); e != nil {
@@ -621,46 +896,81 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 		}
 		now = t
 	}
-	var policy *sla.Policy
-	var applyErr, policyErr error
-	sc, err := s.store.appendEvent(r.Context(), id, func(sc storedCase) (sla.Case, error) {
+	var (
+		answer caseStatusJSON
+		refuse *apiError // the 4xx answer when the event or now does not fit
+		code   int
+	)
+	refused := errors.New("refused")
+	_, err := s.store.appendEvent(r.Context(), id, func(sc storedCase) (sla.Case, error) {
+		refuse, code = nil, 0
 		p, err := s.policyFor(sc)
 		if err != nil {
-			policyErr = err
-			return sla.Case{}, err
+			refuse, code = &apiError{Error: fmt.Sprintf("case %s: %v; nothing was stored", id, err)}, http.StatusUnprocessableEntity
+			return sla.Case{}, refused
 		}
-		policy = p
 		next, err := p.Apply(sc.Case, ev)
 		if err != nil {
-			applyErr = err
+			refuse, code = eventError(err)
+			return sla.Case{}, refused
 		}
-		return next, err
+		// The library's Apply may accept an event its calendar cannot count from (a date
+		// past the last year with a schedule): computing the status at the event's instant
+		// finds it, and the event is refused before it is stored — once stored it would lock
+		// the case, since a correct event dated earlier would be out of order.
+		if _, err := p.StatusAt(next, ev.At); err != nil {
+			refuse, code = &apiError{Error: fmt.Sprintf("the case's status after this event cannot be computed: %v; nothing was stored", err), Field: "at"}, http.StatusUnprocessableEntity
+			return sla.Case{}, refused
+		}
+		st, err := p.StatusAt(next, now)
+		if err != nil {
+			refuse, code = &apiError{Error: fmt.Sprintf("the case's status at now cannot be computed: %v; nothing was stored", err), Field: "now"}, http.StatusUnprocessableEntity
+			return sla.Case{}, refused
+		}
+		answer = caseStatusJSON{Case: next, Status: statusOf(st, p), Explanation: st.Explain(p, next)}
+		return next, nil
 	}, s.clock())
 	switch {
+	case errors.Is(err, refused):
+		writeJSON(w, code, refuse)
+		return
 	case errors.Is(err, errNotFound):
 		fail(w, http.StatusNotFound, "id", "no case %q", id)
-		return
-	case applyErr != nil:
-		s.eventError(w, applyErr)
-		return
-	case policyErr != nil:
-		fail(w, http.StatusUnprocessableEntity, "", "case %s: %v; nothing was stored", id, policyErr)
 		return
 	case err != nil:
 		s.fault(w, r, err)
 		return
 	}
-	s.answerStatus(w, http.StatusOK, policy, sc.Case, now)
+	writeJSON(w, http.StatusOK, answer)
 }
 
-// eventError maps an Apply error: a field problem → 400 (field "event"), every other misfit
-// (order, state, extension cap, late extension) → 409. Nothing was stored.
-func (s *Server) eventError(w http.ResponseWriter, err error) {
-	if errors.Is(err, sla.ErrEventField) {
-		fail(w, http.StatusBadRequest, "event", "%v", err)
-		return
+// eventError maps an Apply error: a field problem → 400, a date the calendar cannot count →
+// 422 on "at", every other misfit (order, state, extension cap, late extension, a case at
+// sla.MaxEvents) → 409. The field is the event's own field when the error names one
+// (EventError.Field, where the library provides it), else "event". Nothing was stored.
+func eventError(err error) (*apiError, int) {
+	field := eventErrorField(err)
+	var dateErr *calendar.DateError
+	switch {
+	case errors.Is(err, sla.ErrEventField):
+		return &apiError{Error: err.Error(), Field: field}, http.StatusBadRequest
+	case errors.As(err, &dateErr):
+		return &apiError{Error: err.Error() + "; nothing was stored", Field: "at"}, http.StatusUnprocessableEntity
 	}
-	fail(w, http.StatusConflict, "event", "%v; nothing was stored", err)
+	return &apiError{Error: err.Error() + "; nothing was stored", Field: field}, http.StatusConflict
+}
+
+// eventErrorField names the event field an Apply error is about: the Field of the
+// *sla.EventError when the library's EventError has one (read by reflection, so that the
+// portal builds against library versions with and without it), else "event".
+func eventErrorField(err error) string {
+	var ee *sla.EventError
+	if errors.As(err, &ee) && ee != nil {
+		if f := reflect.ValueOf(ee).Elem().FieldByName("Field"); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
+			return f.String()
+		}
+	}
+	return "event"
 }
 
 func (s *Server) answerStatus(w http.ResponseWriter, code int, p *sla.Policy, c sla.Case, now time.Time) {
@@ -686,12 +996,16 @@ func (s *Server) nowParam(r *http.Request) (time.Time, *apiError) {
 
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if e := checkID(id); e != nil {
+		writeJSON(w, http.StatusBadRequest, e)
+		return
+	}
 	now, e := s.nowParam(r)
 	if e != nil {
 		writeJSON(w, http.StatusBadRequest, e)
 		return
 	}
-	sc, err := s.store.getCase(r.Context(), s.store.db, id)
+	sc, err := s.store.getCase(r.Context(), s.store.read, id)
 	if errors.Is(err, errNotFound) {
 		fail(w, http.StatusNotFound, "id", "no case %q", id)
 		return
@@ -853,10 +1167,13 @@ func (s *Server) getPolicy(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// postPolicy answers POST /policy: the body is a policy file (YAML). It is parsed (422 with
-// every problem and its position when invalid), checked by the configured suites (422 with the
-// failures; the active policy stays), then stored and swapped in within one database
-// transaction, so that the stored policies and the holder never disagree.
+// postPolicy answers POST /policy (admin only): the body is a policy file (YAML). It is parsed
+// (422 with every problem and its position when invalid); a version string that is active
+// already is idempotent with the same content (200, "unchanged": true, no audit entry) and
+// refused with other content (409, field "version"), but for ending its effective range;
+// checked by the configured suites (422 with the failures; the active policy stays); then
+// stored, audited (who, when, old and new hash) and swapped in within one database
+// transaction, so that the stored policies, the audit trail and the holder agree.
 func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -893,6 +1210,31 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	// Versions are immutable once active: the cases they govern were classified and judged by
+	// their text. The same content again changes nothing; other content under an active
+	// version string is refused, except ending its effective range (see endsRangeOnly).
+	var old *sla.Policy
+	for _, v := range s.holder.Current().Versions() {
+		if v.Version() == candidate.Version() {
+			old = v
+		}
+	}
+	action := "added"
+	if old != nil {
+		if old.Hash() == candidate.Hash() {
+			writeJSON(w, http.StatusOK, policyChangeJSON{policyJSON: policyRef(candidate), Unchanged: true})
+			return
+		}
+		if !endsRangeOnly(old, candidate) {
+			writeJSON(w, http.StatusConflict, apiError{
+				Error: fmt.Sprintf("policy %s version %s is active with hash %s and the body has hash %s: an active version cannot change (cases were judged by it); publish the change as a new version, or send the same text with only effective.until added or moved earlier; the active policy is unchanged",
+					candidate.ID(), candidate.Version(), old.Hash(), candidate.Hash()),
+				Field: "version",
+			})
+			return
+		}
+		action = "range_ended"
+	}
 	var failures []string
 	for _, check := range s.checks {
 		if err := check(candidate); err != nil {
@@ -908,31 +1250,125 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	tx, err := s.store.db.BeginTx(ctx, nil)
+	who := identityOf(r)
+	var refuse *apiError
+	var code int
+	errRefused := errors.New("refused")
+	err = s.store.write(ctx, func(tx *sql.Tx) error {
+		if old != nil {
+			// Ending a range must not strand a case: every case this version governs must
+			// still fall inside it.
+			_, until := candidate.Effective()
+			n, err := s.store.casesAcceptedFrom(ctx, tx, candidate.Version(), until)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				refuse, code = &apiError{
+					Error: fmt.Sprintf("%d case(s) governed by version %s were accepted on or after %s, which the shortened range would leave without a version; the active policy is unchanged",
+						n, candidate.Version(), until.Format(time.DateOnly)),
+					Field: "policy",
+				}, http.StatusConflict
+				return errRefused
+			}
+		}
+		now := s.clock()
+		if err := s.store.savePolicy(ctx, tx, candidate, now); err != nil {
+			return err
+		}
+		oldHash := ""
+		if old != nil {
+			oldHash = old.Hash()
+		}
+		if err := s.store.audit(ctx, tx, auditEntry{At: dbTime(now), Who: who.name, Role: string(who.role),
+			PolicyID: candidate.ID(), Version: candidate.Version(), OldHash: oldHash, NewHash: candidate.Hash(), Action: action}); err != nil {
+			return err
+		}
+		// Activated while the write slot is held, so that no case is stored between the check
+		// above and the swap; after the last statement, so that only the commit can fail.
+		if err := s.holder.Activate(candidate); err != nil {
+			refuse, code = &apiError{
+				Error:    fmt.Sprintf("policy %s %s does not fit the active history and was not activated; the active policy is unchanged", candidate.ID(), candidate.Version()),
+				Field:    "policy",
+				Failures: splitErrors(err),
+			}, http.StatusUnprocessableEntity
+			return errRefused
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errRefused):
+		writeJSON(w, code, refuse)
+		return
+	case err != nil:
+		if cur := s.activeHash(candidate.Version()); cur == candidate.Hash() {
+			// The holder has the new version but the database does not: after a restart the
+			// previous version would be back. Say so plainly; the client may post again.
+			err = fmt.Errorf("policy %s %s is active but could not be stored: %w", candidate.ID(), candidate.Version(), err)
+		}
+		s.fault(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, policyChangeJSON{policyJSON: policyRef(candidate)})
+}
+
+// policyChangeJSON answers POST /policy: the version now active, and whether it was so
+// already (the same content posted again).
+type policyChangeJSON struct {
+	policyJSON
+	Unchanged bool `json:"unchanged"`
+}
+
+// activeHash is the hash of the active version named version, "" if none.
+func (s *Server) activeHash(version string) string {
+	for _, v := range s.holder.Current().Versions() {
+		if v.Version() == version {
+			return v.Hash()
+		}
+	}
+	return ""
+}
+
+// untilLine matches the effective.until line of a policy file, the one line a new text of an
+// active version may add or change.
+var untilLine = regexp.MustCompile(`^[ \t]+until:[ \t]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t]*$`)
+
+// endsRangeOnly says whether candidate is old's text with effective.until added or moved
+// earlier and nothing else changed, line for line: ending a version so that the next can
+// follow is the one change the cases it governs cannot notice (the stored cases are checked
+// separately, in postPolicy).
+func endsRangeOnly(old, candidate *sla.Policy) bool {
+	oldFrom, oldUntil := old.Effective()
+	from, until := candidate.Effective()
+	if !from.Equal(oldFrom) || until.IsZero() || (!oldUntil.IsZero() && !until.Before(oldUntil)) {
+		return false
+	}
+	strip := func(data []byte) ([]string, int) {
+		var out []string
+		n := 0
+		for _, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+			if untilLine.MatchString(line) {
+				n++
+				continue
+			}
+			out = append(out, line)
+		}
+		return out, n
+	}
+	ol, on := strip(old.Bytes())
+	cl, cn := strip(candidate.Bytes())
+	return cn == 1 && on <= 1 && slices.Equal(ol, cl)
+}
+
+// policyHistory answers GET /policy/history: every policy activation, oldest first, with who
+// (the token's name), when (the server's clock), the version, and the hash before and after.
+func (s *Server) policyHistory(w http.ResponseWriter, r *http.Request) {
+	entries, err := s.store.auditLog(r.Context())
 	if err != nil {
 		s.fault(w, r, err)
 		return
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := s.store.savePolicy(ctx, tx, candidate, s.clock()); err != nil {
-		s.fault(w, r, err)
-		return
-	}
-	if err := s.holder.Activate(candidate); err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, apiError{
-			Error:    fmt.Sprintf("policy %s %s does not fit the active history and was not activated; the active policy is unchanged", candidate.ID(), candidate.Version()),
-			Field:    "policy",
-			Failures: splitErrors(err),
-		})
-		return
-	}
-	if err := tx.Commit(); err != nil {
-		// The holder has the new version but the database does not: after a restart the
-		// previous version would be back. Say so plainly; the client may post again.
-		s.fault(w, r, fmt.Errorf("policy %s %s is active but could not be stored: %w", candidate.ID(), candidate.Version(), err))
-		return
-	}
-	writeJSON(w, http.StatusOK, policyRef(candidate))
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
 }
 
 // problemsOf lists a policy's problems with their positions; an error that is not a list of

@@ -78,7 +78,8 @@ var schema = []string{
 		accepted_at TEXT NOT NULL,
 		department TEXT,
 		body TEXT NOT NULL,
-		updated_at TEXT NOT NULL
+		updated_at TEXT NOT NULL,
+		event_count INTEGER NOT NULL DEFAULT 0
 	)`,
 	`CREATE TABLE IF NOT EXISTS events (
 		case_id TEXT NOT NULL REFERENCES cases(id),
@@ -96,6 +97,17 @@ var schema = []string{
 		activated_at TEXT,
 		PRIMARY KEY (id, version)
 	)`,
+	`CREATE TABLE IF NOT EXISTS policy_audit (
+		seq INTEGER PRIMARY KEY,
+		at TEXT NOT NULL,
+		who TEXT NOT NULL,
+		role TEXT NOT NULL,
+		policy_id TEXT NOT NULL,
+		version TEXT NOT NULL,
+		old_hash TEXT NOT NULL,
+		new_hash TEXT NOT NULL,
+		action TEXT NOT NULL
+	)`,
 }
 
 // timeLayout stores instants as UTC text of fixed width, so that comparing the text compares
@@ -110,13 +122,45 @@ var errNotFound = errors.New("no such case")
 // errDuplicate: a case with the id exists already.
 var errDuplicate = errors.New("a case with this id exists already")
 
-// store is the portal's persistence: cases (the JSON of sla.Case, the source of truth), their
-// events one row each (the append-only log, keyed by case and sequence number so that two
-// concurrent appends cannot both take the same place), and the policies activated through
-// POST /policy. Safe for concurrent use (database/sql is).
+// errPolicyChanged: the policy version a request computed with was replaced before its write.
+var errPolicyChanged = errors.New("the policy changed during the request")
+
+// errBusy: the write slot (or the database) could not be had before the request's deadline.
+// The server answers 503 with Retry-After; nothing was stored.
+var errBusy = errors.New("the database is busy")
+
+// isBusy says whether err means "try again later" rather than a fault: the write slot or a
+// connection was not had in time, or the database itself reported a lock it could not wait out
+// (SQLite's SQLITE_BUSY, e.g. another process writing the same file).
+func isBusy(err error) bool {
+	if errors.Is(err, errBusy) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+}
+
+// store is the portal's persistence: cases (the JSON of sla.Case: the snapshot every status
+// and report is computed from, with its event count), their events one row each (the
+// append-only log, keyed by case and sequence number), the policies activated through
+// POST /policy and their audit trail.
+//
+// Writes are serialised in-process through one write slot (SQLite allows one writer at a time;
+// waiting here, with the request's deadline, instead of in the database's busy handler turns
+// contention into a clean 503 instead of SQLITE_BUSY). Reads go to their own pool and never
+// wait for the slot. Safe for concurrent use.
 type store struct {
-	db      *sql.DB
+	db      *sql.DB // writes (and start-up reads)
+	read    *sql.DB // reads of requests; may be db itself
 	dialect Dialect
+	slot    chan struct{} // the write slot: full while a write transaction runs
+}
+
+func newStore(write, read *sql.DB, d Dialect) *store {
+	if read == nil {
+		read = write
+	}
+	return &store{db: write, read: read, dialect: d, slot: make(chan struct{}, 1)}
 }
 
 func (s *store) q(query string) string { return Rebind(s.dialect, query) }
@@ -127,7 +171,52 @@ func (s *store) migrate(ctx context.Context) error {
 			return fmt.Errorf("portal: creating the schema: %w", err)
 		}
 	}
+	// Databases made before cases had event_count: add it and fill it from the log.
+	if rows, err := s.db.QueryContext(ctx, `SELECT event_count FROM cases WHERE 1 = 0`); err == nil {
+		rows.Close()
+		return nil
+	}
+	for _, stmt := range []string{
+		`ALTER TABLE cases ADD COLUMN event_count INTEGER NOT NULL DEFAULT 0`,
+		`UPDATE cases SET event_count = (SELECT COUNT(*) FROM events WHERE events.case_id = cases.id)`,
+	} {
+		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("portal: adding cases.event_count: %w", err)
+		}
+	}
 	return nil
+}
+
+// acquire takes the write slot, waiting at most until ctx is done (then errBusy).
+func (s *store) acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %w", errBusy, err)
+	}
+	select {
+	case s.slot <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: waited for the write slot: %w", errBusy, ctx.Err())
+	}
+}
+
+func (s *store) release() { <-s.slot }
+
+// write runs fn in one write transaction while holding the write slot; fn's error rolls back.
+func (s *store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if err := s.acquire(ctx); err != nil {
+		return err
+	}
+	defer s.release()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // storedCase is one row of cases with its decoded body.
@@ -135,45 +224,46 @@ type storedCase struct {
 	Case          sla.Case
 	PolicyVersion string
 	Accepted      time.Time
+	// Count is the number of events of the case as the row says; an append is conditional on
+	// it, which makes it the case's version number.
+	Count int
 }
 
 // insertCase stores a new case and its events (seq 1…n) in one transaction. A case with the
 // same id → errDuplicate, nothing stored.
-func (s *store) insertCase(ctx context.Context, c sla.Case, policyVersion string, accepted, now time.Time) error {
+// check runs under the write slot before anything is written; its error is returned as is.
+func (s *store) insertCase(ctx context.Context, c sla.Case, policyVersion string, accepted, now time.Time, check func() error) error {
 	body, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("portal: encoding case %s: %w", c.ID, err)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	var one int
-	switch err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM cases WHERE id = ?`), c.ID).Scan(&one); {
-	case err == nil:
-		return errDuplicate
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-		c.ID, c.PolicyID, policyVersion, dbTime(accepted), c.Department, string(body), dbTime(now)); err != nil {
-		// Another request may have inserted the same id between the SELECT and the INSERT;
-		// the primary key refused it. Report that as the duplicate it is.
-		if s.exists(ctx, c.ID) {
-			return errDuplicate
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if check != nil {
+			if err := check(); err != nil {
+				return err
+			}
 		}
-		return err
-	}
-	for i, e := range c.Events {
-		if err := insertEvent(ctx, tx, s, c.ID, i+1, e); err != nil {
+		var one int
+		switch err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM cases WHERE id = ?`), c.ID).Scan(&one); {
+		case err == nil:
+			return errDuplicate
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-	}
-	return tx.Commit()
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.PolicyID, policyVersion, dbTime(accepted), c.Department, string(body), dbTime(now), len(c.Events)); err != nil {
+			return err
+		}
+		for i, e := range c.Events {
+			if err := s.insertEvent(ctx, tx, c.ID, i+1, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, s *store, caseID string, seq int, e sla.Event) error {
+func (s *store) insertEvent(ctx context.Context, tx *sql.Tx, caseID string, seq int, e sla.Event) error {
 	body, err := json.Marshal(e)
 	if err != nil {
 		return fmt.Errorf("portal: encoding event %d of case %s: %w", seq, caseID, err)
@@ -183,28 +273,24 @@ func insertEvent(ctx context.Context, tx *sql.Tx, s *store, caseID string, seq i
 	return err
 }
 
-func (s *store) exists(ctx context.Context, id string) bool {
-	var one int
-	return s.db.QueryRowContext(ctx, s.q(`SELECT 1 FROM cases WHERE id = ?`), id).Scan(&one) == nil
-}
-
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func (s *store) getCase(ctx context.Context, q queryer, id string) (storedCase, error) {
 	var body, version, accepted string
-	err := q.QueryRowContext(ctx, s.q(`SELECT body, policy_version, accepted_at FROM cases WHERE id = ?`), id).Scan(&body, &version, &accepted)
+	var count int
+	err := q.QueryRowContext(ctx, s.q(`SELECT body, policy_version, accepted_at, event_count FROM cases WHERE id = ?`), id).Scan(&body, &version, &accepted, &count)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedCase{}, errNotFound
 	}
 	if err != nil {
 		return storedCase{}, err
 	}
-	return decodeCase(id, body, version, accepted)
+	return decodeCase(id, body, version, accepted, count)
 }
 
-func decodeCase(id, body, version, accepted string) (storedCase, error) {
+func decodeCase(id, body, version, accepted string, count int) (storedCase, error) {
 	var sc storedCase
 	if err := json.Unmarshal([]byte(body), &sc.Case); err != nil {
 		return storedCase{}, fmt.Errorf("portal: case %s in the database cannot be read: %w", id, err)
@@ -213,85 +299,119 @@ func decodeCase(id, body, version, accepted string) (storedCase, error) {
 	if err != nil {
 		return storedCase{}, fmt.Errorf("portal: case %s in the database has a bad accepted_at %q: %w", id, accepted, err)
 	}
-	sc.PolicyVersion, sc.Accepted = version, t
+	if len(sc.Case.Events) != count {
+		return storedCase{}, fmt.Errorf("portal: case %s in the database has %d events in its body but event_count %d", id, len(sc.Case.Events), count)
+	}
+	sc.PolicyVersion, sc.Accepted, sc.Count = version, t, count
 	return sc, nil
 }
 
-// errConflict is a lost race on an event's sequence number; appendEvent retries.
-var errConflict = errors.New("concurrent update")
-
-// appendEvent applies an event to a stored case in one transaction: it re-reads the case,
-// lets apply validate the event and build the new case, inserts the event with the next
-// sequence number and rewrites the case body. When apply fails nothing is written. When
-// another request appended to the same case in the meantime (the (case_id, seq) key or the
-// body's update count says so) the whole transaction is retried against the newer case.
-func (s *store) appendEvent(ctx context.Context, id string, apply func(storedCase) (sla.Case, error), now time.Time) (storedCase, error) {
-	var lastErr error
-	for attempt := 0; attempt < 5; attempt++ {
-		sc, err := s.tryAppend(ctx, id, apply, now)
-		if !errors.Is(err, errConflict) {
-			return sc, err
-		}
-		lastErr = err
+// appendEvent appends one event to a stored case. compute gets the stored case and returns the
+// case with the event appended; it validates the event and builds the answer, and its error
+// stores nothing. It may be called twice.
+//
+// The first attempt reads the case from the read pool and runs compute outside the write slot,
+// so that replaying a long case never holds up other writers; the write is then conditional on
+// the case's event count being unchanged (one UPDATE … WHERE event_count = n, then the event
+// row with seq n+1), under the write slot, in one transaction. If another request appended in
+// between, the second attempt holds the write slot while it reads, computes and writes, so it
+// cannot lose again: two attempts at most.
+func (s *store) appendEvent(ctx context.Context, id string, compute func(storedCase) (sla.Case, error), now time.Time) (storedCase, error) {
+	sc, err := s.getCase(ctx, s.read, id)
+	if err != nil {
+		return storedCase{}, err
 	}
-	return storedCase{}, lastErr
+	next, err := compute(sc)
+	if err != nil {
+		return storedCase{}, err
+	}
+	body, err := s.encodeNext(sc, next)
+	if err != nil {
+		return storedCase{}, err
+	}
+	won := false
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		won, err = s.writeAppend(ctx, tx, sc, next, body, now)
+		return err
+	})
+	if err != nil {
+		return storedCase{}, err
+	}
+	if won {
+		return storedCase{Case: next, PolicyVersion: sc.PolicyVersion, Accepted: sc.Accepted, Count: sc.Count + 1}, nil
+	}
+	var out storedCase
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		sc, err := s.getCase(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, err := compute(sc)
+		if err != nil {
+			return err
+		}
+		body, err := s.encodeNext(sc, next)
+		if err != nil {
+			return err
+		}
+		won, err := s.writeAppend(ctx, tx, sc, next, body, now)
+		if err != nil {
+			return err
+		}
+		if !won {
+			return fmt.Errorf("portal: case %s changed while the write slot was held", id)
+		}
+		out = storedCase{Case: next, PolicyVersion: sc.PolicyVersion, Accepted: sc.Accepted, Count: sc.Count + 1}
+		return nil
+	})
+	return out, err
 }
 
-func (s *store) tryAppend(ctx context.Context, id string, apply func(storedCase) (sla.Case, error), now time.Time) (storedCase, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return storedCase{}, err
-	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	sc, err := s.getCase(ctx, tx, id)
-	if err != nil {
-		return storedCase{}, err
-	}
-	before := len(sc.Case.Events)
-	next, err := apply(sc)
-	if err != nil {
-		return storedCase{}, err
-	}
-	if len(next.Events) != before+1 {
-		return storedCase{}, fmt.Errorf("portal: applying an event to case %s gave %d events, want %d", id, len(next.Events), before+1)
-	}
-	if err := insertEvent(ctx, tx, s, id, before+1, next.Events[before]); err != nil {
-		// Asked outside tx: after a failed statement PostgreSQL refuses further statements in
-		// the same transaction, and the winner of the race has committed by now.
-		var seqTaken int
-		if s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM events WHERE case_id = ? AND seq = ?`), id, before+1).Scan(&seqTaken) == nil && seqTaken > 0 {
-			return storedCase{}, errConflict
-		}
-		return storedCase{}, err
+func (s *store) encodeNext(sc storedCase, next sla.Case) ([]byte, error) {
+	if len(next.Events) != sc.Count+1 {
+		return nil, fmt.Errorf("portal: applying an event to case %s gave %d events, want %d", sc.Case.ID, len(next.Events), sc.Count+1)
 	}
 	body, err := json.Marshal(next)
 	if err != nil {
-		return storedCase{}, fmt.Errorf("portal: encoding case %s: %w", id, err)
+		return nil, fmt.Errorf("portal: encoding case %s: %w", sc.Case.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET body = ?, updated_at = ? WHERE id = ?`), string(body), dbTime(now), id); err != nil {
-		return storedCase{}, err
+	return body, nil
+}
+
+// writeAppend writes next over sc if the case still has sc.Count events; false when it has
+// not (another request appended first) and nothing was written.
+func (s *store) writeAppend(ctx context.Context, tx *sql.Tx, sc storedCase, next sla.Case, body []byte, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET body = ?, event_count = ?, updated_at = ? WHERE id = ? AND event_count = ?`),
+		string(body), sc.Count+1, dbTime(now), sc.Case.ID, sc.Count)
+	if err != nil {
+		return false, err
 	}
-	if err := tx.Commit(); err != nil {
-		return storedCase{}, err
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
 	}
-	sc.Case = next
-	return sc, nil
+	if n == 0 {
+		return false, nil
+	}
+	return true, s.insertEvent(ctx, tx, sc.Case.ID, sc.Count+1, next.Events[sc.Count])
 }
 
 // eachCase streams every case in id order to fn, one row at a time: memory stays flat however
 // many cases there are. fn's error stops the scan and is returned.
 func (s *store) eachCase(ctx context.Context, fn func(storedCase) error) error {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, body, policy_version, accepted_at FROM cases ORDER BY id`))
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, body, policy_version, accepted_at, event_count FROM cases ORDER BY id`))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, body, version, accepted string
-		if err := rows.Scan(&id, &body, &version, &accepted); err != nil {
+		var count int
+		if err := rows.Scan(&id, &body, &version, &accepted, &count); err != nil {
 			return err
 		}
-		sc, err := decodeCase(id, body, version, accepted)
+		sc, err := decodeCase(id, body, version, accepted, count)
 		if err != nil {
 			return err
 		}
@@ -337,4 +457,57 @@ func (s *store) policies(ctx context.Context) ([]storedPolicy, error) {
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// auditEntry is one row of policy_audit: who activated which policy version when, and the
+// hash it replaced ("" for a version that was new).
+type auditEntry struct {
+	Seq      int    `json:"seq"`
+	At       string `json:"at"`
+	Who      string `json:"who"`
+	Role     string `json:"role"`
+	PolicyID string `json:"policy_id"`
+	Version  string `json:"version"`
+	OldHash  string `json:"old_hash"`
+	NewHash  string `json:"new_hash"`
+	Action   string `json:"action"`
+}
+
+// audit appends an entry inside tx; its seq is the next number (writes are serialised by the
+// write slot, and the primary key refuses a duplicate should they not be).
+func (s *store) audit(ctx context.Context, tx *sql.Tx, a auditEntry) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO policy_audit (seq, at, who, role, policy_id, version, old_hash, new_hash, action)
+		SELECT COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ? FROM policy_audit`),
+		a.At, a.Who, a.Role, a.PolicyID, a.Version, a.OldHash, a.NewHash, a.Action)
+	return err
+}
+
+// auditLog returns the audit entries, oldest first.
+func (s *store) auditLog(ctx context.Context) ([]auditEntry, error) {
+	return s.auditLogFrom(ctx, s.read)
+}
+
+func (s *store) auditLogFrom(ctx context.Context, db *sql.DB) ([]auditEntry, error) {
+	rows, err := db.QueryContext(ctx, s.q(`SELECT seq, at, who, role, policy_id, version, old_hash, new_hash, action FROM policy_audit ORDER BY seq`))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []auditEntry{}
+	for rows.Next() {
+		var a auditEntry
+		if err := rows.Scan(&a.Seq, &a.At, &a.Who, &a.Role, &a.PolicyID, &a.Version, &a.OldHash, &a.NewHash, &a.Action); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// casesAcceptedFrom counts the cases governed by a policy version that were accepted at or
+// after t: the cases a shortened effective range would strand.
+func (s *store) casesAcceptedFrom(ctx context.Context, tx *sql.Tx, version string, t time.Time) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM cases WHERE policy_version = ? AND accepted_at >= ?`), version, dbTime(t)).Scan(&n)
+	return n, err
 }

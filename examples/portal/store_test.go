@@ -85,14 +85,14 @@ func TestAppendRetriesALostRace(t *testing.T) {
 	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "race.db")+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)")
 	require.NoError(t, err)
 	defer db.Close()
-	s := &store{db: db, dialect: DialectQuestion}
+	s := newStore(db, nil, DialectQuestion)
 	ctx := context.Background()
 	require.NoError(t, s.migrate(ctx))
 	p := sla.Default()
 	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, time.FixedZone("CST", 8*3600))
 	c, _, err := p.Accept("C-1", map[string]any{"cause": "complex"}, accepted)
 	require.NoError(t, err)
-	require.NoError(t, s.insertCase(ctx, c, p.Version(), accepted, accepted))
+	require.NoError(t, s.insertCase(ctx, c, p.Version(), accepted, accepted, nil))
 
 	transfer := func(unit string) sla.Event {
 		return sla.Event{Type: sla.EventTransferred, At: accepted.Add(time.Hour), Unit: unit}
