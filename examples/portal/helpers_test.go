@@ -213,3 +213,14 @@ func parsePolicy(t *testing.T, data []byte) *sla.Policy {
 }
 
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }
+
+// mustJSON encodes v as JSON text.
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(data)
+}
+
+// decodeJSON decodes one JSON value from r into v.
+func decodeJSON(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }
