@@ -268,7 +268,7 @@ func (s *Server) auditStart(ctx context.Context) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return s.store.write(ctx, func(tx *sql.Tx) error {
+	return s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		for _, a := range missing {
 			if err := s.store.audit(ctx, tx, a); err != nil {
 				return err
@@ -1254,7 +1254,7 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 	var refuse *apiError
 	var code int
 	errRefused := errors.New("refused")
-	err = s.store.write(ctx, func(tx *sql.Tx) error {
+	err = s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if old != nil {
 			// Ending a range must not strand a case: every case this version governs must
 			// still fall inside it.

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shixian-go/shixian/sla"
@@ -153,7 +155,10 @@ type store struct {
 	db      *sql.DB // writes (and start-up reads)
 	read    *sql.DB // reads of requests; may be db itself
 	dialect Dialect
-	slot    chan struct{} // the write slot: full while a write transaction runs
+	slot    chan struct{} // the write slot: full while a group of writes runs
+
+	mu    sync.Mutex
+	queue []*writeJob // writes waiting for the slot, oldest first
 }
 
 func newStore(write, read *sql.DB, d Dialect) *store {
@@ -187,36 +192,124 @@ func (s *store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// acquire takes the write slot, waiting at most until ctx is done (then errBusy).
-func (s *store) acquire(ctx context.Context) error {
+// maxBatch bounds how many writes share one transaction.
+const maxBatch = 64
+
+// writeJob is one request's write, waiting for the write slot.
+type writeJob struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error // buffered: the leader that runs the job never blocks on it
+}
+
+// write runs fn in a write transaction, under the write slot, and returns fn's error or the
+// commit's. It waits for the slot at most until ctx is done; then, if no writer has taken the
+// job yet, it returns errBusy and fn never runs. An error from fn rolls back fn's own writes
+// only.
+//
+// Writes are committed in groups: whoever takes the slot becomes the leader and runs every
+// write queued at that moment (up to maxBatch), each inside its own savepoint, in one
+// transaction with one commit, then wakes their callers. One commit per group instead of per
+// write is what keeps write latency flat when many clients write at once, and a caller still
+// hears "stored" only after the commit that stored its write.
+//
+// fn gets a context that is never cancelled, not the request's: SQLite answers an interrupted
+// write statement by rolling back the whole transaction, which would take the group's other
+// writes with it. The work of one fn is bounded (a few statements), so it needs no deadline.
+func (s *store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%w: %w", errBusy, err)
 	}
-	select {
-	case s.slot <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("%w: waited for the write slot: %w", errBusy, ctx.Err())
+	j := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	s.mu.Lock()
+	s.queue = append(s.queue, j)
+	s.mu.Unlock()
+	for {
+		select {
+		case s.slot <- struct{}{}:
+			s.lead()
+			<-s.slot
+			// This group may not have held our job (more than maxBatch were queued ahead of
+			// it); then compete again rather than wait for a leader that may never come.
+			select {
+			case err := <-j.done:
+				return err
+			default:
+			}
+		case err := <-j.done:
+			return err
+		case <-ctx.Done():
+			s.mu.Lock()
+			i := slices.Index(s.queue, j)
+			if i >= 0 {
+				s.queue = slices.Delete(s.queue, i, i+1)
+			}
+			s.mu.Unlock()
+			if i >= 0 {
+				return fmt.Errorf("%w: waited for the write slot: %w", errBusy, ctx.Err())
+			}
+			// A leader has taken the job: its answer, stored or not, is the one that counts.
+			return <-j.done
+		}
 	}
 }
 
-func (s *store) release() { <-s.slot }
-
-// write runs fn in one write transaction while holding the write slot; fn's error rolls back.
-func (s *store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if err := s.acquire(ctx); err != nil {
-		return err
+// lead runs the queued jobs as one group; the caller holds the slot.
+func (s *store) lead() {
+	s.mu.Lock()
+	n := min(len(s.queue), maxBatch)
+	batch := slices.Clone(s.queue[:n])
+	s.queue = slices.Delete(s.queue, 0, n)
+	s.mu.Unlock()
+	if len(batch) == 0 {
+		return
 	}
-	defer s.release()
-	tx, err := s.db.BeginTx(ctx, nil)
+	errs := make([]error, len(batch))
+	ran := make([]bool, len(batch))
+	// The group's transaction is not tied to one request's context: a caller giving up must
+	// not roll back the others' writes.
+	bg := context.Background()
+	finish := func(err error) {
+		for i, j := range batch {
+			if err != nil && ran[i] && errs[i] == nil {
+				errs[i] = err
+			}
+			j.done <- errs[i]
+		}
+	}
+	tx, err := s.db.BeginTx(bg, nil)
 	if err != nil {
-		return err
+		for i := range batch {
+			ran[i] = true
+		}
+		finish(err)
+		return
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(tx); err != nil {
-		return err
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			errs[i] = fmt.Errorf("%w: waited for the write slot: %w", errBusy, err)
+			continue
+		}
+		ran[i] = true
+		if _, err := tx.ExecContext(bg, `SAVEPOINT w`); err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := j.fn(bg, tx); err != nil {
+			errs[i] = err
+			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
+				// The transaction cannot be trusted any more: fail the whole group.
+				finish(fmt.Errorf("portal: rolling back a refused write: %w", rerr))
+				return
+			}
+		}
+		if _, err := tx.ExecContext(bg, `RELEASE SAVEPOINT w`); err != nil {
+			finish(err)
+			return
+		}
 	}
-	return tx.Commit()
+	finish(tx.Commit())
 }
 
 // storedCase is one row of cases with its decoded body.
@@ -237,7 +330,7 @@ func (s *store) insertCase(ctx context.Context, c sla.Case, policyVersion string
 	if err != nil {
 		return fmt.Errorf("portal: encoding case %s: %w", c.ID, err)
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if check != nil {
 			if err := check(); err != nil {
 				return err
@@ -330,7 +423,7 @@ func (s *store) appendEvent(ctx context.Context, id string, compute func(storedC
 		return storedCase{}, err
 	}
 	won := false
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		won, err = s.writeAppend(ctx, tx, sc, next, body, now)
 		return err
@@ -342,7 +435,7 @@ func (s *store) appendEvent(ctx context.Context, id string, compute func(storedC
 		return storedCase{Case: next, PolicyVersion: sc.PolicyVersion, Accepted: sc.Accepted, Count: sc.Count + 1}, nil
 	}
 	var out storedCase
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		sc, err := s.getCase(ctx, tx, id)
 		if err != nil {
 			return err

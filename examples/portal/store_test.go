@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,4 +122,71 @@ func TestAppendRetriesALostRace(t *testing.T) {
 	require.NoError(t, db.QueryRow(`SELECT COUNT(*), MAX(seq) FROM events WHERE case_id = 'C-1'`).Scan(&n, &maxSeq))
 	assert.Equal(t, 4, n)
 	assert.Equal(t, 4, maxSeq)
+}
+
+// TestGroupCommit: writes queued while the slot is busy run as one group, in one transaction;
+// a write that fails leaves no trace while the others of its group are stored; a write whose
+// deadline passes while it is queued never runs and is errBusy.
+func TestGroupCommit(t *testing.T) {
+	db, err := OpenSQLite(filepath.Join(t.TempDir(), "group.db"))
+	require.NoError(t, err)
+	defer db.Close()
+	s := newStore(db, nil, DialectQuestion)
+	_, err = db.Exec(`CREATE TABLE t (n INTEGER PRIMARY KEY)`)
+	require.NoError(t, err)
+
+	s.slot <- struct{}{} // hold the slot until every write is queued
+	const n = 10
+	errs := make([]error, n)
+	txs := make([]*sql.Tx, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = s.write(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+				txs[i] = tx
+				if _, err := tx.ExecContext(ctx, `INSERT INTO t (n) VALUES (?)`, i); err != nil {
+					return err
+				}
+				if i%2 == 1 {
+					return fmt.Errorf("write %d refused after its insert", i)
+				}
+				return nil
+			})
+		}(i)
+	}
+	// One more write whose deadline passes while it waits.
+	expired, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	ranExpired := false
+	errExpired := s.write(expired, func(ctx context.Context, tx *sql.Tx) error { ranExpired = true; return nil })
+	assert.ErrorIs(t, errExpired, errBusy)
+	require.Eventually(t, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return len(s.queue) == n
+	}, 5*time.Second, time.Millisecond)
+	<-s.slot
+	wg.Wait()
+
+	assert.False(t, ranExpired, "an expired write never runs")
+	for i := 0; i < n; i++ {
+		if i%2 == 1 {
+			assert.ErrorContains(t, errs[i], "refused", i)
+		} else {
+			assert.NoError(t, errs[i], i)
+		}
+		assert.Same(t, txs[0], txs[i], "write %d ran in the group's transaction", i)
+	}
+	rows, err := db.Query(`SELECT n FROM t ORDER BY n`)
+	require.NoError(t, err)
+	defer rows.Close()
+	var got []int
+	for rows.Next() {
+		var v int
+		require.NoError(t, rows.Scan(&v))
+		got = append(got, v)
+	}
+	assert.Equal(t, []int{0, 2, 4, 6, 8}, got, "the refused writes left nothing")
 }
