@@ -6,16 +6,24 @@
 //
 // Usage:
 //
-//	portal [--addr :8080] [--db portal.db] [--policy FILE] [--suite FILE]...
+//	portal [--addr 127.0.0.1:8080] [--tokens FILE] [--db portal.db] [--policy FILE] [--suite FILE]...
+//	       [--timeout 5s] [--readers 4]
 //
-// Routes (JSON in and out; see Server.Handler and README.md):
+// Routes (JSON in and out; every route but GET /healthz needs a bearer token of a role the
+// route admits; see Server.Handler and README.md):
 //
-//	POST /cases               accept and classify a case → 201 {case, decision, deadline}
-//	POST /cases/{id}/events   append an event → 200 {case, status, explanation}
-//	GET  /cases/{id}?now=…    status with explanation
-//	GET  /report?from=…&to=…  report as json, csv or md
-//	GET  /policy              the active policy versions
-//	POST /policy              a policy file (YAML), validated and tested before it is swapped in
+//	GET  /healthz             liveness, no token
+//	POST /cases               accept and classify a case → 201 {case, decision, deadline}   clerk, admin
+//	POST /cases/{id}/events   append an event → 200 {case, status, explanation}             clerk, admin
+//	GET  /cases/{id}?now=…    status with explanation                                       all roles
+//	GET  /report?from=…&to=…  report as json, csv or md                                     supervisor, admin
+//	GET  /policy              the active policy versions                                    all roles
+//	GET  /policy/history      the audit trail of policy activations                         supervisor, admin
+//	POST /policy              a policy file (YAML), validated and tested before it is swapped in   admin
+//
+// Security: tokens come from --tokens (one `ROLE NAME SECRET` per line) or, without it, one
+// random admin token is printed once at start. The portal listens on loopback by default and
+// has no TLS: put a TLS reverse proxy in front before opening it wider (README.md, Security).
 //
 // Time zone: every civil date is taken in China Standard Time (UTC+8), the library's
 // convention. The wall clock is read only by the HTTP layer, as the default `now` (see Server).
@@ -23,7 +31,10 @@
 // Glossary: 受理 accepted; 分类 classified; 转办 transferred; 签收 signed for; 中止 paused;
 // 延期 extended; 办结/销号 closed; 回访 visited; 重新办理 reopened; 按期办结率 on-time rate.
 //
-// Concurrency: the server handles requests concurrently; appending events to one case is a
-// database transaction keyed by (case, sequence number), so concurrent appends never interleave
-// half-applied; POST /policy swaps the active policy atomically (sla.Holder).
+// Concurrency: reads use their own pool and never wait for writers. Writes go through one
+// in-process write slot (SQLite has one writer), waiting at most until the request's deadline
+// (then 503 with Retry-After, nothing stored), and writes waiting together are committed as a
+// group, a savepoint each. An append does its expensive work (replay, statuses, explanation)
+// before taking the slot and writes conditionally on the case's event count, redoing the work
+// once under the slot if another append won. Any answer but 2xx means nothing was stored.
 package main
