@@ -107,3 +107,31 @@ func FuzzAppendEvent(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseTokens: any token file is parsed or refused with an error, never a panic; a file
+// that parses holds only known roles, names without spaces and secrets of at least
+// MinTokenLength characters, and its error messages never echo a secret of the file.
+func FuzzParseTokens(f *testing.F) {
+	for _, seed := range []string{
+		"admin ops 0123456789abcdefghijklmnopqrstuvwxyzABCD\n",
+		"# c\n\nclerk a 0123456789abcdefghijklmnopqrstuv\nsupervisor b 0123456789abcdefghijklmnopqrstuw\n",
+		"clerk a short", "root a 0123456789abcdefghijklmnopqrstuvwxyz", "clerk\ta\t0123456789abcdefghijklmnopqrstuv\r\n",
+		"clerk 王 0123456789abcdefghijklmnopqrstuv", "clerk a 0123456789abcdefghijklmnopqrstu\xff", "", "\x00",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		tokens, err := ParseTokens("t", strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		if len(tokens.entries) == 0 {
+			t.Fatalf("%q parsed to no tokens", text)
+		}
+		for _, e := range tokens.entries {
+			if !e.role.valid() || e.name == "" || strings.ContainsAny(e.name, " \t") {
+				t.Fatalf("%q parsed to a bad entry %+v", text, e)
+			}
+		}
+	})
+}

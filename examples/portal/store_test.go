@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -189,4 +190,41 @@ func TestGroupCommit(t *testing.T) {
 		got = append(got, v)
 	}
 	assert.Equal(t, []int{0, 2, 4, 6, 8}, got, "the refused writes left nothing")
+}
+
+// TestMigrateAddsEventCount: a database made before cases had event_count gets the column at
+// start, filled from the event log, and its cases take appends as before.
+func TestMigrateAddsEventCount(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := OpenSQLite(path)
+	require.NoError(t, err)
+	p := sla.Default()
+	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	c, _, err := p.Accept("OLD-1", map[string]any{"cause": "complex"}, accepted)
+	require.NoError(t, err)
+	body, err := json.Marshal(c)
+	require.NoError(t, err)
+	for _, stmt := range []string{
+		`CREATE TABLE cases (id TEXT PRIMARY KEY, policy_id TEXT NOT NULL, policy_version TEXT NOT NULL, accepted_at TEXT NOT NULL, department TEXT, body TEXT NOT NULL, updated_at TEXT NOT NULL)`,
+		`CREATE TABLE events (case_id TEXT NOT NULL REFERENCES cases(id), seq INTEGER NOT NULL, type TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (case_id, seq))`,
+	} {
+		_, err := db.Exec(stmt)
+		require.NoError(t, err)
+	}
+	_, err = db.Exec(`INSERT INTO cases VALUES ('OLD-1', 'xinyu-1310', '2025.1', ?, '', ?, ?)`, dbTime(accepted), string(body), dbTime(accepted))
+	require.NoError(t, err)
+	for i, ev := range c.Events {
+		evBody, err := json.Marshal(ev)
+		require.NoError(t, err)
+		_, err = db.Exec(`INSERT INTO events VALUES ('OLD-1', ?, ?, ?, ?)`, i+1, string(ev.Type), dbTime(ev.At), string(evBody))
+		require.NoError(t, err)
+	}
+	require.NoError(t, db.Close())
+
+	e := newEnv(t, path, nil)
+	var count int
+	require.NoError(t, e.db.QueryRow(`SELECT event_count FROM cases WHERE id = 'OLD-1'`).Scan(&count))
+	assert.Equal(t, 2, count)
+	e.mustEvent("OLD-1", map[string]any{"type": "closed", "at": "2025-10-09T10:00:00+08:00"})
+	assert.Equal(t, 3, e.eventCount("OLD-1"))
 }
