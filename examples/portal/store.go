@@ -227,8 +227,10 @@ func (s *store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	for {
 		select {
 		case s.slot <- struct{}{}:
-			s.lead()
-			<-s.slot
+			func() {
+				defer func() { <-s.slot }() // released even if a write panics
+				s.lead()
+			}()
 			// This group may not have held our job (more than maxBatch were queued ahead of
 			// it); then compete again rather than wait for a leader that may never come.
 			select {
@@ -266,10 +268,24 @@ func (s *store) lead() {
 	}
 	errs := make([]error, len(batch))
 	ran := make([]bool, len(batch))
+	answered := false
+	defer func() {
+		// A write that panics must not leave the others of its group waiting forever: they
+		// hear an error (the transaction is rolled back), and the panic goes on.
+		if p := recover(); p != nil {
+			if !answered {
+				for _, j := range batch {
+					j.done <- fmt.Errorf("portal: a write of the group panicked: %v", p)
+				}
+			}
+			panic(p)
+		}
+	}()
 	// The group's transaction is not tied to one request's context: a caller giving up must
 	// not roll back the others' writes.
 	bg := context.Background()
 	finish := func(err error) {
+		answered = true
 		for i, j := range batch {
 			if err != nil && ran[i] && errs[i] == nil {
 				errs[i] = err

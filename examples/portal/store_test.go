@@ -228,3 +228,61 @@ func TestMigrateAddsEventCount(t *testing.T) {
 	e.mustEvent("OLD-1", map[string]any{"type": "closed", "at": "2025-10-09T10:00:00+08:00"})
 	assert.Equal(t, 3, e.eventCount("OLD-1"))
 }
+
+// TestGroupSurvivesAPanic: a write that panics releases the slot, and the other write of its
+// group hears an error instead of waiting forever; the next write goes through.
+func TestGroupSurvivesAPanic(t *testing.T) {
+	db, err := OpenSQLite(filepath.Join(t.TempDir(), "panic.db"))
+	require.NoError(t, err)
+	defer db.Close()
+	s := newStore(db, nil, DialectQuestion)
+	_, err = db.Exec(`CREATE TABLE t (n INTEGER PRIMARY KEY)`)
+	require.NoError(t, err)
+
+	s.slot <- struct{}{}
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	panicked := make(chan any, 2)
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					panicked <- p
+				}
+			}()
+			err := s.write(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+				if i == 0 {
+					panic("boom")
+				}
+				_, err := tx.ExecContext(ctx, `INSERT INTO t (n) VALUES (1)`)
+				return err
+			})
+			errs <- err
+		}(i)
+		require.Eventually(t, func() bool { s.mu.Lock(); defer s.mu.Unlock(); return len(s.queue) == i+1 }, 5*time.Second, time.Millisecond)
+	}
+	<-s.slot
+	wg.Wait()
+	close(panicked)
+	close(errs)
+	var ps []any
+	for p := range panicked {
+		ps = append(ps, p)
+	}
+	require.Len(t, ps, 1, "the panic went on, in whichever caller led the group")
+	var es []error
+	for err := range errs {
+		es = append(es, err)
+	}
+	require.Len(t, es, 1, "the other caller returned")
+	assert.ErrorContains(t, es[0], "panicked")
+	var n int
+	require.NoError(t, db.QueryRow(`SELECT COUNT(*) FROM t`).Scan(&n))
+	assert.Zero(t, n, "the group was rolled back")
+	require.NoError(t, s.write(context.Background(), func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO t (n) VALUES (2)`)
+		return err
+	}), "the slot is free again")
+}
