@@ -189,6 +189,9 @@ func NewServer(db *sql.DB, holder *sla.Holder, opts ...Option) (*Server, error) 
 	if err := s.store.migrate(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.store.prepare(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.restorePolicies(ctx); err != nil {
 		return nil, err
 	}

@@ -159,6 +159,53 @@ type store struct {
 
 	mu    sync.Mutex
 	queue []*writeJob // writes waiting for the slot, oldest first
+
+	// stmts holds the hot write statements, prepared on db by prepare before the first
+	// request and only read afterwards.
+	stmts map[string]*sql.Stmt
+}
+
+// hotStatements are the statements every write runs while holding the write slot.
+var hotStatements = []string{
+	`SAVEPOINT w`, `RELEASE SAVEPOINT w`, `ROLLBACK TO SAVEPOINT w`,
+	`SELECT 1 FROM cases WHERE id = ?`,
+	`INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	`INSERT INTO events (case_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)`,
+	`UPDATE cases SET body = ?, event_count = ?, updated_at = ? WHERE id = ? AND event_count = ?`,
+}
+
+// prepare prepares hotStatements on the write pool; it runs once, after migrate and before
+// the store is shared, because the write pool's one connection is taken while a write runs
+// and preparing then would wait for it forever.
+func (s *store) prepare(ctx context.Context) error {
+	stmts := make(map[string]*sql.Stmt, len(hotStatements))
+	for _, q := range hotStatements {
+		stmt, err := s.db.PrepareContext(ctx, s.q(q))
+		if err != nil {
+			return fmt.Errorf("portal: preparing %q: %w", q, err)
+		}
+		stmts[q] = stmt
+	}
+	s.stmts = stmts
+	return nil
+}
+
+// txExec runs query in tx through its prepared statement when it is one of hotStatements
+// (parsing the SQL on every write would cost about as much as running it, and it happens while
+// the write slot is held), else directly.
+func (s *store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if stmt, ok := s.stmts[query]; ok {
+		return tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, s.q(query), args...)
+}
+
+// txQueryRow is txExec for a query of one row.
+func (s *store) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if stmt, ok := s.stmts[query]; ok {
+		return tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, s.q(query), args...)
 }
 
 func newStore(write, read *sql.DB, d Dialect) *store {
@@ -308,19 +355,19 @@ func (s *store) lead() {
 			continue
 		}
 		ran[i] = true
-		if _, err := tx.ExecContext(bg, `SAVEPOINT w`); err != nil {
+		if _, err := s.txExec(bg, tx, `SAVEPOINT w`); err != nil {
 			errs[i] = err
 			continue
 		}
 		if err := j.fn(bg, tx); err != nil {
 			errs[i] = err
-			if _, rerr := tx.ExecContext(bg, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
+			if _, rerr := s.txExec(bg, tx, `ROLLBACK TO SAVEPOINT w`); rerr != nil {
 				// The transaction cannot be trusted any more: fail the whole group.
 				finish(fmt.Errorf("portal: rolling back a refused write: %w", rerr))
 				return
 			}
 		}
-		if _, err := tx.ExecContext(bg, `RELEASE SAVEPOINT w`); err != nil {
+		if _, err := s.txExec(bg, tx, `RELEASE SAVEPOINT w`); err != nil {
 			finish(err)
 			return
 		}
@@ -353,13 +400,13 @@ func (s *store) insertCase(ctx context.Context, c sla.Case, policyVersion string
 			}
 		}
 		var one int
-		switch err := tx.QueryRowContext(ctx, s.q(`SELECT 1 FROM cases WHERE id = ?`), c.ID).Scan(&one); {
+		switch err := s.txQueryRow(ctx, tx, `SELECT 1 FROM cases WHERE id = ?`, c.ID).Scan(&one); {
 		case err == nil:
 			return errDuplicate
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := s.txExec(ctx, tx, `INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.PolicyID, policyVersion, dbTime(accepted), c.Department, string(body), dbTime(now), len(c.Events)); err != nil {
 			return err
 		}
@@ -377,7 +424,7 @@ func (s *store) insertEvent(ctx context.Context, tx *sql.Tx, caseID string, seq 
 	if err != nil {
 		return fmt.Errorf("portal: encoding event %d of case %s: %w", seq, caseID, err)
 	}
-	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO events (case_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)`),
+	_, err = s.txExec(ctx, tx, `INSERT INTO events (case_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)`,
 		caseID, seq, string(e.Type), dbTime(e.At), string(body))
 	return err
 }
@@ -491,7 +538,7 @@ func (s *store) encodeNext(sc storedCase, next sla.Case) ([]byte, error) {
 // writeAppend writes next over sc if the case still has sc.Count events; false when it has
 // not (another request appended first) and nothing was written.
 func (s *store) writeAppend(ctx context.Context, tx *sql.Tx, sc storedCase, next sla.Case, body []byte, now time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET body = ?, event_count = ?, updated_at = ? WHERE id = ? AND event_count = ?`),
+	res, err := s.txExec(ctx, tx, `UPDATE cases SET body = ?, event_count = ?, updated_at = ? WHERE id = ? AND event_count = ?`,
 		string(body), sc.Count+1, dbTime(now), sc.Case.ID, sc.Count)
 	if err != nil {
 		return false, err

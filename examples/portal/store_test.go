@@ -286,3 +286,19 @@ func TestGroupSurvivesAPanic(t *testing.T) {
 		return err
 	}), "the slot is free again")
 }
+
+// TestHotStatementsArePrepared: a server prepares every statement a write runs under the slot,
+// so that no write parses SQL while others wait for it.
+func TestHotStatementsArePrepared(t *testing.T) {
+	e := newEnv(t, tempDB(t), nil)
+	require.Len(t, e.srv.store.stmts, len(hotStatements))
+	for _, q := range hotStatements {
+		assert.NotNil(t, e.srv.store.stmts[q], q)
+	}
+	// And the writes that use them work: a case, an event, a refused duplicate.
+	e.mustCreate("C-1", "2025-09-30T17:00:00+08:00", map[string]any{"cause": "complex"})
+	e.mustEvent("C-1", map[string]any{"type": "transferred", "at": "2025-10-09T10:00:00+08:00", "unit": "U"})
+	code, _ := e.callJSON("POST", "/cases", map[string]any{"id": "C-1", "accepted": "2025-09-30T17:00:00+08:00", "input": map[string]any{"cause": "complex"}})
+	assert.Equal(t, 409, code)
+	assert.Equal(t, 3, e.eventCount("C-1"))
+}
