@@ -921,11 +921,14 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 		// past the last year with a schedule): computing the status at the event's instant
 		// finds it, and the event is refused before it is stored — once stored it would lock
 		// the case, since a correct event dated earlier would be out of order.
-		if _, err := p.StatusAt(next, ev.At); err != nil {
+		st, err := p.StatusAt(next, ev.At)
+		if err != nil {
 			refuse, code = &apiError{Error: fmt.Sprintf("the case's status after this event cannot be computed: %v; nothing was stored", err), Field: "at"}, http.StatusUnprocessableEntity
 			return sla.Case{}, refused
 		}
-		st, err := p.StatusAt(next, now)
+		if !now.Equal(ev.At) {
+			st, err = p.StatusAt(next, now)
+		}
 		if err != nil {
 			refuse, code = &apiError{Error: fmt.Sprintf("the case's status at now cannot be computed: %v; nothing was stored", err), Field: "now"}, http.StatusUnprocessableEntity
 			return sla.Case{}, refused
