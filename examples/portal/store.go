@@ -163,7 +163,11 @@ type store struct {
 	// stmts holds the hot write statements, prepared on db by prepare before the first
 	// request and only read afterwards.
 	stmts map[string]*sql.Stmt
+	// readCase is the read of one case on the read pool, prepared by prepare.
+	readCase *sql.Stmt
 }
+
+const readCaseQuery = `SELECT body, policy_version, accepted_at, event_count FROM cases WHERE id = ?`
 
 // hotStatements are the statements every write runs while holding the write slot.
 var hotStatements = []string{
@@ -186,7 +190,11 @@ func (s *store) prepare(ctx context.Context) error {
 		}
 		stmts[q] = stmt
 	}
-	s.stmts = stmts
+	readCase, err := s.read.PrepareContext(ctx, s.q(readCaseQuery))
+	if err != nil {
+		return fmt.Errorf("portal: preparing %q: %w", readCaseQuery, err)
+	}
+	s.stmts, s.readCase = stmts, readCase
 	return nil
 }
 
@@ -436,7 +444,13 @@ type queryer interface {
 func (s *store) getCase(ctx context.Context, q queryer, id string) (storedCase, error) {
 	var body, version, accepted string
 	var count int
-	err := q.QueryRowContext(ctx, s.q(`SELECT body, policy_version, accepted_at, event_count FROM cases WHERE id = ?`), id).Scan(&body, &version, &accepted, &count)
+	var row *sql.Row
+	if db, ok := q.(*sql.DB); ok && db == s.read && s.readCase != nil {
+		row = s.readCase.QueryRowContext(ctx, id)
+	} else {
+		row = q.QueryRowContext(ctx, s.q(readCaseQuery), id)
+	}
+	err := row.Scan(&body, &version, &accepted, &count)
 	if errors.Is(err, sql.ErrNoRows) {
 		return storedCase{}, errNotFound
 	}
