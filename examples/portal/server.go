@@ -958,10 +958,12 @@ func eventError(err error) (*apiError, int) {
 	field := eventErrorField(err)
 	var dateErr *calendar.DateError
 	switch {
+	case errors.As(err, &dateErr):
+		// Checked first: however the library classifies it, an instant its calendar cannot
+		// count is the same answer as the portal's own check after Apply.
+		return &apiError{Error: err.Error() + "; nothing was stored", Field: "at"}, http.StatusUnprocessableEntity
 	case errors.Is(err, sla.ErrEventField):
 		return &apiError{Error: err.Error(), Field: field}, http.StatusBadRequest
-	case errors.As(err, &dateErr):
-		return &apiError{Error: err.Error() + "; nothing was stored", Field: "at"}, http.StatusUnprocessableEntity
 	}
 	return &apiError{Error: err.Error() + "; nothing was stored", Field: field}, http.StatusConflict
 }
