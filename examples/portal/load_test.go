@@ -8,6 +8,11 @@ package main
 //
 // SHIXIAN_LOAD_DURATION (a Go duration, default 20s) sets how long each client count runs;
 // SHIXIAN_LOAD_CLIENTS (comma-separated, default "50,400") which client counts run.
+//
+// Besides the clients, one more client appends, one request after the other, to a "heavy"
+// case that starts with 90 % of sla.MaxEvents events: every such append replays the whole case
+// and rewrites its snapshot. Its figures are reported apart; the point is that the others'
+// figures do not suffer from it.
 
 import (
 	"bytes"
@@ -30,6 +35,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shixian-go/shixian/sla"
 )
 
 const loadToken = "load-test-clerk-secret-0123456789abcdefgh"
@@ -54,8 +61,8 @@ func TestLoad(t *testing.T) {
 	}
 	fmt.Printf("portal load test: %s, GOMAXPROCS %d, %d CPUs, %s per run, loopback, client in the same process\n\n",
 		runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), duration)
-	fmt.Println("| clients | requests | req/s | reads | read p50 | read p99 | writes | write p50 | write p99 | answers by status |")
-	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+	fmt.Println("| clients | requests | req/s | reads | read p50 | read p99 | writes | write p50 | write p99 | answers by status | heavy-case appends: count, p50, p99, answers |")
+	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 	for _, n := range counts {
 		r := runLoad(t, n, duration)
 		fmt.Println(r.row())
@@ -72,6 +79,8 @@ type loadResult struct {
 	codes             map[int]int
 	transport         int
 	ackCases, ackEvts int
+	heavy             []time.Duration
+	heavyCodes        map[int]int
 }
 
 func (r loadResult) row() string {
@@ -84,20 +93,25 @@ func (r loadResult) row() string {
 		return fmt.Sprintf("%.1f ms", float64(d[i].Microseconds())/1000)
 	}
 	total := len(r.reads) + len(r.writes)
-	var codes []string
-	keys := make([]int, 0, len(r.codes))
-	for k := range r.codes {
-		keys = append(keys, k)
+	byCode := func(m map[int]int) string {
+		var codes []string
+		keys := make([]int, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			codes = append(codes, fmt.Sprintf("%d: %d", k, m[k]))
+		}
+		return strings.Join(codes, ", ")
 	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		codes = append(codes, fmt.Sprintf("%d: %d", k, r.codes[k]))
-	}
+	codes := byCode(r.codes)
 	if r.transport > 0 {
-		codes = append(codes, fmt.Sprintf("transport errors: %d", r.transport))
+		codes += fmt.Sprintf(", transport errors: %d", r.transport)
 	}
-	return fmt.Sprintf("| %d | %d | %.0f | %d | %s | %s | %d | %s | %s | %s |", r.clients, total, float64(total)/r.elapsed.Seconds(),
-		len(r.reads), pct(r.reads, .5), pct(r.reads, .99), len(r.writes), pct(r.writes, .5), pct(r.writes, .99), strings.Join(codes, ", "))
+	return fmt.Sprintf("| %d | %d | %.0f | %d | %s | %s | %d | %s | %s | %s | %d, %s, %s, %s |", r.clients, total, float64(total)/r.elapsed.Seconds(),
+		len(r.reads), pct(r.reads, .5), pct(r.reads, .99), len(r.writes), pct(r.writes, .5), pct(r.writes, .99), codes,
+		len(r.heavy), pct(r.heavy, .5), pct(r.heavy, .99), byCode(r.heavyCodes))
 }
 
 // ack is one acknowledged write: a case (unit "") or an event with its unique unit.
@@ -108,6 +122,8 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	dbPath := filepath.Join(dir, "load.db")
 	tokPath := filepath.Join(dir, "tokens.txt")
 	require.NoError(t, os.WriteFile(tokPath, []byte("clerk load "+loadToken+"\n"), 0o600))
+	heavyID := fmt.Sprintf("H%d", clients)
+	prefillHeavyCase(t, dbPath, heavyID)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
@@ -165,11 +181,35 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	}
 
 	var mu sync.Mutex
-	res := loadResult{clients: clients, codes: map[int]int{}}
+	res := loadResult{clients: clients, codes: map[int]int{}, heavyCodes: map[int]int{}}
 	var acks []ack
 	start := time.Now()
 	deadline := start.Add(duration)
 	var wg sync.WaitGroup
+	var heavyAcks []ack
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for seq := 0; time.Now().Before(deadline); seq++ {
+			unit := fmt.Sprintf("heavy-%d", seq)
+			t0 := time.Now()
+			code, err := do("POST", "/cases/"+heavyID+"/events", event(unit))
+			d := time.Since(t0)
+			if err != nil {
+				mu.Lock()
+				res.transport++
+				mu.Unlock()
+				continue
+			}
+			mu.Lock()
+			res.heavy = append(res.heavy, d)
+			res.heavyCodes[code]++
+			mu.Unlock()
+			if code == http.StatusOK {
+				heavyAcks = append(heavyAcks, ack{caseID: heavyID, unit: unit})
+			}
+		}
+	}()
 	for c := 0; c < clients; c++ {
 		wg.Add(1)
 		go func(c int) {
@@ -246,6 +286,7 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	acks = append(acks, heavyAcks...)
 	client.CloseIdleConnections()
 
 	cancel()
@@ -303,4 +344,26 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	assert.Zero(t, mismatched, "event_count matches the log")
 	fmt.Fprintf(os.Stderr, "%d clients: %d acknowledged cases and %d acknowledged events, all in the database (missing: %d)\n", clients, res.ackCases, res.ackEvts, missing)
 	return res
+}
+
+// prefillHeavyCase creates the database at path with one case, id, holding 90 % of
+// sla.MaxEvents events (transfers, each fitting after the one before), written directly so
+// that the run does not spend its time building it.
+func prefillHeavyCase(t *testing.T, path, id string) {
+	db, err := OpenSQLite(path)
+	require.NoError(t, err)
+	defer db.Close()
+	s := newStore(db, nil, DialectQuestion)
+	ctx := context.Background()
+	require.NoError(t, s.migrate(ctx))
+	p := sla.Default()
+	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	c, _, err := p.Accept(id, map[string]any{"cause": "historical_legacy"}, accepted)
+	require.NoError(t, err)
+	at := time.Date(2025, 10, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	for len(c.Events) < sla.MaxEvents*9/10 {
+		c.Events = append(c.Events, sla.Event{Type: sla.EventTransferred, At: at, Unit: fmt.Sprintf("prefill-%d", len(c.Events))})
+	}
+	require.NoError(t, p.Validate(c))
+	require.NoError(t, s.insertCase(ctx, c, p.Version(), accepted, accepted, nil))
 }
