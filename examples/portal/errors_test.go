@@ -110,11 +110,17 @@ func TestEventThatDoesNotFitStoresNothing(t *testing.T) {
 	assert.Equal(t, body, e.caseBody("C-1"))
 }
 
-// TestPolicyContentType: POST /policy takes YAML or plain text only.
+// TestPolicyContentType: POST /policy takes YAML or plain text only, non-empty and valid UTF-8.
 func TestPolicyContentType(t *testing.T) {
 	e := newEnv(t, tempDB(t), nil)
 	code, _ := e.call("POST", "/policy", "format: shixian/v1", "application/json")
 	assert.Equal(t, http.StatusUnsupportedMediaType, code)
 	code, _ = e.call("POST", "/policy", "", "application/yaml")
 	assert.Equal(t, http.StatusBadRequest, code)
+	// A policy file with a raw 0xFF byte in a reason is refused on its bytes, before parsing.
+	bad := policyYAML(t, "诉求不清", "诉求\xff不清")
+	code, out := e.call("POST", "/policy", bad, "application/yaml")
+	assert.Equal(t, http.StatusBadRequest, code, "%s", out)
+	assert.Contains(t, string(out), `"field":"policy"`)
+	assert.Contains(t, string(out), "not valid UTF-8")
 }

@@ -115,3 +115,28 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	}
 	assert.Contains(t, logs.String(), "shutting down")
 }
+
+// TestRunWarnsBeyondLoopback: told to listen on every interface, the portal says at start that
+// tokens would cross the network in clear text without a TLS proxy; on loopback it does not.
+func TestRunWarnsBeyondLoopback(t *testing.T) {
+	for _, tt := range []struct {
+		addr string
+		warn bool
+	}{{"127.0.0.1:0", false}, {"0.0.0.0:0", true}} {
+		t.Run(tt.addr, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var logs syncBuffer
+			done := make(chan error, 1)
+			go func() { done <- run(ctx, []string{"--addr", tt.addr, "--db", filepath.Join(t.TempDir(), "p.db")}, &logs) }()
+			require.Eventually(t, func() bool { return strings.Contains(logs.String(), "listening on") }, 5*time.Second, 10*time.Millisecond, "%s", logs.String())
+			cancel()
+			require.NoError(t, <-done)
+			if tt.warn {
+				assert.Contains(t, logs.String(), "without TLS")
+			} else {
+				assert.NotContains(t, logs.String(), "without TLS")
+			}
+		})
+	}
+}

@@ -1202,6 +1202,10 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "policy", "the request body is empty; send the policy file (YAML)")
 		return
 	}
+	if !utf8.Valid(data) {
+		fail(w, http.StatusBadRequest, "policy", "the policy file is not valid UTF-8; nothing was changed")
+		return
+	}
 	candidate, err := sla.ParsePolicy("policy", data)
 	if err != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the policy is invalid; nothing was changed", Field: "policy", Problems: problemsOf(err)})
