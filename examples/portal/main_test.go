@@ -128,8 +128,9 @@ func TestRunWarnsBeyondLoopback(t *testing.T) {
 			defer cancel()
 			var logs syncBuffer
 			done := make(chan error, 1)
+			db := filepath.Join(t.TempDir(), "p.db")
 			go func() {
-				done <- run(ctx, []string{"--addr", tt.addr, "--db", filepath.Join(t.TempDir(), "p.db")}, &logs)
+				done <- run(ctx, []string{"--addr", tt.addr, "--db", db}, &logs)
 			}()
 			require.Eventually(t, func() bool { return strings.Contains(logs.String(), "listening on") }, 5*time.Second, 10*time.Millisecond, "%s", logs.String())
 			cancel()
