@@ -958,9 +958,11 @@ func eventError(err error) (*apiError, int) {
 	field := eventErrorField(err)
 	var dateErr *calendar.DateError
 	switch {
-	case errors.As(err, &dateErr):
+	case errors.As(err, &dateErr), errors.Is(err, sla.ErrEventField) && field == "at":
 		// Checked first: however the library classifies it, an instant its calendar cannot
-		// count is the same answer as the portal's own check after Apply.
+		// count is the same answer as the portal's own check after Apply (checkEvent has
+		// made sure that `at` is present and well-formed, so a field error on it is about
+		// the instant itself).
 		return &apiError{Error: err.Error() + "; nothing was stored", Field: "at"}, http.StatusUnprocessableEntity
 	case errors.Is(err, sla.ErrEventField):
 		return &apiError{Error: err.Error(), Field: field}, http.StatusBadRequest
