@@ -203,25 +203,38 @@ func TestBusyWriterIs503(t *testing.T) {
 }
 
 // TestAppendDoesNotReplayUnderTheSlot: the first attempt of an append reads and replays the
-// case without the write slot, so a writer holding the slot does not delay that work; the
-// append waits only for its short conditional write. Here the slot is held while the request
-// starts, and released after a moment: the append then succeeds with one event added, and the
-// event count in the row matches the snapshot.
+// case without the write slot: while another writer holds the slot, the append's compute
+// (Apply, statuses, explanation) runs all the same, and only its short conditional write
+// waits. Once the slot is free the event is stored with the row's event count.
 func TestAppendDoesNotReplayUnderTheSlot(t *testing.T) {
 	e := newEnv(t, tempDB(t), nil)
 	e.mustCreate("C-1", "2025-09-30T17:00:00+08:00", map[string]any{"cause": "historical_legacy"})
-	e.srv.store.slot <- struct{}{}
-	done := make(chan struct{})
-	var code int
-	var out map[string]any
+	p := sla.Default()
+	ev := sla.Event{Type: sla.EventTransferred, At: time.Date(2025, 10, 9, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)), Unit: "U"}
+
+	e.srv.store.slot <- struct{}{} // another writer holds the slot
+	computed := make(chan struct{}, 2)
+	done := make(chan error, 1)
 	go func() {
-		defer close(done)
-		code, out = e.callJSON("POST", "/cases/C-1/events", map[string]any{"type": "transferred", "at": "2025-10-09T10:00:00+08:00", "unit": "U"})
+		_, err := e.srv.store.appendEvent(t.Context(), "C-1", func(sc storedCase) (sla.Case, error) {
+			computed <- struct{}{}
+			return p.Apply(sc.Case, ev)
+		}, testClock())
+		done <- err
 	}()
-	time.Sleep(50 * time.Millisecond)
+	select {
+	case <-computed: // the replay ran while the slot was held
+	case <-time.After(5 * time.Second):
+		t.Fatal("the append did not compute while another writer held the slot")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the append finished (%v) while the slot was held", err)
+	default:
+	}
 	<-e.srv.store.slot
-	<-done
-	require.Equal(t, http.StatusOK, code, "%v", out)
+	require.NoError(t, <-done)
+	assert.Len(t, computed, 0, "computed once: no retry was needed")
 	var count int
 	require.NoError(t, e.db.QueryRow(`SELECT event_count FROM cases WHERE id = 'C-1'`).Scan(&count))
 	assert.Equal(t, 3, count)
