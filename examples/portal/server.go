@@ -12,7 +12,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -971,14 +970,11 @@ func eventError(err error) (*apiError, int) {
 }
 
 // eventErrorField names the event field an Apply error is about: the Field of the
-// *sla.EventError when the library's EventError has one (read by reflection, so that the
-// portal builds against library versions with and without it), else "event".
+// *sla.EventError, or "event" when the event as a whole does not fit.
 func eventErrorField(err error) string {
 	var ee *sla.EventError
-	if errors.As(err, &ee) && ee != nil {
-		if f := reflect.ValueOf(ee).Elem().FieldByName("Field"); f.IsValid() && f.Kind() == reflect.String && f.String() != "" {
-			return f.String()
-		}
+	if errors.As(err, &ee) && ee.Field != "" {
+		return ee.Field
 	}
 	return "event"
 }
