@@ -105,6 +105,18 @@ marks their days, e.g. unverified for a draft. --strict refuses any day that is 
 official notice (exit 2). These three flags are also accepted by due, classify, status and
 report, whose counting then uses that calendar.
 
+	shixian calendar import-notice FILE [--format json|csv] [--schedule FILE]… [--cases FILE.jsonl --policy FILE --now RFC3339]
+
+reads the text of a State Council holiday notice (国务院办公厅关于X年部分节假日安排的通知) as
+published and pasted (FILE, or - for stdin; UTF-8, at most calendar.MaxNoticeBytes) with
+calendar.ParseNotice, checks it (a date that does not exist, a weekday that contradicts its
+date, a 共N天 that does not match, a makeup working day on a weekday, an item with no day: exit 2
+with line:column and the item quoted) and prints the year's schedule: json in the holiday-cn
+shape {"year", "papers", "days": [{"name", "date", "isOffDay"}]}, or csv in the schedule format
+above; both load back with --schedule. On stderr it lists every day the notice confirms or
+changes against the current data (for 2027: the unverified days). With --cases, --policy and
+--now it also lists the open cases whose deadlines the notice moves (sla.MovedDeadlines).
+
 # due
 
 	shixian due --accepted RFC3339 (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
