@@ -212,3 +212,25 @@ func TestCaseOutsideEveryVersion(t *testing.T) {
 	require.NoError(t, e.db.QueryRow(`SELECT action FROM policy_audit ORDER BY seq DESC LIMIT 1`).Scan(&action))
 	assert.Equal(t, "changed_at_start", action, "the changed start-up policy is in the audit trail")
 }
+
+// TestPolicyThatIgnoresExtraInput: a portal that passes whole records may post a version with
+// `input_extra: ignore`; the created case's decision then lists what it left out, so that a
+// clerk can see that "tag" was not read as "tags".
+func TestPolicyThatIgnoresExtraInput(t *testing.T) {
+	base := parsePolicy(t, policyYAML(t, "  from: 2025-01-01", "  from: 2025-01-01\n  until: 2025-12-31"))
+	e := newEnv(t, tempDB(t), base)
+	input := map[string]any{"cause": "improper_method", "tag": []string{"cross_department"}, "applicant_name": "王某"}
+
+	code, out := e.callJSON("POST", "/cases", map[string]any{"id": "S-1", "accepted": "2025-09-30T17:00:00+08:00", "input": input})
+	require.Equal(t, http.StatusBadRequest, code, "the default policy is strict: %v", out)
+	assert.Equal(t, "input.applicant_name", out["field"], "the first undeclared key, sorted")
+
+	lenient := policyYAML(t, `version: "2025.1"`, `version: "2026.1"`, "  from: 2025-01-01", "  from: 2026-01-01\ninput_extra: ignore")
+	code, out = e.callJSON("POST", "/policy", string(lenient))
+	require.Equal(t, http.StatusOK, code, "%v", out)
+
+	created := e.mustCreate("S-2", "2026-03-03T10:00:00+08:00", input)
+	assert.Equal(t, "2026.1", get(created, "decision", "policy_version"))
+	assert.Equal(t, "T3", get(created, "decision", "tier"), "tag is not tags: the staff-caused rule decides")
+	assert.Equal(t, []any{"applicant_name", "tag"}, get(created, "decision", "ignored"))
+}

@@ -603,6 +603,9 @@ type decisionJSON struct {
 	PolicyID      string   `json:"policy_id"`
 	PolicyVersion string   `json:"policy_version"`
 	PolicyHash    string   `json:"policy_hash"`
+	// Ignored lists the input keys that a policy with `input_extra: ignore` left out of the
+	// decision (absent under the default, strict, policy: there such keys are a 400).
+	Ignored []string `json:"ignored,omitempty"`
 }
 
 type createdJSON struct {
@@ -707,7 +710,7 @@ func decisionOf(d rules.Decision) decisionJSON {
 		rule = "default"
 	}
 	return decisionJSON{Tier: d.Tier, Rule: rule, Reason: d.Reason, Default: d.Default, Shadowed: d.Shadowed(),
-		PolicyID: d.PolicyID, PolicyVersion: d.PolicyVersion, PolicyHash: d.PolicyHash}
+		PolicyID: d.PolicyID, PolicyVersion: d.PolicyVersion, PolicyHash: d.PolicyHash, Ignored: d.Ignored}
 }
 
 func deadlineOf(d sla.Deadline) deadlineJSON {
