@@ -11,8 +11,9 @@ package main
 //
 // Besides the clients, one more client appends, one request after the other, to a "heavy"
 // case that starts with 90 % of sla.MaxEvents events: every such append replays the whole case
-// and rewrites its snapshot. Its figures are reported apart; the point is that the others'
-// figures do not suffer from it.
+// and rewrites its snapshot. When a heavy case is full (sla.MaxEvents), the client moves on to
+// the next of heavyCases prefilled ones. Its figures are reported apart; the point is that the
+// others' figures do not suffer from it.
 
 import (
 	"bytes"
@@ -122,8 +123,11 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	dbPath := filepath.Join(dir, "load.db")
 	tokPath := filepath.Join(dir, "tokens.txt")
 	require.NoError(t, os.WriteFile(tokPath, []byte("clerk load "+loadToken+"\n"), 0o600))
-	heavyID := fmt.Sprintf("H%d", clients)
-	prefillHeavyCase(t, dbPath, heavyID)
+	heavyIDs := make([]string, heavyCases)
+	for i := range heavyIDs {
+		heavyIDs[i] = fmt.Sprintf("H%d-%d", clients, i)
+	}
+	prefillHeavyCases(t, dbPath, heavyIDs)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
@@ -190,7 +194,9 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for seq := 0; time.Now().Before(deadline); seq++ {
+		room := sla.MaxEvents - heavyPrefill // appends each heavy case takes before it is full
+		for seq := 0; time.Now().Before(deadline) && seq < room*len(heavyIDs); seq++ {
+			heavyID := heavyIDs[seq/room]
 			unit := fmt.Sprintf("heavy-%d", seq)
 			t0 := time.Now()
 			code, err := do("POST", "/cases/"+heavyID+"/events", event(unit))
@@ -349,7 +355,13 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 // prefillHeavyCase creates the database at path with one case, id, holding 90 % of
 // sla.MaxEvents events (transfers, each fitting after the one before), written directly so
 // that the run does not spend its time building it.
-func prefillHeavyCase(t *testing.T, path, id string) {
+// heavyCases heavy cases are prefilled with heavyPrefill events each (90 % of sla.MaxEvents).
+const (
+	heavyCases   = 20
+	heavyPrefill = sla.MaxEvents * 9 / 10
+)
+
+func prefillHeavyCases(t *testing.T, path string, ids []string) {
 	db, err := OpenSQLite(path)
 	require.NoError(t, err)
 	defer db.Close()
@@ -358,12 +370,14 @@ func prefillHeavyCase(t *testing.T, path, id string) {
 	require.NoError(t, s.migrate(ctx))
 	p := sla.Default()
 	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	c, _, err := p.Accept(id, map[string]any{"cause": "historical_legacy"}, accepted)
-	require.NoError(t, err)
 	at := time.Date(2025, 10, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	for len(c.Events) < sla.MaxEvents*9/10 {
-		c.Events = append(c.Events, sla.Event{Type: sla.EventTransferred, At: at, Unit: fmt.Sprintf("prefill-%d", len(c.Events))})
+	for _, id := range ids {
+		c, _, err := p.Accept(id, map[string]any{"cause": "historical_legacy"}, accepted)
+		require.NoError(t, err)
+		for len(c.Events) < heavyPrefill {
+			c.Events = append(c.Events, sla.Event{Type: sla.EventTransferred, At: at, Unit: fmt.Sprintf("prefill-%d", len(c.Events))})
+		}
+		require.NoError(t, p.Validate(c))
+		require.NoError(t, s.insertCase(ctx, c, p.Version(), accepted, accepted, nil))
 	}
-	require.NoError(t, p.Validate(c))
-	require.NoError(t, s.insertCase(ctx, c, p.Version(), accepted, accepted, nil))
 }
