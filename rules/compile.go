@@ -167,18 +167,26 @@ func (c *compiler) pos(p Position) Position {
 // when the source is known.
 func (c *compiler) add(p Position, rule, field, format string, args ...any) {
 	p = c.pos(p)
+	if c.probs.Full() {
+		c.probs.Add(Problem{Pos: p}) // only counted: skip formatting and quoting
+		return
+	}
 	pr := Problem{Pos: p, Rule: rule, Field: field, Message: fmt.Sprintf(format, args...)}
 	if p.Line > 0 {
 		if line, ok := c.sourceLine(p.Line); ok {
 			pr.Line, pr.Caret = quote(line, p.Column)
 		}
 	}
-	c.probs = append(c.probs, pr)
+	c.probs.Add(pr)
 }
 
 // addExpr records a problem inside rule r's expression at expression line k
 // (1-based) and rune column col (1-based).
 func (c *compiler) addExpr(r *Rule, k, col int, format string, args ...any) {
+	if c.probs.Full() {
+		c.probs.Add(Problem{Pos: c.pos(Position{File: r.WhenPos.File})})
+		return
+	}
 	lines := strings.Split(r.When, "\n")
 	if k < 1 {
 		k = 1
@@ -206,12 +214,16 @@ func (c *compiler) addExpr(r *Rule, k, col int, format string, args ...any) {
 	} else {
 		pr.Line, pr.Caret = quote(strings.TrimSuffix(lines[k-1], "\r"), col)
 	}
-	c.probs = append(c.probs, pr)
+	c.probs.Add(pr)
 }
 
 // addAt records a problem at a rune offset of the expression (expr's
 // file.Location.From).
 func (c *compiler) addAt(r *Rule, from int, format string, args ...any) {
+	if c.probs.Full() {
+		c.probs.Add(Problem{Pos: c.pos(Position{File: r.WhenPos.File})}) // counted, not located
+		return
+	}
 	k, col := 1, 1
 	i := 0
 	for _, ch := range r.When {

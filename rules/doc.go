@@ -96,7 +96,9 @@
 //     has a few dozen rules over a handful of fields.
 //
 // Each refusal is a problem at file:line:column of the offending spot,
-// naming the limit.
+// naming the limit. A report lists at most MaxProblems problems, then one
+// that counts the rest: a fault repeated on every line of a large file
+// would otherwise make a report larger than the file.
 //
 // Conditions are written in a subset of the expr language whose cost is
 // bounded: every construct costs at most a constant times the size of its

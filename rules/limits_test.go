@@ -386,3 +386,44 @@ func FuzzCompileBounded(f *testing.F) {
 		_, _ = set.Classify(sample)
 	})
 }
+
+// A policy with the same fault on every line (here 300 rules each comparing cause with a value
+// it does not declare) used to list every one of them: a 4 MiB file made a report of 600,000
+// lines and took seconds and 765 MB to build. The list stops at MaxProblems, in position
+// order, and ends with one problem that counts the rest.
+func TestProblemsStopAtMaxProblemsAndCountTheRest(t *testing.T) {
+	var rs []Rule
+	for i := range 300 {
+		rs = append(rs, Rule{ID: fmt.Sprintf("r%d", i), When: fmt.Sprintf(`cause == "typo%d"`, i), Tier: "T1", Reason: "x"})
+	}
+	_, err := Compile(doc(testFields(), rs))
+	var ps Problems
+	require.True(t, errors.As(err, &ps), "%v", err)
+	require.Len(t, ps, MaxProblems+1)
+	assert.Contains(t, ps[0].Message, `unknown value "typo0"`, "the first problems found are the ones listed")
+	assert.Contains(t, ps[MaxProblems-1].Message, `unknown value "typo99"`)
+	last := ps[MaxProblems]
+	assert.Equal(t, Position{File: "policy.yaml"}, last.Pos)
+	assert.Equal(t, "too many problems: 200 more not listed (only the first 100 are; fix these and run again)", last.Message)
+	assert.Equal(t, strings.Count(err.Error(), "\n")/3+1, MaxProblems+1, "every listed problem quotes its line; the closing one has none")
+}
+
+func TestProblemsAddCountsAnotherListsClosingProblem(t *testing.T) {
+	// What a policy loader does: its own problems first, then the rule engine's list, which
+	// may already be cut.
+	var rulesList Problems
+	for i := range MaxProblems + 7 {
+		rulesList.Add(Problem{Pos: Position{File: "p.yaml", Line: i + 10}, Message: "rule fault"})
+	}
+	var all Problems
+	all.Add(Problem{Pos: Position{File: "p.yaml", Line: 1}, Message: "yaml fault"})
+	for _, p := range rulesList {
+		all.Add(p)
+	}
+	all.Sort()
+	require.Len(t, all, MaxProblems+1)
+	assert.Equal(t, "yaml fault", all[0].Message)
+	assert.Equal(t, "too many problems: 8 more not listed (only the first 100 are; fix these and run again)", all[MaxProblems].Message,
+		"one rule problem did not fit beside the yaml one, and the rule list had left out 7")
+	assert.True(t, all.Full())
+}

@@ -2,10 +2,17 @@ package rules
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
 )
+
+// MaxProblems is how many problems one Compile (and one policy or suite load) lists. A file
+// with a fault repeated on every line would otherwise make a report as large as the file
+// times the message (and as slow to build and read): past this many, Problems.Add drops the
+// rest and the list ends with one problem that says how many were left out.
+const MaxProblems = 100
 
 // Problem is one thing wrong with a Spec, found by Compile.
 type Problem struct {
@@ -21,6 +28,10 @@ type Problem struct {
 	// tab, and an East Asian wide character (CJK, full-width forms) is padded
 	// with two spaces because it takes two cells.
 	Caret string
+
+	// omitted > 0 marks the closing problem of a list cut at MaxProblems: how many more
+	// problems were found and not listed. It sorts after every other problem.
+	omitted int
 }
 
 // Error formats the problem as
@@ -99,7 +110,50 @@ func (ps *Problems) Unwrap() []error {
 }
 
 func (ps Problems) sort() {
-	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Pos.before(ps[j].Pos) })
+	if n := len(ps); n > 0 && ps[n-1].omitted > 0 {
+		ps[n-1].Message = omittedMessage(ps[n-1].omitted)
+	}
+	sort.SliceStable(ps, func(i, j int) bool {
+		if (ps[i].omitted > 0) != (ps[j].omitted > 0) {
+			return ps[j].omitted > 0 // the note of what was left out comes last
+		}
+		return ps[i].Pos.before(ps[j].Pos)
+	})
+}
+
+// Add appends p, keeping at most MaxProblems problems: past them it keeps one closing problem
+// (at p's file, without a line) that counts the problems left out. Adding such a closing
+// problem (from another loader's list) adds its count. Every loader of the project adds its
+// problems through Add.
+func (ps *Problems) Add(p Problem) {
+	switch {
+	case p.omitted > 0:
+		ps.omit(p.Pos.File, p.omitted)
+	case ps.Full():
+		ps.omit(p.Pos.File, 1)
+	default:
+		*ps = append(*ps, p)
+	}
+}
+
+// Full reports whether the list holds MaxProblems problems (or ends with the closing count),
+// so that a loader can skip building a problem that Add would only count.
+func (ps Problems) Full() bool {
+	n := len(ps)
+	return n >= MaxProblems || n > 0 && ps[n-1].omitted > 0
+}
+
+// omit counts k more problems left out of the list, at its closing problem.
+func (ps *Problems) omit(file string, k int) {
+	if n := len(*ps); n > 0 && (*ps)[n-1].omitted > 0 {
+		(*ps)[n-1].omitted += k // its Message is brought up to date by sort
+		return
+	}
+	*ps = append(*ps, Problem{Pos: Position{File: file}, Message: omittedMessage(k), omitted: k})
+}
+
+func omittedMessage(n int) string {
+	return fmt.Sprintf("too many problems: %d more not listed (only the first %d are; fix these and run again)", n, MaxProblems)
 }
 
 // Sort orders the problems by file position (line, then column), keeping problems at the same

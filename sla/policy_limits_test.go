@@ -155,7 +155,32 @@ rules:
 		_, err := sla.ParsePolicy("attack.yaml", []byte(b.String()))
 		var ps *rules.Problems
 		require.ErrorAs(t, err, &ps)
-		assert.Len(t, *ps, rules.MaxRules+1, "one problem per rule checked, and one for the rules past rules.MaxRules")
+		require.Len(t, *ps, rules.MaxProblems+1, "the first rules.MaxProblems problems, and one that counts the rest")
+		assert.Regexp(t, `^too many problems: \d+ more not listed`, (*ps)[rules.MaxProblems].Message)
+	})
+	t.Run("four megabytes of rules that each compare with 200 undeclared values", func(t *testing.T) {
+		// The shape that made a report of 600,000 lines (765 MB, 7 s) before the list was cut.
+		enum := strings.Replace(head, "cause: {type: string}", "cause: {type: string, values: [a, b]}", 1)
+		var b strings.Builder
+		b.WriteString(enum)
+		for i := 0; ; i++ {
+			values := make([]string, 200)
+			for k := range values {
+				values[k] = fmt.Sprintf(`"v%016d"`, i*1000+k)
+			}
+			r := rule(fmt.Sprintf("r%d", i), "cause in ["+strings.Join(values, ",")+"]")
+			if b.Len()+len(r) > sla.MaxPolicyBytes {
+				break
+			}
+			b.WriteString(r)
+		}
+		_, err := sla.ParsePolicy("attack.yaml", []byte(b.String()))
+		var ps *rules.Problems
+		require.ErrorAs(t, err, &ps)
+		require.Len(t, *ps, rules.MaxProblems+1)
+		assert.Contains(t, (*ps)[0].Message, `unknown value "v0000000000000000" for field cause`)
+		assert.Regexp(t, `^too many problems: \d{5,} more not listed`, (*ps)[rules.MaxProblems].Message)
+		assert.Less(t, len(err.Error()), 64<<10, "the report stays readable")
 	})
 }
 
@@ -167,6 +192,7 @@ rules:
 func BenchmarkParseLargestPolicies(b *testing.B) {
 	head := "format: shixian/v1\nid: big\nversion: \"1\"\neffective: {from: 2025-01-01}\n" +
 		"input:\n  n: {type: int, default: 0}\n  tags: {type: \"[]string\", default: []}\n" +
+		"  cause: {type: string, values: [a, b], default: a}\n" +
 		"tiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules:\n"
 	build := func(when func(i int) string) []byte {
 		var sb strings.Builder
@@ -185,6 +211,13 @@ func BenchmarkParseLargestPolicies(b *testing.B) {
 		"long chains":      build(func(i int) string { return fmt.Sprintf("len(%s) > n + %d", long, i) }),
 		"many small rules": build(func(i int) string { return fmt.Sprintf(`n > %d && "x%d" in tags`, i, i) }),
 		"refused loops":    build(func(i int) string { return fmt.Sprintf("let r = 1..2000; any(r,{any(r,{# < n + %d})})", i) }),
+		"undeclared values": build(func(i int) string {
+			values := make([]string, 200)
+			for k := range values {
+				values[k] = fmt.Sprintf(`"v%016d"`, i*1000+k)
+			}
+			return "cause in [" + strings.Join(values, ",") + "]"
+		}),
 	}
 	for name, data := range policies {
 		b.Run(name, func(b *testing.B) {

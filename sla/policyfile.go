@@ -134,7 +134,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 				if problem.Field != "" && d.brokenFields[problem.Field] {
 					continue // already reported at the field's declaration
 				}
-				d.Problems = append(d.Problems, problem)
+				d.Problems.Add(problem)
 			}
 		} else {
 			d.ProblemAt(rules.Position{File: name}, "%v", err)

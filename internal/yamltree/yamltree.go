@@ -64,7 +64,7 @@ func (d *Decoder) Pos(n *yaml.Node) rules.Position {
 
 // ProblemAt records a problem at p, quoting p's line of the source.
 func (d *Decoder) ProblemAt(p rules.Position, format string, args ...any) {
-	d.Problems = append(d.Problems, rules.NewProblem(d.Src, p, fmt.Sprintf(format, args...)))
+	d.Problems.Add(rules.NewProblem(d.Src, p, fmt.Sprintf(format, args...)))
 }
 
 // Problem records a problem at the position of n.
