@@ -24,7 +24,7 @@ func TestLoadPolicyBoundsTheRead(t *testing.T) {
 	require.NoError(t, f.Truncate(8<<30)) // sparse: 8 GiB on paper, nothing on disk
 	require.NoError(t, f.Close())
 
-	limit := "the 4 MiB limit"
+	limit := "the 1 MiB limit"
 	tests := []struct {
 		name, path, want string
 	}{
@@ -51,5 +51,5 @@ func TestLoadPolicyBoundsTheRead(t *testing.T) {
 	}
 	_, err = LoadHistory(good, huge)
 	assert.ErrorContains(t, err, "sla: policy file "+huge+" is larger than "+limit)
-	assert.Equal(t, 4<<20, MaxPolicyBytes)
+	assert.Equal(t, 1<<20, MaxPolicyBytes)
 }

@@ -130,7 +130,7 @@ func Default() *Policy { return defaultPolicy() }
 // an office's own policy.
 func DefaultPolicyYAML() []byte { return append([]byte(nil), defaultPolicyYAML...) }
 
-// MaxPolicyBytes is the largest policy file LoadPolicy and ParsePolicy accept (4 MiB). A real
+// MaxPolicyBytes is the largest policy file LoadPolicy and ParsePolicy accept (1 MiB). A real
 // policy is a few kilobytes; a larger input is a mistaken path (a log, a corpus, a device) and
 // LoadPolicy refuses it while reading, after at most MaxPolicyBytes+1 bytes. Portals that take
 // policy uploads can bound request bodies by the same number.

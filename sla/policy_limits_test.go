@@ -106,7 +106,7 @@ func TestRepositoryPoliciesAreStrict(t *testing.T) {
 // parses them (rules.MaxConditionNesting, rules.MaxConditionLen), their trees before expr
 // checks them, and nothing outside the bounded subset is ever run.
 func TestAdversarialPolicyOfAMegabyte(t *testing.T) {
-	const mib = 1 << 20
+	const mib = 1<<20 - 4<<10 // just under sla.MaxPolicyBytes with the rest of the file
 	head := `format: shixian/v1
 id: attack
 version: "1"
@@ -199,7 +199,7 @@ func BenchmarkParseLargestPolicies(b *testing.B) {
 		sb.WriteString(head)
 		for i := 0; ; i++ {
 			r := fmt.Sprintf("  - id: r%d\n    when: '%s'\n    tier: T1\n    reason: x\n", i, when(i))
-			if sb.Len()+len(r) > 4<<20-1024 {
+			if sb.Len()+len(r) > sla.MaxPolicyBytes-1024 {
 				break
 			}
 			sb.WriteString(r)

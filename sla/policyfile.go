@@ -16,8 +16,10 @@ import (
 )
 
 // maxPolicyBytes bounds the size of a policy file so that a mistaken path (a log file, a
-// corpus) fails fast instead of being parsed.
-const maxPolicyBytes = 4 << 20
+// corpus) fails fast instead of being parsed, and so that loading even the largest policy
+// stays well under a second and a hundred megabytes: the YAML node tree of a file holds many
+// times its size in memory.
+const maxPolicyBytes = 1 << 20
 
 // policyDecoder walks the YAML node tree of a policy file and collects every problem with its
 // position, so that a policy analyst sees all mistakes in one run.

@@ -87,15 +87,15 @@ func TestHugeFilesAreRefusedWhileReading(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"lint /dev/zero", []string{"lint", "/dev/zero"}, "policy file /dev/zero is larger than the 4 MiB limit"},
-		{"classify --policy /dev/zero", []string{"classify", "--policy", "/dev/zero", "--input", "{}", "--accepted", "2025-10-09T09:00:00+08:00"}, "policy file /dev/zero is larger than the 4 MiB limit"},
-		{"due --policy /dev/zero", []string{"due", "--policy", "/dev/zero", "--tier", "T1", "--accepted", "2025-10-09T09:00:00+08:00"}, "policy file /dev/zero is larger than the 4 MiB limit"},
+		{"lint /dev/zero", []string{"lint", "/dev/zero"}, "policy file /dev/zero is larger than the 1 MiB limit"},
+		{"classify --policy /dev/zero", []string{"classify", "--policy", "/dev/zero", "--input", "{}", "--accepted", "2025-10-09T09:00:00+08:00"}, "policy file /dev/zero is larger than the 1 MiB limit"},
+		{"due --policy /dev/zero", []string{"due", "--policy", "/dev/zero", "--tier", "T1", "--accepted", "2025-10-09T09:00:00+08:00"}, "policy file /dev/zero is larger than the 1 MiB limit"},
 		{"status --case /dev/zero", []string{"status", "--policy", defaultPolicy, "--case", "/dev/zero", "--now", "2025-10-14T12:00:00+08:00"}, "case file /dev/zero is larger than the 4 MiB limit"},
 		{"calendar --schedule /dev/zero", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/zero"}, "schedule file /dev/zero is larger than the 1 MiB limit"},
 		{"calendar --schedule /dev/urandom", []string{"calendar", "--from", "2025-10-01", "--schedule", "/dev/urandom"}, "schedule file /dev/urandom is larger than the 1 MiB limit"},
-		{"test /dev/zero", []string{"test", "/dev/zero"}, "suite file /dev/zero is larger than the 8 MiB limit"},
-		{"diff --expect /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "testdata/corpus.jsonl", "--expect", "/dev/zero"}, "expectations file /dev/zero is larger than the 8 MiB limit"},
-		{"diff with /dev/zero as the old policy", []string{"diff", "/dev/zero", newPolicy, "--cases", "testdata/corpus.jsonl"}, "policy file /dev/zero is larger than the 4 MiB limit"},
+		{"test /dev/zero", []string{"test", "/dev/zero"}, "suite file /dev/zero is larger than the 2 MiB limit"},
+		{"diff --expect /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "testdata/corpus.jsonl", "--expect", "/dev/zero"}, "expectations file /dev/zero is larger than the 2 MiB limit"},
+		{"diff with /dev/zero as the old policy", []string{"diff", "/dev/zero", newPolicy, "--cases", "testdata/corpus.jsonl"}, "policy file /dev/zero is larger than the 1 MiB limit"},
 		{"classify --cases /dev/zero", []string{"classify", "--policy", defaultPolicy, "--cases", "/dev/zero"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
 		{"report --cases /dev/zero", []string{"report", "--policy", defaultPolicy, "--cases", "/dev/zero", "--from", "2025-09-28", "--to", "2025-10-12"}, "/dev/zero:1:1048577: line longer than 1 MiB"},
 		{"diff --cases /dev/zero", []string{"diff", oldPolicy, newPolicy, "--cases", "/dev/zero"}, "/dev/zero:1:1048577: line longer than 1 MiB"},

@@ -37,7 +37,7 @@ func TestLoadersBoundTheRead(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		paths = append(paths, "/dev/zero")
 	}
-	limit := "the 8 MiB limit"
+	limit := "the 2 MiB limit"
 	for _, path := range paths {
 		t.Run("a suite at "+path+" is refused", func(t *testing.T) {
 			_, err := slatest.RunSuite(path, slatest.WithPolicy(sla.Default()))

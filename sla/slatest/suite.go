@@ -17,14 +17,16 @@ import (
 // SuiteFormat is the value a suite file's `format` key must have.
 const SuiteFormat = "shixian-suite/v1"
 
-// MaxSuiteBytes is the largest suite or expectations file accepted (8 MiB): they are written
-// by hand, so a larger input is a wrong path (a corpus, a log, a device). RunSuite and
+// MaxSuiteBytes is the largest suite or expectations file accepted (2 MiB, some 20,000 cases):
+// they are written by hand, so a larger input is a wrong path (a corpus, a log, a device),
+// and running one holds about 75 times its size in memory (its YAML node tree and results);
+// split a larger suite into several files. RunSuite and
 // LoadExpectations refuse it while reading, after at most MaxSuiteBytes+1 bytes; RunSuiteData,
 // CheckData and ParseExpectations refuse larger data.
-const MaxSuiteBytes = 8 << 20
+const MaxSuiteBytes = 2 << 20
 
 // maxCases bounds the number of cases of one suite; suites are hand-written, a corpus belongs
-// in Diff.
+// in Diff. (MaxSuiteBytes allows about 20,000 short cases.)
 const maxCases = 100000
 
 // cst is the business location (UTC+8, no DST) in which suite times without an offset are read.
