@@ -207,8 +207,15 @@ type groupAcc struct {
 	tail     map[int]int64 // the same for d >= denseHist
 }
 
+// MaxReportGroups bounds the rows of one report, and with them a Reporter's
+// memory: a report is read by people, and grouping a year of cases by a
+// field that is unique per case (a free-text attribute, say) would otherwise
+// hold every case. A case that would open one group more is an error.
+const MaxReportGroups = 10000
+
 // Reporter accumulates cases into a report one at a time (streaming). Memory
-// is O(groups + overdue list), not O(cases). A Reporter is NOT safe for
+// is O(groups + overdue list), not O(cases), with at most MaxReportGroups
+// groups (each key at most MaxTextBytes). A Reporter is NOT safe for
 // concurrent use: feed it from one goroutine (or merge several reports'
 // inputs upstream). The Policy it was made from is shared and not modified.
 type Reporter struct {
@@ -404,9 +411,13 @@ func (r *Reporter) Add(c Case) error {
 		toClose = max(n, 0)
 	}
 
-	// Nothing below fails: the Reporter changes only for a case that is counted.
 	group := r.groupOf(&c, &st, &f)
 	g := r.groups[group]
+	if g == nil && len(r.groups) >= MaxReportGroups {
+		return fmt.Errorf("sla: report: case %s would open group %d (%s), more than the %d a report holds: group by something coarser",
+			c.ID, len(r.groups)+1, clipQuote(group), MaxReportGroups)
+	}
+	// Nothing below fails: the Reporter changes only for a case that is counted.
 	if g == nil {
 		g = &groupAcc{row: ReportRow{Group: group}}
 		r.groups[group] = g

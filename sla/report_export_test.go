@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"sort"
 	"strconv"
@@ -166,4 +167,29 @@ func TestReportTypesAllTagged(t *testing.T) {
 			assert.Equal(t, strings.ToLower(name), name, "%s.%s", typ.Name(), f.Name)
 		}
 	}
+}
+
+// Grouping a week of cases by a field that is different on every case (here the handler) would
+// make a report of as many rows as cases and a Reporter as large as the input. The report holds
+// at most MaxReportGroups groups; the case that would open one more is refused, naming it, and
+// the report built so far is unchanged.
+func TestReportRefusesMoreThanMaxReportGroups(t *testing.T) {
+	p := Default()
+	r, err := p.NewReporter(weekOpts(GroupByHandler, BucketAccepted))
+	require.NoError(t, err)
+	for i := range MaxReportGroups {
+		c := mkCase(fmt.Sprintf("C%05d", i), "社保科", fmt.Sprintf("经办人%05d", i), "window",
+			evAccepted("2025-09-30 17:00"), evClassified("T1", "2025-09-30 17:00"))
+		require.NoError(t, r.Add(c))
+	}
+	// A case for a handler already in the report is still counted.
+	require.NoError(t, r.Add(mkCase("again", "社保科", "经办人00000", "window",
+		evAccepted("2025-09-30 17:00"), evClassified("T1", "2025-09-30 17:00"))))
+	err = r.Add(mkCase("one-too-many", "社保科", "经办人-new", "window",
+		evAccepted("2025-09-30 17:00"), evClassified("T1", "2025-09-30 17:00")))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `case one-too-many would open group 10001 ("经办人-new"), more than the 10000 a report holds`)
+	rep := r.Report()
+	assert.Len(t, rep.Rows, MaxReportGroups)
+	assert.Equal(t, MaxReportGroups+1, rep.Total.Accepted, "the refused case is not counted")
 }
