@@ -666,6 +666,16 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 func conditionKey(root ast.Node) string {
 	var b strings.Builder
 	var put func(n ast.Node)
+	list := func(open string, nodes []ast.Node, close string) {
+		b.WriteString(open)
+		for i, e := range nodes {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			put(e)
+		}
+		b.WriteString(close)
+	}
 	put = func(n ast.Node) {
 		switch n := n.(type) {
 		case nil:
@@ -693,37 +703,16 @@ func conditionKey(root ast.Node) string {
 			put(n.Exp2)
 			b.WriteString(")")
 		case *ast.ArrayNode:
-			b.WriteString("[")
-			for i, e := range n.Nodes {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				put(e)
-			}
-			b.WriteString("]")
+			list("[", n.Nodes, "]")
 		case *ast.BuiltinNode:
-			b.WriteString(n.Name + "(")
-			for i, a := range n.Arguments {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				put(a)
-			}
-			b.WriteString(")")
+			list(n.Name+"(", n.Arguments, ")")
 		case *ast.PredicateNode:
 			b.WriteString("{")
 			put(n.Node)
 			b.WriteString("}")
 		case *ast.CallNode:
 			put(n.Callee)
-			b.WriteString("(")
-			for i, a := range n.Arguments {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				put(a)
-			}
-			b.WriteString(")")
+			list("(", n.Arguments, ")")
 		case *ast.MemberNode:
 			put(n.Node)
 			b.WriteString(".")
