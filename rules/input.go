@@ -6,10 +6,10 @@ import (
 	"math"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/shixian-go/shixian/internal/clip"
 )
 
 // FieldError is an input problem found by Classify: a required field is
@@ -28,7 +28,7 @@ func (e *FieldError) Error() string {
 	if e.Unknown {
 		return "rules: " + e.Message
 	}
-	return fmt.Sprintf("rules: field %s: %s", clipQuote(e.Field), e.Message)
+	return fmt.Sprintf("rules: field %s: %s", clip.Quote(e.Field), e.Message)
 }
 
 // RuleError is a failure while evaluating one rule's condition. Classify never
@@ -191,7 +191,7 @@ func (s *Set) undeclared(input map[string]any) ([]string, error) {
 		return nil, &FieldError{Field: smallest[0], Unknown: true, Message: fmt.Sprintf(
 			"the input has %d fields the policy does not declare, more than the %d it ignores", n, maxIgnored)}
 	}
-	msg := fmt.Sprintf("unknown input field %s", clipQuote(smallest[0]))
+	msg := fmt.Sprintf("unknown input field %s", clip.Quote(smallest[0]))
 	if best := closest(smallest[0], s.fields); best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	} else {
@@ -224,20 +224,6 @@ func (s *Set) fieldNames() []string {
 	return names
 }
 
-// clipQuote quotes a text taken from a caller's input for an error message, cutting it to a
-// readable length: the input may hold a megabyte where a word was expected.
-func clipQuote(v string) string {
-	const keep = 64
-	if len(v) <= keep {
-		return strconv.Quote(v)
-	}
-	cut := keep
-	for cut > 0 && !utf8.RuneStart(v[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(v[:cut]), len(v))
-}
-
 // clipList quotes up to five of the first texts of a list of total from a caller's input,
 // and counts the rest.
 func clipList(vs []string, total int) string {
@@ -249,7 +235,7 @@ func clipList(vs []string, total int) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(clipQuote(v))
+		b.WriteString(clip.Quote(v))
 	}
 	if shown := min(len(vs), 5); total > shown {
 		fmt.Fprintf(&b, " and %d more", total-shown)
@@ -340,7 +326,7 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 		if s.info[i].enum {
 			e := s.valueIndex(i, str)
 			if e < 0 {
-				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clipQuote(str), valueList(fd.Values))}
+				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clip.Quote(str), valueList(fd.Values))}
 			}
 			val.e = e
 		}
@@ -376,7 +362,7 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 		if set := s.valueSet[i]; set != nil {
 			for _, e := range l {
 				if _, ok := set[e]; !ok {
-					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clipQuote(e), valueList(fd.Values))}
+					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clip.Quote(e), valueList(fd.Values))}
 				}
 			}
 		}
@@ -415,7 +401,7 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 		case string:
 			var err error
 			if len(x) > 64 {
-				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected time (time.Time or RFC 3339 text), got %s", clipQuote(x))}
+				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("expected time (time.Time or RFC 3339 text), got %s", clip.Quote(x))}
 			}
 			t, err = time.Parse(time.RFC3339, x)
 			if err != nil {
@@ -572,7 +558,7 @@ func toInt(v any) (int, error) {
 		}
 		f, err := x.Float64()
 		if err != nil {
-			return 0, fmt.Errorf("expected int, got json.Number %s", clipQuote(string(x)))
+			return 0, fmt.Errorf("expected int, got json.Number %s", clip.Quote(string(x)))
 		}
 		return floatToInt(f)
 	}
@@ -616,7 +602,7 @@ func toFloat(v any) (float64, error) {
 	case json.Number:
 		f, err := x.Float64()
 		if err != nil {
-			return 0, fmt.Errorf("expected float, got json.Number %s", clipQuote(string(x)))
+			return 0, fmt.Errorf("expected float, got json.Number %s", clip.Quote(string(x)))
 		}
 		return f, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/clip"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -228,7 +229,7 @@ func (c *Case) UnmarshalJSON(data []byte) error {
 	for i := range w.Events {
 		e := &w.Events[i]
 		if !e.Type.Valid() {
-			return fmt.Errorf("sla: case %s: event %d: unknown type %s", w.ID, i+1, clipQuote(string(e.Type)))
+			return fmt.Errorf("sla: case %s: event %d: unknown type %s", w.ID, i+1, clip.Quote(string(e.Type)))
 		}
 		if e.At.IsZero() {
 			return fmt.Errorf("sla: case %s: event %d (%s): no time (at)", w.ID, i+1, e.Type)

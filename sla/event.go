@@ -3,10 +3,10 @@ package sla
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/shixian-go/shixian/internal/clip"
 )
 
 // EventType names what happened to a case. The values are the strings stored
@@ -270,7 +270,7 @@ func (e *EventError) Error() string {
 	case typ == "":
 		typ = "untyped event"
 	case !e.Event.Type.Valid():
-		typ = clipQuote(typ)
+		typ = clip.Quote(typ)
 	}
 	when := "no time"
 	if !at.IsZero() {
@@ -281,21 +281,6 @@ func (e *EventError) Error() string {
 
 // Unwrap returns the cause, one of the ErrXxx sentinels or a counting error.
 func (e *EventError) Unwrap() error { return e.Err }
-
-// clipQuote quotes text the caller sent for an error message, cut to its first
-// 64 bytes (on a character boundary): a garbage event type of a megabyte must
-// not make a megabyte of message.
-func clipQuote(s string) string {
-	const most = 64
-	if len(s) <= most {
-		return strconv.Quote(s)
-	}
-	cut := most
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
-}
 
 // eventFail wraps a formatted message around a sentinel so that both read
 // well; field is the JSON name of the event field at fault, "" for none.
@@ -403,7 +388,7 @@ func presentFields(e *Event) uint8 {
 // every event. k is kindOf(e.Type). It allocates only when it fails.
 func checkFields(e *Event, k eventKind) error {
 	if k == kindNone {
-		return eventFail(ErrEventField, "type", "unknown event type %s", clipQuote(string(e.Type)))
+		return eventFail(ErrEventField, "type", "unknown event type %s", clip.Quote(string(e.Type)))
 	}
 	if e.At.IsZero() {
 		return eventFail(ErrEventField, "at", "the event has no time (at)")

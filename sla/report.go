@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/shixian-go/shixian/internal/clip"
 )
 
 // BucketBy is the date that places a case in a report's period (统计口径).
@@ -415,7 +417,7 @@ func (r *Reporter) Add(c Case) error {
 	g := r.groups[group]
 	if g == nil && len(r.groups) >= MaxReportGroups {
 		return fmt.Errorf("sla: report: case %s would open group %d (%s), more than the %d a report holds: group by something coarser",
-			c.ID, len(r.groups)+1, clipQuote(group), MaxReportGroups)
+			c.ID, len(r.groups)+1, clip.Quote(group), MaxReportGroups)
 	}
 	// Nothing below fails: the Reporter changes only for a case that is counted.
 	if g == nil {
