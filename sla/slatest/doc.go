@@ -5,9 +5,10 @@
 // # Suites
 //
 // A suite is a YAML file, usually next to the policy it tests (xinyu-1310.suite.yaml beside
-// xinyu-1310.yaml). Run it from go test with Run, from a CLI with RunSuite, or from a portal's
-// "preview this change" screen with RunSuiteData; make it a gate for hot reload with Check
-// (sla.Holder.Activate(candidate, slatest.Check("policy.suite.yaml")) never activates a
+// xinyu-1310.yaml). Run it from go test with gotest.Run (package sla/slatest/gotest, kept
+// apart so that binaries do not link package testing), from a CLI with RunSuite, or from a
+// portal's "preview this change" screen with RunSuiteData; make it a gate for hot reload with
+// Check (sla.Holder.Activate(candidate, slatest.Check("policy.suite.yaml")) never activates a
 // candidate that fails its suite).
 //
 //	format: shixian-suite/v1         # required

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/shixian-go/shixian/internal/boundedio"
@@ -334,42 +333,9 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 	return cr
 }
 
-// Run runs the suite at suitePath inside a Go test: with a *testing.T, one subtest per case
-// (t.Run with the case name); with another testing.TB, one error per failing case. A failure
-// names the suite file and the case's line, lists expected vs got, and prints the decision and
-// the deadline explanation. A suite or policy that cannot be loaded is fatal; coverage below
-// the suite's min_coverage is an error of t itself.
-func Run(t testing.TB, suitePath string, opts ...Option) {
-	t.Helper()
-	r, err := RunSuite(suitePath, opts...)
-	if err != nil {
-		t.Fatalf("%v", err)
-		return
-	}
-	if tt, ok := t.(*testing.T); ok {
-		for _, c := range r.Cases {
-			tt.Run(c.Name, func(st *testing.T) {
-				st.Helper()
-				if !c.Passed {
-					st.Error(r.caseReport(c))
-				}
-			})
-		}
-	} else {
-		for _, c := range r.Cases {
-			if !c.Passed {
-				t.Error(r.caseReport(c))
-			}
-		}
-	}
-	if r.CoverageFailed {
-		t.Errorf("%s: rule coverage %s is below min_coverage %s; not exercised: %s",
-			r.File, percent(r.Coverage.Percent), percent(r.MinCoverage), strings.Join(r.Coverage.Unexercised(), ", "))
-	}
-}
-
-// caseReport is the text of one failed case for test logs.
-func (r *Result) caseReport(c CaseResult) string {
+// CaseReport is the text of one failed case for a test log: the suite file and the case's
+// line, expected vs got, the decision and the deadline explanation.
+func (r *Result) CaseReport(c CaseResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d: case %q failed:\n", r.File, c.Line, c.Name)
 	for _, f := range c.Failures {
@@ -385,6 +351,16 @@ func (r *Result) caseReport(c CaseResult) string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// CoverageReport says why the suite's rule coverage falls short of its min_coverage, naming
+// what was not exercised; "" when it does not (CoverageFailed is false).
+func (r *Result) CoverageReport() string {
+	if !r.CoverageFailed {
+		return ""
+	}
+	return fmt.Sprintf("%s: rule coverage %s is below min_coverage %s; not exercised: %s",
+		r.File, percent(r.Coverage.Percent), percent(r.MinCoverage), strings.Join(r.Coverage.Unexercised(), ", "))
 }
 
 // Failed lists the cases that failed.

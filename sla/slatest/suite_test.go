@@ -14,6 +14,7 @@ import (
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/slatest"
+	"github.com/shixian-go/shixian/sla/slatest/gotest"
 )
 
 const defaultSuite = "../../examples/policies/xinyu-1310.suite.yaml"
@@ -21,7 +22,7 @@ const defaultSuite = "../../examples/policies/xinyu-1310.suite.yaml"
 // TestDefaultPolicySuite runs the suite of the default policy through Run, as a policy team's
 // own go test would, against the embedded policy.
 func TestDefaultPolicySuite(t *testing.T) {
-	slatest.Run(t, defaultSuite, slatest.WithPolicy(sla.Default()))
+	gotest.Run(t, defaultSuite, slatest.WithPolicy(sla.Default()))
 
 	r, err := slatest.RunSuite(defaultSuite, slatest.WithPolicy(sla.Default()))
 	require.NoError(t, err)
@@ -39,7 +40,7 @@ func TestDefaultPolicySuiteFromFile(t *testing.T) {
 	data, err := os.ReadFile("../../examples/policies/xinyu-1310.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, string(sla.DefaultPolicyYAML()), string(data), "examples/policies/xinyu-1310.yaml must be a copy of sla/policies/xinyu-1310.yaml")
-	slatest.Run(t, defaultSuite)
+	gotest.Run(t, defaultSuite)
 }
 
 func TestRunSuitePasses(t *testing.T) {
@@ -65,7 +66,7 @@ func TestRunSuitePasses(t *testing.T) {
 	assert.InDelta(t, 28.57, r.Coverage.Percent, 0.01)
 	assert.False(t, r.CoverageFailed, "no min_coverage set")
 	assert.NoError(t, r.Err())
-	slatest.Run(t, "testdata/pass.suite.yaml")
+	gotest.Run(t, "testdata/pass.suite.yaml")
 }
 
 // TestRunSuiteFailureMessages pins every kind of mismatch message and the coverage failure.
@@ -116,7 +117,7 @@ func TestRunSuiteFailureMessages(t *testing.T) {
 
 	// Run reports through a testing.TB; a recorder stands in for *testing.T.
 	rec := &recorder{}
-	slatest.Run(rec, "testdata/fail.suite.yaml")
+	gotest.Run(rec, "testdata/fail.suite.yaml")
 	assert.Len(t, rec.errors, 11, "10 failing cases and the coverage shortfall")
 	assert.Contains(t, rec.errors[0], "testdata/fail.suite.yaml:11: case \"wrong tier and rule\" failed:\n    tier: expected T1, got T3")
 	assert.Contains(t, rec.errors[0], "decision: T3 by rule complex-case")
@@ -149,7 +150,7 @@ func (r *recorder) Fatalf(format string, a ...any) { r.fatal = fmt.Sprintf(forma
 
 func TestRunFatalOnBadSuite(t *testing.T) {
 	rec := &recorder{}
-	slatest.Run(rec, "testdata/does-not-exist.suite.yaml")
+	gotest.Run(rec, "testdata/does-not-exist.suite.yaml")
 	assert.Contains(t, rec.fatal, "does-not-exist.suite.yaml")
 }
 
@@ -357,7 +358,7 @@ func TestCheckWithHolder(t *testing.T) {
 // TestWorkorderSuite runs the example work-order policy's suite: same-day tier with a cutoff,
 // close-of-business deadlines, receipt on the next working day, 100% coverage.
 func TestWorkorderSuite(t *testing.T) {
-	slatest.Run(t, "../../examples/policies/workorder-3class.suite.yaml")
+	gotest.Run(t, "../../examples/policies/workorder-3class.suite.yaml")
 	r, err := slatest.RunSuite("../../examples/policies/workorder-3class.suite.yaml")
 	require.NoError(t, err)
 	assert.Empty(t, r.Coverage.Unexercised())
