@@ -809,7 +809,7 @@ func (r *replayer) extend(e *Event) error {
 }
 
 // close records the end of the current cycle and whether it was on time:
-// closed strictly before the (judged) Due (design §3).
+// closed strictly before the (judged) Due.
 func (r *replayer) close(at time.Time) error {
 	due, last, prov, err := computeDue(r.p, r.request(at, false))
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/shixian-go/shixian/sla"
 )
 
-// One runnable example per counting convention of design.md §5. Every date
+// One runnable example per counting convention (see the package doc). Every date
 // printed below was checked by hand against the State Council notices
 // (reference/cn-holidays.csv): 2025 National Day and Mid-Autumn 10-01..10-08
 // off, Sunday 09-28 and Saturday 10-11 makeup working days; 2026 New Year
@@ -55,7 +55,7 @@ func convApply(p *sla.Policy, c sla.Case, events ...sla.Event) sla.Case {
 	return c
 }
 
-// Close of business (design §5.2; 民法典 art. 203: "有业务时间的，停止业务活动
+// Close of business (民法典 art. 203: "有业务时间的，停止业务活动
 // 的时间为截止时间"): with EndOfDay = CloseOfBusiness the last day ends when
 // the last business-hours span ends (17:30 by default) instead of at 24:00.
 // Accepted Tuesday 2025-09-30 17:00 with 1 working day: 10-01..10-08 are off,
@@ -78,7 +78,7 @@ func ExampleComputeDeadline_closeOfBusiness() {
 	// 2025-10-09T17:30:00+08:00
 }
 
-// Receipt on a non-working day (design §5.3): a case received online on
+// Receipt on a non-working day: a case received online on
 // Saturday 2026-05-02, inside the Labour Day break (05-01..05-05 off), with 3
 // working days. Counted literally (民法典 art. 201: the first day is not
 // counted, counting starts the next day) day 1 is the first working day after
@@ -104,7 +104,7 @@ func ExampleComputeDeadline_receiptOnNonWorkingDay() {
 	// next_workday counts after 2026-05-06 due 2026-05-09 24:00
 }
 
-// Same-day cases (即办, "0 working days", design §5.4): accepted on a working
+// Same-day cases (即办, "0 working days"): accepted on a working
 // day strictly before the cutoff (16:00 by default), due at the end of that
 // day; at or after the cutoff, or on a non-working day, due at the end of the
 // next working day (行政许可法 art. 82: periods in working days skip
@@ -133,7 +133,7 @@ func ExampleComputeDeadline_sameDay() {
 	// 2025-10-03 10:00 → 2025-10-09 24:00
 }
 
-// Calendar-day periods ("N日", design §5.5; 民法典 arts. 201, 203): counted
+// Calendar-day periods ("N日"; 民法典 arts. 201, 203): counted
 // from the next day, holidays inside the period are not deducted, and a last
 // day that is a holiday or rest day moves to the next working day. Accepted
 // Wednesday 2025-09-24 with 10 days: day 10 is Saturday 10-04, a National Day
@@ -157,7 +157,7 @@ func ExampleComputeDeadline_calendarDays() {
 	// 2025-10-01 10:00 + 10 days → 2025-10-11 24:00
 }
 
-// Month periods ("N个月", design §5.6; 民法典 art. 202: the corresponding
+// Month periods ("N个月"; 民法典 art. 202: the corresponding
 // date of the last month, or its last day when it has none; then art. 203's
 // move). From 2025-01-31, one month ends on Friday 2025-02-28, the month's
 // last day. From Saturday 2026-01-31 it ends on 2026-02-28, a makeup Saturday,
@@ -182,7 +182,7 @@ func ExampleComputeDeadline_months() {
 	// 2026-01-15 10:00 + 1 month → 2026-02-24 24:00
 }
 
-// Hour periods (design §5.7; 民法典 art. 201(2): counting starts at the
+// Hour periods (民法典 art. 201(2): counting starts at the
 // stated hour). Working hours walk the business hours 09:00-12:00 and
 // 13:30-17:30 of working days only: 5 working hours from Friday 2025-09-26
 // 16:00 are 1h30 on Friday, none on the ordinary Saturday 09-27, then 3h
@@ -206,7 +206,7 @@ func ExampleComputeDeadline_hours() {
 	// 48 hours → 2025-10-02T17:00:00+08:00
 }
 
-// Pauses (中止, 行政许可法 art. 45; design §5.8) and the resume day: a case
+// Pauses (中止, 行政许可法 art. 45) and the resume day: a case
 // accepted Monday 2025-09-22 with 3 working days is paused on Tuesday 09-23
 // (day 1, counted) and resumed on Thursday 09-25. With the resume day
 // excluded, 09-24 and 09-25 are not counted: day 2 is Friday 09-26 and day 3
@@ -232,7 +232,7 @@ func ExampleComputeDeadline_resumeDay() {
 	// resume day counted → 2025-09-26 24:00 excluded: 1
 }
 
-// Restart (补正后重新受理, 行政许可法 art. 32; design §5.9): the application is
+// Restart (补正后重新受理, 行政许可法 art. 32): the application is
 // accepted when the materials are complete, so the clock starts again from
 // the restart and the time elapsed before it is discarded. Accepted Monday
 // 2026-02-09 with 5 working days (last day the makeup Saturday 02-14), paused
@@ -264,7 +264,7 @@ default: {tier: T5, reason: 五个工作日}
 	// after restart: on_track last day 2026-02-27 remaining 3
 }
 
-// Reclassification (design §5.11): a case accepted Tuesday 2026-04-28 as T1
+// Reclassification: a case accepted Tuesday 2026-04-28 as T1
 // (1 working day, due 04-29) is reclassified to T3 (3 working days) on
 // Wednesday 04-29 15:00. Counted from the original acceptance (the default)
 // the days are 04-29, 04-30 and, after the Labour Day break 05-01..05-05,
@@ -307,7 +307,7 @@ func convTargets(when string, st sla.Status) {
 	}
 }
 
-// Transfer (转办, design §5.12): the citizen-facing clock keeps running, and
+// Transfer (转办): the citizen-facing clock keeps running, and
 // the 1310 policy's unit targets run beside it: sign for within 4 working
 // hours, reply within 2 working days. A T10 case accepted Wednesday
 // 2025-12-31 is transferred at 16:00: sign-for is due after 1h30 on 12-31 and
@@ -349,7 +349,7 @@ func ExamplePolicy_StatusAt_transfer() {
 	// case T10 on_track last day 2026-01-15
 }
 
-// Close, follow-up visit, reopen (design §5.13): closing stops the clock
+// Close, follow-up visit, reopen: closing stops the clock
 // (on time iff before Due; lateness measured in working days); an
 // unsatisfied visit leads to a reopening, which starts cycle 2 with the same
 // tier from the reopening. A T1 case accepted Monday 2026-03-02 is due 03-03
@@ -381,7 +381,7 @@ func ExamplePolicy_StatusAt_reopen() {
 	// cycle 2 closed_on_time last day 2026-03-09 overdue days 0 ever late true cycle late false
 }
 
-// Extension (延期, 行政许可法 art. 42; design §5.10): the new deadline is
+// Extension (延期, 行政许可法 art. 42): the new deadline is
 // counted from the old deadline, not from the approval, and must be granted
 // before it. A 3-working-day case accepted Thursday 2025-09-25 ends on Monday
 // 09-29 (day 2 is the makeup Sunday 09-28). An extension of 10 working days
@@ -423,7 +423,7 @@ default: {tier: T3, reason: 三个工作日}
 	// overdue: late extension recorded, last day 2025-10-27 judged by 2025-10-20 overdue cycle late true
 }
 
-// Warnings (design §5.14) are thresholds of working time used, never of
+// Warnings are thresholds of working time used, never of
 // wall-clock time; each is crossed at 00:00 of the working day on which it
 // is reached. A T10 case accepted Thursday 2026-02-12 counts 02-13, the
 // makeup Saturday 02-14, then (after the Spring Festival 02-15..02-23)

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// EndOfDay says when the last day of a day-based period ends (design §5.2).
+// EndOfDay says when the last day of a day-based period ends.
 type EndOfDay uint8
 
 const (
@@ -17,7 +17,7 @@ const (
 	CloseOfBusiness
 )
 
-// Receipt says how a case received on a non-working day is counted (design §5.3).
+// Receipt says how a case received on a non-working day is counted.
 type Receipt uint8
 
 const (
@@ -27,7 +27,7 @@ const (
 	ReceiptNextWorkday
 )
 
-// ResumeDay says whether the day a pause ends on is counted (design §5.8).
+// ResumeDay says whether the day a pause ends on is counted.
 type ResumeDay uint8
 
 const (
@@ -37,7 +37,7 @@ const (
 	ResumeDayCounted
 )
 
-// LateExtension says what an extension granted at or after the deadline does (design §5.10).
+// LateExtension says what an extension granted at or after the deadline does.
 type LateExtension uint8
 
 const (
@@ -47,7 +47,7 @@ const (
 	LateExtensionOverdue
 )
 
-// Reclassify says where a new tier's period counts from after reclassification (design §5.11).
+// Reclassify says where a new tier's period counts from after reclassification.
 type Reclassify uint8
 
 const (
@@ -200,7 +200,7 @@ func (r *Reclassify) UnmarshalText(b []byte) error {
 // MaxSpans bounds Counting.BusinessHours.
 const MaxSpans = 48
 
-// Counting holds the counting conventions of design.md §5 that a policy may
+// Counting holds the counting conventions that a policy may
 // choose. The zero value is NOT valid (it has no business hours): start from
 // DefaultCounting() and change fields. A Counting is a value; the functions of
 // this package never modify it or its BusinessHours slice, so one Counting may

@@ -23,7 +23,7 @@ var ErrSuspended = errors.New("sla: deadline suspended by an open pause")
 // testing, appraisal, expert review … are not counted). Start is inclusive,
 // End exclusive; a zero End means the case is still paused. Pauses of a
 // Request may come in any order and may overlap: their union is excluded,
-// never the sum (design §5.8).
+// never the sum.
 //
 // Day-based periods exclude whole days: a pause from day P to day R excludes
 // the days P+1..R (ResumeDayExcluded) or P+1..R−1 (ResumeDayCounted), civil
@@ -148,7 +148,7 @@ func ExtensionAllowed(d Deadline, at time.Time) bool {
 }
 
 // LastWorkingDayStart returns 00:00 of the last day, the instant a case
-// enters "the last working day" warning (design §5.14). For a Suspended
+// enters "the last working day" warning. For a Suspended
 // deadline it returns the zero time.
 func LastWorkingDayStart(d Deadline) time.Time {
 	if d.Suspended {

@@ -13,7 +13,7 @@ import (
 // in JSON; they are a contract and never change.
 type EventType string
 
-// The event types of a case's life (design §5.8–§5.13). Each event is
+// The event types of a case's life. Each event is
 // validated against the case's history when it is applied (see
 // (*Policy).Apply); the comments say what each requires and does.
 const (
@@ -29,7 +29,7 @@ const (
 	// EventTransferred (转办) hands the case to a unit (Unit required; the unit
 	// that holds it may be named again, a re-dispatch). It starts that unit's
 	// targets with After == AfterTransferred and ends the previous unit's. The
-	// citizen-facing clock keeps running (design §5.12).
+	// citizen-facing clock keeps running.
 	EventTransferred EventType = "transferred"
 	// EventSignedFor (签收): the unit of the latest pending transfer signs for it
 	// (Unit required and equal to that unit; once per transfer). It meets that
@@ -58,7 +58,7 @@ const (
 	// EventReclassified (改变分类) moves the case to another tier (Tier and
 	// Reason required; the tier must exist and differ from the current one).
 	// The new tier is counted from the cycle's start (FromAcceptance) or from
-	// At (FromReclassification), design §5.11; earlier pauses and extensions
+	// At (FromReclassification); earlier pauses and extensions
 	// still apply.
 	EventReclassified EventType = "reclassified"
 	// EventClosed (办结/销号) stops the clock of the current cycle: on time iff

@@ -505,7 +505,7 @@ func (x *explainer) paused(n int) bool {
 
 // dayLabel is why a non-counted day did not count: its holiday and notice
 // or the weekend, and whether a pause covered it. Holidays inside a pause
-// are still named with their notice (design §5.8: only working days are
+// are still named with their notice (only working days are
 // excluded by a pause in working-day periods).
 func (x *explainer) dayLabel(day calendar.Day, paused, afterPeriod bool) string {
 	s := ""

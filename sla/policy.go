@@ -25,8 +25,8 @@ type Tier struct {
 	Description string // the causes this tier is for, in the policy's words
 }
 
-// Warning is a threshold of working time used at which a case is flagged before it is late
-// (design §5.14). Thresholds are measured in working time, never in wall-clock percentages.
+// Warning is a threshold of working time used at which a case is flagged before it is late.
+// Thresholds are measured in working time, never in wall-clock percentages.
 // Red, the overdue state, needs no declaration: every case past its Due is overdue.
 type Warning struct {
 	ID    string // e.g. "yellow"
@@ -78,7 +78,7 @@ func ParseTrigger(s string) (Trigger, error) {
 }
 
 // Target is a time limit that runs beside the citizen-facing deadline: a unit's sign-for and
-// reply after a transfer (design §5.12), or the follow-up visit after closing (§5.13).
+// reply after a transfer, or the follow-up visit after closing.
 type Target struct {
 	ID    string
 	Label string

@@ -186,7 +186,7 @@ func (e *engine) countedTime(a, b time.Time, ivs []timeIv, working bool) (time.D
 
 // WarningAt returns the instant at which fraction (0 < fraction <= 1) of the
 // period's working time is used, measured in working time, never in
-// wall-clock percentages (design §5.14).
+// wall-clock percentages.
 //
 // Day units: with Total counted working days (as in Progress; paused days
 // excluded, extensions included), threshold k = ceil(fraction × Total); the

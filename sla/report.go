@@ -126,7 +126,7 @@ type ReportRow struct {
 	// (closed late: up to the close; open overdue: up to Now).
 	OverdueWorkdays int `json:"overdue_workdays"`
 	// EverLate counts cases late in this or an earlier cycle (Status.EverLate);
-	// ClosedLate+OpenOverdue count this cycle only (design §5.13).
+	// ClosedLate+OpenOverdue count this cycle only.
 	EverLate int `json:"ever_late"`
 	// Reopened counts cases with at least one reopening (重新办理) at or before Now.
 	Reopened int `json:"reopened"`
@@ -424,7 +424,7 @@ func (r *Reporter) Add(c Case) error {
 		g = &groupAcc{row: ReportRow{Group: group}}
 		r.groups[group] = g
 	}
-	// On time iff closed strictly before the judged Due (design §5.13; the
+	// On time iff closed strictly before the judged Due (the
 	// end of the last day at 24:00, 民法典 art. 203); StatusAt decides it, and
 	// an extension requested after the deadline leaves the cycle late
 	// (行政许可法 art. 42 with the 限时办结 rule, LateExtensionOverdue).
@@ -684,7 +684,7 @@ var csvHeader = []string{
 //
 // The columns up to satisfaction_rate are a contract read by position, so
 // new columns are only ever appended: ever_late (ReportRow.EverLate, late in
-// this or an earlier cycle, design §5.13) came last for that reason;
+// this or an earlier cycle) came last for that reason;
 // closed_late and open_overdue count this cycle only. The overdue list is a
 // separate table (WriteOverdueCSV), since its rows are cases, not groups.
 // Rates are fractions with 4 decimals ("0.8750"); the average has 2 decimals.

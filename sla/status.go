@@ -96,7 +96,7 @@ type Status struct {
 	RemainingDays int
 	// OverdueDays: working days from JudgedLastDay (exclusive) to the status
 	// instant's date (open) or the closing date (closed late), inclusive,
-	// counted on the same calendar (design §5.13). It can be 0 for a case late
+	// counted on the same calendar. It can be 0 for a case late
 	// by hours (e.g. closed after close of business on its last day, or on
 	// the weekend after it).
 	OverdueDays int
@@ -397,7 +397,7 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 }
 
 // warnings returns the warnings crossed, appended to buf, and sets
-// st.Warning (design §5.14): each declared
+// st.Warning: each declared
 // warning's crossing instant is computed in working time on req, the request
 // the cycle is judged by (without late extensions); it is
 // crossed when it is at or before now, and, for a closed cycle, before the
@@ -760,7 +760,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			}
 			say("%s: classified (分类) as %s by %s%s; the limit counts from %s.", when(e.At), tierLabel(e.Tier), rule, why, when(r.tierStart))
 		case EventTransferred:
-			say("%s: transferred (转办) to %s%s; the citizen-facing clock keeps running (design §5.12).", when(e.At), e.Unit, by)
+			say("%s: transferred (转办) to %s%s; the citizen-facing clock keeps running (a transfer does not stop the time limit counted from acceptance).", when(e.At), e.Unit, by)
 		case EventSignedFor:
 			say("%s: signed for (签收) by %s.", when(e.At), e.Unit)
 		case EventPaused:
@@ -831,7 +831,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			s.LateExtensions, when(s.Due), when(s.JudgedDue))
 	}
 	for _, w := range s.Warnings {
-		say("Warning %s (%s) crossed at %s, measured in working time (design §5.14).", w.ID, w.Label, when(w.At))
+		say("Warning %s (%s) crossed at %s, measured in working time, not wall-clock time.", w.ID, w.Label, when(w.At))
 	}
 	for _, t := range s.Targets {
 		unit := ""
@@ -1021,7 +1021,7 @@ func nextDay(d time.Time) time.Time {
 }
 
 // workhoursDue is the O(1) path of computeDue for a working-hour period
-// without pauses or extensions (design §5.7, 民法典 art. 201(2): the period
+// without pauses or extensions (民法典 art. 201(2): the period
 // starts at the set hour, so a start outside business hours starts at the
 // next span): walk the rest of the start's working day, whole working days
 // with AddWorkdays, and the remainder on the last day. Anything unusual, and

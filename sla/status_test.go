@@ -172,7 +172,7 @@ func TestStatusPauses(t *testing.T) {
 		{
 			// Paused Fri 10-17 18:00, resumed Mon 10-20 08:00: P = 10-17,
 			// R = 10-20, excluded 10-18..10-20, so Monday (the resume day)
-			// is excluded under resume_day: excluded (design §5.8) even
+			// is excluded under resume_day: excluded even
 			// though the case resumed before business hours: 10-21, 10-22,
 			// 10-23 → due Thu 10-23 24:00.
 			"a pause from Friday evening to Monday 08:00 excludes the resume day Monday", nil,
