@@ -97,8 +97,13 @@
 // decision (rules.Decision.Ignored). Conditions are held to the bounded language subset and the
 // limits of package rules (see its Limits section). A policy file is at most [MaxPolicyBytes],
 // enforced while reading; its ids are at most [MaxIDBytes] and its reasons at most
-// [MaxTextBytes], the bounds a case holds them to. Several versions of one policy form a [History], which picks the
-// version by acceptance time; a [Holder] swaps in a new version atomically only after it passes
+// [MaxTextBytes], the bounds a case holds them to.
+//
+// Several versions of one policy form a [History], which picks the version by acceptance time
+// and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
+// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate] — so a portal with
+// several versions never picks one by hand: a case stays with the version in effect when it was
+// accepted for its whole life. A [Holder] swaps in a new version atomically only after it passes
 // its checks (its test suites, see package slatest).
 //
 // The YAML library is go.yaml.in/yaml/v3, the YAML organisation's maintained continuation of

@@ -116,6 +116,70 @@ func (h *History) Classify(input map[string]any, accepted time.Time) (rules.Deci
 	return p.Classify(input, accepted)
 }
 
+// Deadline is the deadline of tier for a case accepted at accepted, counted by the version in
+// effect at that instant (see Policy.Deadline).
+func (h *History) Deadline(tier string, accepted time.Time) (Deadline, error) {
+	p, err := h.At(accepted)
+	if err != nil {
+		return Deadline{}, err
+	}
+	return p.Deadline(tier, accepted)
+}
+
+// Accept classifies input and opens a case with the version in effect at accepted (see
+// Policy.Accept); the decision names that version.
+func (h *History) Accept(id string, input map[string]any, accepted time.Time) (Case, rules.Decision, error) {
+	p, err := h.At(accepted)
+	if err != nil {
+		return Case{}, rules.Decision{}, err
+	}
+	return p.Accept(id, input, accepted)
+}
+
+// Apply appends e to c with the version that governs c: the one in effect when c was accepted
+// (the instant of its first event, or of e when c has no events yet). A case therefore stays with
+// the version it was accepted under for its whole life, whatever versions come later.
+func (h *History) Apply(c Case, e Event) (Case, error) {
+	p, err := h.governing(c, e.At)
+	if err != nil {
+		return c, err
+	}
+	return p.Apply(c, e)
+}
+
+// StatusAt is the status of c at now, judged by the version that governs c (the one in effect
+// when c was accepted; see Policy.StatusAt).
+func (h *History) StatusAt(c Case, now time.Time) (Status, error) {
+	p, err := h.governing(c, time.Time{})
+	if err != nil {
+		return Status{}, err
+	}
+	return p.StatusAt(c, now)
+}
+
+// Validate replays c with the version that governs it (see Policy.Validate).
+func (h *History) Validate(c Case) error {
+	p, err := h.governing(c, time.Time{})
+	if err != nil {
+		return err
+	}
+	return p.Validate(c)
+}
+
+// governing is the version in effect at c's acceptance, the instant of its first event; for a
+// case without events, at the instant of the event about to open it (zero: there is none, and
+// the case's own policy reports the empty log).
+func (h *History) governing(c Case, opening time.Time) (*Policy, error) {
+	accepted := opening
+	if len(c.Events) > 0 {
+		accepted = c.Events[0].At
+	}
+	if accepted.IsZero() {
+		return h.Latest(), nil
+	}
+	return h.At(accepted)
+}
+
 // with returns a history in which candidate replaces the version with the same version string,
 // or is added.
 func (h *History) with(candidate *Policy) (*History, error) {

@@ -400,3 +400,55 @@ rules:
 	require.Len(t, *problems, 1, "%v", err)
 	assert.Equal(t, "p.yaml:9:5: rules[0]: missing required key \"when\"", strings.SplitN(err.Error(), "\n", 2)[0])
 }
+
+// A portal with several versions works through History alone: each call picks the version that
+// was in effect when the case was accepted, for the whole life of the case.
+func TestHistoryRunsACaseUnderItsAcceptanceVersion(t *testing.T) {
+	v1 := mustParse(t, "v1.yaml", policyVersion("2024.1", "2024-01-01", "2024-12-31", "T3"))
+	// The 2025 version gives T3 five working days instead of three.
+	v2 := mustParse(t, "v2.yaml", strings.Replace(policyVersion("2025.1", "2025-01-01", "", "T3"),
+		"limit: 3 workdays", "limit: 5 workdays", 1))
+	h, err := sla.NewHistory(v1, v2)
+	require.NoError(t, err)
+
+	// Accepted Tuesday 2024-12-31 17:00 under the 2024 version, 3 working days: New Year's Day is
+	// a holiday, so day 1 is Thursday 01-02, day 3 Monday 01-06, due Tuesday 01-07 00:00.
+	accepted := at(2024, 12, 31, 17, 0)
+	c, d, err := h.Accept("C-2024", map[string]any{"cause": "complex"}, accepted)
+	require.NoError(t, err)
+	assert.Equal(t, "2024.1", d.PolicyVersion)
+	dl, err := h.Deadline("T3", accepted)
+	require.NoError(t, err)
+	assert.Equal(t, at(2025, 1, 7, 0, 0), dl.Due)
+
+	// Events and statuses after 2025-01-01 still count by the 2024 version, not by the one in
+	// effect when they happen (which would give five working days, due 01-09).
+	st, err := h.StatusAt(c, at(2025, 1, 6, 12, 0))
+	require.NoError(t, err)
+	assert.Equal(t, at(2025, 1, 7, 0, 0), st.Due)
+	c, err = h.Apply(c, sla.Event{Type: sla.EventClosed, At: at(2025, 1, 8, 9, 0)})
+	require.NoError(t, err)
+	st, err = h.StatusAt(c, at(2025, 1, 8, 10, 0))
+	require.NoError(t, err)
+	assert.Equal(t, sla.StateClosedLate, st.State, "closed on 01-08 after the 2024 deadline of 01-07 00:00")
+	require.NoError(t, h.Validate(c))
+
+	// A case accepted in 2025 gets the 2025 version: Thursday 01-02 09:00 + 5 working days → due
+	// Friday 01-10 00:00 (days 01-03, 01-06, 01-07, 01-08, 01-09).
+	dl, err = h.Deadline("T3", at(2025, 1, 2, 9, 0))
+	require.NoError(t, err)
+	assert.Equal(t, at(2025, 1, 10, 0, 0), dl.Due)
+	c2, err := h.Apply(sla.Case{ID: "C-2025"}, sla.Event{Type: sla.EventAccepted, At: at(2025, 1, 2, 9, 0)})
+	require.NoError(t, err)
+	c2, err = h.Apply(c2, sla.Event{Type: sla.EventClassified, At: at(2025, 1, 2, 9, 0), Tier: "T3"})
+	require.NoError(t, err)
+	st, err = h.StatusAt(c2, at(2025, 1, 2, 10, 0))
+	require.NoError(t, err)
+	assert.Equal(t, at(2025, 1, 10, 0, 0), st.Due, "the empty case is opened by the version in effect at its accepted event")
+
+	// Accepted before the first version: no version governs it, and nothing is created.
+	_, _, err = h.Accept("C-2023", map[string]any{"cause": "complex"}, at(2023, 6, 1, 9, 0))
+	assert.ErrorContains(t, err, "no version in effect")
+	_, err = h.Deadline("T3", at(2023, 6, 1, 9, 0))
+	assert.ErrorContains(t, err, "no version in effect")
+}
