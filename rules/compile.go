@@ -116,7 +116,7 @@ const maxFieldsTab = 256
 func Compile(spec Spec) (*Set, error) {
 	c := &compiler{spec: spec}
 	set := c.compile()
-	if err := c.probs.asError(); err != nil {
+	if err := c.probs.Err(); err != nil {
 		return nil, err
 	}
 	return set, nil

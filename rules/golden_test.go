@@ -2,10 +2,8 @@ package rules
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shixian-go/shixian/internal/golden"
@@ -42,27 +40,4 @@ func TestGoldenNoSource(t *testing.T) {
 	_, err := Compile(spec)
 	require.Error(t, err)
 	golden.AssertString(t, filepath.Join("testdata", "nosource.golden"), err.Error()+"\n")
-}
-
-func TestCaretWidth(t *testing.T) {
-	tests := []struct {
-		line   string
-		column int
-		want   string
-	}{
-		{"abc", 3, "  ^"},
-		{"问题abc", 3, "    ^"},
-		{"\t问题", 3, "\t  ^"},
-		{"（全角）x", 5, "        ^"},
-		{"ab", 5, "    ^"},
-		{"", 0, "^"},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, caret(tt.line, tt.column), "%q col %d", tt.line, tt.column)
-	}
-	// The caret's display width equals the width of the text before it.
-	line := "    when: category == \"劳动争议\" && pagez > 1"
-	col := len([]rune(line[:strings.Index(line, "pagez")])) + 1
-	// 23 narrow characters, 4 wide ones (8 cells), 5 narrow ones.
-	assert.Equal(t, strings.Repeat(" ", 36)+"^", caret(line, col))
 }

@@ -3,52 +3,9 @@ package rules
 import (
 	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 )
-
-// Position is a place in a policy source file. Line and Column are 1-based;
-// Column counts Unicode characters (runes), not bytes, so that a position in a
-// line holding Chinese text names the character a person sees. A zero Line
-// means "no position known".
-type Position struct {
-	File         string
-	Line, Column int
-}
-
-// String formats the position as "file:line:column", leaving out the parts
-// that are unknown: "file:line" without a column, "line:column" without a file,
-// "file" alone without a line, and "" when nothing is known.
-func (p Position) String() string {
-	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		if b.Len() > 0 {
-			b.WriteByte(':')
-		}
-		b.WriteString(strconv.Itoa(p.Line))
-		if p.Column > 0 {
-			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(p.Column))
-		}
-	}
-	return b.String()
-}
-
-// IsZero reports whether no line is known.
-func (p Position) IsZero() bool { return p.Line == 0 }
-
-// before orders positions by file, line, column; unknown lines sort first.
-func (p Position) before(q Position) bool {
-	if p.File != q.File {
-		return p.File < q.File
-	}
-	if p.Line != q.Line {
-		return p.Line < q.Line
-	}
-	return p.Column < q.Column
-}
 
 // Type is the declared type of an input field. The zero Type is invalid.
 type Type uint8

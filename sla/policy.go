@@ -151,7 +151,7 @@ func LoadPolicy(path string) (*Policy, error) {
 // ParsePolicy parses a `shixian/v1` policy from data; name is used in error positions (usually
 // the file path). Decoding is strict: unknown keys, wrong types, unknown tiers, unknown input
 // fields in rules, non-boolean rules and every lint of package rules are errors. All problems
-// are reported at once as a *rules.Problems, each with file:line:column and, for expressions,
+// are reported at once as a *Problems (the same type as rules.Problems), each with file:line:column and, for expressions,
 // a caret under the fault. The policy uses calendar.Default(); see WithCalendar.
 func ParsePolicy(name string, data []byte) (*Policy, error) {
 	return parsePolicy(name, data)

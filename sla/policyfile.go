@@ -124,13 +124,13 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 		// Do not compile rules against a broken skeleton: report what we have, but still run
 		// the rule checks when the parts they need are sound so that one run shows everything.
 		if len(d.Problems) == 0 { // decode reports why whenever it gives up; stay safe if not
-			d.ProblemAt(rules.Position{File: name}, "policy declares no usable tier")
+			d.ProblemAt(Position{File: name}, "policy declares no usable tier")
 		}
 		return nil, d.Err()
 	}
 	set, err := rules.Compile(*spec)
 	if err != nil {
-		var ps *rules.Problems
+		var ps *Problems
 		if errors.As(err, &ps) {
 			for _, problem := range *ps {
 				if problem.Field != "" && d.brokenFields[problem.Field] {
@@ -139,7 +139,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 				d.Problems.Add(problem)
 			}
 		} else {
-			d.ProblemAt(rules.Position{File: name}, "%v", err)
+			d.ProblemAt(Position{File: name}, "%v", err)
 		}
 	}
 	if err := d.Err(); err != nil {
@@ -648,7 +648,7 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 // WhenPos.Column+c-1. For block scalars (| and >) the source lines are taken verbatim, minus
 // their indentation, so that a folded expression keeps its line structure and an error in its
 // third line points at the third line; expr treats the newlines as spaces.
-func (d *policyDecoder) expression(n *yaml.Node) (string, rules.Position) {
+func (d *policyDecoder) expression(n *yaml.Node) (string, Position) {
 	pos := d.Pos(n)
 	switch n.Style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
@@ -680,7 +680,7 @@ func (d *policyDecoder) expression(n *yaml.Node) (string, rules.Position) {
 		if indent < 0 || len(lines) == 0 {
 			return n.Value, pos
 		}
-		return strings.Join(lines, "\n"), rules.Position{File: d.File, Line: first + 1, Column: indent + 1}
+		return strings.Join(lines, "\n"), Position{File: d.File, Line: first + 1, Column: indent + 1}
 	}
 	return n.Value, pos
 }

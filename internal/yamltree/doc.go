@@ -1,5 +1,5 @@
 // Package yamltree decodes YAML files strictly from their node tree, reporting every mistake
-// as a rules.Problem with file:line:column, the offending source line and a caret.
+// as a diag.Problem with file:line:column, the offending source line and a caret.
 //
 // The file formats of shixian (policies, test suites, diff expectations) are hand-written by
 // policy analysts, so a loader must name each unknown key, duplicate key, missing required key
@@ -12,7 +12,7 @@
 //     Parse looks for the tab itself);
 //   - Decoder collects problems; Mapping, Text, Sequence and Date check the shape of a value
 //     and report what was expected and what was found (Describe);
-//   - Err returns the problems sorted by position as a *rules.Problems error.
+//   - Err returns the problems sorted by position as a *diag.Problems error.
 //
 // What the keys mean stays in the package of each format.
 //

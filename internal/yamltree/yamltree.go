@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // Decoder collects the problems found while walking the node tree of one file. The zero
@@ -22,7 +22,7 @@ type Decoder struct {
 	// Src is the whole file, from which each problem quotes its line. It is never modified.
 	Src []byte
 	// Problems is every problem reported so far, in the order found.
-	Problems rules.Problems
+	Problems diag.Problems
 	// MappingHint is the reminder in "expected a mapping (HINT), found …"; "key: value" when
 	// empty.
 	MappingHint string
@@ -35,7 +35,7 @@ type Decoder struct {
 // there is one (yaml.v3 points at the enclosing line instead), else at the line yaml.v3 names,
 // column 1. A file without a document (empty, or only comments) is a problem at 1:1 whose
 // message is empty, which should say what the file was expected to hold. In both cases the
-// error is a *rules.Problems and the Decoder and node are nil.
+// error is a *diag.Problems and the Decoder and node are nil.
 func Parse(file string, data []byte, empty string) (*Decoder, *yaml.Node, error) {
 	d := &Decoder{File: file, Src: data}
 	var doc yaml.Node
@@ -43,28 +43,29 @@ func Parse(file string, data []byte, empty string) (*Decoder, *yaml.Node, error)
 		if pos, ok := tabIndentation(file, data); ok {
 			d.ProblemAt(pos, "YAML syntax: a tab in indentation (YAML indents with spaces only)")
 		} else {
-			d.ProblemAt(errorPosition(file, err), "%s", errorMessage(err))
+			pos, msg := syntaxError(file, err)
+			d.ProblemAt(pos, "%s", msg)
 		}
 		return nil, nil, d.Err()
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		d.ProblemAt(rules.Position{File: file, Line: 1, Column: 1}, "%s", empty)
+		d.ProblemAt(diag.Position{File: file, Line: 1, Column: 1}, "%s", empty)
 		return nil, nil, d.Err()
 	}
 	return d, doc.Content[0], nil
 }
 
 // Pos returns the position of n in the file; a nil n gives the file alone.
-func (d *Decoder) Pos(n *yaml.Node) rules.Position {
+func (d *Decoder) Pos(n *yaml.Node) diag.Position {
 	if n == nil {
-		return rules.Position{File: d.File}
+		return diag.Position{File: d.File}
 	}
-	return rules.Position{File: d.File, Line: n.Line, Column: n.Column}
+	return diag.Position{File: d.File, Line: n.Line, Column: n.Column}
 }
 
 // ProblemAt records a problem at p, quoting p's line of the source.
-func (d *Decoder) ProblemAt(p rules.Position, format string, args ...any) {
-	d.Problems.Add(rules.NewProblem(d.Src, p, fmt.Sprintf(format, args...)))
+func (d *Decoder) ProblemAt(p diag.Position, format string, args ...any) {
+	d.Problems.Add(diag.NewProblem(d.Src, p, fmt.Sprintf(format, args...)))
 }
 
 // Problem records a problem at the position of n.
@@ -73,13 +74,9 @@ func (d *Decoder) Problem(n *yaml.Node, format string, args ...any) {
 }
 
 // Err returns nil when no problem was recorded, else every problem sorted by position as a
-// *rules.Problems.
+// *diag.Problems.
 func (d *Decoder) Err() error {
-	if len(d.Problems) == 0 {
-		return nil
-	}
-	d.Problems.Sort()
-	return &d.Problems
+	return d.Problems.Err()
 }
 
 // Pair is one key and its value in a YAML mapping.
@@ -203,7 +200,7 @@ func (d *Decoder) Date(n *yaml.Node, what string, loc *time.Location) (time.Time
 // tabIndentation finds the first tab in a line's leading whitespace, which YAML forbids. It
 // runs only after yaml.v3 has rejected the file, so a tab inside a block scalar of a valid
 // file is never reported.
-func tabIndentation(file string, src []byte) (rules.Position, bool) {
+func tabIndentation(file string, src []byte) (diag.Position, bool) {
 	line := 1
 	atStart := true // only spaces so far on this line
 	col := 0
@@ -218,19 +215,24 @@ func tabIndentation(file string, src []byte) (rules.Position, bool) {
 		col++
 		switch r {
 		case '\t':
-			return rules.Position{File: file, Line: line, Column: col}, true
+			return diag.Position{File: file, Line: line, Column: col}, true
 		case ' ':
 		default:
 			atStart = false
 		}
 	}
-	return rules.Position{}, false
+	return diag.Position{}, false
 }
 
-// errorPosition extracts "line N" from a yaml.v3 syntax error, which carries no structured
-// position; without one it gives line 1. The column is always 1: yaml.v3 does not say.
-func errorPosition(file string, err error) rules.Position {
-	pos := rules.Position{File: file, Line: 1, Column: 1}
+// syntaxError turns a yaml.v3 syntax error into a position and a message "YAML syntax: …".
+//
+// This is the one place in the project that reads an error's text: yaml.v3 reports a syntax
+// error as a plain error built from "yaml: line N: what", with no type, position or message
+// field to read instead. So the line is taken from the "line N" the text names (line 1 when it
+// names none; the column is always 1, as yaml.v3 does not say), and the message is the text
+// after "yaml: " and "line N: ", since the position already says where.
+func syntaxError(file string, err error) (diag.Position, string) {
+	pos := diag.Position{File: file, Line: 1, Column: 1}
 	msg := err.Error()
 	if i := strings.Index(msg, "line "); i >= 0 {
 		rest := msg[i+5:]
@@ -242,17 +244,11 @@ func errorPosition(file string, err error) rules.Position {
 			pos.Line = n
 		}
 	}
-	return pos
-}
-
-// errorMessage rewords a yaml.v3 syntax error as "YAML syntax: …" without the "yaml: line N:"
-// prefix, since the position already says where.
-func errorMessage(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
 	if strings.HasPrefix(msg, "line ") {
 		if i := strings.Index(msg, ": "); i >= 0 {
 			msg = msg[i+2:]
 		}
 	}
-	return "YAML syntax: " + msg
+	return pos, "YAML syntax: " + msg
 }

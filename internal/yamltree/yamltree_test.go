@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // short renders problems as "line:col: message", the part the tests pin.
-func short(ps rules.Problems) []string {
+func short(ps diag.Problems) []string {
 	out := make([]string, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, strings.TrimPrefix(p.Pos.String(), "f.yaml:")+": "+p.Message)
@@ -22,11 +22,11 @@ func short(ps rules.Problems) []string {
 	return out
 }
 
-// problemsOf unwraps the *rules.Problems an error must be.
-func problemsOf(t *testing.T, err error) rules.Problems {
+// problemsOf unwraps the *diag.Problems an error must be.
+func problemsOf(t *testing.T, err error) diag.Problems {
 	t.Helper()
-	var ps *rules.Problems
-	require.True(t, errors.As(err, &ps), "error %v is not a *rules.Problems", err)
+	var ps *diag.Problems
+	require.True(t, errors.As(err, &ps), "error %v is not a *diag.Problems", err)
 	return *ps
 }
 
@@ -311,7 +311,7 @@ func TestDate(t *testing.T) {
 
 func TestErrSortsByPosition(t *testing.T) {
 	d := &Decoder{File: "f.yaml", Src: []byte("a\nb\nc\n")}
-	d.ProblemAt(rules.Position{File: "f.yaml", Line: 3, Column: 1}, "third %d", 3)
+	d.ProblemAt(diag.Position{File: "f.yaml", Line: 3, Column: 1}, "third %d", 3)
 	d.Problem(&yaml.Node{Line: 1, Column: 2}, "first")
 	d.Problem(nil, "no line")
 	err := d.Err()
@@ -322,8 +322,8 @@ func TestErrSortsByPosition(t *testing.T) {
 
 func TestPos(t *testing.T) {
 	d := &Decoder{File: "f.yaml"}
-	assert.Equal(t, rules.Position{File: "f.yaml"}, d.Pos(nil))
-	assert.Equal(t, rules.Position{File: "f.yaml", Line: 4, Column: 7}, d.Pos(&yaml.Node{Line: 4, Column: 7}))
+	assert.Equal(t, diag.Position{File: "f.yaml"}, d.Pos(nil))
+	assert.Equal(t, diag.Position{File: "f.yaml", Line: 4, Column: 7}, d.Pos(&yaml.Node{Line: 4, Column: 7}))
 }
 
 func FuzzParse(f *testing.F) {

@@ -50,7 +50,7 @@
 // int, numbers, booleans, lists); an unquoted timestamp becomes a time.Time for the rules' time
 // fields (a date alone is 00:00 UTC+8) — quote it to pass text. Decoding is strict: an unknown key, a bad time, an unknown
 // event type or state, a duplicate case name are errors; every problem of the file is reported
-// at once as a *rules.Problems, each with file:line:column and a caret line that lines up under
+// at once as a *sla.Problems, each with file:line:column and a caret line that lines up under
 // Chinese text.
 //
 // How a case runs: without events and status, the policy classifies the input at the

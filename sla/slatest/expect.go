@@ -70,7 +70,7 @@ func LoadExpectations(path string) (*Expectations, error) {
 }
 
 // ParseExpectations parses an expectations file strictly: unknown keys, missing from/to and
-// bad numbers are errors, all reported at once as a *rules.Problems with file:line:column.
+// bad numbers are errors, all reported at once as a *sla.Problems with file:line:column.
 func ParseExpectations(name string, data []byte) (*Expectations, error) {
 	if len(data) > MaxSuiteBytes {
 		return nil, fmt.Errorf("slatest: %s: expectations file is %d bytes, more than the %d allowed", name, len(data), MaxSuiteBytes)

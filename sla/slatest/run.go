@@ -98,7 +98,7 @@ func (c Coverage) Unexercised() []string {
 
 // RunSuite loads the suite at suitePath and runs every case against the policy named by its
 // `policy:` key (a path relative to the suite file) or given by WithPolicy. The error is
-// non-nil only when the suite or the policy cannot be loaded (a *rules.Problems listing every
+// non-nil only when the suite or the policy cannot be loaded (a *sla.Problems listing every
 // problem with file:line:column for a malformed suite); failing cases are reported in Result.
 // A suite file larger than MaxSuiteBytes is refused while it is read ("slatest: suite file
 // x.yaml is larger than 8388608 bytes"), also when it never ends (/dev/zero, a pipe); the

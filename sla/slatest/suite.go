@@ -9,8 +9,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/internal/yamltree"
-	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -37,7 +37,7 @@ type suite struct {
 	file        string
 	name        string
 	policyPath  string // as written, relative to the suite file
-	policyPos   rules.Position
+	policyPos   diag.Position
 	minCoverage float64 // percent, 0..100
 	hasMin      bool
 	cases       []suiteCase
@@ -51,7 +51,7 @@ type suite struct {
 type reference struct {
 	kind  string // "field", "tier" or "rule"
 	name  string
-	pos   rules.Position
+	pos   diag.Position
 	where string
 }
 
@@ -295,7 +295,7 @@ func (s *suite) checkReferences(p *sla.Policy) error {
 	for _, r := range p.Rules().Rules() {
 		ruleIDs[r.ID] = true
 	}
-	var problems rules.Problems
+	var problems diag.Problems
 	for _, ref := range s.refs {
 		var known bool
 		switch ref.kind {
@@ -307,15 +307,11 @@ func (s *suite) checkReferences(p *sla.Policy) error {
 			known = ruleIDs[ref.name]
 		}
 		if !known {
-			problems = append(problems, rules.NewProblem(s.src, ref.pos, fmt.Sprintf(
+			problems.Add(diag.NewProblem(s.src, ref.pos, fmt.Sprintf(
 				"%s: policy %s %s declares no %s %q", ref.where, p.ID(), p.Version(), ref.kind, ref.name)))
 		}
 	}
-	if len(problems) == 0 {
-		return nil
-	}
-	problems.Sort()
-	return &problems
+	return problems.Err()
 }
 
 func (d *decoder) decodeSuite(root *yaml.Node) *suite {
