@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // Schedule is one loaded holiday schedule, e.g. next year's notice once it is
@@ -252,10 +254,10 @@ func ParseHolidayCN(name string, data []byte) (*Schedule, error) {
 		switch {
 		case errors.As(err, &se):
 			// Offset is just past the offending byte; point at the byte itself.
-			l, c := lineCol(data, se.Offset-1)
+			l, c := diag.LineColumn(data, int(se.Offset-1))
 			return nil, fmt.Errorf("calendar: %s:%d:%d: malformed JSON (offset %d): %v", name, l, c, se.Offset, err)
 		case errors.As(err, &te):
-			l, c := lineCol(data, te.Offset)
+			l, c := diag.LineColumn(data, int(te.Offset))
 			return nil, fmt.Errorf("calendar: %s:%d:%d: malformed holiday-cn JSON (offset %d): %v", name, l, c, te.Offset, err)
 		}
 		return nil, fmt.Errorf("calendar: %s: malformed holiday-cn JSON: %v", name, err)
@@ -308,20 +310,6 @@ func ParseHolidayCN(name string, data []byte) (*Schedule, error) {
 	}
 	slices.SortStableFunc(s.Entries, func(a, b Entry) int { return a.Date.Compare(b.Date) })
 	return s, nil
-}
-
-// lineCol converts a byte offset into 1-based line and column numbers.
-func lineCol(data []byte, off int64) (line, col int) {
-	if off < 0 {
-		off = 0
-	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	pre := data[:off]
-	line = bytes.Count(pre, []byte("\n")) + 1
-	col = int(off) - (bytes.LastIndexByte(pre, '\n') + 1) + 1
-	return line, col
 }
 
 // parseYMD parses a strict YYYY-MM-DD date and checks it is a real date.

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 )
@@ -306,22 +305,9 @@ func clampOffset(doc []byte, off int) int {
 	return max(0, min(off, len(doc)))
 }
 
-// lineCol turns a byte offset in doc into a 1-based line and column; the column counts
-// characters (runes), as editors do, not bytes.
-func lineCol(doc []byte, off int) (line, col int) {
-	off = clampOffset(doc, off)
-	before := doc[:off]
-	line = 1 + bytes.Count(before, []byte{'\n'})
-	if i := bytes.LastIndexByte(before, '\n'); i >= 0 {
-		before = before[i+1:]
-	}
-	return line, utf8.RuneCount(before) + 1
-}
-
 // filePos formats the position of byte offset off in the file name as "name:line:column".
 func filePos(name string, doc []byte, off int) string {
-	line, col := lineCol(doc, off)
-	return fmt.Sprintf("%s:%d:%d", name, line, col)
+	return diag.PositionAt(name, doc, off).String()
 }
 
 // caseErrorText is the message for an error about a case: an sla.EventError reads
@@ -391,6 +377,6 @@ func corpusLineOffset(doc []byte, err error, badAccepted bool) int {
 // lineColumn is the 1-based column, in characters, of byte offset off in one line of a
 // JSON-lines file.
 func lineColumn(line []byte, off int) int {
-	_, col := lineCol(line, off)
+	_, col := diag.LineColumn(line, off)
 	return col
 }

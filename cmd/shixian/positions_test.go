@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -119,7 +120,7 @@ func TestLineCol(t *testing.T) {
 		{-1, 1, 1},           // clamped
 	}
 	for _, tc := range tests {
-		line, col := lineCol(doc, tc.off)
+		line, col := diag.LineColumn(doc, tc.off)
 		assert.Equal(t, []int{tc.line, tc.col}, []int{line, col}, "offset %d", tc.off)
 	}
 }
@@ -201,7 +202,7 @@ func FuzzCaseErrorOffset(f *testing.F) {
 		if off < 0 || off > len(doc) {
 			t.Fatalf("offset %d outside [0, %d]", off, len(doc))
 		}
-		line, col := lineCol(doc, off)
+		line, col := diag.LineColumn(doc, off)
 		if line < 1 || col < 1 {
 			t.Fatalf("line %d col %d", line, col)
 		}
