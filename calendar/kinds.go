@@ -31,7 +31,13 @@ type DateError struct {
 
 // Error renders "calendar: YYYY-MM-DD: reason".
 func (e *DateError) Error() string {
-	return "calendar: " + formatDate(e.Date) + ": " + e.Reason
+	return "calendar: " + e.Text()
+}
+
+// Text is the message without the package name, "2050-12-29: adding 3 working days lands
+// after 2050-12-31", which a layer that wraps the error (package sla) writes after its own.
+func (e *DateError) Text() string {
+	return formatDate(e.Date) + ": " + e.Reason
 }
 
 // Unwrap returns the sentinel errors this error matches, for errors.Is.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/clip"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -74,10 +75,10 @@ func textProblem(s string, limit int) string {
 // printed when refused.
 func checkID(id string) error {
 	if id == "" {
-		return errors.New("sla: case has no id")
+		return diag.Errorf("sla", "case has no id")
 	}
 	if msg := textProblem(id, MaxIDBytes); msg != "" {
-		return errors.New("sla: case id " + msg)
+		return diag.Errorf("sla", "case id %s", msg)
 	}
 	return nil
 }
@@ -94,11 +95,11 @@ func checkCaseText(c *Case) error {
 		limit   int
 	}{{"policy", c.PolicyID, MaxIDBytes}, {"department", c.Department, MaxTextBytes}, {"handler", c.Handler, MaxTextBytes}} {
 		if msg := textProblem(f.s, f.limit); msg != "" {
-			return fmt.Errorf("sla: case %s: %s %s", c.ID, f.name, msg)
+			return diag.Errorf("sla", "case %s: %s %s", c.ID, f.name, msg)
 		}
 	}
 	if len(c.Attributes) > MaxAttributes {
-		return fmt.Errorf("sla: case %s has %d attributes (at most %d)", c.ID, len(c.Attributes), MaxAttributes)
+		return diag.Errorf("sla", "case %s has %d attributes (at most %d)", c.ID, len(c.Attributes), MaxAttributes)
 	}
 	bad := false
 	for k, v := range c.Attributes {
@@ -119,12 +120,12 @@ func checkCaseText(c *Case) error {
 	for _, k := range keys {
 		if msg := textProblem(k, MaxIDBytes); msg != "" {
 			if len(k) > MaxIDBytes {
-				return fmt.Errorf("sla: case %s: an attribute key %s", c.ID, msg)
+				return diag.Errorf("sla", "case %s: an attribute key %s", c.ID, msg)
 			}
-			return fmt.Errorf("sla: case %s: attribute key %q %s", c.ID, k, msg)
+			return diag.Errorf("sla", "case %s: attribute key %q %s", c.ID, k, msg)
 		}
 		if msg := textProblem(c.Attributes[k], MaxTextBytes); msg != "" {
-			return fmt.Errorf("sla: case %s: attribute %q %s", c.ID, k, msg)
+			return diag.Errorf("sla", "case %s: attribute %q %s", c.ID, k, msg)
 		}
 	}
 	return nil
@@ -196,43 +197,43 @@ func (c Case) MarshalJSON() ([]byte, error) {
 // and encoding/json bounds the nesting of Input. On error *c is unchanged.
 func (c *Case) UnmarshalJSON(data []byte) error {
 	if !utf8.Valid(data) {
-		return fmt.Errorf("sla: case JSON is not valid UTF-8 (at byte %d)", invalidUTF8At(data))
+		return diag.Errorf("sla", "case JSON is not valid UTF-8 (at byte %d)", invalidUTF8At(data))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	var w caseWire
 	if err := dec.Decode(&w); err != nil {
-		return fmt.Errorf("sla: case JSON: %w", err)
+		return diag.Errorf("sla", "case JSON: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("sla: case JSON: unexpected data after the case object")
+		return diag.Errorf("sla", "case JSON: unexpected data after the case object")
 	}
 	switch {
 	case w.Schema == nil:
 		return errors.New("sla: case JSON has no schema field (want \"schema\": 1)")
 	case *w.Schema > CaseSchemaVersion:
-		return fmt.Errorf("sla: case schema %d is newer than this library understands (%d)", *w.Schema, CaseSchemaVersion)
+		return diag.Errorf("sla", "case schema %d is newer than this library understands (%d)", *w.Schema, CaseSchemaVersion)
 	case *w.Schema < 1:
-		return fmt.Errorf("sla: case schema %d is not a valid schema version (want %d)", *w.Schema, CaseSchemaVersion)
+		return diag.Errorf("sla", "case schema %d is not a valid schema version (want %d)", *w.Schema, CaseSchemaVersion)
 	}
 	if w.ID == "" {
-		return errors.New("sla: case JSON has no id")
+		return diag.Errorf("sla", "case JSON has no id")
 	}
 	wc := Case{ID: w.ID, PolicyID: w.Policy, Department: w.Department, Handler: w.Handler, Attributes: w.Attributes}
 	if err := checkCaseText(&wc); err != nil {
 		return err
 	}
 	if len(w.Events) > MaxEvents {
-		return fmt.Errorf("sla: case %s has %d events (at most %d)", w.ID, len(w.Events), MaxEvents)
+		return diag.Errorf("sla", "case %s has %d events (at most %d)", w.ID, len(w.Events), MaxEvents)
 	}
 	for i := range w.Events {
 		e := &w.Events[i]
 		if !e.Type.Valid() {
-			return fmt.Errorf("sla: case %s: event %d: unknown type %s", w.ID, i+1, clip.Quote(string(e.Type)))
+			return diag.Errorf("sla", "case %s: event %d: unknown type %s", w.ID, i+1, clip.Quote(string(e.Type)))
 		}
 		if e.At.IsZero() {
-			return fmt.Errorf("sla: case %s: event %d (%s): no time (at)", w.ID, i+1, e.Type)
+			return diag.Errorf("sla", "case %s: event %d (%s): no time (at)", w.ID, i+1, e.Type)
 		}
 		if err := checkEventText(e); err != nil {
 			return &EventError{CaseID: w.ID, Index: i + 1, Event: *e, Field: fieldOf(err), Err: err}
@@ -303,14 +304,14 @@ func (c Case) Tier() string {
 // (MaxIDBytes, MaxTextBytes).
 func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Case, rules.Decision, error) {
 	if id == "" {
-		return Case{}, rules.Decision{}, errors.New("sla: accept: the case needs an id")
+		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept: the case needs an id")
 	}
 	if err := checkID(id); err != nil {
-		return Case{}, rules.Decision{}, fmt.Errorf("sla: accept: %s", strings.TrimPrefix(err.Error(), "sla: "))
+		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept: %w", err)
 	}
 	d, err := p.Classify(input, accepted)
 	if err != nil {
-		return Case{}, rules.Decision{}, fmt.Errorf("sla: accept case %s: %w", id, err)
+		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept case %s: %w", id, err)
 	}
 	acc := Event{Type: EventAccepted, At: accepted}
 	if len(input) > 0 {
@@ -372,7 +373,7 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 		return c, err
 	}
 	if len(c.Events) >= MaxEvents {
-		return c, fmt.Errorf("sla: case %s has %d events, the most a case may have", c.ID, len(c.Events))
+		return c, diag.Errorf("sla", "case %s has %d events, the most a case may have", c.ID, len(c.Events))
 	}
 	events := make([]Event, len(c.Events)+1)
 	copy(events, c.Events)
@@ -414,10 +415,10 @@ func (p *Policy) Validate(c Case) error {
 		return err
 	}
 	if len(c.Events) > MaxEvents {
-		return fmt.Errorf("sla: case %s has %d events (at most %d)", c.ID, len(c.Events), MaxEvents)
+		return diag.Errorf("sla", "case %s has %d events (at most %d)", c.ID, len(c.Events), MaxEvents)
 	}
 	if len(c.Events) == 0 {
-		return fmt.Errorf("sla: case %s has no events (the first must be accepted)", c.ID)
+		return diag.Errorf("sla", "case %s has no events (the first must be accepted)", c.ID)
 	}
 	r := replayer{p: p, id: c.ID, events: c.Events, check: true}
 	if err := r.run(); err != nil {
@@ -432,22 +433,25 @@ func (p *Policy) Validate(c Case) error {
 func (r *replayer) statusCheck(i int) error {
 	var st Status
 	if err := r.status(&st, r.events[i].At); err != nil {
-		msg := strings.TrimPrefix(plainText(err), "status of case "+r.id+": ")
-		return r.fail(i, &reasonError{sentinel: err, field: "at", msg: "no status can be computed at the event's instant: " + msg})
+		cause := err
+		if se, ok := err.(*statusError); ok {
+			cause = se.err // the EventError names the case already
+		}
+		return r.fail(i, causeFail(cause, "at", "no status can be computed at the event's instant"))
 	}
 	return nil
 }
 
 func (p *Policy) checkCase(c *Case) error {
 	if c.ID == "" {
-		return errors.New("sla: case has no id")
+		return diag.Errorf("sla", "case has no id")
 	}
 	if len(c.ID) > MaxIDBytes {
 		// Not printed: the messages below name the case by its id.
-		return fmt.Errorf("sla: case id is %d bytes long (at most %d)", len(c.ID), MaxIDBytes)
+		return diag.Errorf("sla", "case id is %d bytes long (at most %d)", len(c.ID), MaxIDBytes)
 	}
 	if c.PolicyID != "" && c.PolicyID != p.id {
-		return fmt.Errorf("sla: case %s is governed by policy %q, not %q", c.ID, c.PolicyID, p.id)
+		return diag.Errorf("sla", "case %s is governed by policy %q, not %q", c.ID, c.PolicyID, p.id)
 	}
 	return nil
 }

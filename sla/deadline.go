@@ -1,11 +1,10 @@
 package sla
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // MaxPauses and MaxExtensions bound a Request so that every computation is
@@ -17,7 +16,7 @@ const (
 
 // ErrSuspended is returned (wrapped) by WarningAt when an open pause
 // suspends the deadline: there is no instant to warn at until the case resumes.
-var ErrSuspended = errors.New("sla: deadline suspended by an open pause")
+var ErrSuspended = diag.Errorf("sla", "deadline suspended by an open pause")
 
 // Pause is one interval of excluded time (中止, 行政许可法 art. 45: hearings,
 // testing, appraisal, expert review … are not counted). Start is inclusive,
@@ -218,7 +217,7 @@ func computeDeadline(cal *calendar.Calendar, c Counting, r Request) (Deadline, o
 	}
 	x := explainer{e: &e, o: &o, r: &r, d: &d}
 	if err := x.explain(); err != nil {
-		return Deadline{}, o, fmt.Errorf("sla: explaining %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
+		return Deadline{}, o, diag.Errorf("sla", "explaining %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
 	}
 	return d, o, nil
 }

@@ -1,12 +1,12 @@
 package sla
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // ---------------------------------------------------------------------------
@@ -343,7 +343,7 @@ func (e *engine) addWorkTime(t time.Time, d time.Duration) (time.Time, error) {
 	q := (rest - 1) / e.h.daily
 	rem := rest - q*e.h.daily
 	if q > math.MaxInt32 {
-		return time.Time{}, fmt.Errorf("sla: %v of working time from %s is beyond the calendar", d, t.Format(time.DateOnly))
+		return time.Time{}, diag.Errorf("sla", "%v of working time from %s is beyond the calendar", d, t.Format(time.DateOnly))
 	}
 	target, err := e.addWorkdays(day, int(q)+1)
 	if err != nil {
@@ -439,42 +439,42 @@ type outcome struct {
 
 func validateRequest(cal *calendar.Calendar, c Counting, r Request) error {
 	if cal == nil {
-		return errors.New("sla: nil calendar")
+		return diag.Errorf("sla", "nil calendar")
 	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
 	if r.Start.IsZero() {
-		return errors.New("sla: request has no start (acceptance) time")
+		return diag.Errorf("sla", "request has no start (acceptance) time")
 	}
 	if err := r.Period.Validate(); err != nil {
 		return err
 	}
 	if len(r.Pauses) > MaxPauses {
-		return fmt.Errorf("sla: request has %d pauses (at most %d)", len(r.Pauses), MaxPauses)
+		return diag.Errorf("sla", "request has %d pauses (at most %d)", len(r.Pauses), MaxPauses)
 	}
 	if len(r.Extensions) > MaxExtensions {
-		return fmt.Errorf("sla: request has %d extensions (at most %d)", len(r.Extensions), MaxExtensions)
+		return diag.Errorf("sla", "request has %d extensions (at most %d)", len(r.Extensions), MaxExtensions)
 	}
 	for i, p := range r.Pauses {
 		if p.Start.IsZero() {
-			return fmt.Errorf("sla: pause %d has no start time", i)
+			return diag.Errorf("sla", "pause %d has no start time", i)
 		}
 		if !p.End.IsZero() && p.End.Before(p.Start) {
-			return fmt.Errorf("sla: pause %d ends (%s) before it starts (%s)", i,
+			return diag.Errorf("sla", "pause %d ends (%s) before it starts (%s)", i,
 				p.End.Format(time.RFC3339), p.Start.Format(time.RFC3339))
 		}
 	}
 	day := r.Period.Unit.dayBased()
 	for i, x := range r.Extensions {
 		if err := x.Validate(); err != nil {
-			return fmt.Errorf("sla: extension %d: %w", i, err)
+			return diag.Errorf("sla", "extension %d: %w", i, err)
 		}
 		if x.Count == 0 {
-			return fmt.Errorf("sla: extension %d is 0 workdays (an extension must add time)", i)
+			return diag.Errorf("sla", "extension %d is 0 workdays (an extension must add time)", i)
 		}
 		if x.Unit.dayBased() != day {
-			return fmt.Errorf("sla: extension %d (%s) cannot extend a %s period (day periods take workday, day or month extensions; hour periods take workhour or hour extensions)",
+			return diag.Errorf("sla", "extension %d (%s) cannot extend a %s period (day periods take workday, day or month extensions; hour periods take workhour or hour extensions)",
 				i, x, r.Period.Unit)
 		}
 	}
@@ -582,7 +582,7 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 	o.accept = e.dayOf(o.start)
 	o.countFrom = o.accept
 	fail := func(err error) (outcome, error) {
-		return outcome{}, fmt.Errorf("sla: %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
+		return outcome{}, diag.Errorf("sla", "%s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
 	}
 	if r.Period.Unit.dayBased() {
 		var buf [8]dayIv

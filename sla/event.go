@@ -3,10 +3,10 @@ package sla
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/shixian-go/shixian/internal/clip"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // EventType names what happened to a case. The values are the strings stored
@@ -260,7 +260,16 @@ type EventError struct {
 	loc    *time.Location
 }
 
-func (e *EventError) Error() string {
+func (e *EventError) Error() string { return "sla: " + e.Text() }
+
+// Text is the message without the package name: "case C-1: event 4 (resumed at 2025-10-09
+// 10:00 CST): resume without a pause".
+func (e *EventError) Text() string { return "case " + e.CaseID + ": " + e.Detail() }
+
+// Detail is the message without the package name and the case: "event 4 (resumed at
+// 2025-10-09 10:00 CST): resume without a pause", for a caller that names the case itself
+// (the CLI, reading one case per file).
+func (e *EventError) Detail() string {
 	at := e.Event.At
 	if e.loc != nil {
 		at = at.In(e.loc)
@@ -276,7 +285,7 @@ func (e *EventError) Error() string {
 	if !at.IsZero() {
 		when = at.Format("2006-01-02 15:04 MST")
 	}
-	return fmt.Sprintf("sla: case %s: event %d (%s at %s): %v", e.CaseID, e.Index, typ, when, e.Err)
+	return fmt.Sprintf("event %d (%s at %s): %s", e.Index, typ, when, diag.Text(e.Err))
 }
 
 // Unwrap returns the cause, one of the ErrXxx sentinels or a counting error.
@@ -289,21 +298,25 @@ func eventFail(sentinel error, field, format string, args ...any) error {
 }
 
 // causeFail is eventFail around an error of the counting or the calendar
-// (which stays reachable by errors.Is and errors.As), its text freed of the
-// package prefixes that would repeat the EventError's own.
+// (which stays reachable by errors.Is and errors.As), written as its reason
+// (diag.Text): inside an EventError the one "sla: " is the EventError's.
 func causeFail(cause error, field, what string) error {
-	return &reasonError{sentinel: cause, field: field, msg: what + ": " + plainText(cause)}
+	return &reasonError{sentinel: cause, field: field, msg: what + ": " + diag.Text(cause)}
 }
 
-// plainText is err's message without the "sla: " and "calendar: " prefixes
-// of the wrapped layers: inside an EventError the one "sla: " prefix is the
-// EventError's.
-func plainText(err error) string {
-	s := strings.TrimPrefix(err.Error(), "sla: ")
-	s = strings.TrimPrefix(s, "calendar: ")
-	s = strings.ReplaceAll(s, ": sla: ", ": ")
-	return strings.ReplaceAll(s, ": calendar: ", ": ")
+// statusError is an error of the status of case id: "sla: status of case ID:
+// reason". The replay that checks an event (statusCheck) reads the reason
+// alone from it.
+type statusError struct {
+	id  string
+	err error
 }
+
+func (e *statusError) Error() string { return "sla: " + e.Text() }
+
+// Text is the message without the package name.
+func (e *statusError) Text() string  { return "status of case " + e.id + ": " + diag.Text(e.err) }
+func (e *statusError) Unwrap() error { return e.err }
 
 type reasonError struct {
 	sentinel error
@@ -440,7 +453,7 @@ func checkFields(e *Event, k eventKind) error {
 	}
 	if k == kindExtended {
 		if err := e.Length.Validate(); err != nil {
-			return eventFail(ErrEventField, "length", "length: %s", strings.TrimPrefix(err.Error(), "sla: "))
+			return eventFail(ErrEventField, "length", "length: %s", diag.Text(err))
 		}
 		if e.Length.Count == 0 {
 			return eventFail(ErrEventField, "length", "length 0 workdays adds no time")

@@ -2,11 +2,11 @@ package sla
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"sync/atomic"
 	"time"
 
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -26,12 +26,12 @@ type History struct {
 // error at classification time.
 func NewHistory(versions ...*Policy) (*History, error) {
 	if len(versions) == 0 {
-		return nil, errors.New("sla: a policy history needs at least one version")
+		return nil, diag.Errorf("sla", "a policy history needs at least one version")
 	}
 	sorted := make([]*Policy, 0, len(versions))
 	for i, p := range versions {
 		if p == nil {
-			return nil, fmt.Errorf("sla: policy history: version %d is nil", i)
+			return nil, diag.Errorf("sla", "policy history: version %d is nil", i)
 		}
 		sorted = append(sorted, p)
 	}
@@ -41,16 +41,16 @@ func NewHistory(versions ...*Policy) (*History, error) {
 	var errs []error
 	for i, p := range sorted {
 		if p.id != id {
-			errs = append(errs, fmt.Errorf("sla: policy history: %s has id %q, but %s has id %q; a history holds versions of one policy", p.source, p.id, sorted[0].source, id))
+			errs = append(errs, diag.Errorf("sla", "policy history: %s has id %q, but %s has id %q; a history holds versions of one policy", p.source, p.id, sorted[0].source, id))
 		}
 		if q, dup := seen[p.version]; dup {
-			errs = append(errs, fmt.Errorf("sla: policy history: version %q appears twice (%s and %s)", p.version, q.source, p.source))
+			errs = append(errs, diag.Errorf("sla", "policy history: version %q appears twice (%s and %s)", p.version, q.source, p.source))
 		}
 		seen[p.version] = p
 		if i > 0 {
 			prev := sorted[i-1]
 			if prev.until.IsZero() || prev.until.After(p.from) {
-				errs = append(errs, fmt.Errorf("sla: policy history: %s (version %s, %s) overlaps %s (version %s, %s)",
+				errs = append(errs, diag.Errorf("sla", "policy history: %s (version %s, %s) overlaps %s (version %s, %s)",
 					prev.source, prev.version, describeRange(prev), p.source, p.version, describeRange(p)))
 			}
 		}
@@ -104,7 +104,7 @@ func (h *History) At(t time.Time) (*Policy, error) {
 	if i > 0 && h.versions[i-1].Covers(t) {
 		return h.versions[i-1], nil
 	}
-	return nil, fmt.Errorf("sla: policy %s has no version in effect for a case accepted %s", h.id, t.In(policyLocation).Format("2006-01-02 15:04 MST"))
+	return nil, diag.Errorf("sla", "policy %s has no version in effect for a case accepted %s", h.id, t.In(policyLocation).Format("2006-01-02 15:04 MST"))
 }
 
 // Classify classifies with the version in effect at accepted; the decision names the version.
@@ -186,7 +186,7 @@ func (h *History) with(candidate *Policy) (*History, error) {
 	// Checked here because replacing the only version would otherwise leave NewHistory nothing
 	// to compare the candidate's id with.
 	if candidate.id != h.id {
-		return nil, fmt.Errorf("sla: policy history %q cannot take %s with id %q; a history holds versions of one policy", h.id, candidate.source, candidate.id)
+		return nil, diag.Errorf("sla", "policy history %q cannot take %s with id %q; a history holds versions of one policy", h.id, candidate.source, candidate.id)
 	}
 	versions := make([]*Policy, 0, len(h.versions)+1)
 	for _, p := range h.versions {
@@ -215,7 +215,7 @@ type Holder struct {
 // NewHolder returns a holder whose active history is h.
 func NewHolder(h *History) (*Holder, error) {
 	if h == nil {
-		return nil, errors.New("sla: NewHolder: history is nil")
+		return nil, diag.Errorf("sla", "NewHolder: history is nil")
 	}
 	var holder Holder
 	holder.current.Store(h)
@@ -239,7 +239,7 @@ func (h *Holder) Swaps() int64 { return h.swaps.Load() }
 // slatest.Check(suitePaths...) (package sla/slatest) on every call.
 func (h *Holder) Activate(candidate *Policy, checks ...Check) error {
 	if candidate == nil {
-		return errors.New("sla: Activate: candidate policy is nil")
+		return diag.Errorf("sla", "Activate: candidate policy is nil")
 	}
 	var errs []error
 	for _, check := range checks {
@@ -251,18 +251,18 @@ func (h *Holder) Activate(candidate *Policy, checks ...Check) error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("sla: policy %s %s was not activated: %w", candidate.id, candidate.version, errors.Join(errs...))
+		return diag.Errorf("sla", "policy %s %s was not activated: %w", candidate.id, candidate.version, errors.Join(errs...))
 	}
 	for attempt := 0; attempt < 100; attempt++ {
 		old := h.current.Load()
 		next, err := old.with(candidate)
 		if err != nil {
-			return fmt.Errorf("sla: policy %s %s was not activated: %w", candidate.id, candidate.version, err)
+			return diag.Errorf("sla", "policy %s %s was not activated: %w", candidate.id, candidate.version, err)
 		}
 		if h.current.CompareAndSwap(old, next) {
 			h.swaps.Add(1)
 			return nil
 		}
 	}
-	return fmt.Errorf("sla: policy %s %s was not activated: the history kept changing under concurrent activations", candidate.id, candidate.version)
+	return diag.Errorf("sla", "policy %s %s was not activated: the history kept changing under concurrent activations", candidate.id, candidate.version)
 }

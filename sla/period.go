@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // MaxPeriodCount is the largest Count a Period may have. It bounds every
@@ -64,18 +66,18 @@ type Period struct {
 func (p Period) Validate() error {
 	if !p.Unit.valid() {
 		if p.IsZero() {
-			return fmt.Errorf("sla: empty period (want e.g. \"3 workdays\")")
+			return diag.Errorf("sla", "empty period (want e.g. \"3 workdays\")")
 		}
-		return fmt.Errorf("sla: period has unknown unit %d (want workdays, days, months, workhours or hours)", p.Unit)
+		return diag.Errorf("sla", "period has unknown unit %d (want workdays, days, months, workhours or hours)", p.Unit)
 	}
 	if p.Count < 0 {
-		return fmt.Errorf("sla: period %d %s is negative", p.Count, p.Unit)
+		return diag.Errorf("sla", "period %d %s is negative", p.Count, p.Unit)
 	}
 	if p.Count > MaxPeriodCount {
-		return fmt.Errorf("sla: period %d %s exceeds the maximum %d", p.Count, p.Unit, MaxPeriodCount)
+		return diag.Errorf("sla", "period %d %s exceeds the maximum %d", p.Count, p.Unit, MaxPeriodCount)
 	}
 	if p.Count == 0 && p.Unit != Workdays {
-		return fmt.Errorf("sla: period 0 %s is not allowed (only \"0 workdays\", same-day handling, may be zero)", p.Unit)
+		return diag.Errorf("sla", "period 0 %s is not allowed (only \"0 workdays\", same-day handling, may be zero)", p.Unit)
 	}
 	return nil
 }
@@ -139,7 +141,7 @@ var periodUnitWords = map[string]Unit{
 func ParsePeriod(s string) (Period, error) {
 	in := strings.TrimSpace(s)
 	fail := func(format string, args ...any) (Period, error) {
-		return Period{}, fmt.Errorf("sla: invalid period %q: %s", s, fmt.Sprintf(format, args...))
+		return Period{}, diag.Errorf("sla", "invalid period %q: %s", s, fmt.Sprintf(format, args...))
 	}
 	if in == "" {
 		return fail("empty (want a count and a unit, e.g. \"3 workdays\" or \"3个工作日\")")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/boundedio"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -74,7 +75,7 @@ func ParseTrigger(s string) (Trigger, error) {
 			return Trigger(i), nil
 		}
 	}
-	return 0, fmt.Errorf("sla: unknown trigger %q (want accepted, transferred, signed_for or closed)", s)
+	return 0, diag.Errorf("sla", "unknown trigger %q (want accepted, transferred, signed_for or closed)", s)
 }
 
 // Target is a time limit that runs beside the citizen-facing deadline: a unit's sign-for and
@@ -143,7 +144,7 @@ const MaxPolicyBytes = maxPolicyBytes
 func LoadPolicy(path string) (*Policy, error) {
 	data, err := boundedio.ReadFile(path, MaxPolicyBytes, "policy file")
 	if err != nil {
-		return nil, fmt.Errorf("sla: %w", err)
+		return nil, diag.Errorf("sla", "%w", err)
 	}
 	return ParsePolicy(path, data)
 }
@@ -239,14 +240,14 @@ func (p *Policy) Calendar() *calendar.Calendar { return p.cal }
 // never by the wall clock (use a History to hold several versions). input is not modified.
 func (p *Policy) Classify(input map[string]any, accepted time.Time) (rules.Decision, error) {
 	if accepted.IsZero() {
-		return rules.Decision{}, fmt.Errorf("sla: policy %s %s: acceptance time is required", p.id, p.version)
+		return rules.Decision{}, diag.Errorf("sla", "policy %s %s: acceptance time is required", p.id, p.version)
 	}
 	if !p.Covers(accepted) {
 		return rules.Decision{}, &NotEffectiveError{PolicyID: p.id, Version: p.version, Accepted: accepted, From: p.from, Until: p.until}
 	}
 	d, err := p.set.Classify(input)
 	if err != nil {
-		return rules.Decision{}, fmt.Errorf("sla: policy %s %s: %w", p.id, p.version, err)
+		return rules.Decision{}, diag.Errorf("sla", "policy %s %s: %w", p.id, p.version, err)
 	}
 	return d, nil
 }
@@ -256,7 +257,7 @@ func (p *Policy) Classify(input map[string]any, accepted time.Time) (rules.Decis
 func (p *Policy) Deadline(tier string, accepted time.Time) (Deadline, error) {
 	t, ok := p.Tier(tier)
 	if !ok {
-		return Deadline{}, fmt.Errorf("sla: policy %s %s has no tier %q", p.id, p.version, tier)
+		return Deadline{}, diag.Errorf("sla", "policy %s %s has no tier %q", p.id, p.version, tier)
 	}
 	return ComputeDeadline(p.cal, p.counting, Request{Start: accepted, Period: t.Limit})
 }

@@ -1,12 +1,11 @@
 package sla
 
 import (
-	"errors"
-	"fmt"
 	"math"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // Progress is the elapsed and remaining working time of a case at an instant.
@@ -41,7 +40,7 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 		return Progress{}, Deadline{}, err
 	}
 	if now.IsZero() {
-		return Progress{}, Deadline{}, errors.New("sla: progress: zero now")
+		return Progress{}, Deadline{}, diag.Errorf("sla", "progress: zero now")
 	}
 	e := newEngine(cal, c)
 	now = now.In(e.loc)
@@ -52,7 +51,7 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 		}
 	}
 	fail := func(err error) (Progress, Deadline, error) {
-		return Progress{}, Deadline{}, fmt.Errorf("sla: progress at %s: %w", now.Format("2006-01-02 15:04 MST"), err)
+		return Progress{}, Deadline{}, diag.Errorf("sla", "progress at %s: %w", now.Format("2006-01-02 15:04 MST"), err)
 	}
 	if r.Period.Unit.dayBased() {
 		nowDay := e.dayOf(now)
@@ -201,14 +200,14 @@ func (e *engine) countedTime(a, b time.Time, ivs []timeIv, working bool) (time.D
 // ErrSuspended (wrapped) while an open pause suspends the deadline.
 func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) (time.Time, error) {
 	if !(fraction > 0 && fraction <= 1) {
-		return time.Time{}, fmt.Errorf("sla: warning fraction %v outside (0, 1]", fraction)
+		return time.Time{}, diag.Errorf("sla", "warning fraction %v outside (0, 1]", fraction)
 	}
 	o, err := compute(cal, c, r, true)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if o.suspended {
-		return time.Time{}, fmt.Errorf("sla: warning for %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), ErrSuspended)
+		return time.Time{}, diag.Errorf("sla", "warning for %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), ErrSuspended)
 	}
 	e := newEngine(cal, c)
 	notBefore := func(t time.Time) time.Time {

@@ -3,7 +3,6 @@ package sla
 import (
 	"container/heap"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/internal/clip"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // BucketBy is the date that places a case in a report's period (统计口径).
@@ -41,7 +41,7 @@ func ParseBucketBy(s string) (BucketBy, error) {
 	case BucketAccepted, BucketDue, BucketClosed:
 		return b, nil
 	}
-	return "", fmt.Errorf("sla: invalid bucket %q (want accepted, due or closed)", s)
+	return "", diag.Errorf("sla", "invalid bucket %q (want accepted, due or closed)", s)
 }
 
 // Group keys accepted by ReportOptions.GroupBy. Besides these, "attr:NAME"
@@ -240,25 +240,25 @@ type Reporter struct {
 // OverdueLimit.
 func (p *Policy) NewReporter(opts ReportOptions) (*Reporter, error) {
 	if p == nil {
-		return nil, errors.New("sla: report: nil policy")
+		return nil, diag.Errorf("sla", "report: nil policy")
 	}
 	if opts.From.IsZero() || opts.To.IsZero() {
-		return nil, errors.New("sla: report: From and To are required (civil dates, both inclusive)")
+		return nil, diag.Errorf("sla", "report: From and To are required (civil dates, both inclusive)")
 	}
 	if opts.Now.IsZero() {
-		return nil, errors.New("sla: report: Now is required (the report's as-of instant; the wall clock is never read)")
+		return nil, diag.Errorf("sla", "report: Now is required (the report's as-of instant; the wall clock is never read)")
 	}
 	if opts.Bucket == "" {
 		opts.Bucket = BucketAccepted
 	} else {
 		b, err := ParseBucketBy(string(opts.Bucket))
 		if err != nil {
-			return nil, fmt.Errorf("sla: report: Bucket: %w", err)
+			return nil, diag.Errorf("sla", "report: Bucket: %w", err)
 		}
 		opts.Bucket = b
 	}
 	if opts.OverdueLimit < 0 {
-		return nil, fmt.Errorf("sla: report: OverdueLimit %d is negative (0 means no limit)", opts.OverdueLimit)
+		return nil, diag.Errorf("sla", "report: OverdueLimit %d is negative (0 means no limit)", opts.OverdueLimit)
 	}
 	r := &Reporter{p: p, groups: make(map[string]*groupAcc)}
 	switch g := opts.GroupBy; {
@@ -267,13 +267,13 @@ func (p *Policy) NewReporter(opts ReportOptions) (*Reporter, error) {
 	case strings.HasPrefix(g, GroupByAttrPrefix) && len(g) > len(GroupByAttrPrefix):
 		r.key, r.attr = GroupByAttrPrefix, g[len(GroupByAttrPrefix):]
 	default:
-		return nil, fmt.Errorf("sla: report: invalid GroupBy %q (want tier, department, unit, handler, attr:NAME or empty)", g)
+		return nil, diag.Errorf("sla", "report: invalid GroupBy %q (want tier, department, unit, handler, attr:NAME or empty)", g)
 	}
 	cal := p.Calendar()
 	opts.From = cal.StartOfDay(opts.From)
 	opts.To = cal.StartOfDay(opts.To)
 	if opts.To.Before(opts.From) {
-		return nil, fmt.Errorf("sla: report: To %s is before From %s", opts.To.Format(time.DateOnly), opts.From.Format(time.DateOnly))
+		return nil, diag.Errorf("sla", "report: To %s is before From %s", opts.To.Format(time.DateOnly), opts.From.Format(time.DateOnly))
 	}
 	r.start = opts.From
 	// The next civil day, computed from the date so that a zone with DST
@@ -337,14 +337,14 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 // in Skipped; under BucketAccepted such cases are not otherwise validated.
 func (r *Reporter) Add(c Case) error {
 	if c.ID == "" {
-		return errors.New("sla: report: case with an empty id")
+		return diag.Errorf("sla", "report: case with an empty id")
 	}
 	if err := checkID(c.ID); err != nil {
 		// Checked first: the errors below name the case by its id.
-		return fmt.Errorf("sla: report: %s", strings.TrimPrefix(err.Error(), "sla: "))
+		return diag.Errorf("sla", "report: %w", err)
 	}
 	if c.PolicyID != "" && c.PolicyID != r.p.ID() {
-		return fmt.Errorf("sla: report: case %s is governed by policy %q, not %q", c.ID, c.PolicyID, r.p.ID())
+		return diag.Errorf("sla", "report: case %s is governed by policy %q, not %q", c.ID, c.PolicyID, r.p.ID())
 	}
 	now := r.opts.Now
 	// A weekly report over a large store skips most cases: decide those from
@@ -361,7 +361,7 @@ func (r *Reporter) Add(c Case) error {
 			r.skipped++ // accepted after the report's instant: it does not exist yet
 			return nil
 		}
-		return fmt.Errorf("sla: report: case %s has no accepted event", c.ID)
+		return diag.Errorf("sla", "report: case %s has no accepted event", c.ID)
 	}
 
 	if r.opts.Bucket == BucketAccepted && !r.inPeriod(f.accepted) {
@@ -370,7 +370,7 @@ func (r *Reporter) Add(c Case) error {
 	}
 	st, err := r.p.StatusAt(c, now)
 	if err != nil {
-		return fmt.Errorf("sla: report: case %s: %w", c.ID, err)
+		return diag.Errorf("sla", "report: %w", err) // StatusAt's errors name the case
 	}
 	closed := st.State == StateClosedOnTime || st.State == StateClosedLate
 	if closed && !st.Closed.IsZero() {
@@ -399,16 +399,16 @@ func (r *Reporter) Add(c Case) error {
 	// Only the text of a counted case is kept, so only a counted case is
 	// checked.
 	if err := checkCaseText(&c); err != nil {
-		return fmt.Errorf("sla: report: %s", strings.TrimPrefix(err.Error(), "sla: "))
+		return diag.Errorf("sla", "report: %w", err)
 	}
 	if msg := textProblem(f.unit, MaxTextBytes); msg != "" {
-		return fmt.Errorf("sla: report: case %s: unit %s", c.ID, msg)
+		return diag.Errorf("sla", "report: case %s: unit %s", c.ID, msg)
 	}
 	toClose := -1
 	if closed {
 		n, err := r.p.Calendar().WorkdaysBetween(f.cycleStart, f.closed)
 		if err != nil {
-			return fmt.Errorf("sla: report: case %s: working days to close: %w", c.ID, err)
+			return diag.Errorf("sla", "report: case %s: working days to close: %w", c.ID, err)
 		}
 		toClose = max(n, 0)
 	}
@@ -416,7 +416,7 @@ func (r *Reporter) Add(c Case) error {
 	group := r.groupOf(&c, &st, &f)
 	g := r.groups[group]
 	if g == nil && len(r.groups) >= MaxReportGroups {
-		return fmt.Errorf("sla: report: case %s would open group %d (%s), more than the %d a report holds: group by something coarser",
+		return diag.Errorf("sla", "report: case %s would open group %d (%s), more than the %d a report holds: group by something coarser",
 			c.ID, len(r.groups)+1, clip.Quote(group), MaxReportGroups)
 	}
 	// Nothing below fails: the Reporter changes only for a case that is counted.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // State is the state of a case at an instant. The values are stored and
@@ -139,7 +140,7 @@ type Status struct {
 // Status.Explain for the explanation in words.
 func (p *Policy) StatusAt(c Case, now time.Time) (st Status, err error) {
 	if now.IsZero() {
-		return Status{}, fmt.Errorf("sla: status of case %s: zero now", c.ID)
+		return Status{}, diag.Errorf("sla", "status of case %s: zero now", c.ID)
 	}
 	if err := p.checkCase(&c); err != nil {
 		return Status{}, err
@@ -165,13 +166,13 @@ func (r *replayer) replayUntil(p *Policy, c *Case, now time.Time) error {
 	}
 	if n == 0 {
 		if len(c.Events) == 0 {
-			return fmt.Errorf("sla: case %s has no events", c.ID)
+			return diag.Errorf("sla", "case %s has no events", c.ID)
 		}
-		return fmt.Errorf("sla: case %s has no event at or before %s (its first is at %s)", c.ID,
+		return diag.Errorf("sla", "case %s has no event at or before %s (its first is at %s)", c.ID,
 			now.In(p.cal.Location()).Format("2006-01-02 15:04 MST"), c.Events[0].At.In(p.cal.Location()).Format("2006-01-02 15:04 MST"))
 	}
 	if n > MaxEvents {
-		return fmt.Errorf("sla: case %s has %d events (at most %d)", c.ID, len(c.Events), MaxEvents)
+		return diag.Errorf("sla", "case %s has %d events (at most %d)", c.ID, len(c.Events), MaxEvents)
 	}
 	r.p, r.id, r.events = p, c.ID, c.Events[:n]
 	return r.run()
@@ -366,7 +367,7 @@ func maxTime(a, b time.Time) time.Time {
 }
 
 func (r *replayer) statusErr(err error) error {
-	return fmt.Errorf("sla: status of case %s: %w", r.id, err)
+	return &statusError{id: r.id, err: err}
 }
 
 // remainingDuration is the time left before due for hour tiers: working time
@@ -599,7 +600,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 		o := &out[j]
 		due, last, _, err := computeDue(r.p, Request{Start: o.Start, Period: t.Limit})
 		if err != nil {
-			return fmt.Errorf("sla: status of case %s: target %s from %s: %w", r.id, t.ID, o.Start.In(loc).Format("2006-01-02 15:04 MST"), err)
+			return r.statusErr(diag.Errorf("", "target %s from %s: %w", t.ID, o.Start.In(loc).Format("2006-01-02 15:04 MST"), err))
 		}
 		o.Due, o.LastDay = due, last
 		switch {

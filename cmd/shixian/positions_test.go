@@ -70,7 +70,7 @@ func TestReportLineErrorsHaveColumns(t *testing.T) {
 		"cases-faults.jsonl:4:94: ",                              // "unit": 5
 		"cases-faults.jsonl:5:206: case F-05: event 4 (extended", // after the close
 		`cases-faults.jsonl:6:34: sla: report: case F-06 is governed by policy "district-12345"`,
-		`cases-faults.jsonl:7:149: sla: case JSON: sla: invalid period "3 fortnights"`,
+		`cases-faults.jsonl:7:149: sla: case JSON: invalid period "3 fortnights"`,
 		"cases-faults.jsonl:8:90: ",  // a second object on the line
 		"cases-faults.jsonl:9:153: ", // truncated
 		"cases-faults.jsonl:10:1: sla: case JSON has no id",
