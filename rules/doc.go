@@ -38,7 +38,8 @@
 //     pad East Asian wide characters with two spaces so that they line up
 //     under Chinese text in a terminal.
 //   - Compile reports all problems together as a *Problems error (see
-//     Problems for errors.As); Classify reports input problems (undeclared
+//     Problems for errors.As); Problems, Problem and Position are aliases of
+//     the project's one diagnostics type, the same type as sla.Problems; Classify reports input problems (undeclared
 //     keys, missing fields, bad or oversized values) as *FieldError and
 //     evaluation failures as *RuleError. Nothing panics on any input, and the
 //     work of both is bounded (see Limits).

@@ -90,7 +90,7 @@
 // examples/policies/ in the repository) for a complete, commented example. Decoding is strict
 // and reports every problem at once (up to MaxProblems, then a count of the rest), each
 // with file:line:column and a caret under the fault
-// (a [*Problems] error, the same type as rules.Problems). The top-level key `input_extra` says what classifying does with
+// (a [*Problems] error; sla.Problems, sla.Problem and sla.Position are aliases of the one diagnostics type that rules.Problems also names, so errors.As needs no import of rules). The top-level key `input_extra` says what classifying does with
 // an input key the policy's `input` does not declare: `reject` (the default) makes it an error
 // naming the key and the declared field it resembles, so that a misspelt "tag" cannot leave
 // "tags" at its default and change the tier; `ignore` ignores such keys and lists them in the

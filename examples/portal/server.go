@@ -12,8 +12,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -523,8 +525,8 @@ func decodeStrict(data []byte, v any) *apiError {
 			return &apiError{Error: fmt.Sprintf("field %s: expected %s, got JSON %s", typeErr.Field, typeErr.Type, typeErr.Value), Field: typeErr.Field}
 		case errors.As(err, &syntaxErr):
 			return &apiError{Error: fmt.Sprintf("malformed JSON at byte %d: %v", syntaxErr.Offset, err)}
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		}
+		if name, ok := unknownField(data, reflect.TypeOf(v)); ok {
 			return &apiError{Error: fmt.Sprintf("unknown field %q", name), Field: name}
 		}
 		return &apiError{Error: fmt.Sprintf("malformed JSON: %v", err)}
@@ -536,6 +538,94 @@ func decodeStrict(data []byte, v any) *apiError {
 		return &apiError{Error: "malformed JSON: trailing data after the object"}
 	}
 	return nil
+}
+
+// unknownField finds a key of the JSON document data that type t does not declare, the
+// fault of a body refused by DisallowUnknownFields (whose error carries no field to read). It
+// walks structs (by their json names, matched without regard to case as encoding/json does),
+// slices and maps; a type that decodes itself (json.Unmarshaler) reports its own errors. Keys
+// of one object are tried in sorted order, so the answer is the same on every call.
+func unknownField(data []byte, t reflect.Type) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return "", false
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) != nil {
+			return "", false
+		}
+		fields := map[string]reflect.Type{}
+		jsonFieldsOf(t, fields)
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			ft, ok := fields[strings.ToLower(k)]
+			if !ok {
+				return k, true
+			}
+			if name, ok := unknownField(obj[k], ft); ok {
+				return name, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var items []json.RawMessage
+		if json.Unmarshal(data, &items) != nil {
+			return "", false
+		}
+		for _, it := range items {
+			if name, ok := unknownField(it, t.Elem()); ok {
+				return name, true
+			}
+		}
+	case reflect.Map:
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) != nil {
+			return "", false
+		}
+		for _, raw := range obj {
+			if name, ok := unknownField(raw, t.Elem()); ok {
+				return name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// jsonFieldsOf adds the JSON names (lower-cased) of struct type t's fields to out, with their
+// types, flattening embedded structs as encoding/json does.
+func jsonFieldsOf(t reflect.Type, out map[string]reflect.Type) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				jsonFieldsOf(ft, out)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[strings.ToLower(name)] = f.Type
+	}
 }
 
 // parseInstant parses an RFC 3339 instant that must carry its UTC offset.
@@ -1387,7 +1477,7 @@ func (s *Server) policyHistory(w http.ResponseWriter, r *http.Request) {
 // problemsOf lists a policy's problems with their positions; an error that is not a list of
 // problems becomes one problem without a position.
 func problemsOf(err error) []problemJSON {
-	var ps rules.Problems
+	var ps sla.Problems
 	if errors.As(err, &ps) && len(ps) > 0 {
 		out := make([]problemJSON, 0, len(ps))
 		for _, p := range ps {
@@ -1402,7 +1492,7 @@ func problemsOf(err error) []problemJSON {
 		}
 		return out
 	}
-	var p rules.Problem
+	var p sla.Problem
 	if errors.As(err, &p) {
 		return []problemJSON{{Position: p.Pos.String(), Line: p.Pos.Line, Column: p.Pos.Column, Message: p.Message}}
 	}
