@@ -589,8 +589,13 @@ func unknownField(data []byte, t reflect.Type) (string, bool) {
 		if json.Unmarshal(data, &obj) != nil {
 			return "", false
 		}
-		for _, raw := range obj {
-			if name, ok := unknownField(raw, t.Elem()); ok {
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys) // the same body names the same field every time
+		for _, k := range keys {
+			if name, ok := unknownField(obj[k], t.Elem()); ok {
 				return name, true
 			}
 		}
