@@ -18,7 +18,7 @@ import (
 // accepted recently. Neither side answers the same date over and over.
 func benchStarts() []time.Time {
 	out := make([]time.Time, 1024)
-	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, CST())
 	for i := range out {
 		out[i] = base.AddDate(0, 0, (i*397)%(3*365)).Add(time.Duration(i*7919%86400) * time.Second)
 	}
@@ -116,7 +116,7 @@ func BenchmarkCertainty(b *testing.B) {
 }
 
 func BenchmarkNew(b *testing.B) {
-	ov := Override{Date: time.Date(2025, 3, 3, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)), Kind: Holiday, Source: "bench"}
+	ov := Override{Date: time.Date(2025, 3, 3, 0, 0, 0, 0, CST()), Kind: Holiday, Source: "bench"}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		_, err := Default().Derive(WithOverrides(ov))

@@ -51,7 +51,7 @@ var defaultCalendar = sync.OnceValue(func() *Calendar {
 	if err != nil {
 		// Cannot happen with the tested embedded data; rather than panic,
 		// hand out a calendar whose every lookup reports the cause.
-		loc := beijing()
+		loc := CST()
 		return &Calendar{name: "CN", loc: loc, fixed: true, offset: 8 * 3600, provisional: true, err: err}
 	}
 	return c

@@ -94,11 +94,6 @@ func ordinaryKind(dn int64) DayKind {
 	return Workday
 }
 
-// beijing returns the default business location, UTC+8 without DST. A
-// function rather than a package variable keeps the package free of mutable
-// state; the value is cheap to build.
-func beijing() *time.Location { return time.FixedZone("CST", 8*3600) }
-
 // dayNumOf returns the day number of t's own Y-M-D (in t's location).
 func dayNumOf(t time.Time) int64 {
 	y, m, d := t.Date()

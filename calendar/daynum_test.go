@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestFixedOffset pins FixedOffset's contract: for fixed-offset locations the
+// TestFixedOffset pins fixedOffset's contract: for fixed-offset locations the
 // documented arithmetic gives the same civil date and the same 00:00 instant
 // as time.Date over the whole promised window; a DST location is not fixed.
 func TestFixedOffset(t *testing.T) {

@@ -110,11 +110,18 @@
 //
 // # Time zone
 //
-// The business location defaults to time.FixedZone("CST", 8*3600) (China
-// has had no DST since 1991), so the package never reads the host's tz
-// database or time.Local. Every time.Time is converted to the calendar's
+// The business location defaults to [CST], China Standard Time as a fixed
+// UTC+8 zone (China has had no DST since 1991), so the package never reads
+// the host's tz database or time.Local. CST is the module's one definition
+// of the zone: every other package takes it from here. Every time.Time is converted to the calendar's
 // location before its civil date is taken: 2025-03-06T16:30:00Z is Friday
 // 2025-03-07 in Beijing. Results are 00:00 of a civil date in that location.
+//
+// A [Date] is a civil date as a day number, for arithmetic that must not
+// depend on offsets (the next day, n months later under 民法典第二百零二条);
+// [Calendar.Date], [Calendar.At] and [Calendar.Clock] convert between
+// instants and dates in the calendar's location, by integer arithmetic when
+// the location has one offset over the covered range.
 //
 // # Performance and concurrency
 //

@@ -213,7 +213,7 @@ func TestLoadingA2028ScheduleReplacesTheProjection(t *testing.T) {
 }
 
 func TestWithScheduleErrors(t *testing.T) {
-	loc := time.FixedZone("CST", 8*3600)
+	loc := CST()
 	tests := []struct {
 		name string
 		s    *Schedule

@@ -66,7 +66,7 @@ var national = sync.OnceValues(func() (*Calendar, error) {
 			return nil, err
 		}
 	}
-	loc := beijing()
+	loc := CST()
 	c := &Calendar{name: "CN", loc: loc, fixed: true, offset: 8 * 3600, provisional: true}
 	b.finish(c)
 	c.version = c.computeVersion()
@@ -202,7 +202,7 @@ func project(fest map[int]festivalRow, from, to int) (*Schedule, error) {
 			off[dn] = true
 		}
 		var bujia []Entry
-		loc := beijing()
+		loc := CST()
 		date := func(dn int64) time.Time {
 			yy, m, d := civilFromDays(dn)
 			return time.Date(int(yy), time.Month(m), d, 0, 0, 0, 0, loc)

@@ -607,7 +607,7 @@ func (p *noticeParser) signatureDate(after int) time.Time {
 			continue
 		}
 		if y, m, d, ok := parseSignatureDate(s); ok {
-			return time.Date(y, time.Month(m), d, 0, 0, 0, 0, beijing())
+			return time.Date(y, time.Month(m), d, 0, 0, 0, 0, CST())
 		}
 	}
 	return time.Time{}
@@ -975,7 +975,7 @@ func (p *noticeParser) item(n *Notice, num int, rs []nrune, cfg noticeConfig) (*
 		return nil, p.errAt(it.Line, it.Column, it.Text, "the item yields no day off and no working day")
 	}
 	cite := n.Citation()
-	loc := beijing()
+	loc := CST()
 	add := func(m map[int64]noticeDate, kind DayKind) error {
 		for dn, d := range m {
 			y, mo, dd := civilFromDays(dn)

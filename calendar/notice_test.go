@@ -422,7 +422,7 @@ func TestParseNoticeExtension(t *testing.T) {
 
 	c, err := New(WithSchedule(prior), WithSchedule(s))
 	require.NoError(t, err)
-	d, err := c.Day(time.Date(2020, 2, 1, 12, 0, 0, 0, beijing()))
+	d, err := c.Day(time.Date(2020, 2, 1, 12, 0, 0, 0, CST()))
 	require.NoError(t, err)
 	assert.Equal(t, Holiday, d.Kind)
 }

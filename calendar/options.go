@@ -28,7 +28,7 @@ func WithProvisional(allow bool) Option {
 }
 
 // WithLocation sets the business location whose civil dates the calendar
-// counts (default time.FixedZone("CST", 8*3600)). A nil location makes New
+// counts (default CST()). A nil location makes New
 // and Derive fail. A location with DST or a history of offset changes works
 // but is slower (each lookup converts with t.In).
 func WithLocation(loc *time.Location) Option {

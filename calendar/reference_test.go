@@ -33,7 +33,7 @@ func requireReference(t *testing.T) {
 	}
 }
 
-var cst = time.FixedZone("CST", 8*3600)
+var cst = CST()
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, cst) }
 

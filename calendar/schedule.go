@@ -96,7 +96,7 @@ func ParseCSV(name string, data []byte, certainty Certainty) (*Schedule, error) 
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1 // checked below with a better message
 	r.ReuseRecord = false
-	loc := beijing()
+	loc := CST()
 	s := &Schedule{Name: name, Certainty: certainty}
 	seen := map[int64]int{} // day number → line
 	// years: true when the year has a row before December 21 (see above),
@@ -277,7 +277,7 @@ func ParseHolidayCN(name string, data []byte) (*Schedule, error) {
 			name, year, len(f.Papers), len(f.Days))
 	}
 	notice := strings.Join(f.Papers, " ")
-	loc := beijing()
+	loc := CST()
 	s := &Schedule{Name: name, Years: []int{year}, Certainty: Official}
 	seen := map[int64]int{}
 	for i, d := range f.Days {

@@ -25,12 +25,13 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/patcher"
 	"github.com/expr-lang/expr/vm"
+	"github.com/shixian-go/shixian/calendar"
 )
 
 // cst is China Standard Time, UTC+8 without DST. A fixed zone is used so
 // that nothing depends on the host's tz database or time.Local. It is never
 // modified after initialisation.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = calendar.CST()
 
 // Set is a compiled, immutable rule set. It is safe for concurrent use by
 // any number of goroutines; Classify keeps its scratch space on the stack

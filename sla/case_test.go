@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +19,7 @@ import (
 // Helpers of the lifecycle tests are prefixed lc so that they cannot collide
 // with other test files of the package.
 
-var lcCST = time.FixedZone("CST", 8*3600)
+var lcCST = calendar.CST()
 
 // lcT parses "2025-09-30 17:00" (or a date alone, 00:00) as Beijing time.
 func lcT(s string) time.Time {

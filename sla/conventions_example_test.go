@@ -18,7 +18,7 @@ import (
 // Saturday 05-09 makeup.
 
 // convCST is Beijing time, the location of calendar.Default().
-var convCST = time.FixedZone("CST", 8*3600)
+var convCST = calendar.CST()
 
 // convAt parses "2006-01-02 15:04" in Beijing time.
 func convAt(s string) time.Time {

@@ -12,7 +12,7 @@ import (
 // 1310 rule's 3-working-day tier: 10-01..10-08 are off, so day 1 is 10-09 and
 // day 3 is the makeup Saturday 10-11.
 func ExampleComputeDeadline() {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	p, _ := sla.ParsePeriod("3个工作日")
 	d, err := sla.ComputeDeadline(calendar.Default(), sla.DefaultCounting(), sla.Request{
 		Start:  time.Date(2025, 9, 30, 17, 0, 0, 0, cst),
@@ -39,7 +39,7 @@ func ExampleComputeDeadline() {
 
 // The fast path for batch status: no explanation, no allocation.
 func ExampleComputeDue() {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	due, last, provisional, err := sla.ComputeDue(calendar.Default(), sla.DefaultCounting(), sla.Request{
 		Start:      time.Date(2025, 9, 30, 17, 0, 0, 0, cst),
 		Period:     sla.Period{Count: 3, Unit: sla.Workdays},
@@ -52,7 +52,7 @@ func ExampleComputeDue() {
 // Pauses (中止) exclude the working days P+1..R; here Tuesday 03-11 to
 // Thursday 03-13 excludes 03-12 and 03-13.
 func ExampleComputeDeadline_pause() {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	d, _ := sla.ComputeDeadline(calendar.Default(), sla.DefaultCounting(), sla.Request{
 		Start:  time.Date(2025, 3, 10, 10, 0, 0, 0, cst),
 		Period: sla.Period{Count: 3, Unit: sla.Workdays},
@@ -85,7 +85,7 @@ func ExampleParsePeriod() {
 
 // Warnings are in working time: 80% of 10 working days is crossed when day 8 starts.
 func ExampleWarningAt() {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	r := sla.Request{Start: time.Date(2025, 9, 30, 17, 0, 0, 0, cst), Period: sla.Period{Count: 10, Unit: sla.Workdays}}
 	w, _ := sla.WarningAt(calendar.Default(), sla.DefaultCounting(), r, 0.8)
 	fmt.Println(w.Format("2006-01-02 15:04"))

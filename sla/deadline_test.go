@@ -21,7 +21,7 @@ import (
 // /work/shared/reference/cn-holidays.csv (2025: 国庆节、中秋节 10-01..10-08 off,
 // 09-28 Sun and 10-11 Sat makeup; 2026: 春节 02-15..02-23 off, 02-14 Sat and
 // 02-28 Sat makeup; 2020: 春节 01-24..02-02 off after 国办发明电〔2020〕1号).
-var coreCST = time.FixedZone("CST", 8*3600)
+var coreCST = calendar.CST()
 
 func coreAt(y int, m time.Month, d, h, mi int) time.Time {
 	return time.Date(y, m, d, h, mi, 0, 0, coreCST)
@@ -785,7 +785,7 @@ func TestExplanationGolden(t *testing.T) {
 // stopped is the rest of the base period plus the whole extension (行政许可法 arts. 42, 45).
 func TestSuspendedRemainingIncludesLaterExtensions(t *testing.T) {
 	cal := calendar.Default()
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	ten, five := sla.Period{Count: 10, Unit: sla.Workdays}, sla.Period{Count: 5, Unit: sla.Workdays}
 	// Accepted Monday 2025-11-03; day 1 is Tuesday 11-04 and day 2 Wednesday 11-05, the day the
 	// pause begins (the pause day counts in full). 8 working days of the base period remain,
@@ -816,7 +816,7 @@ func TestSuspendedRemainingIncludesLaterExtensions(t *testing.T) {
 // 11-04, paused on 11-05; on 11-06 it is paused with 13 working days left if it resumed then.
 func TestStatusWhilePausedCountsLaterExtensions(t *testing.T) {
 	p := sla.Default()
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	c, _, err := p.Accept("C-EXT-PAUSE", map[string]any{"cause": "historical_legacy"}, time.Date(2025, 11, 3, 10, 0, 0, 0, cst))
 	require.NoError(t, err)
 	c, err = p.Apply(c, sla.Event{Type: sla.EventExtended, At: time.Date(2025, 11, 4, 9, 0, 0, 0, cst),

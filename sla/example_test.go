@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
 // The 80% use: classify a case with the embedded 1310 policy and compute its deadline.
 func Example() {
-	beijing := time.FixedZone("CST", 8*3600)
+	beijing := calendar.CST()
 	policy := sla.Default()
 	// Accepted Tuesday 30 September 2025 at 17:00, the eve of the National Day and Mid-Autumn
 	// break (1–8 October off).
@@ -81,7 +82,7 @@ default: {tier: T3, reason: 默认三个工作日}
 		fmt.Println(err)
 		return
 	}
-	beijing := time.FixedZone("CST", 8*3600)
+	beijing := calendar.CST()
 	p, _ := history.At(time.Date(2024, 12, 31, 23, 30, 0, 0, beijing))
 	fmt.Println(p.Version())
 	p, _ = history.At(time.Date(2025, 1, 1, 8, 0, 0, 0, beijing))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/rules"
 )
 
@@ -104,7 +105,7 @@ func (h *History) At(t time.Time) (*Policy, error) {
 	if i > 0 && h.versions[i-1].Covers(t) {
 		return h.versions[i-1], nil
 	}
-	return nil, diag.Errorf("sla", "policy %s has no version in effect for a case accepted %s", h.id, t.In(policyLocation).Format("2006-01-02 15:04 MST"))
+	return nil, diag.Errorf("sla", "policy %s has no version in effect for a case accepted %s", h.id, t.In(calendar.CST()).Format("2006-01-02 15:04 MST"))
 }
 
 // Classify classifies with the version in effect at accepted; the decision names the version.

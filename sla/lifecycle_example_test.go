@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -15,7 +16,7 @@ import (
 // 2025 schedule: 10-01..10-08 off, Saturday 10-11 a makeup working day.
 func ExamplePolicy_StatusAt_lifecycle() {
 	p := sla.Default()
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	t := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, cst)
 		if err != nil {
@@ -86,7 +87,7 @@ func ExamplePolicy_StatusAt_lifecycle() {
 // rejects late extensions).
 func ExamplePolicy_Apply_lateExtension() {
 	p := sla.Default()
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	accepted := time.Date(2025, 10, 13, 10, 0, 0, 0, cst) // Monday
 	c, _, err := p.Accept("C-2025-1013", map[string]any{"cause": "unclear_request"}, accepted)
 	if err != nil {

@@ -275,10 +275,8 @@ func (e *NotEffectiveError) Error() string {
 		rng += " until " + e.Until.AddDate(0, 0, -1).Format(time.DateOnly)
 	}
 	return fmt.Sprintf("sla: policy %s %s is effective %s; a case accepted %s needs another version",
-		e.PolicyID, e.Version, rng, e.Accepted.In(policyLocation).Format("2006-01-02 15:04 MST"))
+		e.PolicyID, e.Version, rng, e.Accepted.In(calendar.CST()).Format("2006-01-02 15:04 MST"))
 }
-
-var policyLocation = time.FixedZone("CST", 8*3600)
 
 func policyContentHash(data []byte) string {
 	sum := sha256.Sum256(data)

@@ -18,7 +18,7 @@ import (
 	"github.com/shixian-go/shixian/sla"
 )
 
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = calendar.CST()
 
 func at(year int, month time.Month, day, hour, minute int) time.Time {
 	return time.Date(year, month, day, hour, minute, 0, 0, beijing)

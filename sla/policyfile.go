@@ -263,10 +263,10 @@ func validID(s string) bool {
 func (d *policyDecoder) decodeEffective(n *yaml.Node, p *Policy) {
 	m := d.Mapping(n, "effective", "from!", "until")
 	if f, ok := m["from"]; ok {
-		p.from, _ = d.Date(f.Value, "effective.from", policyLocation)
+		p.from, _ = d.Date(f.Value, "effective.from", calendar.CST())
 	}
 	if f, ok := m["until"]; ok {
-		if until, ok := d.Date(f.Value, "effective.until", policyLocation); ok {
+		if until, ok := d.Date(f.Value, "effective.until", calendar.CST()); ok {
 			// `until` names the last day the policy applies; store the exclusive end.
 			p.until = until.AddDate(0, 0, 1)
 			if !p.from.IsZero() && !p.until.After(p.from) {
@@ -375,9 +375,9 @@ func (d *policyDecoder) fieldDefault(n *yaml.Node, t rules.Type, what string) an
 		return v
 	case rules.Time:
 		if v, err := time.Parse(time.RFC3339, n.Value); err == nil {
-			return v.In(policyLocation)
+			return v.In(calendar.CST())
 		}
-		if v, err := time.ParseInLocation(time.DateOnly, n.Value, policyLocation); err == nil {
+		if v, err := time.ParseInLocation(time.DateOnly, n.Value, calendar.CST()); err == nil {
 			return v
 		}
 		d.Problem(n, "%s: %q is not a time (expected RFC 3339, e.g. 2025-01-01T09:00:00+08:00, or YYYY-MM-DD)", what, n.Value)

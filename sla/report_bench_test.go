@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/shixian-go/shixian/calendar"
 )
 
 // benchReportCases generates n cases of the default policy accepted during
@@ -17,7 +19,7 @@ import (
 // keep the corpus near 1 GB; the Reporter only reads them.
 func benchReportCases(n int) []Case {
 	rng := rand.New(rand.NewSource(20251001))
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	yes, no := true, false
 	depts := []string{"社保科", "劳动关系科", "就业科", "人才科", "工伤科", "医保科", "办公室", ""}
 	handlers := make([]string, 50)
@@ -102,7 +104,7 @@ func BenchmarkReport1M(b *testing.B) {
 	// does not pay for it.
 	runtime.GC()
 	p := Default()
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	now := time.Date(2026, 1, 5, 12, 0, 0, 0, cst)
 	// Baseline: StatusAt alone over the same corpus, so that the Reporter's
 	// own cost is the difference.

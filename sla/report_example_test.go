@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -12,7 +13,7 @@ import (
 // Day break (10-01..10-08 off), through the lifecycle API.
 func reportExampleCases() []sla.Case {
 	p := sla.Default()
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	when := func(m time.Month, d, h int) time.Time { return time.Date(2025, m, d, h, 0, 0, 0, cst) }
 	must := func(c sla.Case, err error) sla.Case {
 		if err != nil {
@@ -40,7 +41,7 @@ func reportExampleCases() []sla.Case {
 
 // A weekly report by tier, bucketed by acceptance date, as CSV.
 func ExamplePolicy_Report() {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	rep, err := sla.Default().Report(reportExampleCases(), sla.ReportOptions{
 		From:    time.Date(2025, 9, 29, 0, 0, 0, 0, cst), // Monday
 		To:      time.Date(2025, 10, 5, 0, 0, 0, 0, cst), // Sunday, inclusive
@@ -66,7 +67,7 @@ func ExamplePolicy_Report() {
 // dispatch: B closed a working day late, C still open a working day after its
 // last day (the makeup Saturday 10-11 counted).
 func ExampleReport_WriteOverdueCSV() {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	rep, err := sla.Default().Report(reportExampleCases(), sla.ReportOptions{
 		From: time.Date(2025, 9, 29, 0, 0, 0, 0, cst),
 		To:   time.Date(2025, 10, 5, 0, 0, 0, 0, cst),
@@ -88,7 +89,7 @@ func ExampleReport_WriteOverdueCSV() {
 // Streaming: cases are added one at a time (for example as they are decoded
 // from storage), so memory does not grow with the number of cases.
 func ExampleReporter() {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	r, err := sla.Default().NewReporter(sla.ReportOptions{
 		From:   time.Date(2025, 10, 6, 0, 0, 0, 0, cst),
 		To:     time.Date(2025, 10, 12, 0, 0, 0, 0, cst),

@@ -16,10 +16,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/golden"
 )
 
-var rptCST = time.FixedZone("CST", 8*3600)
+var rptCST = calendar.CST()
 
 // rt parses "2025-09-30 17:00" as Beijing time.
 func rt(s string) time.Time {

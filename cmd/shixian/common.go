@@ -21,7 +21,7 @@ import (
 )
 
 // cst is China Standard Time, the zone dates on the command line are read in.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = calendar.CST()
 
 func writeVersion(w io.Writer) {
 	version := "(devel)"

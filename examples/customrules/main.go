@@ -21,6 +21,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/slatest"
 )
@@ -62,7 +63,7 @@ func run(args []string, w io.Writer) error {
 	}
 
 	// 3. Use: classify a new work order and explain the decision and its deadline.
-	beijing := time.FixedZone("CST", 8*3600)
+	beijing := calendar.CST()
 	accepted := time.Date(2026, 9, 30, 16, 45, 0, 0, beijing)
 	input := map[string]any{"category": "complaint", "repeat_calls": 4}
 	decision, err := policy.Classify(input, accepted)

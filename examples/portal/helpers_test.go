@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -21,7 +22,7 @@ import (
 const suitePath = "../policies/xinyu-1310.suite.yaml"
 
 // testClock is the wall clock the tests give the server, so that bookkeeping is deterministic.
-var testClock = func() time.Time { return time.Date(2025, 10, 20, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) }
+var testClock = func() time.Time { return time.Date(2025, 10, 20, 9, 0, 0, 0, calendar.CST()) }
 
 // Test tokens, one per role; secrets of the minimum length and more.
 const (

@@ -37,6 +37,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -369,8 +370,8 @@ func prefillHeavyCases(t *testing.T, path string, ids []string) {
 	ctx := context.Background()
 	require.NoError(t, s.migrate(ctx))
 	p := sla.Default()
-	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	at := time.Date(2025, 10, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, calendar.CST())
+	at := time.Date(2025, 10, 9, 9, 0, 0, 0, calendar.CST())
 	for _, id := range ids {
 		c, _, err := p.Accept(id, map[string]any{"cause": "historical_legacy"}, accepted)
 		require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -210,7 +211,7 @@ func TestAppendDoesNotReplayUnderTheSlot(t *testing.T) {
 	e := newEnv(t, tempDB(t), nil)
 	e.mustCreate("C-1", "2025-09-30T17:00:00+08:00", map[string]any{"cause": "historical_legacy"})
 	p := sla.Default()
-	ev := sla.Event{Type: sla.EventTransferred, At: time.Date(2025, 10, 9, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)), Unit: "U"}
+	ev := sla.Event{Type: sla.EventTransferred, At: time.Date(2025, 10, 9, 10, 0, 0, 0, calendar.CST()), Unit: "U"}
 
 	e.srv.store.slot <- struct{}{} // another writer holds the slot
 	computed := make(chan struct{}, 2)
@@ -251,7 +252,7 @@ func TestCaseAtMaxEvents(t *testing.T) {
 	sc, err := e.srv.store.getCase(t.Context(), e.db, "C-1")
 	require.NoError(t, err)
 	c := sc.Case
-	at := time.Date(2025, 10, 9, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	at := time.Date(2025, 10, 9, 9, 0, 0, 0, calendar.CST())
 	for len(c.Events) < sla.MaxEvents {
 		c.Events = append(c.Events, sla.Event{Type: sla.EventTransferred, At: at, Unit: "U"})
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -91,7 +92,7 @@ func TestAppendRetriesALostRace(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, s.migrate(ctx))
 	p := sla.Default()
-	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, calendar.CST())
 	c, _, err := p.Accept("C-1", map[string]any{"cause": "complex"}, accepted)
 	require.NoError(t, err)
 	require.NoError(t, s.insertCase(ctx, c, p.Version(), accepted, accepted, nil))
@@ -199,7 +200,7 @@ func TestMigrateAddsEventCount(t *testing.T) {
 	db, err := OpenSQLite(path)
 	require.NoError(t, err)
 	p := sla.Default()
-	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, calendar.CST())
 	c, _, err := p.Accept("OLD-1", map[string]any{"cause": "complex"}, accepted)
 	require.NoError(t, err)
 	body, err := json.Marshal(c)

@@ -21,7 +21,7 @@ import (
 	"github.com/shixian-go/shixian/sla"
 )
 
-var beijing = time.FixedZone("CST", 8*3600)
+var beijing = calendar.CST()
 
 func main() {
 	if err := run(os.Stdout); err != nil {

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/calendar"
 )
 
 // short renders problems as "line:col: message", the part the tests pin.
@@ -279,7 +280,7 @@ func TestSequence(t *testing.T) {
 }
 
 func TestDate(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	tests := []struct {
 		name, src string
 		want      time.Time

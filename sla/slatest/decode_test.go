@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -161,7 +162,7 @@ func TestDueCacheMatchesComputeDue(t *testing.T) {
 	dp := newDiffPolicy(p)
 	cache := dueCache{}
 	causes := []string{"unclear_request", "complex", "historical_legacy"}
-	start := time.Date(2025, 9, 26, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	start := time.Date(2025, 9, 26, 0, 0, 0, 0, calendar.CST())
 	for i := 0; i < 3000; i++ {
 		at := start.Add(time.Duration(i) * 47 * time.Minute)
 		c := CorpusCase{ID: "x", Accepted: at, Input: map[string]any{"cause": causes[i%3]}}

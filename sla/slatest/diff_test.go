@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/slatest"
 )
@@ -61,7 +62,7 @@ func TestDiffChangedCaseDetails(t *testing.T) {
 	r, err := slatest.Diff(sla.Default(), candidatePolicy(t), strings.NewReader(corpus), slatest.DiffOptions{})
 	require.NoError(t, err)
 	require.Len(t, r.Changed, 2)
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	// T1 accepted Tuesday 09-30 17:00 before National Day: 1 working day ends 10-09 (due 10-10
 	// 00:00); 2 working days end Friday 10-10 (due 10-11 00:00).
 	assert.Equal(t, slatest.ChangedCase{ID: "t1-longer", Line: 2, OldTier: "T1", OldRule: "objective-simple", NewTier: "T1", NewRule: "objective-simple",
@@ -76,7 +77,7 @@ func TestDiffChangedCaseDetails(t *testing.T) {
 }
 
 func withCST(c slatest.ChangedCase) slatest.ChangedCase {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	c.OldDue, c.NewDue = c.OldDue.In(cst), c.NewDue.In(cst)
 	return c
 }

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/yamltree"
 	"github.com/shixian-go/shixian/sla"
 )
@@ -30,7 +31,7 @@ const MaxSuiteBytes = 2 << 20
 const maxCases = 100000
 
 // cst is the business location (UTC+8, no DST) in which suite times without an offset are read.
-var cst = time.FixedZone("CST", 8*3600)
+var cst = calendar.CST()
 
 // suite is a decoded suite file. It is never modified after parsing.
 type suite struct {

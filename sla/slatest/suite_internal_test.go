@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shixian-go/shixian/calendar"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ cases:
 	require.NoError(t, err)
 	require.Len(t, s.cases, 1)
 	in := s.cases[0].input
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	assert.Equal(t, 3, in["n"])
 	assert.Equal(t, 2.5, in["f"])
 	assert.Equal(t, false, in["b"], "the case's value wins over the default")
@@ -38,7 +39,7 @@ cases:
 }
 
 func TestParseInstantForms(t *testing.T) {
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	for in, want := range map[string]time.Time{
 		"2025-10-09T16:30:00Z":       time.Date(2025, 10, 10, 0, 30, 0, 0, cst),
 		"2025-10-09 24:00":           time.Date(2025, 10, 10, 0, 0, 0, 0, cst),

@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/shixian-go/shixian/calendar"
 )
 
 // Write writes n cases with ids prefix-000001… accepted during 2025 (every day of the year,
@@ -25,7 +27,7 @@ func Write(w io.Writer, n int, seed uint64, prefix string) error {
 	}
 	categories := []string{"wage_arrears", "unemployment_benefit", "pension", "labour_dispute", "social_insurance_transfer", "medical_insurance", "employment_service"}
 	channels := []string{"window", "hotline_12333", "hotline_12345", "online", "letter"}
-	cst := time.FixedZone("CST", 8*3600)
+	cst := calendar.CST()
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	bw := bufio.NewWriterSize(w, 64<<10)
 	total := 0
