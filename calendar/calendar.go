@@ -186,22 +186,6 @@ func (c *Calendar) StartOfDay(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, c.loc)
 }
 
-// FixedOffset reports whether the calendar's location keeps one UTC offset
-// (no DST, no historical change) for every instant whose civil date is in
-// 2003-01-01..2051-12-31 — the covered range with a year's margin — and
-// that offset in seconds east of UTC (0, false otherwise). Callers use it to
-// convert with integer arithmetic instead of time.Date: for such an instant
-// t, its civil date in the location is day floor((t.Unix()+seconds)/86400)
-// counted from 1970-01-01 (day 0), and 00:00 of day n in the location is
-// time.Unix(n*86400-seconds, 0).In(c.Location()). Outside that window the
-// location's own rules apply and nothing is promised. Safe for concurrent use.
-func (c *Calendar) FixedOffset() (seconds int, ok bool) {
-	if !c.fixed {
-		return 0, false
-	}
-	return int(c.offset), true
-}
-
 // Location returns the calendar's business location (default UTC+8).
 func (c *Calendar) Location() *time.Location { return c.loc }
 

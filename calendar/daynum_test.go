@@ -34,7 +34,7 @@ func TestFixedOffset(t *testing.T) {
 				c, err = Default().Derive(WithLocation(tc.loc))
 				require.NoError(t, err)
 			}
-			off, ok := c.FixedOffset()
+			off, ok := int(c.offset), c.fixed
 			require.Equal(t, tc.wantOK, ok)
 			assert.Equal(t, tc.wantOff, off)
 			if !ok {

@@ -15,6 +15,7 @@ import (
 	"github.com/shixian-go/shixian/internal/clip"
 	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // CaseSchemaVersion is the version of the JSON form of a Case written by
@@ -484,7 +485,7 @@ type replayer struct {
 	accepted bool
 	hasTier  bool
 	tier     string
-	period   Period
+	period   deadline.Period
 
 	cycle      int
 	cycleFrom  int       // index of the event that started the current clock
@@ -600,7 +601,7 @@ func (r *replayer) step(i int) error {
 	if r.check && r.hasTier && !r.closed {
 		switch k {
 		case kindClassified, kindReclassified, kindRestarted, kindReopened, kindExtended:
-			if _, _, _, err := computeDue(r.p, r.request(e.At, false)); err != nil {
+			if _, _, _, err := r.p.due(r.request(e.At, false)); err != nil {
 				field := "at"
 				switch k {
 				case kindClassified, kindReclassified:
@@ -662,7 +663,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		// Design §5.11: the new tier counts from the cycle's start (the
 		// original acceptance, or the restart / reopening that began this
 		// clock) unless the policy counts from the reclassification.
-		if p.counting.Reclassify == FromReclassification {
+		if p.lifecycle.Reclassify == FromReclassification {
 			r.tierStart = e.At
 		} else {
 			r.tierStart = r.cycleStart
@@ -784,7 +785,7 @@ func (r *replayer) extend(e *Event) error {
 				l, r.extTotal+l.Count, l.Unit, r.p.id, x.MaxTotal)
 		}
 	}
-	if l.Unit.dayBased() != r.period.Unit.dayBased() {
+	if l.Unit.DayBased() != r.period.Unit.DayBased() {
 		return eventFail(ErrEventField, "length", "length %s cannot extend the %s limit of tier %s", l, r.period, r.tier)
 	}
 	if r.extCount >= 128 {
@@ -792,12 +793,12 @@ func (r *replayer) extend(e *Event) error {
 	}
 	// The extension is judged against the deadline the cycle is judged by
 	// (without earlier late extensions), with an open pause taken to end now.
-	due, _, _, err := computeDue(r.p, r.request(e.At, true))
+	due, _, _, err := r.p.due(r.request(e.At, true))
 	if err != nil {
 		return causeFail(err, "at", "the deadline in force cannot be computed")
 	}
 	if !e.At.Before(due) {
-		if r.p.counting.LateExtension != LateExtensionOverdue {
+		if r.p.lifecycle.LateExtension != LateExtensionOverdue {
 			return eventFail(ErrLateExtension, "at", "requested at or after the deadline %s; policy %s rejects late extensions (行政许可法 art. 42: the extension is approved within the period)",
 				r.when(due), r.p.id)
 		}
@@ -815,13 +816,13 @@ func (r *replayer) extend(e *Event) error {
 // close records the end of the current cycle and whether it was on time:
 // closed strictly before the (judged) Due.
 func (r *replayer) close(at time.Time) error {
-	due, last, prov, err := computeDue(r.p, r.request(at, false))
+	due, last, prov, err := r.p.due(r.request(at, false))
 	if err != nil {
 		return causeFail(err, "at", "the deadline cannot be computed")
 	}
 	jdue, jlast := due, last
 	if r.anyLate {
-		if jdue, jlast, _, err = computeDue(r.p, r.request(at, true)); err != nil {
+		if jdue, jlast, _, err = r.p.due(r.request(at, true)); err != nil {
 			return causeFail(err, "at", "the deadline cannot be computed")
 		}
 	}
@@ -840,8 +841,8 @@ func (r *replayer) close(at time.Time) error {
 // ones when judged). The slices are allocated only when there are pauses or
 // extensions, exactly sized: ComputeDue keeps its Request's memory alive
 // (escape analysis), so stack buffers would be moved to the heap anyway.
-func (r *replayer) request(upTo time.Time, judged bool) Request {
-	req := Request{Start: r.tierStart, Period: r.period}
+func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
+	req := deadline.Request{Start: r.tierStart, Period: r.period}
 	np, nx := 0, 0
 	for i := r.cycleFrom; i < r.n; i++ {
 		switch r.kind(i) {
@@ -855,10 +856,10 @@ func (r *replayer) request(upTo time.Time, judged bool) Request {
 		return req
 	}
 	if np > 0 {
-		req.Pauses = make([]Pause, 0, np)
+		req.Pauses = make([]deadline.Pause, 0, np)
 	}
 	if nx > 0 {
-		req.Extensions = make([]Period, 0, nx)
+		req.Extensions = make([]deadline.Period, 0, nx)
 	}
 	add := func(from *Event, end time.Time) {
 		st := from.At
@@ -868,7 +869,7 @@ func (r *replayer) request(upTo time.Time, judged bool) Request {
 		if st.Before(r.tierStart) {
 			st = r.tierStart
 		}
-		req.Pauses = append(req.Pauses, Pause{Start: st, End: end, Reason: from.Reason})
+		req.Pauses = append(req.Pauses, deadline.Pause{Start: st, End: end, Reason: from.Reason})
 	}
 	var open *Event
 	ext := 0
@@ -894,7 +895,7 @@ func (r *replayer) request(upTo time.Time, judged bool) Request {
 		switch {
 		case upTo.IsZero():
 			// Left open: ComputeDue then reports a suspended deadline.
-			req.Pauses = append(req.Pauses, Pause{Start: maxTime(open.At, r.tierStart), Reason: open.Reason})
+			req.Pauses = append(req.Pauses, deadline.Pause{Start: maxTime(open.At, r.tierStart), Reason: open.Reason})
 		case upTo.Before(open.At):
 			add(open, open.At)
 		default:

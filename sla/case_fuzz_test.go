@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shixian-go/shixian/sla/deadline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -39,9 +40,9 @@ func lcRandomEvent(rng *rand.Rand, at time.Time, unit string) Event {
 	case EventPaused, EventReopened, EventRestarted:
 		e.Reason = "r"
 	case EventExtended:
-		e.Length = &Period{Count: 1 + rng.Intn(12), Unit: Workdays}
+		e.Length = &deadline.Period{Count: 1 + rng.Intn(12), Unit: deadline.Workdays}
 		if rng.Intn(6) == 0 {
-			e.Length.Unit = Days
+			e.Length.Unit = deadline.Days
 		}
 		e.Approver, e.Reason = "a", "r"
 	case EventVisited:
@@ -143,7 +144,7 @@ func TestPropertyRandomHistories(t *testing.T) {
 		}
 		// An extension appended to an open case never makes it earlier.
 		at := lcLastAt(c).Add(time.Duration(rng.Intn(3*24*60)) * time.Minute)
-		if ec, err := p.Apply(c, Event{Type: EventExtended, At: at, Length: &Period{Count: 1 + rng.Intn(5), Unit: Workdays}, Approver: "a", Reason: "r"}); err == nil {
+		if ec, err := p.Apply(c, Event{Type: EventExtended, At: at, Length: &deadline.Period{Count: 1 + rng.Intn(5), Unit: deadline.Workdays}, Approver: "a", Reason: "r"}); err == nil {
 			when := maxTime(now, at)
 			se, err := p.StatusAt(ec, when)
 			require.NoError(t, err)
@@ -231,7 +232,7 @@ func lcDecodeEvents(data []byte) []Event {
 		case EventPaused, EventReopened, EventRestarted:
 			e.Reason = "r"
 		case EventExtended:
-			e.Length = &Period{Count: int(b2 % 14), Unit: Unit(1 + int(b2/14)%5)}
+			e.Length = &deadline.Period{Count: int(b2 % 14), Unit: deadline.Unit(1 + int(b2/14)%5)}
 			e.Approver, e.Reason = "a", "r"
 		case EventVisited:
 			ok := b2%2 == 0

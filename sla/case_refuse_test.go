@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // TestApplyRefusesWhatHasNoStatus: an event the policy's calendar cannot
@@ -181,7 +182,7 @@ func TestEventErrorFields(t *testing.T) {
 		{"an acceptance before the policy's effective range names at", nil, lcAccepted("2003-12-31 10:00"), "at"},
 		{"a foreign unit on a pause names unit", base, Event{Type: EventPaused, At: lcT("2025-10-13 10:00"), Reason: "x", Unit: "u"}, "unit"},
 		{"a pause without a reason names reason", base, Event{Type: EventPaused, At: lcT("2025-10-13 10:00")}, "reason"},
-		{"an extension without an approver names approver", base, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &Period{Count: 1, Unit: Workdays}, Reason: "x"}, "approver"},
+		{"an extension without an approver names approver", base, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &deadline.Period{Count: 1, Unit: deadline.Workdays}, Reason: "x"}, "approver"},
 		{"a visit without satisfied names satisfied", append(append([]Event{}, base...), lcClosed("2025-10-13 10:00")), Event{Type: EventVisited, At: lcT("2025-10-13 11:00")}, "satisfied"},
 		{"an unknown tier names tier", base, lcReclassified("2025-10-13 10:00", "T7"), "tier"},
 		{"a sign-for by another unit names unit", transferred, lcSigned("2025-10-13 11:00", "劳动监察"), "unit"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/sla/deadline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -90,7 +91,7 @@ func lcRestarted(at string) Event {
 	return Event{Type: EventRestarted, At: lcT(at), Reason: "材料补正齐全"}
 }
 func lcExtended(at string, n int) Event {
-	return Event{Type: EventExtended, At: lcT(at), Length: &Period{Count: n, Unit: Workdays}, Approver: "王科长", Reason: "情况复杂"}
+	return Event{Type: EventExtended, At: lcT(at), Length: &deadline.Period{Count: n, Unit: deadline.Workdays}, Approver: "王科长", Reason: "情况复杂"}
 }
 func lcReclassified(at, tier string) Event {
 	return Event{Type: EventReclassified, At: lcT(at), Tier: tier, Reason: "重新判定"}
@@ -254,7 +255,7 @@ func TestCaseCloneIsDeep(t *testing.T) {
 	d.Attributes["channel"] = "x"
 	d.Events[0].Input["cause"] = "x"
 	d.Events[0].Input["tags"].([]string)[0] = "x"
-	*d.Events[6].Length = Period{Count: 1, Unit: Days}
+	*d.Events[6].Length = deadline.Period{Count: 1, Unit: deadline.Days}
 	*d.Events[8].Satisfied = true
 	d.Events[1].Tier = "x"
 	assert.Equal(t, before, lcJSON(t, c), "changing the clone leaves the original")
@@ -325,12 +326,12 @@ func TestApplyRejects(t *testing.T) {
 		{"sign-for without a transfer", base, nil, lcSigned("2025-10-13 10:00", "社保中心"), ErrEventState, "sign-for without a pending transfer"},
 		{"sign-for by another unit", transferred, nil, lcSigned("2025-10-13 11:00", "劳动监察"), ErrEventState, `unit "劳动监察" signs for a transfer to "社保中心"`},
 		{"a transfer needs a unit", base, nil, Event{Type: EventTransferred, At: lcT("2025-10-13 10:00")}, ErrEventField, "needs a unit"},
-		{"an extension needs an approver", base, nil, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &Period{Count: 5, Unit: Workdays}, Reason: "x"}, ErrEventField, "needs an approver"},
-		{"an extension of 0 workdays", base, nil, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &Period{Count: 0, Unit: Workdays}, Approver: "a", Reason: "x"}, ErrEventField, "adds no time"},
+		{"an extension needs an approver", base, nil, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &deadline.Period{Count: 5, Unit: deadline.Workdays}, Reason: "x"}, ErrEventField, "needs an approver"},
+		{"an extension of 0 workdays", base, nil, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &deadline.Period{Count: 0, Unit: deadline.Workdays}, Approver: "a", Reason: "x"}, ErrEventField, "adds no time"},
 		{"an extension before classification", base[:1], nil, lcExtended("2025-10-13 10:00", 5), ErrEventState, "extension before classification"},
 		{"a second extension beyond max_count 1", extended, nil, lcExtended("2025-10-14 11:00", 1), ErrExtensionCap, "already has 1 extension(s); policy xinyu-1310 allows 1"},
 		{"an extension beyond max_total 10 workdays", base, nil, lcExtended("2025-10-13 10:00", 11), ErrExtensionCap, "allows 10 workdays in total"},
-		{"an extension in another unit than the cap", base, nil, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &Period{Count: 5, Unit: Days}, Approver: "a", Reason: "x"}, ErrEventField, "not in the unit of policy xinyu-1310's cap (10 workdays)"},
+		{"an extension in another unit than the cap", base, nil, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &deadline.Period{Count: 5, Unit: deadline.Days}, Approver: "a", Reason: "x"}, ErrEventField, "not in the unit of policy xinyu-1310's cap (10 workdays)"},
 		{"no extensions under max_count 0", base, lcPolicy(t, lcNoExtensions...), lcExtended("2025-10-13 10:00", 1), ErrExtensionCap, "allows no extensions"},
 		{"reclassification before classification", base[:1], nil, lcReclassified("2025-10-13 10:00", "T1"), ErrEventState, "reclassification before classification"},
 		{"reclassification to the same tier", base, nil, lcReclassified("2025-10-13 10:00", "T3"), ErrEventState, "already in tier T3"},
@@ -430,7 +431,7 @@ func TestApplyNeverMutates(t *testing.T) {
 	snapshot := lcJSON(t, c)
 	steps[0].Input["cause"] = "changed"
 	steps[0].Input["tags"].([]string)[0] = "changed"
-	*steps[7].Length = Period{Count: 9, Unit: Days}
+	*steps[7].Length = deadline.Period{Count: 9, Unit: deadline.Days}
 	*steps[10].Satisfied = true
 	assert.Equal(t, snapshot, lcJSON(t, c))
 }
@@ -469,7 +470,7 @@ func TestLongLogEventKinds(t *testing.T) {
 	head := []Event{lcAccepted("2025-11-03 10:00"), lcClassified("2025-11-03 10:00", "T10")}
 	tail := []Event{
 		lcTransferred("2025-11-04 09:00", "社保中心"),
-		{Type: EventExtended, At: lcT("2025-11-04 10:00"), Length: &Period{Count: 5, Unit: Workdays}, Approver: "王科长", Reason: "情况复杂"},
+		{Type: EventExtended, At: lcT("2025-11-04 10:00"), Length: &deadline.Period{Count: 5, Unit: deadline.Workdays}, Approver: "王科长", Reason: "情况复杂"},
 		lcPaused("2025-11-05 10:00"),
 	}
 	long := append([]Event(nil), head...)

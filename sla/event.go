@@ -7,6 +7,7 @@ import (
 
 	"github.com/shixian-go/shixian/internal/clip"
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // EventType names what happened to a case. The values are the strings stored
@@ -146,18 +147,18 @@ func kindOf(t EventType) eventKind {
 // An Event is a value; Apply deep-copies Length, Satisfied and Input, so the
 // caller may reuse its own values afterwards.
 type Event struct {
-	Type      EventType      `json:"type"`
-	At        time.Time      `json:"at"`
-	Actor     string         `json:"actor,omitempty"`     // who recorded it (工号 or name)
-	Reason    string         `json:"reason,omitempty"`    // required for paused, extended, reclassified, reopened
-	Tier      string         `json:"tier,omitempty"`      // classified, reclassified
-	Rule      string         `json:"rule,omitempty"`      // classified, reclassified: the deciding rule id
-	Unit      string         `json:"unit,omitempty"`      // transferred, signed_for: the handling unit (承办单位)
-	Length    *Period        `json:"length,omitempty"`    // extended: e.g. "10 workdays"
-	Approver  string         `json:"approver,omitempty"`  // extended: who approved (负责人)
-	Satisfied *bool          `json:"satisfied,omitempty"` // visited: the citizen's rating (满意/不满意)
-	Input     map[string]any `json:"input,omitempty"`     // accepted: the classification inputs
-	Note      string         `json:"note,omitempty"`
+	Type      EventType        `json:"type"`
+	At        time.Time        `json:"at"`
+	Actor     string           `json:"actor,omitempty"`     // who recorded it (工号 or name)
+	Reason    string           `json:"reason,omitempty"`    // required for paused, extended, reclassified, reopened
+	Tier      string           `json:"tier,omitempty"`      // classified, reclassified
+	Rule      string           `json:"rule,omitempty"`      // classified, reclassified: the deciding rule id
+	Unit      string           `json:"unit,omitempty"`      // transferred, signed_for: the handling unit (承办单位)
+	Length    *deadline.Period `json:"length,omitempty"`    // extended: e.g. "10 workdays"
+	Approver  string           `json:"approver,omitempty"`  // extended: who approved (负责人)
+	Satisfied *bool            `json:"satisfied,omitempty"` // visited: the citizen's rating (满意/不满意)
+	Input     map[string]any   `json:"input,omitempty"`     // accepted: the classification inputs
+	Note      string           `json:"note,omitempty"`
 }
 
 // clone deep-copies the event's pointers and its Input.

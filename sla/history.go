@@ -6,9 +6,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // History holds the versions of one policy, each with its effective range, and picks the
@@ -119,10 +120,10 @@ func (h *History) Classify(input map[string]any, accepted time.Time) (rules.Deci
 
 // Deadline is the deadline of tier for a case accepted at accepted, counted by the version in
 // effect at that instant (see Policy.Deadline).
-func (h *History) Deadline(tier string, accepted time.Time) (Deadline, error) {
+func (h *History) Deadline(tier string, accepted time.Time) (deadline.Deadline, error) {
 	p, err := h.At(accepted)
 	if err != nil {
-		return Deadline{}, err
+		return deadline.Deadline{}, err
 	}
 	return p.Deadline(tier, accepted)
 }

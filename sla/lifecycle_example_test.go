@@ -8,6 +8,7 @@ import (
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // The life of a case under the 1310 policy: accepted on the eve of the
@@ -41,7 +42,7 @@ func ExamplePolicy_StatusAt_lifecycle() {
 		// 延期 before the deadline, counted from the old last day 10-13:
 		// 10-14..10-17 and 10-20. Of the 8 working days, yellow (50%) falls
 		// on day 4 (10-14) and orange (80%) on day 7 (10-17).
-		{Type: sla.EventExtended, At: t("2025-10-13 10:00"), Length: &sla.Period{Count: 5, Unit: sla.Workdays}, Approver: "王科长", Reason: "需跨部门核实"},
+		{Type: sla.EventExtended, At: t("2025-10-13 10:00"), Length: &deadline.Period{Count: 5, Unit: deadline.Workdays}, Approver: "王科长", Reason: "需跨部门核实"},
 		{Type: sla.EventClosed, At: t("2025-10-17 15:00")},
 	} {
 		if c, err = p.Apply(c, e); err != nil {
@@ -95,7 +96,7 @@ func ExamplePolicy_Apply_lateExtension() {
 		return
 	}
 	late := sla.Event{Type: sla.EventExtended, At: time.Date(2025, 10, 15, 9, 0, 0, 0, cst),
-		Length: &sla.Period{Count: 3, Unit: sla.Workdays}, Approver: "王科长", Reason: "材料待核"}
+		Length: &deadline.Period{Count: 3, Unit: deadline.Workdays}, Approver: "王科长", Reason: "材料待核"}
 	c2, err := p.Apply(c, late)
 	fmt.Println(err)
 	fmt.Println(errors.Is(err, sla.ErrLateExtension), len(c2.Events) == len(c.Events))

@@ -82,7 +82,7 @@ func (p *Policy) openDue(c *Case, now time.Time) (due, last time.Time, open bool
 	if r.closed || !r.hasTier {
 		return time.Time{}, time.Time{}, false, nil
 	}
-	due, last, _, err = computeDue(p, r.request(now, false))
+	due, last, _, err = p.due(r.request(now, false))
 	if err != nil {
 		return time.Time{}, time.Time{}, false, r.statusErr(err)
 	}

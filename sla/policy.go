@@ -12,6 +12,7 @@ import (
 	"github.com/shixian-go/shixian/internal/boundedio"
 	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // Format is the value a policy file's `format` key must have.
@@ -19,11 +20,11 @@ const Format = "shixian/v1"
 
 // Tier is one time-limit class of a policy, such as the 1310 mechanism's T1, T3 and T10.
 type Tier struct {
-	ID          string // stable identifier used by rules and suites, e.g. "T3"
-	Limit       Period // the time limit, e.g. 3 workdays
-	Label       string // label for citizens and staff, usually Chinese: "3个工作日内办结"
-	LabelEn     string // optional English label
-	Description string // the causes this tier is for, in the policy's words
+	ID          string          // stable identifier used by rules and suites, e.g. "T3"
+	Limit       deadline.Period // the time limit, e.g. 3 workdays
+	Label       string          // label for citizens and staff, usually Chinese: "3个工作日内办结"
+	LabelEn     string          // optional English label
+	Description string          // the causes this tier is for, in the policy's words
 }
 
 // Warning is a threshold of working time used at which a case is flagged before it is late.
@@ -42,9 +43,9 @@ type Warning struct {
 // Extensions are the limits on deadline extensions (延期, 行政许可法 art. 42). A zero MaxCount
 // means extensions are not allowed.
 type Extensions struct {
-	MaxCount int    // how many extensions a case may receive
-	MaxTotal Period // their summed length; zero Period means no cap beyond MaxCount
-	Basis    string // the legal or policy basis, quoted in explanations
+	MaxCount int             // how many extensions a case may receive
+	MaxTotal deadline.Period // their summed length; zero Period means no cap beyond MaxCount
+	Basis    string          // the legal or policy basis, quoted in explanations
 }
 
 // Trigger is the event that starts a target's clock.
@@ -84,7 +85,7 @@ type Target struct {
 	ID    string
 	Label string
 	After Trigger
-	Limit Period
+	Limit deadline.Period
 }
 
 // Policy is one version of an office's time-limit policy: its tiers, counting conventions,
@@ -103,7 +104,9 @@ type Policy struct {
 
 	tiers      []Tier
 	tierIndex  map[string]int
-	counting   Counting
+	counting   deadline.Counting
+	lifecycle  Lifecycle
+	counter    *deadline.Counter // counting on cal; rebuilt by WithCalendar
 	warnings   []Warning
 	extensions Extensions
 	targets    []Target
@@ -167,6 +170,13 @@ func (p *Policy) WithCalendar(c *calendar.Calendar) *Policy {
 	}
 	q := *p
 	q.cal = c
+	// p's conventions are valid and c is not nil: New cannot fail. Should it
+	// ever, q keeps p's counter on p's calendar rather than a nil one.
+	if k, err := deadline.New(c, p.counting); err == nil {
+		q.counter = k
+	} else {
+		q.cal = p.cal
+	}
 	return &q
 }
 
@@ -214,11 +224,16 @@ func (p *Policy) Tier(id string) (Tier, bool) {
 }
 
 // Counting returns the counting conventions in force.
-func (p *Policy) Counting() Counting {
-	c := p.counting
-	c.BusinessHours = append([]Span(nil), c.BusinessHours...)
-	return c
-}
+func (p *Policy) Counting() deadline.Counting { return p.counter.Counting() }
+
+// Lifecycle returns the lifecycle settings in force (late extensions,
+// reclassification).
+func (p *Policy) Lifecycle() Lifecycle { return p.lifecycle }
+
+// Counter returns the policy's counting engine: its conventions on its
+// calendar. It is shared, immutable and safe for concurrent use; counting a
+// request with it is what Deadline and StatusAt do.
+func (p *Policy) Counter() *deadline.Counter { return p.counter }
 
 // Warnings returns the warning thresholds in file order.
 func (p *Policy) Warnings() []Warning { return append([]Warning(nil), p.warnings...) }
@@ -253,13 +268,14 @@ func (p *Policy) Classify(input map[string]any, accepted time.Time) (rules.Decis
 }
 
 // Deadline computes the deadline of a case of the given tier accepted at accepted, by the
-// policy's counting conventions on its calendar (see ComputeDeadline).
-func (p *Policy) Deadline(tier string, accepted time.Time) (Deadline, error) {
+// policy's counting conventions on its calendar, with its explanation (see
+// deadline.Counter.Deadline).
+func (p *Policy) Deadline(tier string, accepted time.Time) (deadline.Deadline, error) {
 	t, ok := p.Tier(tier)
 	if !ok {
-		return Deadline{}, diag.Errorf("sla", "policy %s %s has no tier %q", p.id, p.version, tier)
+		return deadline.Deadline{}, diag.Errorf("sla", "policy %s %s has no tier %q", p.id, p.version, tier)
 	}
-	return ComputeDeadline(p.cal, p.counting, Request{Start: accepted, Period: t.Limit})
+	return p.counter.Deadline(deadline.Request{Start: accepted, Period: t.Limit, Explain: true})
 }
 
 // NotEffectiveError reports a case accepted outside a policy's effective range.

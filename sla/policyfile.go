@@ -13,6 +13,7 @@ import (
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/yamltree"
 	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // maxPolicyBytes bounds the size of a policy file so that a mistaken path (a log file, a
@@ -82,15 +83,15 @@ func (d *policyDecoder) strings(n *yaml.Node, what string) []string {
 	return out
 }
 
-func (d *policyDecoder) period(f yamltree.Pair, what string) (Period, bool) {
+func (d *policyDecoder) period(f yamltree.Pair, what string) (deadline.Period, bool) {
 	s, ok := d.str(f, what)
 	if !ok {
-		return Period{}, false
+		return deadline.Period{}, false
 	}
-	p, err := ParsePeriod(s)
+	p, err := deadline.ParsePeriod(s)
 	if err != nil {
 		d.Problem(f.Value, "%s: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
-		return Period{}, false
+		return deadline.Period{}, false
 	}
 	return p, true
 }
@@ -146,6 +147,11 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 		return nil, err
 	}
 	p.set = set
+	// The counting conventions passed decodeCounting's Validate, and the
+	// calendar is not nil, so New cannot fail; the check keeps that true.
+	if p.counter, err = deadline.New(p.cal, p.counting); err != nil {
+		return nil, fmt.Errorf("sla: %s: %w", name, err)
+	}
 	return p, nil
 }
 
@@ -202,7 +208,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	if f, ok := top["tiers"]; ok {
 		tierIDs = d.decodeTiers(f.Value, p)
 	}
-	p.counting = DefaultCounting()
+	p.counting = deadline.DefaultCounting()
 	if f, ok := top["counting"]; ok {
 		d.decodeCounting(f.Value, p)
 	}
@@ -444,18 +450,18 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 		}
 		if s, ok := d.str(f, "counting."+key); ok {
 			if err := set(s); err != nil {
-				d.Problem(f.Value, "counting.%s: %s", key, strings.TrimPrefix(err.Error(), "sla: "))
+				d.Problem(f.Value, "counting.%s: %v", key, err)
 			}
 		}
 	}
-	parse("end_of_day", func(s string) (err error) { c.EndOfDay, err = ParseEndOfDay(s); return })
-	parse("receipt", func(s string) (err error) { c.Receipt, err = ParseReceipt(s); return })
-	parse("same_day_cutoff", func(s string) (err error) { c.SameDayCutoff, err = ParseClockTime(s); return })
-	parse("resume_day", func(s string) (err error) { c.ResumeDay, err = ParseResumeDay(s); return })
-	parse("late_extension", func(s string) (err error) { c.LateExtension, err = ParseLateExtension(s); return })
-	parse("reclassify", func(s string) (err error) { c.Reclassify, err = ParseReclassify(s); return })
+	parse("end_of_day", func(s string) (err error) { c.EndOfDay, err = deadline.ParseEndOfDay(s); return })
+	parse("receipt", func(s string) (err error) { c.Receipt, err = deadline.ParseReceipt(s); return })
+	parse("same_day_cutoff", func(s string) (err error) { c.SameDayCutoff, err = deadline.ParseClockTime(s); return })
+	parse("resume_day", func(s string) (err error) { c.ResumeDay, err = deadline.ParseResumeDay(s); return })
+	parse("late_extension", func(s string) (err error) { p.lifecycle.LateExtension, err = ParseLateExtension(s); return })
+	parse("reclassify", func(s string) (err error) { p.lifecycle.Reclassify, err = ParseReclassify(s); return })
 	if f, ok := m["business_hours"]; ok {
-		var spans []Span
+		var spans []deadline.Span
 		for _, item := range d.Sequence(f.Value, "counting.business_hours") {
 			if item.Kind != yaml.ScalarNode {
 				d.Problem(item, "counting.business_hours: expected a span such as \"09:00-12:00\", found %s", yamltree.Describe(item))
@@ -471,24 +477,24 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 		c.BusinessHours = spans
 	}
 	if err := c.Validate(); err != nil {
-		d.Problem(n, "counting: %s", strings.TrimPrefix(err.Error(), "sla: "))
+		d.Problem(n, "counting: %v", err)
 	}
 }
 
-func parseSpan(s string) (Span, error) {
+func parseSpan(s string) (deadline.Span, error) {
 	a, b, ok := strings.Cut(strings.ReplaceAll(s, "–", "-"), "-")
 	if !ok {
-		return Span{}, fmt.Errorf("%q is not a span (expected HH:MM-HH:MM, e.g. 09:00-12:00)", s)
+		return deadline.Span{}, fmt.Errorf("%q is not a span (expected HH:MM-HH:MM, e.g. 09:00-12:00)", s)
 	}
-	start, err := ParseClockTime(strings.TrimSpace(a))
+	start, err := deadline.ParseClockTime(strings.TrimSpace(a))
 	if err != nil {
-		return Span{}, fmt.Errorf("%q: %s", s, strings.TrimPrefix(err.Error(), "sla: "))
+		return deadline.Span{}, fmt.Errorf("%q: %v", s, err)
 	}
-	end, err := ParseClockTime(strings.TrimSpace(b))
+	end, err := deadline.ParseClockTime(strings.TrimSpace(b))
 	if err != nil {
-		return Span{}, fmt.Errorf("%q: %s", s, strings.TrimPrefix(err.Error(), "sla: "))
+		return deadline.Span{}, fmt.Errorf("%q: %v", s, err)
 	}
-	return Span{Start: start, End: end}, nil
+	return deadline.Span{Start: start, End: end}, nil
 }
 
 func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
@@ -551,7 +557,7 @@ func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
 	}
 	if f, ok := m["max_total"]; ok {
 		if per, ok := d.period(f, "extensions.max_total"); ok {
-			if per.Unit != Workdays && per.Unit != Days && per.Unit != Workhours && per.Unit != Hours {
+			if per.Unit != deadline.Workdays && per.Unit != deadline.Days && per.Unit != deadline.Workhours && per.Unit != deadline.Hours {
 				d.Problem(f.Value, "extensions.max_total: %s cannot cap extensions (use workdays, days, workhours or hours)", per)
 			}
 			p.extensions.MaxTotal = per

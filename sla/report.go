@@ -13,6 +13,7 @@ import (
 
 	"github.com/shixian-go/shixian/internal/clip"
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // BucketBy is the date that places a case in a report's period (统计口径).
@@ -936,5 +937,5 @@ func dueString(it OverdueItem, loc *time.Location) string {
 	if it.Due.IsZero() {
 		return dash
 	}
-	return Deadline{Due: it.Due.In(loc), LastDay: it.LastDay.In(loc)}.LastDayString()
+	return deadline.Deadline{Due: it.Due.In(loc), LastDay: it.LastDay.In(loc)}.LastDayString()
 }

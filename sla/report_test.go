@@ -18,6 +18,7 @@ import (
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/golden"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 var rptCST = calendar.CST()
@@ -850,8 +851,8 @@ func TestReportWritersReturnErrors(t *testing.T) {
 
 func TestReportPausesAndExtensions(t *testing.T) {
 	p := Default()
-	oneDay := Period{Count: 1, Unit: Workdays}
-	tenDays := Period{Count: 10, Unit: Workdays}
+	oneDay := deadline.Period{Count: 1, Unit: deadline.Workdays}
+	tenDays := deadline.Period{Count: 10, Unit: deadline.Workdays}
 	lateYAML := strings.Replace(string(DefaultPolicyYAML()), "late_extension: reject", "late_extension: overdue", 1)
 	require.NotEqual(t, string(DefaultPolicyYAML()), lateYAML, "the default policy file must name late_extension")
 	lateP, err := ParsePolicy("late-overdue.yaml", []byte(lateYAML))

@@ -2,11 +2,10 @@ package sla
 
 import (
 	"fmt"
-	"math"
 	"time"
 
-	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // State is the state of a case at an instant. The values are stored and
@@ -230,7 +229,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 		st.Paused, st.PausedSince = r.paused, pausedSince(r)
 		return nil, nil
 	}
-	hours := !r.period.Unit.dayBased()
+	hours := !r.period.Unit.DayBased()
 	if r.closed {
 		st.Closed = r.closedAt.In(cal.Location())
 		st.Due, st.LastDay, st.Provisional = r.closeDue, r.closeLast, r.closeProv
@@ -267,14 +266,14 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 	// shown as zero); one that began at or after it changes nothing (the
 	// case stays late: a pause does not rescue it).
 	req := r.request(now, false)
-	due, last, prov, err := computeDue(p, req)
+	due, last, prov, err := p.due(req)
 	if err != nil {
 		return nil, r.statusErr(err)
 	}
 	jdue, jlast, jreq := due, last, req
 	if r.anyLate {
 		jreq = r.request(now, true)
-		if jdue, jlast, _, err = computeDue(p, jreq); err != nil {
+		if jdue, jlast, _, err = p.due(jreq); err != nil {
 			return nil, r.statusErr(err)
 		}
 	}
@@ -289,15 +288,15 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 		// never overdue, and its deadline unknown until it resumes. One that
 		// began at or after it changes nothing: a pause does not rescue a
 		// late case.
-		o, err := compute(cal, p.counting, r.request(time.Time{}, true), false)
+		d, err := p.counter.Deadline(r.request(time.Time{}, true))
 		if err != nil {
 			return nil, r.statusErr(err)
 		}
-		if suspended = o.suspended; suspended {
+		if suspended = d.Suspended; suspended {
 			overdue = false
 			st.Due, st.LastDay, st.JudgedDue, st.JudgedLastDay = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-			if r.period.Unit == Workdays {
-				st.RemainingDays = o.remaining
+			if r.period.Unit == deadline.Workdays {
+				st.RemainingDays = d.RemainingWhenSuspended
 			}
 		}
 	}
@@ -323,7 +322,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.OverdueDuration = d
 		}
 	default:
-		if !suspended || r.period.Unit != Workdays {
+		if !suspended || r.period.Unit != deadline.Workdays {
 			rd, err := cal.WorkdaysBetween(now, jlast)
 			if err != nil {
 				return nil, r.statusErr(err)
@@ -373,11 +372,11 @@ func (r *replayer) statusErr(err error) error {
 // remainingDuration is the time left before due for hour tiers: working time
 // for workhours (via ComputeProgress), elapsed time for hours.
 func (r *replayer) remainingDuration(now, due time.Time) (time.Duration, error) {
-	if r.period.Unit == Hours {
+	if r.period.Unit == deadline.Hours {
 		return max(due.Sub(now), 0), nil
 	}
 	req := r.request(now, true)
-	pr, _, err := ComputeProgress(r.p.cal, r.p.counting, req, now)
+	pr, err := r.p.counter.Progress(req, now)
 	if err != nil {
 		return 0, r.statusErr(err)
 	}
@@ -386,11 +385,11 @@ func (r *replayer) remainingDuration(now, due time.Time) (time.Duration, error) 
 
 // overdueDuration is the time past due at instant t for hour tiers.
 func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
-	if r.period.Unit == Hours {
+	if r.period.Unit == deadline.Hours {
 		return max(t.Sub(due), 0), nil
 	}
 	req := r.request(t, true)
-	pr, _, err := ComputeProgress(r.p.cal, r.p.counting, req, t)
+	pr, err := r.p.counter.Progress(req, t)
 	if err != nil {
 		return 0, r.statusErr(err)
 	}
@@ -398,32 +397,12 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 }
 
 // warnings returns the warnings crossed, appended to buf, and sets
-// st.Warning: each declared
-// warning's crossing instant is computed in working time on req, the request
-// the cycle is judged by (without late extensions); it is
-// crossed when it is at or before now, and, for a closed cycle, before the
-// close, and, while paused, not after the pause began (nothing is used while
-// paused).
-func (r *replayer) warnings(st *Status, req Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
-	if len(r.p.warnings) == 0 {
-		return nil, nil
-	}
-	if len(req.Pauses) == 0 && r.p.counting.Receipt == ReceiptLiteral {
-		// No countedDay needed (see warningAt): spare zeroing a dayCounter.
-		return r.warningsWith(nil, st, req, last, now, closedAt, closed, buf)
-	}
-	return r.warningsCounted(st, req, last, now, closedAt, closed, buf)
-}
-
-// warningsCounted is warnings with one dayCounter shared by every warning:
-// one request, several thresholds.
-func (r *replayer) warningsCounted(st *Status, req Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
-	var dc dayCounter
-	return r.warningsWith(&dc, st, req, last, now, closedAt, closed, buf)
-}
-
-// warningsWith is warnings; dc, if not nil, serves the countedDay calls.
-func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
+// st.Warning: each declared warning's crossing instant is computed in
+// working time on req, the request the cycle is judged by (without late
+// extensions; convention 14); it is crossed when it is at or before now,
+// and, for a closed cycle, before the close, and, while paused, not after
+// the pause began (nothing is used while paused).
+func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
 	for i := range ws {
@@ -435,15 +414,15 @@ func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, n
 			// day (行政许可法 art. 45) — the last day is still the one the
 			// period was used up on.
 			at = last
-			if req.Period.Unit == Workdays && req.Period.Count > 0 && len(req.Pauses) > 0 {
+			if req.Period.Unit == deadline.Workdays && req.Period.Count > 0 && len(req.Pauses) > 0 {
 				var err error
-				if at, err = r.warningAtCounter(dc, req, 1, last); err != nil {
+				if at, err = r.p.counter.WarningAt(req, 1); err != nil {
 					return nil, r.statusErr(err)
 				}
 			}
 		} else {
 			var err error
-			if at, err = r.warningAtCounter(dc, req, w.Fraction, last); err != nil {
+			if at, err = r.p.counter.WarningAt(req, w.Fraction); err != nil {
 				return nil, r.statusErr(err)
 			}
 		}
@@ -469,51 +448,6 @@ func (r *replayer) warningsWith(dc *dayCounter, st *Status, req Request, last, n
 	}
 	st.Warning = out[len(out)-1].ID
 	return out, nil
-}
-
-// warningAt is WarningAt with an O(1) path for the common case: a working-day
-// tier (N ≥ 1) with working-day extensions. There the period counts exactly
-// Total = N + Σ extensions working days (pauses move days, never remove
-// them), and the k-th counted working day, k = ceil(fraction × Total), is the
-// last day of a k-working-day period with the same start and pauses — plain
-// AddWorkdays when there are no pauses and receipt is literal. A test pins
-// it to WarningAt.
-func (r *replayer) warningAt(req Request, fraction float64, last time.Time) (time.Time, error) {
-	return r.warningAtCounter(nil, req, fraction, last)
-}
-
-// warningAtCounter is warningAt with the countedDay work of req shared
-// through dc, which must be used with this req only; a nil dc gets one of
-// its own when needed.
-func (r *replayer) warningAtCounter(dc *dayCounter, req Request, fraction float64, last time.Time) (time.Time, error) {
-	cal, cn := r.p.cal, r.p.counting
-	if req.Period.Unit != Workdays || req.Period.Count < 1 {
-		return WarningAt(cal, cn, req, fraction)
-	}
-	total := req.Period.Count
-	for _, x := range req.Extensions {
-		if x.Unit != Workdays {
-			return WarningAt(cal, cn, req, fraction)
-		}
-		total += x.Count
-	}
-	k := int(math.Ceil(fraction*float64(total) - 1e-9))
-	k = min(max(k, 1), total)
-	if len(req.Pauses) == 0 {
-		if k == total {
-			return last, nil
-		}
-		if cn.Receipt == ReceiptLiteral {
-			return cal.AddWorkdays(req.Start, k)
-		}
-	}
-	// With pauses the k-th counted day is not always the last day even for
-	// k == total: a pause begun on the last day postpones Due to the resume
-	// day without counting more days (行政许可法 art. 45).
-	if dc == nil {
-		return countedDay(cal, cn, req, k)
-	}
-	return dc.day(cal, cn, req, k)
 }
 
 // targetCount is the number of target instances the events replayed start.
@@ -598,7 +532,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	for j := range out {
 		t := &ts[kind[j]]
 		o := &out[j]
-		due, last, _, err := computeDue(r.p, Request{Start: o.Start, Period: t.Limit})
+		due, last, _, err := r.p.due(deadline.Request{Start: o.Start, Period: t.Limit})
 		if err != nil {
 			return r.statusErr(diag.Errorf("", "target %s from %s: %w", t.ID, o.Start.In(loc).Format("2006-01-02 15:04 MST"), err))
 		}
@@ -777,7 +711,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			}
 			say("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", when(e.At), e.Length, e.Approver, why, late)
 		case EventReclassified:
-			say("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), p.counting.Reclassify)
+			say("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), p.lifecycle.Reclassify)
 		case EventClosed:
 			verdict := "on time: before the due instant " + when(r.closeJDue)
 			if r.cycleLate {
@@ -803,7 +737,9 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		if r.closed {
 			upTo = r.closedAt
 		}
-		d, err := ComputeDeadline(p.cal, p.counting, r.request(upTo, false))
+		req := r.request(upTo, false)
+		req.Explain = true
+		d, err := p.counter.Deadline(req)
 		if err != nil {
 			say("The deadline cannot be explained: %v.", err)
 		} else {
@@ -876,245 +812,13 @@ func stateWords(s State, target bool) string {
 	return string(s)
 }
 
-// computeDue is ComputeDue with an O(1) path for the commonest request: a
-// working-day period (N ≥ 1) with working-day extensions, no pauses, literal
-// receipt and a 24:00 end of day. Then the last day is the (N + Σ
-// extensions)-th working day after the start's date (民法典 art. 201, 行政许可法
-// art. 82; each extension counted from the previous last day, art. 42, and
-// AddWorkdays is additive from a working day), and Due is 00:00 of the next
-// day (民法典 art. 203). Everything else, and any error, goes through
-// ComputeDue, so results and errors are the core's; a test pins the fast path
-// to ComputeDue.
-func computeDue(p *Policy, req Request) (due, last time.Time, provisional bool, err error) {
-	cn := &p.counting
-	if req.Period.Unit == Workhours && len(req.Pauses) == 0 && len(req.Extensions) == 0 && !req.Start.IsZero() {
-		return workhoursDue(p, req)
-	}
-	if req.Period.Unit != Workdays || req.Period.Count < 1 || len(req.Pauses) > 16 ||
-		cn.Receipt != ReceiptLiteral || cn.EndOfDay != Midnight || req.Start.IsZero() {
-		return ComputeDue(p.cal, p.counting, req)
-	}
-	total := req.Period.Count
-	for _, x := range req.Extensions {
-		if x.Unit != Workdays || x.Count < 1 || x.Count > MaxPeriodCount {
-			return ComputeDue(p.cal, p.counting, req)
-		}
-		total += x.Count
-	}
-	if total > MaxPeriodCount || len(req.Extensions) > MaxExtensions {
-		return ComputeDue(p.cal, p.counting, req)
-	}
-	if len(req.Pauses) > 0 {
-		var ok bool
-		if last, ok = pausedWorkdays(p, req, total); !ok {
-			return ComputeDue(p.cal, p.counting, req)
-		}
-	} else if last, err = p.cal.AddWorkdays(req.Start, total); err != nil {
-		return ComputeDue(p.cal, p.counting, req)
-	}
-	cert, err := p.cal.Certainty(req.Start, last)
-	if err != nil || (cert != calendar.Official && !p.cal.Provisional()) {
-		return ComputeDue(p.cal, p.counting, req)
-	}
-	if _, fixed := p.cal.FixedOffset(); fixed {
-		// last is a calendar day (2004–2050), where a fixed-offset location
-		// has one offset: 24:00 is exactly 24 hours after 00:00.
-		return last.Add(24 * time.Hour), last, cert != calendar.Official, nil
-	}
-	return nextDay(last), last, cert != calendar.Official, nil
-}
-
-// pausedWorkdays is the last day of a working-day period of total days
-// from req.Start with the closed pauses of req (行政许可法 art. 45, design
-// §5.8): pausing on day P and resuming on day R excludes the working days
-// P+1..R (P+1..R−1 under ResumeDayCounted); adjacent or overlapping ranges
-// are merged (their union is excluded, never the sum); a range that begins
-// after the last day moves nothing. ok is false for anything it does not
-// handle (an open pause, pauses out of order, a pause begun on the last day,
-// an error), which then goes through ComputeDue.
-func pausedWorkdays(p *Policy, req Request, total int) (last time.Time, ok bool) {
-	cal := p.cal
-	cursor := cal.StartOfDay(req.Start)
-	need := total
-	var lo, hi, prevLo time.Time
-	have, done := false, false
-	// flush counts up to the excluded range (lo, hi] and skips it.
-	flush := func() bool {
-		if !hi.After(cursor) {
-			return true
-		}
-		if lo.After(cursor) {
-			avail, err := cal.WorkdaysBetween(cursor, lo)
-			if err != nil {
-				return false
-			}
-			if avail >= need {
-				done = true
-				return true
-			}
-			need -= avail
-			cursor = lo
-		}
-		cursor = hi
-		return true
-	}
-	for i := range req.Pauses {
-		ps := &req.Pauses[i]
-		if ps.Start.IsZero() || ps.End.IsZero() || ps.End.Before(ps.Start) {
-			return time.Time{}, false
-		}
-		plo, phi := cal.StartOfDay(ps.Start), cal.StartOfDay(ps.End)
-		if plo.Before(prevLo) {
-			return time.Time{}, false // out of order: let the core sort them
-		}
-		prevLo = plo
-		if p.counting.ResumeDay == ResumeDayCounted {
-			phi = phi.AddDate(0, 0, -1)
-		}
-		if !phi.After(plo) {
-			continue // e.g. paused and resumed on the same day
-		}
-		if have && !plo.After(hi) {
-			if phi.After(hi) {
-				hi = phi
-			}
-			continue
-		}
-		if have && !done && !flush() {
-			return time.Time{}, false
-		}
-		lo, hi, have = plo, phi, true
-	}
-	if have && !done && !flush() {
-		return time.Time{}, false
-	}
-	last, err := cal.AddWorkdays(cursor, need)
+// due is the deadline of req by the policy's Counter, without explanation:
+// the instants and provisional flag the lifecycle keeps. A suspended
+// deadline has zero due and last.
+func (p *Policy) due(req deadline.Request) (due, last time.Time, provisional bool, err error) {
+	d, err := p.counter.Deadline(req)
 	if err != nil {
-		return time.Time{}, false
+		return time.Time{}, time.Time{}, false, err
 	}
-	// A pause begun on the last day itself (before its 24:00 Due) postpones
-	// Due to the resume day (行政许可法 art. 45; the core's usedUp): rare, so
-	// left to the core. Pauses are in order, so only the latest can be that late.
-	if !prevLo.Before(last) {
-		for i := len(req.Pauses) - 1; i >= 0; i-- {
-			d := cal.StartOfDay(req.Pauses[i].Start)
-			if d.Equal(last) {
-				return time.Time{}, false
-			}
-			if d.Before(last) {
-				break
-			}
-		}
-	}
-	return last, true
-}
-
-// nextDay is 00:00 of the day after the 00:00 instant d: 24 hours later
-// unless the location changes its offset in between.
-func nextDay(d time.Time) time.Time {
-	n := d.Add(24 * time.Hour)
-	if _, o1 := d.Zone(); true {
-		if _, o2 := n.Zone(); o1 != o2 {
-			return d.AddDate(0, 0, 1)
-		}
-	}
-	return n
-}
-
-// workhoursDue is the O(1) path of computeDue for a working-hour period
-// without pauses or extensions (民法典 art. 201(2): the period
-// starts at the set hour, so a start outside business hours starts at the
-// next span): walk the rest of the start's working day, whole working days
-// with AddWorkdays, and the remainder on the last day. Anything unusual, and
-// any error, goes through ComputeDue; a test pins it to ComputeDue.
-func workhoursDue(p *Policy, req Request) (due, last time.Time, provisional bool, err error) {
-	core := func() (time.Time, time.Time, bool, error) { return ComputeDue(p.cal, p.counting, req) }
-	spans := p.counting.BusinessHours
-	if len(spans) == 0 || req.Period.Count < 1 || req.Period.Count > MaxPeriodCount {
-		return core()
-	}
-	off := func(c ClockTime) time.Duration {
-		return time.Duration(c.Hour)*time.Hour + time.Duration(c.Minute)*time.Minute
-	}
-	var daily time.Duration
-	for _, sp := range spans {
-		daily += off(sp.End) - off(sp.Start)
-	}
-	if daily <= 0 {
-		return core()
-	}
-	// within: business time of a working day before the wall-clock offset tod.
-	within := func(tod time.Duration) time.Duration {
-		var d time.Duration
-		for _, sp := range spans {
-			a, b := off(sp.Start), off(sp.End)
-			if tod <= a {
-				break
-			}
-			if tod >= b {
-				d += b - a
-				continue
-			}
-			d += tod - a
-			break
-		}
-		return d
-	}
-	// at: the wall-clock offset at which rem (0 < rem <= daily) of business
-	// time has elapsed since 00:00; ending exactly at a span's end gives that end.
-	at := func(rem time.Duration) time.Duration {
-		for _, sp := range spans {
-			a, b := off(sp.Start), off(sp.End)
-			if rem <= b-a {
-				return a + rem
-			}
-			rem -= b - a
-		}
-		return off(spans[len(spans)-1].End)
-	}
-	cal := p.cal
-	start := req.Start.In(cal.Location())
-	day := cal.StartOfDay(start)
-	h, m, sec := start.Clock()
-	tod := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second + time.Duration(start.Nanosecond())
-	need := time.Duration(req.Period.Count) * time.Hour
-	working, err := cal.IsWorkday(day)
-	if err != nil {
-		return core()
-	}
-	var target time.Time
-	var rem time.Duration
-	if working {
-		base := within(tod)
-		if base+need <= daily {
-			target, rem = day, base+need
-		} else {
-			need -= daily - base
-		}
-	}
-	if target.IsZero() {
-		q := (need - 1) / daily
-		rem = need - q*daily
-		if target, err = cal.AddWorkdays(day, int(q)+1); err != nil {
-			return core()
-		}
-	}
-	due = target.Add(at(rem))
-	if _, o1 := target.Zone(); true {
-		if _, o2 := due.Zone(); o1 != o2 {
-			return core()
-		}
-	}
-	last = target
-	if due.Equal(target) {
-		last = target.AddDate(0, 0, -1) // 00:00 is the end (24:00) of the previous day
-	}
-	if last.Before(day) {
-		last = day
-	}
-	cert, err := cal.Certainty(day, last)
-	if err != nil || (cert != calendar.Official && !cal.Provisional()) {
-		return core()
-	}
-	return due, last, cert != calendar.Official, nil
+	return d.Due, d.LastDay, d.Provisional, nil
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // lcBenchNow is the instant the batch benchmark computes every status at.
@@ -24,7 +26,7 @@ func lcBenchCases(n int) []Case {
 	span := int(lcT("2025-11-17 09:00").Sub(first) / time.Minute)
 	tiers := [10]string{"T1", "T1", "T1", "T3", "T3", "T3", "T3", "T3", "T10", "T10"}
 	units := [4]string{"社保中心", "劳动监察", "医保科", "就业中心"}
-	ext := &Period{Count: 5, Unit: Workdays}
+	ext := &deadline.Period{Count: 5, Unit: deadline.Workdays}
 	pool := make([]Event, 0, n*6)
 	cases := make([]Case, n)
 	for i := range cases {
@@ -102,7 +104,7 @@ func BenchmarkStatusAt1M(b *testing.B) {
 // BenchmarkStatusAt measures single cases of each shape.
 func BenchmarkStatusAt(b *testing.B) {
 	p := Default()
-	ext := &Period{Count: 5, Unit: Workdays}
+	ext := &deadline.Period{Count: 5, Unit: deadline.Workdays}
 	shapes := []struct {
 		name   string
 		events []Event

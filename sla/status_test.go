@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // lcWant is what a scenario expects of a Status. Times are "2006-01-02 15:04"
@@ -624,113 +623,13 @@ func TestStatusExplain(t *testing.T) {
 		assert.Contains(t, text, want)
 	}
 	// The deadline explanation of the core is included.
-	d, err := ComputeDeadline(p.Calendar(), p.Counting(), Request{Start: lcT("2025-09-30 17:00"), Period: Period{3, Workdays},
-		Pauses: []Pause{{Start: lcT("2025-10-09 10:00"), End: lcT("2025-10-10 09:00"), Reason: "检验检测"}}, Extensions: []Period{{10, Workdays}}})
+	d, err := p.Counter().Deadline(deadline.Request{Start: lcT("2025-09-30 17:00"), Period: deadline.Period{Count: 3, Unit: deadline.Workdays},
+		Pauses: []deadline.Pause{{Start: lcT("2025-10-09 10:00"), End: lcT("2025-10-10 09:00"), Reason: "检验检测"}}, Extensions: []deadline.Period{{Count: 10, Unit: deadline.Workdays}}, Explain: true})
 	require.NoError(t, err)
 	for _, l := range d.Explanation {
 		assert.Contains(t, lines, l)
 	}
 	assert.Equal(t, d.Due, st.Due)
-}
-
-// TestWarningAtFastPathMatchesCore pins the O(1) warning path of StatusAt to
-// the core's WarningAt on random working-day requests with pauses and
-// extensions, under both receipt conventions.
-func TestWarningAtFastPathMatchesCore(t *testing.T) {
-	rng := rand.New(rand.NewSource(1310))
-	for _, receipt := range []string{"literal", "next_workday"} {
-		p := lcPolicy(t, "receipt: literal", "receipt: "+receipt)
-		r := replayer{p: p}
-		base := lcT("2025-01-01 00:00")
-		for i := 0; i < 400; i++ {
-			start := base.Add(time.Duration(rng.Intn(700*24*60)) * time.Minute)
-			req := Request{Start: start, Period: Period{Count: 1 + rng.Intn(12), Unit: Workdays}}
-			for k := rng.Intn(3); k > 0; k-- {
-				ps := start.Add(time.Duration(rng.Intn(20*24*60)) * time.Minute)
-				req.Pauses = append(req.Pauses, Pause{Start: ps, End: ps.Add(time.Duration(rng.Intn(6*24*60)) * time.Minute)})
-			}
-			for k := rng.Intn(2); k > 0; k-- {
-				req.Extensions = append(req.Extensions, Period{Count: 1 + rng.Intn(10), Unit: Workdays})
-			}
-			_, last, _, err := ComputeDue(p.cal, p.counting, req)
-			require.NoError(t, err)
-			var dc dayCounter // shared by the thresholds, as StatusAt's warnings share it
-			for _, f := range []float64{0.1, 0.5, 0.8, 0.999, 1} {
-				want, err := WarningAt(p.cal, p.counting, req, f)
-				require.NoError(t, err)
-				got, err := r.warningAt(req, f, last)
-				require.NoError(t, err)
-				assert.True(t, want.Equal(got), "receipt %s, %+v, fraction %v: core %v, fast %v", receipt, req, f, want, got)
-				shared, err := r.warningAtCounter(&dc, req, f, last)
-				require.NoError(t, err)
-				assert.True(t, want.Equal(shared), "receipt %s, %+v, fraction %v: core %v, shared counter %v", receipt, req, f, want, shared)
-			}
-		}
-	}
-}
-
-// TestComputeDueFastPathMatchesCore pins StatusAt's O(1) deadline path to
-// ComputeDue on random requests (with and without pauses and extensions,
-// under several conventions, across projected years and outside the range),
-// including errors.
-func TestComputeDueFastPathMatchesCore(t *testing.T) {
-	rng := rand.New(rand.NewSource(203))
-	variants := [][]string{nil, {"receipt: literal", "receipt: next_workday"}, {`end_of_day: "24:00"`, "end_of_day: close_of_business"},
-		{"resume_day: excluded", "resume_day: counted"}}
-	for _, v := range variants {
-		p := lcPolicy(t, v...)
-		for i := 0; i < 3000; i++ {
-			start := lcT("2004-01-01 00:00").Add(time.Duration(rng.Int63n(int64(48 * 365 * 24 * time.Hour))))
-			req := Request{Start: start, Period: Period{Count: rng.Intn(15), Unit: Workdays}}
-			if rng.Intn(8) == 0 {
-				req.Period = Period{Count: 1 + rng.Intn(30), Unit: Days}
-			}
-			at := start
-			for k := rng.Intn(4); k > 0; k-- {
-				// Chronological pauses, as a case produces them, sometimes
-				// adjacent, overlapping or out of order.
-				from := at.Add(time.Duration(rng.Intn(6*24*60)-24*60) * time.Minute)
-				to := from.Add(time.Duration(rng.Intn(8*24*60)) * time.Minute)
-				req.Pauses = append(req.Pauses, Pause{Start: from, End: to})
-				at = to
-			}
-			for k := rng.Intn(3); k > 0; k-- {
-				req.Extensions = append(req.Extensions, Period{Count: 1 + rng.Intn(20), Unit: Workdays})
-			}
-			wd, wl, wp, werr := ComputeDue(p.cal, p.counting, req)
-			gd, gl, gp, gerr := computeDue(p, req)
-			if werr != nil {
-				require.Error(t, gerr)
-				assert.Equal(t, werr.Error(), gerr.Error())
-				continue
-			}
-			require.NoError(t, gerr, "%+v", req)
-			assert.True(t, wd.Equal(gd) && wl.Equal(gl) && wp == gp, "%v %+v: core %v %v %v, fast %v %v %v", v, req, wd, wl, wp, gd, gl, gp)
-			assert.Equal(t, wd.Location(), gd.Location())
-		}
-	}
-}
-
-// TestWorkhoursFastPathMatchesCore pins the working-hour path of computeDue
-// to ComputeDue: random starts (inside and outside business hours, on
-// working, rest, holiday and makeup days, in UTC too), 1–40 working hours,
-// on the default hours and on one span ending at 24:00.
-func TestWorkhoursFastPathMatchesCore(t *testing.T) {
-	rng := rand.New(rand.NewSource(7))
-	for _, v := range [][]string{nil, {`business_hours: ["09:00-12:00", "13:30-17:30"]`, `business_hours: ["08:00-24:00"]`}} {
-		p := lcPolicy(t, v...)
-		for i := 0; i < 3000; i++ {
-			start := lcT("2024-12-20 00:00").Add(time.Duration(rng.Intn(800*24*4)) * 15 * time.Minute)
-			if rng.Intn(5) == 0 {
-				start = start.UTC()
-			}
-			req := Request{Start: start, Period: Period{Count: 1 + rng.Intn(40), Unit: Workhours}}
-			wd, wl, wp, werr := ComputeDue(p.cal, p.counting, req)
-			gd, gl, gp, gerr := computeDue(p, req)
-			require.Equal(t, werr, gerr)
-			assert.True(t, wd.Equal(gd) && wl.Equal(gl) && wp == gp, "%v %+v: core %v %v %v, fast %v %v %v", v, req, wd, wl, wp, gd, gl, gp)
-		}
-	}
 }
 
 // TestConcurrentUse runs Apply, StatusAt, Explain, Validate and
@@ -793,42 +692,4 @@ func TestExplainGolden(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err, "run with -update to create the golden file")
 	assert.Equal(t, string(want), got)
-}
-
-// TestEngineFixedOffsetConversions pins the engine's integer conversions
-// (calendar.FixedOffset) to time.Date: on a fixed-offset calendar, day
-// numbers, 00:00 of a day, an instant on a day (24:00 included) and the time
-// of day are identical to the time.Date path, inside the window and across
-// its edges, for the default UTC+8 and a negative half-hour offset.
-func TestEngineFixedOffsetConversions(t *testing.T) {
-	neg, err := calendar.Default().Derive(calendar.WithLocation(time.FixedZone("X", -(9*3600 + 1800))))
-	require.NoError(t, err)
-	for _, cal := range []*calendar.Calendar{calendar.Default(), neg} {
-		fast := newEngine(cal, DefaultCounting())
-		require.True(t, fast.fixed, "a fixed-offset calendar takes the arithmetic path")
-		slow := fast
-		slow.fixed = false
-		loc := cal.Location()
-		rng := rand.New(rand.NewSource(82))
-		for _, n := range []int{fixedLo - 2, fixedLo - 1, fixedLo, fixedLo + 1, 12418, 20000, 29584, fixedHi - 1, fixedHi, fixedHi + 1, -719468, 3_000_000} {
-			for _, off := range []time.Duration{0, time.Nanosecond, 17*time.Hour + 30*time.Minute, 24*time.Hour - 1, 24 * time.Hour} {
-				assert.Equal(t, slow.date(n), fast.date(n), "date(%d)", n)
-				assert.Equal(t, slow.instant(n, off), fast.instant(n, off), "instant(%d, %v)", n, off)
-				at := slow.instant(n, off)
-				assert.Equal(t, slow.dayOf(at), fast.dayOf(at), "dayOf(%s)", at)
-				assert.Equal(t, slow.tod(at), fast.tod(at), "tod(%s)", at)
-			}
-		}
-		for i := 0; i < 2000; i++ {
-			at := time.Unix(int64(fixedLo-3)*86400+rng.Int63n(int64(fixedHi-fixedLo+6)*86400), rng.Int63n(1e9)).In(time.UTC)
-			assert.Equal(t, slow.dayOf(at), fast.dayOf(at), "dayOf(%s)", at)
-			assert.Equal(t, slow.tod(at), fast.tod(at), "tod(%s)", at)
-			assert.Equal(t, slow.dayOf(at.In(loc)), fast.dayOf(at), "dayOf(%s) in any location", at)
-		}
-		// Absurd instants take the time.Date path and agree too.
-		for _, at := range []time.Time{{}, time.Unix(1<<62, 0), time.Unix(-(1 << 62), 0)} {
-			assert.Equal(t, slow.dayOf(at), fast.dayOf(at), "dayOf(%s)", at)
-			assert.Equal(t, slow.tod(at), fast.tod(at), "tod(%s)", at)
-		}
-	}
 }

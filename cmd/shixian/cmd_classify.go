@@ -13,6 +13,7 @@ import (
 
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 type classifyOpts struct {
@@ -243,8 +244,8 @@ func (f fieldsObject) MarshalJSON() ([]byte, error) {
 }
 
 // render classifies a case, computes its deadline and renders it (one JSON line, or a text
-// block with --explain). The JSON path uses the fast sla.ComputeDue (no explanation);
-// --explain computes the full deadline explanation.
+// block with --explain). Both ask the policy's deadline.Counter; only --explain asks it for the
+// explanation, which the JSON lines do not carry.
 func (c *classifier) render(id string, line int, accepted time.Time, input map[string]any) ([]byte, error) {
 	if input == nil {
 		input = map[string]any{}
@@ -257,19 +258,14 @@ func (c *classifier) render(id string, line int, accepted time.Time, input map[s
 	if !ok {
 		return nil, fmt.Errorf("policy %s has no tier %q", c.p.ID(), d.Tier)
 	}
-	req := sla.Request{Start: accepted, Period: tier.Limit}
+	dl, err := c.p.Counter().Deadline(deadline.Request{Start: accepted, Period: tier.Limit, Explain: c.explain})
+	if err != nil {
+		return nil, err
+	}
 	if c.explain {
-		dl, err := sla.ComputeDeadline(c.p.Calendar(), c.p.Counting(), req)
-		if err != nil {
-			return nil, err
-		}
 		var b bytes.Buffer
 		err = writeDecisionText(&b, id, line, accepted, d, tier, dl)
 		return b.Bytes(), err
-	}
-	due, lastDay, provisional, err := sla.ComputeDue(c.p.Calendar(), c.p.Counting(), req)
-	if err != nil {
-		return nil, err
 	}
 	sh := d.Shadowed()
 	if sh == nil {
@@ -279,13 +275,13 @@ func (c *classifier) render(id string, line int, accepted time.Time, input map[s
 	err = newJSONEncoder(&b).Encode(classifyJSON{
 		ID: id, Accepted: rfc3339(accepted), Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason, Basis: d.Basis,
 		Default: d.Default, Policy: policyRef{d.PolicyID, d.PolicyVersion, d.PolicyHash},
-		Shadowed: sh, Fields: fieldsObject(d.Fields), Due: rfc3339(due), LastDay: dateString(lastDay),
-		Provisional: provisional, Ignored: d.Ignored,
+		Shadowed: sh, Fields: fieldsObject(d.Fields), Due: rfc3339(dl.Due), LastDay: dateString(dl.LastDay),
+		Provisional: dl.Provisional, Ignored: d.Ignored,
 	})
 	return b.Bytes(), err
 }
 
-func writeDecisionText(w io.Writer, id string, line int, accepted time.Time, d rules.Decision, tier sla.Tier, dl sla.Deadline) error {
+func writeDecisionText(w io.Writer, id string, line int, accepted time.Time, d rules.Decision, tier sla.Tier, dl deadline.Deadline) error {
 	ew := &errWriter{w: w}
 	head := "案件 Case"
 	switch {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 type dueOpts struct {
@@ -77,13 +78,13 @@ func runDue(e *env, opts any, _ []string) int {
 	case o.policy != "" && o.tier == "" && o.limit == "":
 		return fail(e, "due", usagef("--policy needs --tier ID (or --limit PERIOD)"))
 	}
-	var period sla.Period
+	var period deadline.Period
 	if o.limit != "" {
-		if period, err = sla.ParsePeriod(o.limit); err != nil {
+		if period, err = deadline.ParsePeriod(o.limit); err != nil {
 			return fail(e, "due", usagef("--limit: %v", err))
 		}
 	}
-	var d sla.Deadline
+	var d deadline.Deadline
 	if o.policy != "" {
 		p, err := loadPolicy(o.policy, o.cal)
 		if err != nil {
@@ -96,7 +97,7 @@ func runDue(e *env, opts any, _ []string) int {
 			}
 			period = t.Limit
 		}
-		d, err = sla.ComputeDeadline(p.Calendar(), p.Counting(), sla.Request{Start: accepted, Period: period})
+		d, err = p.Counter().Deadline(deadline.Request{Start: accepted, Period: period, Explain: true})
 		if err != nil {
 			return fail(e, "due", err)
 		}
@@ -105,7 +106,11 @@ func runDue(e *env, opts any, _ []string) int {
 		if err != nil {
 			return fail(e, "due", err)
 		}
-		d, err = sla.ComputeDeadline(cal, sla.DefaultCounting(), sla.Request{Start: accepted, Period: period})
+		k, err := deadline.New(cal, deadline.DefaultCounting())
+		if err != nil {
+			return fail(e, "due", err)
+		}
+		d, err = k.Deadline(deadline.Request{Start: accepted, Period: period, Explain: true})
 		if err != nil {
 			return fail(e, "due", err)
 		}
@@ -140,7 +145,7 @@ func tierIDs(p *sla.Policy) string {
 	return s
 }
 
-func writeDueText(w io.Writer, accepted time.Time, period sla.Period, tier string, d sla.Deadline) error {
+func writeDueText(w io.Writer, accepted time.Time, period deadline.Period, tier string, d deadline.Deadline) error {
 	ew := &errWriter{w: w}
 	ew.printf("受理 Accepted: %s\n", accepted.In(cst).Format("2006-01-02 15:04 MST (Monday)"))
 	if tier != "" {

@@ -15,6 +15,7 @@ import (
 
 	goldenfile "github.com/shixian-go/shixian/internal/golden"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // The stored-format example data under examples/cases is generated here, through the
@@ -47,7 +48,7 @@ func examplePausedCase(p *sla.Policy) (sla.Case, error) {
 	}
 	c.Department, c.Handler = "劳动关系科", "王敏"
 	c.Attributes = map[string]string{"channel": "window"}
-	three := sla.Period{Count: 3, Unit: sla.Workdays}
+	three := deadline.Period{Count: 3, Unit: deadline.Workdays}
 	for _, e := range []sla.Event{
 		{Type: sla.EventTransferred, At: cstAt(9, 30, 17, 20), Unit: "劳动监察大队", Actor: "王敏"},
 		{Type: sla.EventSignedFor, At: cstAt(10, 9, 9, 30), Unit: "劳动监察大队", Actor: "赵刚"},
@@ -159,7 +160,7 @@ func exampleCorpus(p *sla.Policy, n int) ([]sla.Case, error) {
 			}
 		}
 		if rng.IntN(8) == 0 {
-			length := sla.Period{Count: 1 + rng.IntN(5), Unit: sla.Workdays}
+			length := deadline.Period{Count: 1 + rng.IntN(5), Unit: deadline.Workdays}
 			apply(sla.Event{Type: sla.EventExtended, At: at.Add(hour(1 + rng.IntN(6))), Length: &length,
 				Approver: "局长", Reason: "需协调相关单位"})
 		}

@@ -2,8 +2,9 @@ package main
 
 import (
 	"errors"
-	"github.com/shixian-go/shixian/internal/boundedio"
 	"unicode/utf8"
+
+	"github.com/shixian-go/shixian/internal/boundedio"
 
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/slatest"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 func TestStatusErrorsNameFileLineColumn(t *testing.T) {
@@ -164,7 +165,7 @@ func TestCaseShapeKnowsEveryKey(t *testing.T) {
 	// caseShape mirrors sla.Case's JSON form: every key MarshalJSON writes must be known to it,
 	// else a good key would be reported as the fault of a rejected case.
 	yes := true
-	ten := sla.Period{Count: 10, Unit: sla.Workdays}
+	ten := deadline.Period{Count: 10, Unit: deadline.Workdays}
 	c := sla.Case{ID: "A", PolicyID: "p", Department: "d", Handler: "h", Attributes: map[string]string{"k": "v"},
 		Events: []sla.Event{{Type: sla.EventExtended, At: time.Date(2025, 10, 9, 10, 0, 0, 0, time.UTC), Actor: "a",
 			Reason: "r", Tier: "T1", Rule: "x", Unit: "u", Length: &ten, Approver: "b", Satisfied: &yes,

@@ -25,6 +25,7 @@ import (
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // DefaultMaxBody is the default limit on a request body, in bytes (1 MiB): far more than any
@@ -808,7 +809,7 @@ func decisionOf(d rules.Decision) decisionJSON {
 		PolicyID: d.PolicyID, PolicyVersion: d.PolicyVersion, PolicyHash: d.PolicyHash, Ignored: d.Ignored}
 }
 
-func deadlineOf(d sla.Deadline) deadlineJSON {
+func deadlineOf(d deadline.Deadline) deadlineJSON {
 	out := deadlineJSON{Due: d.Due, Ends: d.LastDayString(), Provisional: d.Provisional, Explanation: d.Explanation}
 	if !d.LastDay.IsZero() {
 		out.LastDay = d.LastDay.Format(time.DateOnly)
@@ -851,7 +852,7 @@ func checkEvent(data []byte) *apiError {
 		if err := json.Unmarshal(l, &text); err != nil {
 			return &apiError{Error: `length must be a string such as "10 workdays"`, Field: "length"}
 		}
-		if _, err := sla.ParsePeriod(text); err != nil {
+		if _, err := deadline.ParsePeriod(text); err != nil {
 			return &apiError{Error: err.Error(), Field: "length"}
 		}
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 var beijing = calendar.CST()
@@ -73,7 +74,7 @@ var samples = []sampleCase{
 		accepted: time.Date(2025, 12, 26, 15, 0, 0, 0, beijing),
 		input:    map[string]any{"cause": "policy_bottleneck", "category": "pension", "tags": []string{"cross_department"}},
 		events: []sla.Event{
-			{Type: sla.EventExtended, At: at(2026, 1, 12, 11, 0), Length: &sla.Period{Count: 10, Unit: sla.Workdays}, Approver: "分管副局长", Reason: "需提请市政府专题会议研究"},
+			{Type: sla.EventExtended, At: at(2026, 1, 12, 11, 0), Length: &deadline.Period{Count: 10, Unit: deadline.Workdays}, Approver: "分管副局长", Reason: "需提请市政府专题会议研究"},
 		},
 	},
 	{

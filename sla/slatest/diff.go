@@ -15,6 +15,7 @@ import (
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // CorpusCase is one past case of a diff corpus: one JSON object per line,
@@ -126,16 +127,16 @@ type DiffResult struct {
 }
 
 // diffPolicy caches what a worker needs of one policy, so that the per-case path does no map
-// copies: the rule set, the calendar, the counting conventions and each tier's limit.
+// copies: the rule set, the calendar, the counter and each tier's limit.
 type diffPolicy struct {
-	set      *rules.Set
-	cal      *calendar.Calendar
-	counting sla.Counting
-	limits   map[string]sla.Period
+	set     *rules.Set
+	cal     *calendar.Calendar
+	counter *deadline.Counter
+	limits  map[string]deadline.Period
 }
 
 func newDiffPolicy(p *sla.Policy) diffPolicy {
-	dp := diffPolicy{set: p.Rules(), cal: p.Calendar(), counting: p.Counting(), limits: map[string]sla.Period{}}
+	dp := diffPolicy{set: p.Rules(), cal: p.Calendar(), counter: p.Counter(), limits: map[string]deadline.Period{}}
 	for _, t := range p.Tiers() {
 		dp.limits[t.ID] = t.Limit
 	}
@@ -144,7 +145,7 @@ func newDiffPolicy(p *sla.Policy) diffPolicy {
 
 // dueKey identifies a due computation whose result depends only on the acceptance date.
 type dueKey struct {
-	limit   sla.Period
+	limit   deadline.Period
 	y, m, d int
 }
 
@@ -157,11 +158,11 @@ type dueCache map[dueKey]time.Time
 
 const maxDueCache = 1 << 16
 
-func dateOnly(p sla.Period) bool {
+func dateOnly(p deadline.Period) bool {
 	switch p.Unit {
-	case sla.Workdays:
+	case deadline.Workdays:
 		return p.Count >= 1
-	case sla.Days, sla.Months:
+	case deadline.Days, deadline.Months:
 		return true
 	}
 	return false
@@ -192,10 +193,11 @@ func (dp *diffPolicy) decide(c *CorpusCase, cache dueCache) (tier, rule string, 
 			return d.Tier, rule, due, nil
 		}
 	}
-	due, _, _, err = sla.ComputeDue(dp.cal, dp.counting, sla.Request{Start: c.Accepted, Period: limit})
+	dl, err := dp.counter.Deadline(deadline.Request{Start: c.Accepted, Period: limit})
 	if err != nil {
 		return "", "", time.Time{}, err
 	}
+	due = dl.Due
 	if cacheable {
 		if len(cache) >= maxDueCache {
 			clear(cache)
@@ -240,7 +242,7 @@ const batchLines = 1024
 // policies and reports the tier transition matrix, per-rule firing counts, and every case
 // whose tier, rule or due changed. The due is that of the old decision under the old policy
 // vs the new decision under the new policy, each counted by its policy's conventions and
-// calendar (sla.ComputeDue). Blank lines are skipped; bad lines are reported in Errors and the
+// calendar (deadline.ComputeDue). Blank lines are skipped; bad lines are reported in Errors and the
 // diff goes on. The corpus is streamed in batches to Workers goroutines, so memory stays flat
 // except for Changed (see MaxChanged). The error is non-nil only for a nil policy, a read
 // error of corpus, or a line running past MaxCorpusSkipBytes without a newline.

@@ -11,6 +11,7 @@ import (
 	"github.com/shixian-go/shixian/internal/boundedio"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // DefaultRule is the rule id suites, coverage and diffs use for "no rule matched, the policy's
@@ -262,7 +263,7 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 		if err == nil {
 			cr.Decision = &d
 			cr.Tier = d.Tier
-			var dl sla.Deadline
+			var dl deadline.Deadline
 			dl, err = p.Deadline(d.Tier, c.accepted)
 			if err == nil {
 				cr.Due, cr.LastDay, cr.Provisional, cr.Explanation = dl.Due, dl.LastDay, dl.Provisional, dl.Explanation

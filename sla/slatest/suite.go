@@ -13,6 +13,7 @@ import (
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/yamltree"
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // SuiteFormat is the value a suite file's `format` key must have.
@@ -474,7 +475,7 @@ func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 		text("note", &e.Note)
 		if f, ok := m["length"]; ok {
 			if v, ok := d.Text(f.Value, w+".length"); ok {
-				p, err := sla.ParsePeriod(v)
+				p, err := deadline.ParsePeriod(v)
 				if err != nil {
 					d.Problem(f.Value, "%s.length: %s", w, strings.TrimPrefix(err.Error(), "sla: "))
 				} else {

@@ -1,22 +1,28 @@
-package sla_test
+package deadline_test
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
-	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 // A case accepted on the evening before the 2025 National Day break with the
 // 1310 rule's 3-working-day tier: 10-01..10-08 are off, so day 1 is 10-09 and
 // day 3 is the makeup Saturday 10-11.
-func ExampleComputeDeadline() {
+func ExampleCounter_Deadline() {
 	cst := calendar.CST()
-	p, _ := sla.ParsePeriod("3个工作日")
-	d, err := sla.ComputeDeadline(calendar.Default(), sla.DefaultCounting(), sla.Request{
-		Start:  time.Date(2025, 9, 30, 17, 0, 0, 0, cst),
-		Period: p,
+	p, _ := deadline.ParsePeriod("3个工作日")
+	k, err := deadline.New(calendar.Default(), deadline.DefaultCounting())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, err := k.Deadline(deadline.Request{
+		Start:   time.Date(2025, 9, 30, 17, 0, 0, 0, cst),
+		Period:  p,
+		Explain: true, // Counted, Skipped and Explanation; without it only the dates
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -37,26 +43,33 @@ func ExampleComputeDeadline() {
 	// Day 3 (last day) = 2025-10-11 (Saturday, makeup working day (调休上班) for 国庆节、中秋节).
 }
 
-// The fast path for batch status: no explanation, no allocation.
-func ExampleComputeDue() {
+// Without Explain a deadline costs no explanation: the way to count many
+// cases. Build the Counter once and share it.
+func ExampleNew() {
 	cst := calendar.CST()
-	due, last, provisional, err := sla.ComputeDue(calendar.Default(), sla.DefaultCounting(), sla.Request{
+	k, err := deadline.New(calendar.Default(), deadline.DefaultCounting())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, err := k.Deadline(deadline.Request{
 		Start:      time.Date(2025, 9, 30, 17, 0, 0, 0, cst),
-		Period:     sla.Period{Count: 3, Unit: sla.Workdays},
-		Extensions: []sla.Period{{Count: 10, Unit: sla.Workdays}}, // 行政许可法 art. 42, from the old deadline
+		Period:     deadline.Period{Count: 3, Unit: deadline.Workdays},
+		Extensions: []deadline.Period{{Count: 10, Unit: deadline.Workdays}}, // 行政许可法第四十二条: from the old deadline
 	})
-	fmt.Println(due.Format(time.RFC3339), last.Format(time.DateOnly), provisional, err)
+	fmt.Println(d.Due.Format(time.RFC3339), d.LastDay.Format(time.DateOnly), d.Provisional, err)
 	// Output: 2025-10-25T00:00:00+08:00 2025-10-24 false <nil>
 }
 
 // Pauses (中止) exclude the working days P+1..R; here Tuesday 03-11 to
 // Thursday 03-13 excludes 03-12 and 03-13.
-func ExampleComputeDeadline_pause() {
+func ExampleCounter_Deadline_pause() {
 	cst := calendar.CST()
-	d, _ := sla.ComputeDeadline(calendar.Default(), sla.DefaultCounting(), sla.Request{
+	k, _ := deadline.New(calendar.Default(), deadline.DefaultCounting())
+	d, _ := k.Deadline(deadline.Request{
 		Start:  time.Date(2025, 3, 10, 10, 0, 0, 0, cst),
-		Period: sla.Period{Count: 3, Unit: sla.Workdays},
-		Pauses: []sla.Pause{{
+		Period: deadline.Period{Count: 3, Unit: deadline.Workdays},
+		Pauses: []deadline.Pause{{
 			Start:  time.Date(2025, 3, 11, 10, 0, 0, 0, cst),
 			End:    time.Date(2025, 3, 13, 10, 0, 0, 0, cst),
 			Reason: "专家评审",
@@ -68,7 +81,7 @@ func ExampleComputeDeadline_pause() {
 
 func ExampleParsePeriod() {
 	for _, s := range []string{"3 workdays", "10日", "1个月", "2个工作小时", "3 wrkdays"} {
-		p, err := sla.ParsePeriod(s)
+		p, err := deadline.ParsePeriod(s)
 		if err != nil {
 			fmt.Println(err)
 			continue
@@ -80,14 +93,15 @@ func ExampleParsePeriod() {
 	// 10 days
 	// 1 month
 	// 2 workhours
-	// sla: invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)
+	// invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)
 }
 
 // Warnings are in working time: 80% of 10 working days is crossed when day 8 starts.
-func ExampleWarningAt() {
+func ExampleCounter_WarningAt() {
 	cst := calendar.CST()
-	r := sla.Request{Start: time.Date(2025, 9, 30, 17, 0, 0, 0, cst), Period: sla.Period{Count: 10, Unit: sla.Workdays}}
-	w, _ := sla.WarningAt(calendar.Default(), sla.DefaultCounting(), r, 0.8)
+	k, _ := deadline.New(calendar.Default(), deadline.DefaultCounting())
+	r := deadline.Request{Start: time.Date(2025, 9, 30, 17, 0, 0, 0, cst), Period: deadline.Period{Count: 10, Unit: deadline.Workdays}}
+	w, _ := k.WarningAt(r, 0.8)
 	fmt.Println(w.Format("2006-01-02 15:04"))
 	// Output: 2025-10-17 00:00
 }

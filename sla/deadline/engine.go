@@ -1,6 +1,7 @@
-package sla
+package deadline
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -8,75 +9,6 @@ import (
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/diag"
 )
-
-// ---------------------------------------------------------------------------
-// Civil-date helpers. Dates inside a computation are day numbers (days since
-// 1970-01-01 of the civil calendar), so that day arithmetic never depends on
-// the location's offsets.
-
-func daysFromCivil(y int, m time.Month, d int) int {
-	yy := y
-	if m <= 2 {
-		yy--
-	}
-	era := yy / 400
-	if yy < 0 && yy%400 != 0 {
-		era--
-	}
-	yoe := yy - era*400
-	mp := (int(m) + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-func civilFromDays(z int) (int, time.Month, int) {
-	z += 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if m > 12 {
-		m -= 12
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, time.Month(m), d
-}
-
-func daysIn(y int, m time.Month) int {
-	switch m {
-	case time.April, time.June, time.September, time.November:
-		return 30
-	case time.February:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	}
-	return 31
-}
-
-// addMonths is 民法典 art. 202: the corresponding date n months later, or the
-// last day of that month when it has no such date. clamped reports the latter.
-func addMonths(day, n int) (int, bool) {
-	y, m, d := civilFromDays(day)
-	mi := int(m) - 1 + n
-	y += mi / 12
-	m = time.Month(mi%12 + 1)
-	if last := daysIn(y, m); d > last {
-		return daysFromCivil(y, m, last), true
-	}
-	return daysFromCivil(y, m, d), false
-}
 
 const openEnd = math.MaxInt32 // day number / marker of a pause that has not ended
 
@@ -97,73 +29,27 @@ type timeIv struct {
 	open   bool
 }
 
-// engine carries one computation's inputs; it lives on the stack.
+// engine carries one computation's inputs; it lives on the stack. Civil
+// dates are the calendar's day numbers (calendar.Date as int, so that the
+// open-end marker and day arithmetic stay plain integers).
 type engine struct {
 	cal *calendar.Calendar
 	loc *time.Location
-	c   Counting
-	h   hours
-	// fixed: loc has the one UTC offset off (seconds east) over the days
-	// fixedLo..fixedHi (calendar.FixedOffset), so that instants on those
-	// days convert to and from day numbers by integer arithmetic. The
-	// results are identical to time.Date's; other days take that path.
-	fixed bool
-	off   int64
+	c   *Counting
+	h   *hours
 }
 
-// The window of day numbers in which calendar.FixedOffset's promise holds:
-// 2003-01-01 through 2051-12-31.
-const (
-	fixedLo = 12053 // 2003-01-01
-	fixedHi = 29949 // 2051-12-31
-)
+func (e *engine) dayOf(t time.Time) int { return int(e.cal.Date(t)) }
 
-func newEngine(cal *calendar.Calendar, c Counting) engine {
-	e := engine{cal: cal, loc: cal.Location(), c: c, h: newHours(c.BusinessHours)}
-	if off, ok := cal.FixedOffset(); ok {
-		e.fixed, e.off = true, int64(off)
-	}
-	return e
-}
-
-func (e *engine) dayOf(t time.Time) int {
-	if e.fixed {
-		// Inside the window sec is positive, so division is floor division;
-		// a wrapped t.Unix() of an absurd instant lands far outside it.
-		if sec := t.Unix() + e.off; sec >= fixedLo*86400 && sec < (fixedHi+1)*86400 {
-			return int(sec / 86400)
-		}
-	}
-	y, m, d := t.In(e.loc).Date()
-	return daysFromCivil(y, m, d)
-}
-
-func (e *engine) date(n int) time.Time {
-	if e.fixed && n >= fixedLo && n <= fixedHi {
-		return time.Unix(int64(n)*86400-e.off, 0).In(e.loc)
-	}
-	y, m, d := civilFromDays(n)
-	return time.Date(y, m, d, 0, 0, 0, 0, e.loc)
-}
+// date is 00:00 of day n in the calendar's location.
+func (e *engine) date(n int) time.Time { return e.cal.At(calendar.Date(n), 0) }
 
 // instant is the wall-clock offset off (may be 24h) on day n.
 func (e *engine) instant(n int, off time.Duration) time.Time {
-	if e.fixed && n >= fixedLo && n < fixedHi && off >= 0 && off <= 24*time.Hour {
-		return time.Unix(int64(n)*86400-e.off, int64(off)).In(e.loc)
-	}
-	y, m, d := civilFromDays(n)
-	return time.Date(y, m, d, 0, 0, 0, int(off), e.loc)
+	return e.cal.At(calendar.Date(n), off)
 }
 
-func (e *engine) tod(t time.Time) time.Duration {
-	if e.fixed {
-		if sec := t.Unix() + e.off; sec >= fixedLo*86400 && sec < (fixedHi+1)*86400 {
-			return time.Duration(sec%86400)*time.Second + time.Duration(t.Nanosecond())
-		}
-	}
-	h, m, s := t.In(e.loc).Clock()
-	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second + time.Duration(t.Nanosecond())
-}
+func (e *engine) tod(t time.Time) time.Duration { return e.cal.Clock(t) }
 
 func (e *engine) isWorking(n int) (bool, error) {
 	return e.cal.IsWorkday(e.date(n))
@@ -343,7 +229,7 @@ func (e *engine) addWorkTime(t time.Time, d time.Duration) (time.Time, error) {
 	q := (rest - 1) / e.h.daily
 	rem := rest - q*e.h.daily
 	if q > math.MaxInt32 {
-		return time.Time{}, diag.Errorf("sla", "%v of working time from %s is beyond the calendar", d, t.Format(time.DateOnly))
+		return time.Time{}, diag.Errorf("", "%v of working time from %s is beyond the calendar", d, t.Format(time.DateOnly))
 	}
 	target, err := e.addWorkdays(day, int(q)+1)
 	if err != nil {
@@ -437,44 +323,39 @@ type outcome struct {
 	tivs         []timeIv  // merged time intervals (only when tracing)
 }
 
-func validateRequest(cal *calendar.Calendar, c Counting, r Request) error {
-	if cal == nil {
-		return diag.Errorf("sla", "nil calendar")
-	}
-	if err := c.Validate(); err != nil {
-		return err
-	}
+// validateRequest checks what New cannot: the request itself.
+func validateRequest(r *Request) error {
 	if r.Start.IsZero() {
-		return diag.Errorf("sla", "request has no start (acceptance) time")
+		return errors.New("request has no start (acceptance) time")
 	}
 	if err := r.Period.Validate(); err != nil {
 		return err
 	}
 	if len(r.Pauses) > MaxPauses {
-		return diag.Errorf("sla", "request has %d pauses (at most %d)", len(r.Pauses), MaxPauses)
+		return fmt.Errorf("request has %d pauses (at most %d)", len(r.Pauses), MaxPauses)
 	}
 	if len(r.Extensions) > MaxExtensions {
-		return diag.Errorf("sla", "request has %d extensions (at most %d)", len(r.Extensions), MaxExtensions)
+		return fmt.Errorf("request has %d extensions (at most %d)", len(r.Extensions), MaxExtensions)
 	}
 	for i, p := range r.Pauses {
 		if p.Start.IsZero() {
-			return diag.Errorf("sla", "pause %d has no start time", i)
+			return fmt.Errorf("pause %d has no start time", i)
 		}
 		if !p.End.IsZero() && p.End.Before(p.Start) {
-			return diag.Errorf("sla", "pause %d ends (%s) before it starts (%s)", i,
+			return fmt.Errorf("pause %d ends (%s) before it starts (%s)", i,
 				p.End.Format(time.RFC3339), p.Start.Format(time.RFC3339))
 		}
 	}
-	day := r.Period.Unit.dayBased()
+	day := r.Period.Unit.DayBased()
 	for i, x := range r.Extensions {
 		if err := x.Validate(); err != nil {
-			return diag.Errorf("sla", "extension %d: %w", i, err)
+			return diag.Errorf("", "extension %d: %w", i, err)
 		}
 		if x.Count == 0 {
-			return diag.Errorf("sla", "extension %d is 0 workdays (an extension must add time)", i)
+			return fmt.Errorf("extension %d is 0 workdays (an extension must add time)", i)
 		}
-		if x.Unit.dayBased() != day {
-			return diag.Errorf("sla", "extension %d (%s) cannot extend a %s period (day periods take workday, day or month extensions; hour periods take workhour or hour extensions)",
+		if x.Unit.DayBased() != day {
+			return fmt.Errorf("extension %d (%s) cannot extend a %s period (day periods take workday, day or month extensions; hour periods take workhour or hour extensions)",
 				i, x, r.Period.Unit)
 		}
 	}
@@ -568,23 +449,24 @@ func (e *engine) timeIntervals(buf []timeIv, pauses []Pause) []timeIv {
 	return mergeTimeIvs(ivs)
 }
 
-// compute is the single implementation behind ComputeDue, ComputeDeadline,
-// ComputeProgress and WarningAt. trace asks for segments and intervals to be
-// kept for explanations (allocates); without it, day units with at most 8
+// compute is the general counting path behind Counter.Deadline, Progress and
+// WarningAt. trace asks for segments and intervals to be kept for
+// explanations and progress (allocates); without it, day units with at most 8
 // pauses allocate nothing.
-func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome, error) {
+func (k *Counter) compute(r *Request, trace bool) (outcome, error) {
 	o := outcome{tail: -1}
-	if err := validateRequest(cal, c, r); err != nil {
+	if err := validateRequest(r); err != nil {
 		return o, err
 	}
-	e := newEngine(cal, c)
+	e := k.engine()
+	cal, c := k.cal, &k.c
 	o.start = r.Start.In(e.loc)
 	o.accept = e.dayOf(o.start)
 	o.countFrom = o.accept
 	fail := func(err error) (outcome, error) {
-		return outcome{}, diag.Errorf("sla", "%s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
+		return outcome{}, diag.Errorf("", "%s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
 	}
-	if r.Period.Unit.dayBased() {
+	if r.Period.Unit.DayBased() {
 		var buf [8]dayIv
 		ivs := e.dayIntervals(buf[:], r.Pauses)
 		if trace {
@@ -712,7 +594,7 @@ func compute(cal *calendar.Calendar, c Counting, r Request, trace bool) (outcome
 	}
 	o.cert = cert
 	if cert != calendar.Official && !cal.Provisional() {
-		return fail(fmt.Errorf("the days %s..%s include %s days and the calendar is strict: %w",
+		return fail(diag.Errorf("", "the days %s..%s include %s days and the calendar is strict: %w",
 			e.date(o.accept).Format(time.DateOnly), e.date(o.last).Format(time.DateOnly), cert, calendar.ErrYearNotCovered))
 	}
 	return o, nil
@@ -783,8 +665,8 @@ func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, final, t
 		// paused calendar days (their union).
 		n := p.Count
 		if p.Unit == Months {
-			target, clamped := addMonths(from, p.Count)
-			n, seg.clamped = target-from, clamped
+			target, clamped := calendar.Date(from).AddMonths(p.Count)
+			n, seg.clamped = int(target)-from, clamped
 		}
 		raw, x, susp, rem, since, nx, err := e.advance(from, n, ivs, false)
 		if err != nil {

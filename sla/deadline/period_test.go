@@ -1,24 +1,23 @@
-package sla_test
+package deadline_test
 
 import (
 	"encoding"
 	"testing"
 
+	"github.com/shixian-go/shixian/sla/deadline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/shixian-go/shixian/sla"
 )
 
 var (
-	_ encoding.TextMarshaler   = sla.Period{}
-	_ encoding.TextUnmarshaler = (*sla.Period)(nil)
+	_ encoding.TextMarshaler   = deadline.Period{}
+	_ encoding.TextUnmarshaler = (*deadline.Period)(nil)
 )
 
 func TestParsePeriod(t *testing.T) {
 	good := []struct {
 		in    string
-		want  sla.Period
+		want  deadline.Period
 		canon string
 	}{
 		{"1 workday", coreWD(1), "1 workday"},
@@ -28,41 +27,41 @@ func TestParsePeriod(t *testing.T) {
 		{"1 workdays", coreWD(1), "1 workday"},
 		{"3 Workdays", coreWD(3), "3 workdays"},
 		{"3 working days", coreWD(3), "3 workdays"},
-		{"10 days", sla.Period{Count: 10, Unit: sla.Days}, "10 days"},
-		{"1 day", sla.Period{Count: 1, Unit: sla.Days}, "1 day"},
-		{"1 month", sla.Period{Count: 1, Unit: sla.Months}, "1 month"},
-		{"2 months", sla.Period{Count: 2, Unit: sla.Months}, "2 months"},
-		{"2 workhours", sla.Period{Count: 2, Unit: sla.Workhours}, "2 workhours"},
-		{"1 workhour", sla.Period{Count: 1, Unit: sla.Workhours}, "1 workhour"},
-		{"24 hours", sla.Period{Count: 24, Unit: sla.Hours}, "24 hours"},
-		{"1 hour", sla.Period{Count: 1, Unit: sla.Hours}, "1 hour"},
+		{"10 days", deadline.Period{Count: 10, Unit: deadline.Days}, "10 days"},
+		{"1 day", deadline.Period{Count: 1, Unit: deadline.Days}, "1 day"},
+		{"1 month", deadline.Period{Count: 1, Unit: deadline.Months}, "1 month"},
+		{"2 months", deadline.Period{Count: 2, Unit: deadline.Months}, "2 months"},
+		{"2 workhours", deadline.Period{Count: 2, Unit: deadline.Workhours}, "2 workhours"},
+		{"1 workhour", deadline.Period{Count: 1, Unit: deadline.Workhours}, "1 workhour"},
+		{"24 hours", deadline.Period{Count: 24, Unit: deadline.Hours}, "24 hours"},
+		{"1 hour", deadline.Period{Count: 1, Unit: deadline.Hours}, "1 hour"},
 		{"3个工作日", coreWD(3), "3 workdays"},
 		{"0个工作日", coreWD(0), "0 workdays"},
-		{"10日", sla.Period{Count: 10, Unit: sla.Days}, "10 days"},
-		{"10天", sla.Period{Count: 10, Unit: sla.Days}, "10 days"},
-		{"1个月", sla.Period{Count: 1, Unit: sla.Months}, "1 month"},
-		{"2个工作小时", sla.Period{Count: 2, Unit: sla.Workhours}, "2 workhours"},
-		{"24小时", sla.Period{Count: 24, Unit: sla.Hours}, "24 hours"},
+		{"10日", deadline.Period{Count: 10, Unit: deadline.Days}, "10 days"},
+		{"10天", deadline.Period{Count: 10, Unit: deadline.Days}, "10 days"},
+		{"1个月", deadline.Period{Count: 1, Unit: deadline.Months}, "1 month"},
+		{"2个工作小时", deadline.Period{Count: 2, Unit: deadline.Workhours}, "2 workhours"},
+		{"24小时", deadline.Period{Count: 24, Unit: deadline.Hours}, "24 hours"},
 		{"10000 workdays", coreWD(10000), "10000 workdays"},
 		{"003 workdays", coreWD(3), "3 workdays"},
 	}
 	for _, tc := range good {
 		t.Run(tc.in, func(t *testing.T) {
-			p, err := sla.ParsePeriod(tc.in)
+			p, err := deadline.ParsePeriod(tc.in)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, p)
 			assert.Equal(t, tc.canon, p.String())
 			assert.NoError(t, p.Validate())
 			b, err := p.MarshalText()
 			require.NoError(t, err)
-			var q sla.Period
+			var q deadline.Period
 			require.NoError(t, q.UnmarshalText(b))
 			assert.Equal(t, p, q)
 		})
 	}
 	bad := []struct{ in, want string }{
-		{"3 wrkdays", `sla: invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)`},
-		{"", `sla: invalid period "": empty`},
+		{"3 wrkdays", `invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)`},
+		{"", `invalid period "": empty`},
 		{"workdays", `missing count`},
 		{"3", `missing unit`},
 		{"-3 workdays", `negative count`},
@@ -76,28 +75,28 @@ func TestParsePeriod(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run("bad "+tc.in, func(t *testing.T) {
-			_, err := sla.ParsePeriod(tc.in)
+			_, err := deadline.ParsePeriod(tc.in)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
-	var p sla.Period
+	var p deadline.Period
 	require.Error(t, p.UnmarshalText([]byte("3 wrkdays")))
 	assert.True(t, p.IsZero(), "a failed UnmarshalText leaves the value unchanged")
-	_, err := sla.Period{Count: 0, Unit: sla.Days}.MarshalText()
+	_, err := deadline.Period{Count: 0, Unit: deadline.Days}.MarshalText()
 	assert.Error(t, err)
 	assert.False(t, coreWD(0).IsZero(), "0 workdays (same-day) is a period, not the zero value")
-	assert.Equal(t, "", sla.Period{}.String())
+	assert.Equal(t, "", deadline.Period{}.String())
 }
 
 func TestUnitString(t *testing.T) {
-	assert.Equal(t, "workdays", sla.Workdays.String())
-	assert.Equal(t, "days", sla.Days.String())
-	assert.Equal(t, "months", sla.Months.String())
-	assert.Equal(t, "workhours", sla.Workhours.String())
-	assert.Equal(t, "hours", sla.Hours.String())
-	assert.Equal(t, "unit(9)", sla.Unit(9).String())
-	assert.Error(t, sla.Period{Count: 1, Unit: 9}.Validate())
+	assert.Equal(t, "workdays", deadline.Workdays.String())
+	assert.Equal(t, "days", deadline.Days.String())
+	assert.Equal(t, "months", deadline.Months.String())
+	assert.Equal(t, "workhours", deadline.Workhours.String())
+	assert.Equal(t, "hours", deadline.Hours.String())
+	assert.Equal(t, "unit(9)", deadline.Unit(9).String())
+	assert.Error(t, deadline.Period{Count: 1, Unit: 9}.Validate())
 }
 
 func FuzzParsePeriod(f *testing.F) {
@@ -105,13 +104,13 @@ func FuzzParsePeriod(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		p, err := sla.ParsePeriod(s)
+		p, err := deadline.ParsePeriod(s)
 		if err != nil {
 			return
 		}
 		// Everything accepted is valid and round-trips through its canonical form.
 		require.NoError(t, p.Validate())
-		q, err := sla.ParsePeriod(p.String())
+		q, err := deadline.ParsePeriod(p.String())
 		require.NoError(t, err)
 		require.Equal(t, p, q)
 	})

@@ -1,4 +1,4 @@
-package sla
+package deadline
 
 import (
 	"fmt"
@@ -93,7 +93,7 @@ func (x *explainer) explain() error {
 	case p.Unit == Hours:
 		x.say("Hour period (%d小时, 民法典 art. 201(2)): counted in elapsed hours from the acceptance instant.", p.Count)
 	}
-	if r.Period.Unit.dayBased() {
+	if r.Period.Unit.DayBased() {
 		if err := x.dayDetails(); err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func (x *explainer) explain() error {
 		switch {
 		case r.Period.Unit == Workdays:
 			x.say("Pauses excluded %d working day(s) (pause on day P, resume on day R excludes %s; overlapping pauses are counted once).", o.excluded, resumeRange(e.c.ResumeDay))
-		case r.Period.Unit.dayBased():
+		case r.Period.Unit.DayBased():
 			x.say("Pauses excluded %d calendar day(s) (pause on day P, resume on day R excludes %s; overlapping pauses are counted once).", o.excluded, resumeRange(e.c.ResumeDay))
 		default:
 			x.say("Pauses excluded %s of counted time (the union of the pauses, not the sum).", fmtDur(o.excludedDur))
@@ -130,7 +130,7 @@ func (x *explainer) explain() error {
 	if o.suspended {
 		rem := fmt.Sprintf("%d working day(s)", o.remaining)
 		switch {
-		case !r.Period.Unit.dayBased():
+		case !r.Period.Unit.DayBased():
 			rem = o.remainingDur.String()
 		case r.Period.Unit != Workdays:
 			rem = fmt.Sprintf("%d calendar day(s)", o.remaining)
@@ -138,7 +138,7 @@ func (x *explainer) explain() error {
 		x.say("Paused since %s; the deadline is suspended and resumes when the case resumes, with %s of the period remaining.", o.since.Format("2006-01-02 15:04 MST"), rem)
 	} else {
 		switch {
-		case !r.Period.Unit.dayBased():
+		case !r.Period.Unit.DayBased():
 			x.say("Due %s (exclusive instant %s).", d.LastDayString(), d.Due.Format(time.RFC3339))
 		case e.c.EndOfDay == CloseOfBusiness:
 			x.say("Due %s at close of business (民法典 art. 203; exclusive instant %s).", d.LastDayString(), d.Due.Format(time.RFC3339))
@@ -181,12 +181,12 @@ func (x *explainer) provisional() error {
 	if o.suspended {
 		last = max(o.accept, e.dayOf(o.since))
 	}
-	y0, _, _ := civilFromDays(o.accept)
-	y1, _, _ := civilFromDays(last)
+	y0, _, _ := calendar.Date(o.accept).YMD()
+	y1, _, _ := calendar.Date(last).YMD()
 	var parts []string
 	for y := y0; y <= y1; y++ {
-		a := max(o.accept, daysFromCivil(y, time.January, 1))
-		b := min(last, daysFromCivil(y, time.December, 31))
+		a := max(o.accept, int(calendar.DateOf(y, time.January, 1)))
+		b := min(last, int(calendar.DateOf(y, time.December, 31)))
 		cert, err := e.cal.Certainty(e.date(a), e.date(b))
 		if err != nil {
 			return err
@@ -299,7 +299,7 @@ func (x *explainer) pauseExcluded(p Pause) (string, error) {
 	if o.suspended {
 		return "", nil
 	}
-	if !r.Period.Unit.dayBased() {
+	if !r.Period.Unit.DayBased() {
 		a, b := p.Start.In(e.loc), p.End.In(e.loc)
 		if a.Before(o.start) {
 			a = o.start

@@ -1,6 +1,7 @@
-package sla
+package deadline
 
 import (
+	"errors"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
@@ -16,7 +17,7 @@ const (
 
 // ErrSuspended is returned (wrapped) by WarningAt when an open pause
 // suspends the deadline: there is no instant to warn at until the case resumes.
-var ErrSuspended = diag.Errorf("sla", "deadline suspended by an open pause")
+var ErrSuspended = errors.New("deadline suspended by an open pause")
 
 // Pause is one interval of excluded time (中止, 行政许可法 art. 45: hearings,
 // testing, appraisal, expert review … are not counted). Start is inclusive,
@@ -54,6 +55,10 @@ type Request struct {
 	// workday, day and month extensions; hour-based periods accept workhour and
 	// hour extensions.
 	Extensions []Period
+	// Explain asks Counter.Deadline for Deadline.Counted, Skipped and
+	// Explanation, which cost allocations; without it they are nil and
+	// everything else is the same.
+	Explain bool
 }
 
 // Deadline is a computed time limit with everything needed to explain it.
@@ -90,7 +95,8 @@ type Deadline struct {
 	CountFrom time.Time
 	// Period is Request.Period.
 	Period Period
-	// Extensions is a copy of Request.Extensions.
+	// Extensions is a copy of Request.Extensions when Request.Explain is set
+	// (nil otherwise, so that counting many cases allocates nothing).
 	Extensions []Period
 	// Excluded is the number of days excluded by pauses, in the counting unit
 	// of the period: working days for Workdays, calendar days for Days and
@@ -135,65 +141,14 @@ func (d Deadline) LastDayString() string {
 	return d.Due.Format("2006-01-02 15:04")
 }
 
-// ExtensionAllowed reports whether an extension requested at the instant at
-// is on time: strictly before Due (行政许可法 art. 42: the extension is
-// approved within the period; 限时办结 practice: a request after expiry counts
-// as overdue). A suspended deadline allows extensions.
-func ExtensionAllowed(d Deadline, at time.Time) bool {
-	if d.Suspended {
-		return true
-	}
-	return at.Before(d.Due)
-}
-
-// LastWorkingDayStart returns 00:00 of the last day, the instant a case
-// enters "the last working day" warning. For a Suspended
-// deadline it returns the zero time.
-func LastWorkingDayStart(d Deadline) time.Time {
-	if d.Suspended {
-		return time.Time{}
-	}
-	return d.LastDay
-}
-
-// ComputeDue is the fast path of ComputeDeadline: the same Due, LastDay and
-// Provisional, without explanations. It allocates nothing for day-based
-// periods with at most 8 pauses (on success). A suspended deadline (an open
-// pause began before it) returns zero due and lastDay with a nil error.
-// Errors are those of ComputeDeadline. Safe for concurrent use.
-func ComputeDue(cal *calendar.Calendar, c Counting, r Request) (due, lastDay time.Time, provisional bool, err error) {
-	o, err := compute(cal, c, r, false)
+// deadline is the general path of Counter.Deadline: compute, then the
+// Deadline, with the explanation when r.Explain asks for it.
+func (k *Counter) deadline(r *Request) (Deadline, error) {
+	o, err := k.compute(r, r.Explain)
 	if err != nil {
-		return time.Time{}, time.Time{}, false, err
+		return Deadline{}, err
 	}
-	if o.suspended {
-		return time.Time{}, time.Time{}, o.cert != calendar.Official, nil
-	}
-	e := newEngine(cal, c)
-	return o.due, e.date(o.last), o.cert != calendar.Official, nil
-}
-
-// ComputeDeadline computes the deadline of r under the conventions c on cal,
-// with the days counted and skipped and an explanation in words. It is
-// ComputeDue plus explanation building (which allocates).
-//
-// Errors: nil cal, invalid c (Counting.Validate), invalid period or
-// extension, zero Start, a pause without start or ending before it starts
-// (naming the pause index), more than MaxPauses pauses or MaxExtensions
-// extensions, and calendar errors — out of range, or a non-official day in a
-// strict calendar — wrapped so that errors.Is(err, calendar.ErrYearNotCovered)
-// holds and naming the date. It never panics. Safe for concurrent use.
-func ComputeDeadline(cal *calendar.Calendar, c Counting, r Request) (Deadline, error) {
-	d, _, err := computeDeadline(cal, c, r)
-	return d, err
-}
-
-func computeDeadline(cal *calendar.Calendar, c Counting, r Request) (Deadline, outcome, error) {
-	o, err := compute(cal, c, r, true)
-	if err != nil {
-		return Deadline{}, o, err
-	}
-	e := newEngine(cal, c)
+	e := k.engine()
 	d := Deadline{
 		Suspended:                      o.suspended,
 		SuspendedSince:                 o.since,
@@ -206,18 +161,20 @@ func computeDeadline(cal *calendar.Calendar, c Counting, r Request) (Deadline, o
 		Period:                         r.Period,
 		Excluded:                       o.excluded,
 		ExcludedDuration:               o.excludedDur,
-		EndOfDay:                       c.EndOfDay,
-		Calendar:                       cal.Name() + " " + cal.Version(),
+		EndOfDay:                       k.c.EndOfDay,
+		Calendar:                       k.calID,
 	}
-	if len(r.Extensions) > 0 {
+	if r.Explain && len(r.Extensions) > 0 {
 		d.Extensions = append([]Period(nil), r.Extensions...)
 	}
 	if !o.suspended {
 		d.Due, d.LastDay = o.due, e.date(o.last)
 	}
-	x := explainer{e: &e, o: &o, r: &r, d: &d}
-	if err := x.explain(); err != nil {
-		return Deadline{}, o, diag.Errorf("sla", "explaining %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
+	if r.Explain {
+		x := explainer{e: &e, o: &o, r: r, d: &d}
+		if err := x.explain(); err != nil {
+			return Deadline{}, diag.Errorf("", "explaining %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
+		}
 	}
-	return d, o, nil
+	return d, nil
 }

@@ -1,12 +1,10 @@
-package sla
+package deadline
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
-
-	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // MaxPeriodCount is the largest Count a Period may have. It bounds every
@@ -49,8 +47,8 @@ func (u Unit) String() string {
 // valid reports whether u is one of the declared units.
 func (u Unit) valid() bool { return u >= Workdays && u <= Hours }
 
-// dayBased reports whether u counts civil dates (as opposed to time).
-func (u Unit) dayBased() bool { return u == Workdays || u == Days || u == Months }
+// DayBased reports whether u counts civil dates (as opposed to time).
+func (u Unit) DayBased() bool { return u == Workdays || u == Days || u == Months }
 
 // Period is a time limit such as "3 workdays" or "10日". Count >= 0; a Count
 // of 0 is allowed only with Workdays and means same-day handling (即办). The
@@ -66,18 +64,18 @@ type Period struct {
 func (p Period) Validate() error {
 	if !p.Unit.valid() {
 		if p.IsZero() {
-			return diag.Errorf("sla", "empty period (want e.g. \"3 workdays\")")
+			return fmt.Errorf("empty period (want e.g. \"3 workdays\")")
 		}
-		return diag.Errorf("sla", "period has unknown unit %d (want workdays, days, months, workhours or hours)", p.Unit)
+		return fmt.Errorf("period has unknown unit %d (want workdays, days, months, workhours or hours)", p.Unit)
 	}
 	if p.Count < 0 {
-		return diag.Errorf("sla", "period %d %s is negative", p.Count, p.Unit)
+		return fmt.Errorf("period %d %s is negative", p.Count, p.Unit)
 	}
 	if p.Count > MaxPeriodCount {
-		return diag.Errorf("sla", "period %d %s exceeds the maximum %d", p.Count, p.Unit, MaxPeriodCount)
+		return fmt.Errorf("period %d %s exceeds the maximum %d", p.Count, p.Unit, MaxPeriodCount)
 	}
 	if p.Count == 0 && p.Unit != Workdays {
-		return diag.Errorf("sla", "period 0 %s is not allowed (only \"0 workdays\", same-day handling, may be zero)", p.Unit)
+		return fmt.Errorf("period 0 %s is not allowed (only \"0 workdays\", same-day handling, may be zero)", p.Unit)
 	}
 	return nil
 }
@@ -141,7 +139,7 @@ var periodUnitWords = map[string]Unit{
 func ParsePeriod(s string) (Period, error) {
 	in := strings.TrimSpace(s)
 	fail := func(format string, args ...any) (Period, error) {
-		return Period{}, diag.Errorf("sla", "invalid period %q: %s", s, fmt.Sprintf(format, args...))
+		return Period{}, fmt.Errorf("invalid period %q: %s", s, fmt.Sprintf(format, args...))
 	}
 	if in == "" {
 		return fail("empty (want a count and a unit, e.g. \"3 workdays\" or \"3个工作日\")")

@@ -1,9 +1,11 @@
-package sla
+package deadline
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // EndOfDay says when the last day of a day-based period ends.
@@ -37,32 +39,10 @@ const (
 	ResumeDayCounted
 )
 
-// LateExtension says what an extension granted at or after the deadline does.
-type LateExtension uint8
-
-const (
-	// LateExtensionReject: a late extension is refused.
-	LateExtensionReject LateExtension = iota
-	// LateExtensionOverdue: a late extension is recorded but the case stays overdue (超时办结).
-	LateExtensionOverdue
-)
-
-// Reclassify says where a new tier's period counts from after reclassification.
-type Reclassify uint8
-
-const (
-	// FromAcceptance: the new tier's period counts from the original acceptance.
-	FromAcceptance Reclassify = iota
-	// FromReclassification: the new tier's period counts from the reclassification instant.
-	FromReclassification
-)
-
 var (
-	endOfDayNames      = []string{"24:00", "close_of_business"}
-	receiptNames       = []string{"literal", "next_workday"}
-	resumeDayNames     = []string{"excluded", "counted"}
-	lateExtensionNames = []string{"reject", "overdue"}
-	reclassifyNames    = []string{"from_acceptance", "from_reclassification"}
+	endOfDayNames  = []string{"24:00", "close_of_business"}
+	receiptNames   = []string{"literal", "next_workday"}
+	resumeDayNames = []string{"excluded", "counted"}
 )
 
 func enumString(names []string, v uint8, typ string) string {
@@ -79,7 +59,7 @@ func enumParse(names []string, s, typ string) (uint8, error) {
 			return uint8(i), nil
 		}
 	}
-	return 0, fmt.Errorf("sla: invalid %s %q (want %s)", typ, s, strings.Join(quoteAll(names), " or "))
+	return 0, fmt.Errorf("invalid %s %q (want %s)", typ, s, strings.Join(quoteAll(names), " or "))
 }
 
 func quoteAll(ss []string) []string {
@@ -99,14 +79,6 @@ func (r Receipt) String() string { return enumString(receiptNames, uint8(r), "re
 // String returns "excluded" or "counted".
 func (r ResumeDay) String() string { return enumString(resumeDayNames, uint8(r), "resume_day") }
 
-// String returns "reject" or "overdue".
-func (l LateExtension) String() string {
-	return enumString(lateExtensionNames, uint8(l), "late_extension")
-}
-
-// String returns "from_acceptance" or "from_reclassification".
-func (r Reclassify) String() string { return enumString(reclassifyNames, uint8(r), "reclassify") }
-
 // ParseEndOfDay parses "24:00" or "close_of_business".
 func ParseEndOfDay(s string) (EndOfDay, error) {
 	v, err := enumParse(endOfDayNames, s, "end_of_day")
@@ -123,18 +95,6 @@ func ParseReceipt(s string) (Receipt, error) {
 func ParseResumeDay(s string) (ResumeDay, error) {
 	v, err := enumParse(resumeDayNames, s, "resume_day")
 	return ResumeDay(v), err
-}
-
-// ParseLateExtension parses "reject" or "overdue".
-func ParseLateExtension(s string) (LateExtension, error) {
-	v, err := enumParse(lateExtensionNames, s, "late_extension")
-	return LateExtension(v), err
-}
-
-// ParseReclassify parses "from_acceptance" or "from_reclassification".
-func ParseReclassify(s string) (Reclassify, error) {
-	v, err := enumParse(reclassifyNames, s, "reclassify")
-	return Reclassify(v), err
 }
 
 // MarshalText encodes e as String does.
@@ -173,30 +133,6 @@ func (r *ResumeDay) UnmarshalText(b []byte) error {
 	return err
 }
 
-// MarshalText encodes l as String does.
-func (l LateExtension) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
-
-// UnmarshalText decodes what ParseLateExtension accepts.
-func (l *LateExtension) UnmarshalText(b []byte) error {
-	v, err := ParseLateExtension(string(b))
-	if err == nil {
-		*l = v
-	}
-	return err
-}
-
-// MarshalText encodes r as String does.
-func (r Reclassify) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
-
-// UnmarshalText decodes what ParseReclassify accepts.
-func (r *Reclassify) UnmarshalText(b []byte) error {
-	v, err := ParseReclassify(string(b))
-	if err == nil {
-		*r = v
-	}
-	return err
-}
-
 // MaxSpans bounds Counting.BusinessHours.
 const MaxSpans = 48
 
@@ -222,12 +158,6 @@ type Counting struct {
 	SameDayCutoff ClockTime
 	// ResumeDay (§5.8): whether the resume day of a pause counts. Default ResumeDayExcluded.
 	ResumeDay ResumeDay
-	// LateExtension (§5.10): what a late extension does. Default LateExtensionReject.
-	// Applied by the case lifecycle, not by ComputeDeadline; see ExtensionAllowed.
-	LateExtension LateExtension
-	// Reclassify (§5.11): where a new tier counts from. Default FromAcceptance.
-	// Applied by the case lifecycle, which chooses Request.Start accordingly.
-	Reclassify Reclassify
 }
 
 // DefaultCounting returns the default conventions: 24:00 end of day (民法典
@@ -245,8 +175,6 @@ func DefaultCounting() Counting {
 		Receipt:       ReceiptLiteral,
 		SameDayCutoff: ClockTime{16, 0},
 		ResumeDay:     ResumeDayExcluded,
-		LateExtension: LateExtensionReject,
-		Reclassify:    FromAcceptance,
 	}
 }
 
@@ -257,37 +185,31 @@ func DefaultCounting() Counting {
 // overlaps the previous one, or an invalid same-day cutoff.
 func (c Counting) Validate() error {
 	if int(c.EndOfDay) >= len(endOfDayNames) {
-		return fmt.Errorf("sla: counting: invalid end_of_day %d", c.EndOfDay)
+		return fmt.Errorf("invalid end_of_day %d", c.EndOfDay)
 	}
 	if int(c.Receipt) >= len(receiptNames) {
-		return fmt.Errorf("sla: counting: invalid receipt %d", c.Receipt)
+		return fmt.Errorf("invalid receipt %d", c.Receipt)
 	}
 	if int(c.ResumeDay) >= len(resumeDayNames) {
-		return fmt.Errorf("sla: counting: invalid resume_day %d", c.ResumeDay)
-	}
-	if int(c.LateExtension) >= len(lateExtensionNames) {
-		return fmt.Errorf("sla: counting: invalid late_extension %d", c.LateExtension)
-	}
-	if int(c.Reclassify) >= len(reclassifyNames) {
-		return fmt.Errorf("sla: counting: invalid reclassify %d", c.Reclassify)
+		return fmt.Errorf("invalid resume_day %d", c.ResumeDay)
 	}
 	if len(c.BusinessHours) == 0 {
-		return fmt.Errorf("sla: counting: business_hours is empty (want at least one span, e.g. 09:00-12:00; the zero Counting is not valid, start from DefaultCounting())")
+		return fmt.Errorf("business_hours is empty (want at least one span, e.g. 09:00-12:00; the zero Counting is not valid, start from DefaultCounting())")
 	}
 	if len(c.BusinessHours) > MaxSpans {
-		return fmt.Errorf("sla: counting: business_hours has %d spans (at most %d)", len(c.BusinessHours), MaxSpans)
+		return fmt.Errorf("business_hours has %d spans (at most %d)", len(c.BusinessHours), MaxSpans)
 	}
 	for i, s := range c.BusinessHours {
 		if err := s.validate(); err != nil {
-			return fmt.Errorf("sla: counting: business_hours[%d]: %w", i, err)
+			return diag.Errorf("", "business_hours[%d]: %w", i, err)
 		}
 		if i > 0 && s.Start.offset() < c.BusinessHours[i-1].End.offset() {
-			return fmt.Errorf("sla: counting: business_hours[%d] %s starts before business_hours[%d] %s ends (spans must be sorted and must not overlap)",
+			return fmt.Errorf("business_hours[%d] %s starts before business_hours[%d] %s ends (spans must be sorted and must not overlap)",
 				i, s, i-1, c.BusinessHours[i-1])
 		}
 	}
 	if !c.SameDayCutoff.valid() {
-		return fmt.Errorf("sla: counting: invalid same_day_cutoff %02d:%02d (want 00:00..24:00)", c.SameDayCutoff.Hour, c.SameDayCutoff.Minute)
+		return fmt.Errorf("invalid same_day_cutoff %02d:%02d (want 00:00..24:00)", c.SameDayCutoff.Hour, c.SameDayCutoff.Minute)
 	}
 	return nil
 }
@@ -326,18 +248,6 @@ func (c Counting) Conventions() []string {
 		out = append(out, "Pauses (中止, 行政许可法 art. 45): pausing on day P and resuming on day R excludes working days P+1..R-1 (the resume day counts); overlapping pauses exclude their union.")
 	default:
 		out = append(out, "Pauses (中止, 行政许可法 art. 45): pausing on day P and resuming on day R excludes working days P+1..R (the resume day does not count); overlapping pauses exclude their union.")
-	}
-	switch c.LateExtension {
-	case LateExtensionOverdue:
-		out = append(out, "Extensions (延期, 行政许可法 art. 42) are counted from the previous deadline; one granted at or after the deadline leaves the case overdue (超时办结).")
-	default:
-		out = append(out, "Extensions (延期, 行政许可法 art. 42) are counted from the previous deadline and must be granted before it; a late one is rejected.")
-	}
-	switch c.Reclassify {
-	case FromReclassification:
-		out = append(out, "Reclassification: the new tier's period counts from the reclassification.")
-	default:
-		out = append(out, "Reclassification: the new tier's period counts from the original acceptance.")
 	}
 	return out
 }

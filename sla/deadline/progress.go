@@ -1,10 +1,10 @@
-package sla
+package deadline
 
 import (
+	"errors"
 	"math"
 	"time"
 
-	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/diag"
 )
 
@@ -31,18 +31,18 @@ type Progress struct {
 	Paused bool
 }
 
-// ComputeProgress computes the Progress of r at now (the caller's clock; any
-// location) together with its Deadline. Errors are those of ComputeDeadline,
-// plus a zero now. Safe for concurrent use.
-func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Time) (Progress, Deadline, error) {
-	d, o, err := computeDeadline(cal, c, r)
-	if err != nil {
-		return Progress{}, Deadline{}, err
-	}
+// Progress computes the Progress of r at now (the caller's clock; any
+// location), on the deadline Deadline computes for r (r.Explain plays no
+// part). Errors are those of Deadline, plus a zero now.
+func (k *Counter) Progress(r Request, now time.Time) (Progress, error) {
 	if now.IsZero() {
-		return Progress{}, Deadline{}, diag.Errorf("sla", "progress: zero now")
+		return Progress{}, errors.New("progress: zero now")
 	}
-	e := newEngine(cal, c)
+	o, err := k.compute(&r, true)
+	if err != nil {
+		return Progress{}, err
+	}
+	e := k.engine()
 	now = now.In(e.loc)
 	var p Progress
 	for _, ps := range r.Pauses {
@@ -50,10 +50,10 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 			p.Paused = true
 		}
 	}
-	fail := func(err error) (Progress, Deadline, error) {
-		return Progress{}, Deadline{}, diag.Errorf("sla", "progress at %s: %w", now.Format("2006-01-02 15:04 MST"), err)
+	fail := func(err error) (Progress, error) {
+		return Progress{}, diag.Errorf("", "progress at %s: %w", now.Format("2006-01-02 15:04 MST"), err)
 	}
-	if r.Period.Unit.dayBased() {
+	if r.Period.Unit.DayBased() {
 		nowDay := e.dayOf(now)
 		upto := nowDay
 		if !o.suspended {
@@ -89,7 +89,7 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 				p.Remaining = -late
 			}
 		}
-		return p, d, nil
+		return p, nil
 	}
 	working := r.Period.Unit == Workhours
 	end := now
@@ -104,7 +104,7 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 	if o.suspended {
 		p.RemainingDuration = o.remainingDur
 		p.TotalDuration = used + o.remainingDur
-		return p, d, nil
+		return p, nil
 	}
 	if p.TotalDuration, err = e.countedTime(o.start, o.due, o.tivs, working); err != nil {
 		return fail(err)
@@ -118,7 +118,7 @@ func ComputeProgress(cal *calendar.Calendar, c Counting, r Request, now time.Tim
 		}
 		p.RemainingDuration = -late
 	}
-	return p, d, nil
+	return p, nil
 }
 
 // countIvs is o.ivs plus, when a pause begun on the period's last day
@@ -183,7 +183,7 @@ func (e *engine) countedTime(a, b time.Time, ivs []timeIv, working bool) (time.D
 	return n, nil
 }
 
-// WarningAt returns the instant at which fraction (0 < fraction <= 1) of the
+// WarningAt returns the instant, in the calendar's location, at which fraction (0 < fraction <= 1) of the
 // period's working time is used, measured in working time, never in
 // wall-clock percentages.
 //
@@ -194,29 +194,37 @@ func (e *engine) countedTime(a, b time.Time, ivs []timeIv, working bool) (time.D
 // day. Hour units: the instant at which ceil(fraction × TotalDuration) of the
 // counted time has elapsed. The result is never before Request.Start (a
 // threshold already crossed at acceptance returns Start). For "on the last
-// working day" use LastWorkingDayStart.
+// working day" use Deadline.LastDay.
 //
-// Errors: those of ComputeDue, a fraction outside (0, 1] or NaN, and
+// Errors: those of Deadline, a fraction outside (0, 1] or NaN, and
 // ErrSuspended (wrapped) while an open pause suspends the deadline.
-func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) (time.Time, error) {
+func (k *Counter) WarningAt(r Request, fraction float64) (time.Time, error) {
 	if !(fraction > 0 && fraction <= 1) {
-		return time.Time{}, diag.Errorf("sla", "warning fraction %v outside (0, 1]", fraction)
+		return time.Time{}, diag.Errorf("", "warning fraction %v outside (0, 1]", fraction)
 	}
-	o, err := compute(cal, c, r, true)
+	if t, ok, err := k.warningShortcut(&r, fraction); ok {
+		return t, err
+	}
+	return k.warningAt(&r, fraction)
+}
+
+// warningAt is the general path of WarningAt.
+func (k *Counter) warningAt(r *Request, fraction float64) (time.Time, error) {
+	o, err := k.compute(r, true)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if o.suspended {
-		return time.Time{}, diag.Errorf("sla", "warning for %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), ErrSuspended)
+		return time.Time{}, diag.Errorf("", "warning for %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), ErrSuspended)
 	}
-	e := newEngine(cal, c)
+	e := k.engine()
 	notBefore := func(t time.Time) time.Time {
 		if t.Before(o.start) {
 			return o.start
 		}
 		return t
 	}
-	if r.Period.Unit.dayBased() {
+	if r.Period.Unit.DayBased() {
 		ivs := o.countIvs()
 		total, err := e.countedWorkdays(o.countFrom, o.last, ivs)
 		if err != nil {
@@ -248,75 +256,4 @@ func WarningAt(cal *calendar.Calendar, c Counting, r Request, fraction float64) 
 		return time.Time{}, err
 	}
 	return notBefore(at), nil
-}
-
-// countedDay is 00:00 of the k-th counted working day (k >= 1) of a
-// working-day request: the day WarningAt crosses its threshold k, without
-// explanations or allocations (day-based periods, at most 8 pauses). Days
-// excluded by pauses do not count; usedUp does not apply (k never exceeds
-// the period, whose k-th day precedes any pause that postpones Due). An open
-// pause reached first returns ErrSuspended.
-func countedDay(cal *calendar.Calendar, c Counting, r Request, k int) (time.Time, error) {
-	var dc dayCounter
-	return dc.day(cal, c, r, k)
-}
-
-// dayCounter is countedDay for several k on one request (the warnings of a
-// status): the request is validated, and its start and pauses converted to
-// day numbers, on the first call only; every call returns what countedDay
-// would. It lives on the stack of one computation.
-type dayCounter struct {
-	ready bool
-	err   error
-	e     engine
-	from  int
-	// The merged intervals are buf[:n], or ivs when there are more pauses
-	// than buf holds (n < 0). No field points into buf, so that a
-	// dayCounter stays on the stack.
-	n   int
-	ivs []dayIv
-	buf [8]dayIv
-}
-
-func (dc *dayCounter) day(cal *calendar.Calendar, c Counting, r Request, k int) (time.Time, error) {
-	if !dc.ready {
-		dc.ready = true
-		dc.err = dc.prepare(cal, c, r)
-	}
-	if dc.err != nil {
-		return time.Time{}, dc.err
-	}
-	ivs := dc.ivs
-	if dc.n >= 0 {
-		ivs = dc.buf[:dc.n]
-	}
-	day, _, susp, _, _, _, err := dc.e.advance(dc.from, k, ivs, true)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if susp {
-		return time.Time{}, ErrSuspended
-	}
-	return dc.e.date(day), nil
-}
-
-func (dc *dayCounter) prepare(cal *calendar.Calendar, c Counting, r Request) error {
-	if err := validateRequest(cal, c, r); err != nil {
-		return err
-	}
-	dc.e = newEngine(cal, c)
-	dc.from = dc.e.dayOf(r.Start)
-	if c.Receipt == ReceiptNextWorkday {
-		// §5.3: deemed received on the next working day.
-		var err error
-		if dc.from, err = dc.e.roll(dc.from); err != nil {
-			return err
-		}
-	}
-	if len(r.Pauses) <= len(dc.buf) {
-		dc.n = len(dc.e.dayIntervals(dc.buf[:], r.Pauses))
-	} else {
-		dc.n, dc.ivs = -1, dc.e.dayIntervals(make([]dayIv, 0, len(r.Pauses)), r.Pauses)
-	}
-	return nil
 }

@@ -1,9 +1,11 @@
-package sla
+package deadline
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // ClockTime is a wall-clock time of day (hour and minute) in the calendar's
@@ -19,11 +21,11 @@ func ParseClockTime(s string) (ClockTime, error) {
 	in := strings.TrimSpace(s)
 	h, m, ok := strings.Cut(in, ":")
 	if !ok || len(h) < 1 || len(h) > 2 || len(m) != 2 || !allDigits(h) || !allDigits(m) {
-		return ClockTime{}, fmt.Errorf("sla: invalid time of day %q (want HH:MM, e.g. \"09:00\" or \"17:30\")", s)
+		return ClockTime{}, fmt.Errorf("invalid time of day %q (want HH:MM, e.g. \"09:00\" or \"17:30\")", s)
 	}
 	c := ClockTime{Hour: atoiSmall(h), Minute: atoiSmall(m)}
 	if !c.valid() {
-		return ClockTime{}, fmt.Errorf("sla: invalid time of day %q (want 00:00..23:59, or 24:00 for the end of the day)", s)
+		return ClockTime{}, fmt.Errorf("invalid time of day %q (want 00:00..23:59, or 24:00 for the end of the day)", s)
 	}
 	return c, nil
 }
@@ -34,7 +36,7 @@ func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.M
 // MarshalText encodes c as String does.
 func (c ClockTime) MarshalText() ([]byte, error) {
 	if !c.valid() {
-		return nil, fmt.Errorf("sla: invalid time of day %02d:%02d", c.Hour, c.Minute)
+		return nil, fmt.Errorf("invalid time of day %02d:%02d", c.Hour, c.Minute)
 	}
 	return []byte(c.String()), nil
 }
@@ -79,19 +81,19 @@ func ParseSpan(s string) (Span, error) {
 		}
 	}
 	if !ok {
-		return Span{}, fmt.Errorf("sla: invalid business-hours span %q (want HH:MM-HH:MM, e.g. \"09:00-12:00\")", s)
+		return Span{}, fmt.Errorf("invalid business-hours span %q (want HH:MM-HH:MM, e.g. \"09:00-12:00\")", s)
 	}
 	st, err := ParseClockTime(a)
 	if err != nil {
-		return Span{}, fmt.Errorf("sla: invalid business-hours span %q: %w", s, err)
+		return Span{}, diag.Errorf("", "invalid business-hours span %q: %w", s, err)
 	}
 	en, err := ParseClockTime(b)
 	if err != nil {
-		return Span{}, fmt.Errorf("sla: invalid business-hours span %q: %w", s, err)
+		return Span{}, diag.Errorf("", "invalid business-hours span %q: %w", s, err)
 	}
 	sp := Span{Start: st, End: en}
 	if err := sp.validate(); err != nil {
-		return Span{}, fmt.Errorf("sla: invalid business-hours span %q: %w", s, err)
+		return Span{}, diag.Errorf("", "invalid business-hours span %q: %w", s, err)
 	}
 	return sp, nil
 }

@@ -1,0 +1,130 @@
+package sla
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Lifecycle holds the settings of a policy that the case lifecycle applies
+// (Policy.Accept, Apply, StatusAt), as opposed to the counting conventions
+// of package deadline, which count one period and never see these. In a
+// policy file they sit under `counting:` beside the counting conventions
+// (late_extension, reclassify). The zero value is the default: late
+// extensions rejected, reclassification counted from acceptance.
+type Lifecycle struct {
+	// LateExtension: what an extension granted at or after the deadline does
+	// (convention 10 of package deadline; 行政许可法第四十二条).
+	LateExtension LateExtension
+	// Reclassify: where a new tier's period counts from (convention 11).
+	Reclassify Reclassify
+}
+
+// Conventions lists the lifecycle settings in force as sentences, in the
+// words of deadline.Counting.Conventions, which lists the counting ones.
+func (l Lifecycle) Conventions() []string {
+	out := make([]string, 0, 2)
+	switch l.LateExtension {
+	case LateExtensionOverdue:
+		out = append(out, "Extensions (延期, 行政许可法 art. 42) are counted from the previous deadline; one granted at or after the deadline leaves the case overdue (超时办结).")
+	default:
+		out = append(out, "Extensions (延期, 行政许可法 art. 42) are counted from the previous deadline and must be granted before it; a late one is rejected.")
+	}
+	switch l.Reclassify {
+	case FromReclassification:
+		out = append(out, "Reclassification: the new tier's period counts from the reclassification.")
+	default:
+		out = append(out, "Reclassification: the new tier's period counts from the original acceptance.")
+	}
+	return out
+}
+
+// LateExtension says what an extension granted at or after the deadline does.
+type LateExtension uint8
+
+const (
+	// LateExtensionReject: a late extension is refused.
+	LateExtensionReject LateExtension = iota
+	// LateExtensionOverdue: a late extension is recorded but the case stays overdue (超时办结).
+	LateExtensionOverdue
+)
+
+// Reclassify says where a new tier's period counts from after reclassification.
+type Reclassify uint8
+
+const (
+	// FromAcceptance: the new tier's period counts from the original acceptance.
+	FromAcceptance Reclassify = iota
+	// FromReclassification: the new tier's period counts from the reclassification instant.
+	FromReclassification
+)
+
+// settingName is the policy-file spelling of setting value v of kind typ,
+// or typ(v) for a value without one.
+func settingName(names [2]string, v uint8, typ string) string {
+	if int(v) < len(names) {
+		return names[v]
+	}
+	return typ + "(" + strconv.Itoa(int(v)) + ")"
+}
+
+// parseSetting is the inverse of settingName; errors quote s and list the
+// accepted spellings.
+func parseSetting(names [2]string, s, typ string) (uint8, error) {
+	in := strings.TrimSpace(s)
+	for i, n := range names {
+		if in == n {
+			return uint8(i), nil
+		}
+	}
+	return 0, fmt.Errorf("invalid %s %q (want %q or %q)", typ, s, names[0], names[1])
+}
+
+var (
+	lateExtensionNames = [2]string{"reject", "overdue"}
+	reclassifyNames    = [2]string{"from_acceptance", "from_reclassification"}
+)
+
+// String returns "reject" or "overdue".
+func (l LateExtension) String() string {
+	return settingName(lateExtensionNames, uint8(l), "late_extension")
+}
+
+// String returns "from_acceptance" or "from_reclassification".
+func (r Reclassify) String() string { return settingName(reclassifyNames, uint8(r), "reclassify") }
+
+// ParseLateExtension parses "reject" or "overdue".
+func ParseLateExtension(s string) (LateExtension, error) {
+	v, err := parseSetting(lateExtensionNames, s, "late_extension")
+	return LateExtension(v), err
+}
+
+// ParseReclassify parses "from_acceptance" or "from_reclassification".
+func ParseReclassify(s string) (Reclassify, error) {
+	v, err := parseSetting(reclassifyNames, s, "reclassify")
+	return Reclassify(v), err
+}
+
+// MarshalText encodes l as String does.
+func (l LateExtension) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
+// UnmarshalText decodes what ParseLateExtension accepts.
+func (l *LateExtension) UnmarshalText(b []byte) error {
+	v, err := ParseLateExtension(string(b))
+	if err == nil {
+		*l = v
+	}
+	return err
+}
+
+// MarshalText encodes r as String does.
+func (r Reclassify) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText decodes what ParseReclassify accepts.
+func (r *Reclassify) UnmarshalText(b []byte) error {
+	v, err := ParseReclassify(string(b))
+	if err == nil {
+		*r = v
+	}
+	return err
+}
