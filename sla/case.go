@@ -660,7 +660,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 			return err
 		}
 		r.tier, r.period = t.ID, t.Limit
-		// Design §5.11: the new tier counts from the cycle's start (the
+		// Convention 11 of package deadline: the new tier counts from the cycle's start (the
 		// original acceptance, or the restart / reopening that began this
 		// clock) unless the policy counts from the reclassification.
 		if p.lifecycle.Reclassify == FromReclassification {

@@ -27,52 +27,20 @@
 //     (open and overdue), 超期清单 (the overdue list), 回访满意率 (visit satisfaction rate),
 //     统计口径 (the bucketing rule: by acceptance, due or close date).
 //
-// # Counting conventions
+// # Counting
 //
-// Every rule below is applied where the code names it and is pinned by tests stated in words.
-// Defaults follow the law; each alternative is a [Counting] setting in the policy file.
-//
-//  1. Working-day periods ("N个工作日", 民法典 art. 201, 行政许可法 art. 82): the acceptance day is
-//     not counted; day 1 is the first working day after the acceptance date; the period ends at
-//     the end of the Nth working day. Makeup working days count; holidays and weekends do not.
-//  2. End of the last day (民法典 art. 203): 24:00, or — with end_of_day: close_of_business — the
-//     end of the last business-hours span ("有业务时间的，停止业务活动的时间为截止时间").
-//  3. Receipt on a non-working day: counted literally (day 1 is the next working day), or —
-//     with receipt: next_workday — deemed received on the next working day, counting from the
-//     day after that.
-//  4. Same-day tiers ("0 workdays", 即办): due at the end of the acceptance day when accepted on a
-//     working day before same_day_cutoff, else at the end of the next working day.
-//  5. Calendar-day periods ("N日", 民法典 arts. 201, 203): counted from the next day; holidays
-//     inside are not deducted; a last day that is not a working day moves to the next working
-//     day. A makeup Saturday is a working day, so it does not move.
-//  6. Month periods (民法典 art. 202): the corresponding date, or the month's last day when there is
-//     none (31 January + 1 month = 28 or 29 February), then rule 5's move.
-//  7. Hour periods: working hours walk the configured business hours of working days (makeup
-//     days included); calendar hours are plain elapsed time.
-//  8. Pauses (中止, 行政许可法 art. 45): pausing on day P and resuming on day R excludes the working
-//     days P+1 … R (or P+1 … R−1 with resume_day: counted); overlapping pauses exclude their
-//     union, never the sum; a pause that starts after the deadline does not move it.
-//  9. Restart (行政许可法 art. 32): when the materials are complete the case is accepted anew and
-//     the clock starts again; earlier elapsed time is discarded but kept in the log.
-//  10. Extensions (延期, 行政许可法 art. 42): the new deadline is counted from the old deadline, not
-//     from the approval; an extension must be granted before the old deadline (a late one is
-//     rejected, or with late_extension: overdue recorded while the case stays late); the policy
-//     caps their number and total length.
-//  11. Reclassification: the new tier applies from the original acceptance, or — with
-//     reclassify: from_reclassification — from the reclassification instant.
-//  12. Transfers (转办): the citizen-facing clock keeps running; unit targets (sign-for, reply)
-//     run beside it.
-//  13. Closing stops the clock: on time if and only if closed strictly before Due; lateness is
-//     measured in working days on the same calendar. The follow-up visit is its own target;
-//     reopening starts a new cycle, and reports tell "this cycle late" from "ever late".
-//  14. Warnings are thresholds of working time used (e.g. 50% and 80%, or the start of the last
-//     working day), never wall-clock percentages; overdue is red.
+// Periods, counting conventions, requests, pauses, deadlines, progress and warning instants live
+// in package [github.com/shixian-go/shixian/sla/deadline], whose doc numbers the counting
+// conventions (1–14) that comments and explanations cite. A policy counts through its
+// [Policy.Counter]; [Policy.Deadline], [Policy.StatusAt] and the command-line tool all go through
+// that one entry. The lifecycle settings of a policy (late extensions, reclassification) are a
+// [Lifecycle]; the counting package never sees them.
 //
 // # Time
 //
 // All civil dates are taken in the calendar's location (China Standard Time, a fixed UTC+8
 // zone, by default) after converting the instant: 2025-03-06T16:30:00Z is Friday 2025-03-07
-// 00:30 in Beijing. A [Deadline]'s Due is an exclusive instant: a case is on time if closed
+// 00:30 in Beijing. A deadline's Due is an exclusive instant: a case is on time if closed
 // strictly before it. LastDay is the civil date of the last day, shown as "2025-10-09 24:00".
 // Nothing in this package reads the wall clock: every instant comes from the caller.
 //

@@ -33,8 +33,8 @@ type WarningCrossing struct {
 	At time.Time
 }
 
-// TargetStatus is the status of one running or finished target (design
-// §5.12–§5.13). Which event meets which target is fixed:
+// TargetStatus is the status of one running or finished target (by
+// conventions 12 and 13 of package deadline). Which event meets which target is fixed:
 //
 //   - After "accepted" (started at acceptance and at each reopening): met by
 //     the next transfer or by closing.

@@ -393,7 +393,7 @@ func TestStatusReclassification(t *testing.T) {
 	lcRun(t, []lcScenario{
 		{
 			// T3 accepted Tue 09-30 17:00; reclassified to T10 on Thu 10-09
-			// 10:00. from_acceptance (default, §5.11): 10 working days after
+			// 10:00. from_acceptance (default, convention 11): 10 working days after
 			// 09-30: 10-09, 10, 11, 13, 14, 15, 16, 17, 20, 21 → due Tue 10-21
 			// 24:00.
 			"T3 → T10 from the original acceptance moves the due later", nil,

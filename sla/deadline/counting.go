@@ -142,21 +142,21 @@ const MaxSpans = 48
 // this package never modify it or its BusinessHours slice, so one Counting may
 // be shared by concurrent goroutines as long as nobody writes to it.
 type Counting struct {
-	// EndOfDay (§5.2): when the last day of a day-based period ends. Default Midnight.
+	// EndOfDay (convention 2): when the last day of a day-based period ends. Default Midnight.
 	EndOfDay EndOfDay
-	// BusinessHours (§5.7, and close of business): the business-hours spans of
+	// BusinessHours (convention 7, and close of business, convention 2): the business-hours spans of
 	// every working day, wall clock in the calendar's location, sorted and
 	// non-overlapping. Default 09:00-12:00 and 13:30-17:30.
 	BusinessHours []Span
-	// Receipt (§5.3): receipt on a non-working day, for day-based periods
+	// Receipt (convention 3): receipt on a non-working day, for day-based periods
 	// (hour periods start at the next business hour anyway). Default ReceiptLiteral.
 	Receipt Receipt
-	// SameDayCutoff (§5.4): a same-day (0 workdays, 即办) case accepted on a
+	// SameDayCutoff (convention 4): a same-day (0 workdays, 即办) case accepted on a
 	// working day strictly before this wall-clock time is due at the end of
 	// that day; otherwise at the end of the next working day. 24:00 means any
 	// time of a working day qualifies. Default 16:00.
 	SameDayCutoff ClockTime
-	// ResumeDay (§5.8): whether the resume day of a pause counts. Default ResumeDayExcluded.
+	// ResumeDay (convention 8): whether the resume day of a pause counts. Default ResumeDayExcluded.
 	ResumeDay ResumeDay
 }
 

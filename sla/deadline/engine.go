@@ -364,7 +364,7 @@ func validateRequest(r *Request) error {
 
 // sortDayIvs sorts by lo with insertion sort (no allocation, n is small in
 // practice and bounded by MaxPauses) and merges overlapping or adjacent
-// intervals in place: the union is excluded, never the sum (§5.8).
+// intervals in place: the union is excluded, never the sum (convention 8).
 func mergeDayIvs(ivs []dayIv) []dayIv {
 	for i := 1; i < len(ivs); i++ {
 		for j := i; j > 0 && ivs[j].lo < ivs[j-1].lo; j-- {
@@ -412,7 +412,7 @@ func mergeTimeIvs(ivs []timeIv) []timeIv {
 	return out
 }
 
-// dayIntervals converts pauses to excluded day ranges (§5.8): pausing on day
+// dayIntervals converts pauses to excluded day ranges (convention 8): pausing on day
 // P and resuming on day R excludes P+1..R, or P+1..R−1 under ResumeDayCounted.
 func (e *engine) dayIntervals(buf []dayIv, pauses []Pause) []dayIv {
 	ivs := buf[:0]
@@ -473,7 +473,7 @@ func (k *Counter) compute(r *Request, trace bool) (outcome, error) {
 			o.ivs = append([]dayIv(nil), ivs...)
 		}
 		if c.Receipt == ReceiptNextWorkday {
-			// §5.3: received on a non-working day, deemed received on the next
+			// Convention 3: received on a non-working day, deemed received on the next
 			// working day; counting starts the day after that.
 			ok, err := e.isWorking(o.accept)
 			if err != nil {
@@ -614,7 +614,7 @@ func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, final, t
 	}
 	switch {
 	case p.Unit == Workdays && p.Count == 0:
-		// §5.4 same-day (即办): due at the end of the acceptance day when
+		// Convention 4, same-day (即办): due at the end of the acceptance day when
 		// accepted on a working day before the cutoff, else at the end of the
 		// next working day.
 		o.sameDay = true
