@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // short renders problems as "line:col: message", the part the tests pin.

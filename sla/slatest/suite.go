@@ -9,8 +9,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/internal/yamltree"
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/deadline"
