@@ -405,26 +405,33 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
+	// One call counts the period once for every threshold. "On the last
+	// working day" is LastDay, except when a pause begun on the last day
+	// postponed Due to the resume day (行政许可法 art. 45) — the last day is
+	// still the one the period was used up on, which is where 100% of it is.
+	pausedDays := req.Period.Unit == deadline.Workdays && req.Period.Count > 0 && len(req.Pauses) > 0
+	var fbuf [8]float64
+	var tbuf [8]time.Time
+	fractions := fbuf[:0]
+	for i := range ws {
+		if !ws[i].LastWorkday {
+			fractions = append(fractions, ws[i].Fraction)
+		} else if pausedDays {
+			fractions = append(fractions, 1)
+		}
+	}
+	var ats []time.Time
+	if len(fractions) > 0 {
+		var err error
+		if ats, err = r.p.counter.WarningsAt(req, fractions, tbuf[:0]); err != nil {
+			return nil, r.statusErr(err)
+		}
+	}
 	for i := range ws {
 		w := &ws[i]
-		var at time.Time
-		if w.LastWorkday {
-			// The start of the last counted working day: LastDay, except
-			// when a pause begun on the last day postponed Due to the resume
-			// day (行政许可法 art. 45) — the last day is still the one the
-			// period was used up on.
-			at = last
-			if req.Period.Unit == deadline.Workdays && req.Period.Count > 0 && len(req.Pauses) > 0 {
-				var err error
-				if at, err = r.p.counter.WarningAt(req, 1); err != nil {
-					return nil, r.statusErr(err)
-				}
-			}
-		} else {
-			var err error
-			if at, err = r.p.counter.WarningAt(req, w.Fraction); err != nil {
-				return nil, r.statusErr(err)
-			}
+		at := last
+		if !w.LastWorkday || pausedDays {
+			at, ats = ats[0], ats[1:]
 		}
 		if at.Before(req.Start) {
 			at = req.Start // e.g. "last working day" of an hour tier due on its acceptance day

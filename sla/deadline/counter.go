@@ -65,11 +65,9 @@ func (k *Counter) engine() engine {
 // a non-official day on a strict calendar — wrapped so that
 // errors.Is(err, calendar.ErrYearNotCovered) holds and naming the date. It
 // never panics.
-func (k *Counter) Deadline(r Request) (Deadline, error) {
-	if !r.Explain {
-		if d, ok := k.shortcut(&r); ok {
-			return d, nil
-		}
+func (k *Counter) Deadline(r Request) (d Deadline, err error) {
+	if !r.Explain && k.shortcut(&r, &d) {
+		return d, nil
 	}
 	return k.deadline(&r)
 }

@@ -96,12 +96,17 @@ func ExampleParsePeriod() {
 	// invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)
 }
 
-// Warnings are in working time: 80% of 10 working days is crossed when day 8 starts.
-func ExampleCounter_WarningAt() {
+// Warnings are in working time: 50% of 10 working days is crossed when day 5 starts, 80% when
+// day 8 starts (the National Day holiday of 2025-10-01..08 is not counted).
+func ExampleCounter_WarningsAt() {
 	cst := calendar.CST()
 	k, _ := deadline.New(calendar.Default(), deadline.DefaultCounting())
 	r := deadline.Request{Start: time.Date(2025, 9, 30, 17, 0, 0, 0, cst), Period: deadline.Period{Count: 10, Unit: deadline.Workdays}}
-	w, _ := k.WarningAt(r, 0.8)
-	fmt.Println(w.Format("2006-01-02 15:04"))
-	// Output: 2025-10-17 00:00
+	ws, _ := k.WarningsAt(r, []float64{0.5, 0.8}, nil)
+	for _, w := range ws {
+		fmt.Println(w.Format("2006-01-02 15:04"))
+	}
+	// Output:
+	// 2025-10-14 00:00
+	// 2025-10-17 00:00
 }

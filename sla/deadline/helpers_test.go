@@ -53,5 +53,9 @@ func warningAt(cal *calendar.Calendar, c deadline.Counting, r deadline.Request, 
 	if err != nil {
 		return time.Time{}, err
 	}
-	return k.WarningAt(r, fraction)
+	ws, err := k.WarningsAt(r, []float64{fraction}, nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return ws[0], nil
 }

@@ -183,32 +183,45 @@ func (e *engine) countedTime(a, b time.Time, ivs []timeIv, working bool) (time.D
 	return n, nil
 }
 
-// WarningAt returns the instant, in the calendar's location, at which fraction (0 < fraction <= 1) of the
-// period's working time is used, measured in working time, never in
-// wall-clock percentages.
+// WarningsAt returns, for each of fractions (0 < fraction <= 1), the instant
+// in the calendar's location at which that fraction of the period's working
+// time is used — measured in working time, never in wall-clock percentages
+// (convention 14) — appended to dst[:0] in the order of fractions. Asking for
+// all thresholds of a case in one call counts the period once; pass a dst
+// with capacity to allocate nothing.
 //
 // Day units: with Total counted working days (as in Progress; paused days
 // excluded, extensions included), threshold k = ceil(fraction × Total); the
 // warning is crossed at 00:00 of the k-th counted working day, i.e. when day
 // k starts being used. A same-day period (Total 1) warns at 00:00 of its last
 // day. Hour units: the instant at which ceil(fraction × TotalDuration) of the
-// counted time has elapsed. The result is never before Request.Start (a
+// counted time has elapsed. An instant is never before Request.Start (a
 // threshold already crossed at acceptance returns Start). For "on the last
 // working day" use Deadline.LastDay.
 //
 // Errors: those of Deadline, a fraction outside (0, 1] or NaN, and
 // ErrSuspended (wrapped) while an open pause suspends the deadline.
-func (k *Counter) WarningAt(r Request, fraction float64) (time.Time, error) {
-	if !(fraction > 0 && fraction <= 1) {
-		return time.Time{}, diag.Errorf("", "warning fraction %v outside (0, 1]", fraction)
+func (k *Counter) WarningsAt(r Request, fractions []float64, dst []time.Time) ([]time.Time, error) {
+	for _, f := range fractions {
+		if !(f > 0 && f <= 1) {
+			return nil, diag.Errorf("", "warning fraction %v outside (0, 1]", f)
+		}
 	}
-	if t, ok, err := k.warningShortcut(&r, fraction); ok {
-		return t, err
+	if out, ok := k.warningShortcut(&r, fractions, dst[:0]); ok {
+		return out, nil
 	}
-	return k.warningAt(&r, fraction)
+	out := dst[:0]
+	for _, f := range fractions {
+		t, err := k.warningAt(&r, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
-// warningAt is the general path of WarningAt.
+// warningAt is the general path of WarningsAt, for one fraction.
 func (k *Counter) warningAt(r *Request, fraction float64) (time.Time, error) {
 	o, err := k.compute(r, true)
 	if err != nil {

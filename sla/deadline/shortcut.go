@@ -15,102 +15,179 @@ import (
 // (TestShortcutsMatchGeneralPath) pins them to the general path over random
 // requests, calendars and conventions.
 
-// shortcut is Deadline's path for a working-day period (N ≥ 1) with
-// working-day extensions, no pauses, literal receipt and a 24:00 end of day
-// (conventions 1, 2 and 10): the last day is the (N + Σ extensions)-th
-// working day after the start's date, since each extension counts from the
-// previous last day, a working day, and AddWorkdays is additive from one;
-// Due is 00:00 of the day after it.
-func (k *Counter) shortcut(r *Request) (Deadline, bool) {
-	if r.Period.Unit != Workdays || r.Period.Count < 1 || len(r.Pauses) > 0 ||
-		k.c.Receipt != ReceiptLiteral || k.c.EndOfDay != Midnight || validateRequest(r) != nil {
-		return Deadline{}, false
+// shortcut is Deadline's path, without explanation, for the two shapes
+// nearly every status asks about: a working-day period (N ≥ 1) with
+// working-day extensions and closed pauses under literal receipt and a 24:00
+// end of day, and a working-hour period without pauses or extensions. It
+// fills d and reports true, or leaves d alone and declines.
+func (k *Counter) shortcut(r *Request, d *Deadline) bool {
+	if r.Period.Count < 1 || validateRequest(r) != nil {
+		return false
+	}
+	switch r.Period.Unit {
+	case Workdays:
+		return k.workdayShortcut(r, d)
+	case Workhours:
+		return len(r.Pauses) == 0 && len(r.Extensions) == 0 && k.workhourShortcut(r, d)
+	}
+	return false
+}
+
+// workdayShortcut counts the N + Σ extensions working days in one walk
+// (conventions 1, 2, 8 and 10): each extension counts from the previous last
+// day, a working day, so counting the sum from the start is the same walk;
+// closed pauses exclude their merged days on the way, exactly as the general
+// path's advance does. Due is 00:00 of the day after the last day. It
+// declines for an open pause (the deadline may be suspended), more than 8
+// pauses, and a pause begun on or after the day the period was used up but
+// before Due (it postpones Due to the resume day, convention 8: the general
+// path applies that).
+func (k *Counter) workdayShortcut(r *Request, d *Deadline) bool {
+	if k.c.Receipt != ReceiptLiteral || k.c.EndOfDay != Midnight || len(r.Pauses) > 8 {
+		return false
 	}
 	total := r.Period.Count
 	for _, x := range r.Extensions {
 		if x.Unit != Workdays {
-			return Deadline{}, false
+			return false
 		}
 		total += x.Count // validated: at most MaxExtensions × MaxPeriodCount in all
 	}
 	cal := k.cal
-	last, err := cal.AddWorkdays(r.Start, total)
-	if err != nil {
-		return Deadline{}, false
+	e := k.engine()
+	start := r.Start.In(e.loc)
+	from := e.dayOf(start)
+	var last time.Time
+	excluded := 0
+	if len(r.Pauses) == 0 {
+		var err error
+		if last, err = cal.AddWorkdays(start, total); err != nil {
+			return false
+		}
+	} else {
+		var buf [8]dayIv
+		ivs := e.dayIntervals(buf[:], r.Pauses)
+		day, x, suspended, _, _, next, err := e.advance(from, total, ivs, true)
+		if err != nil || suspended {
+			return false
+		}
+		if next < len(ivs) && ivs[next].start.Before(e.dueOf(day)) {
+			return false
+		}
+		last, excluded = e.date(day), x
 	}
-	cert, err := cal.Certainty(r.Start, last)
+	cert, err := cal.Certainty(start, last)
 	if err != nil || (cert != calendar.Official && !cal.Provisional()) {
-		return Deadline{}, false
+		return false
 	}
-	start := r.Start.In(cal.Location())
-	d := Deadline{
+	*d = Deadline{
 		Due:         cal.At(cal.Date(last)+1, 0),
 		LastDay:     last,
 		Provisional: cert != calendar.Official,
 		Certainty:   cert,
 		Start:       start,
-		CountFrom:   cal.At(cal.Date(start), 0),
+		CountFrom:   e.date(from),
+		Period:      r.Period,
+		Excluded:    excluded,
+		EndOfDay:    k.c.EndOfDay,
+		Calendar:    k.calID,
+	}
+	return true
+}
+
+// workhourShortcut walks N working hours through the business hours from the
+// start (convention 7; a start outside business hours begins at the next
+// span, 民法典第二百零一条第二款) with the engine's one business-hours walk.
+// A due instant of exactly 00:00 ends the previous day.
+func (k *Counter) workhourShortcut(r *Request, d *Deadline) bool {
+	e := k.engine()
+	start := r.Start.In(e.loc)
+	due, err := e.addWorkTime(start, time.Duration(r.Period.Count)*time.Hour)
+	if err != nil {
+		return false
+	}
+	from := e.dayOf(start)
+	last := e.dayOf(due)
+	if e.tod(due) == 0 {
+		last--
+	}
+	last = max(last, from)
+	cal := k.cal
+	cert, err := cal.Certainty(e.date(from), e.date(last))
+	if err != nil || (cert != calendar.Official && !cal.Provisional()) {
+		return false
+	}
+	*d = Deadline{
+		Due:         due,
+		LastDay:     e.date(last),
+		Provisional: cert != calendar.Official,
+		Certainty:   cert,
+		Start:       start,
+		CountFrom:   e.date(from),
 		Period:      r.Period,
 		EndOfDay:    k.c.EndOfDay,
 		Calendar:    k.calID,
 	}
-	if r.Explain && len(r.Extensions) > 0 {
-		d.Extensions = append([]Period(nil), r.Extensions...)
-	}
-	return d, true
+	return true
 }
 
-// warningShortcut is WarningAt's path for a working-day period (N ≥ 1) with
-// working-day extensions and no open pause (convention 14). There the period
-// counts exactly Total = N + Σ extensions working days (pauses move days,
-// never remove them), and threshold k = ceil(fraction × Total) is crossed at
-// 00:00 of the k-th counted working day: plain AddWorkdays without pauses
-// under literal receipt, else the k-th working day past the excluded days,
-// without the explanation bookkeeping of the general path.
-func (k *Counter) warningShortcut(r *Request, fraction float64) (at time.Time, ok bool, err error) {
-	if r.Period.Unit != Workdays || r.Period.Count < 1 || validateRequest(r) != nil {
-		return time.Time{}, false, nil
+// warningShortcut is WarningsAt's path for a working-day period (N ≥ 1)
+// with working-day extensions and no open pause under literal receipt
+// (convention 14). There the period counts exactly Total = N + Σ extensions
+// working days (pauses move days, never remove them), and threshold
+// k = ceil(fraction × Total) is crossed at 00:00 of the k-th counted working
+// day: AddWorkdays without pauses, else the k-th working day past the
+// excluded days. The period is checked once for all fractions: the whole of
+// it must be countable, as the general path requires.
+func (k *Counter) warningShortcut(r *Request, fractions []float64, out []time.Time) ([]time.Time, bool) {
+	if r.Period.Unit != Workdays || r.Period.Count < 1 || k.c.Receipt != ReceiptLiteral || validateRequest(r) != nil {
+		return nil, false
 	}
 	total := r.Period.Count
 	for _, x := range r.Extensions {
 		if x.Unit != Workdays {
-			return time.Time{}, false, nil
+			return nil, false
 		}
 		total += x.Count
 	}
-	n := int(math.Ceil(fraction*float64(total) - 1e-9))
-	n = min(max(n, 1), total)
+	threshold := func(f float64) int {
+		n := int(math.Ceil(f*float64(total) - 1e-9))
+		return min(max(n, 1), total)
+	}
 	cal := k.cal
-	if len(r.Pauses) == 0 && k.c.Receipt == ReceiptLiteral {
-		// The whole period must be countable, as the general path requires.
+	if len(r.Pauses) == 0 {
 		if _, err := cal.AddWorkdays(r.Start, total); err != nil {
-			return time.Time{}, false, nil
+			return nil, false
 		}
-		t, err := cal.AddWorkdays(r.Start, n)
-		if err != nil {
-			return time.Time{}, false, nil
+		for _, f := range fractions {
+			t, err := cal.AddWorkdays(r.Start, threshold(f))
+			if err != nil {
+				return nil, false
+			}
+			out = append(out, t)
 		}
-		return t, true, nil
+		return out, true
 	}
-	for i := range r.Pauses {
-		if r.Pauses[i].End.IsZero() {
-			return time.Time{}, false, nil // may suspend: the general path says so
-		}
-	}
-	o, err := k.compute(r, false)
-	if err != nil || o.suspended {
-		return time.Time{}, false, nil
+	// With closed pauses: the deadline's shortcut checks that the whole
+	// period is countable and not suspended.
+	var d Deadline
+	if !k.workdayShortcut(r, &d) {
+		return nil, false
 	}
 	e := k.engine()
 	var buf [8]dayIv
 	ivs := e.dayIntervals(buf[:], r.Pauses)
-	day, _, susp, _, _, _, err := e.advance(o.countFrom, n, ivs, true)
-	if err != nil || susp {
-		return time.Time{}, false, nil
+	from := e.dayOf(d.Start)
+	for _, f := range fractions {
+		day, _, suspended, _, _, _, err := e.advance(from, threshold(f), ivs, true)
+		if err != nil || suspended {
+			return nil, false
+		}
+		t := e.date(day)
+		if t.Before(d.Start) {
+			t = d.Start
+		}
+		out = append(out, t)
 	}
-	t := e.date(day)
-	if t.Before(o.start) {
-		t = o.start
-	}
-	return t, true, nil
+	return out, true
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/shixian-go/shixian/calendar"
@@ -41,11 +42,19 @@ func TestShortcutsMatchGeneralPath(t *testing.T) {
 						want, werr := k.deadline(&r)
 						got, gerr := k.Deadline(r)
 						requireSame(t, r, want, werr, got, gerr)
-						for _, f := range []float64{0.1, 0.5, 0.8, 1} {
-							wantAt, werr := k.warningAt(&r, f)
-							gotAt, gerr := k.WarningAt(r, f)
-							requireSame(t, r, wantAt, werr, gotAt, gerr)
+						fractions := []float64{0.1, 0.5, 0.8, 1}
+						var wantAt []time.Time
+						var wantErr error
+						for _, f := range fractions {
+							at, err := k.warningAt(&r, f)
+							if err != nil {
+								wantAt, wantErr = nil, err
+								break
+							}
+							wantAt = append(wantAt, at)
 						}
+						gotAt, gotErr := k.WarningsAt(r, fractions, nil)
+						requireSame(t, r, wantAt, wantErr, gotAt, gotErr)
 					}
 				}
 			}
@@ -104,4 +113,26 @@ func randomRequest(rng *rand.Rand, units []Unit) Request {
 		r.Extensions = append(r.Extensions, Period{Count: rng.Intn(12), Unit: xu})
 	}
 	return r
+}
+
+// The shortcuts must actually answer the shapes a batch status asks about, or the property
+// above would hold trivially: a 3-working-day tier accepted on a Tuesday, the same with an
+// extension and a closed pause, and a 4-working-hour target.
+func TestShortcutsAreTaken(t *testing.T) {
+	k, err := New(calendar.Default(), DefaultCounting())
+	require.NoError(t, err)
+	at := func(d, h int) time.Time { return time.Date(2025, 11, d, h, 0, 0, 0, calendar.CST()) }
+	for _, r := range []Request{
+		{Start: at(4, 10), Period: Period{Count: 3, Unit: Workdays}},
+		{Start: at(4, 10), Period: Period{Count: 3, Unit: Workdays}, Extensions: []Period{{Count: 5, Unit: Workdays}},
+			Pauses: []Pause{{Start: at(5, 9), End: at(6, 9)}}},
+		{Start: at(4, 10), Period: Period{Count: 4, Unit: Workhours}},
+	} {
+		var d Deadline
+		assert.True(t, k.shortcut(&r, &d), "deadline shortcut declined %+v", r)
+		if r.Period.Unit == Workdays {
+			_, ok := k.warningShortcut(&r, []float64{0.5, 0.8}, nil)
+			assert.True(t, ok, "warning shortcut declined %+v", r)
+		}
+	}
 }
