@@ -240,81 +240,12 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // *RuleError naming the rule — never "no match".
 //
 // Classify does not modify input and is safe for concurrent use. In the
-// steady state, for sets of up to 64 rules that all compile to the fast path
-// (term program or closures) and inputs of the canonical Go types (string,
+// steady state, for sets of up to 64 rules that all compile to the closure
+// tree (see Set.FastPath) and inputs of the canonical Go types (string,
 // int, float64, bool, time.Time in UTC+8, []string), it allocates at most
 // once: Decision.Fields, and not even that when the deciding rule reads only
 // fields with declared Values (see Decision.Fields).
 func (s *Set) Classify(input map[string]any) (d Decision, err error) {
-	if s.prog != nil {
-		// The term-program path (prog.go). The decision is built here,
-		// in Classify's own result, which the compiler knows is on the
-		// stack: its many string fields are then written without GC write
-		// barriers.
-		var pf progFrame
-		if err = s.progFill(&pf, input); err != nil {
-			return d, err
-		}
-		p := s.prog
-		mask := p.all
-		for j, tab := range p.enumTab {
-			mask &= tab[pf.ens[j%progEnums]]
-		}
-		start := 0
-		for j, k := range p.rest {
-			end := p.termEnds[j]
-			if mask>>uint(k)&1 != 0 {
-				for i := start; i < end; i++ {
-					if !p.terms[i].eval(&pf) {
-						mask &^= 1 << uint(k)
-						break
-					}
-				}
-			}
-			start = end
-		}
-
-		d.set = s
-		d.PolicyID, d.PolicyVersion, d.PolicyHash = s.policyID, s.version, s.hash
-		d.Ignored = pf.ignored
-		d.matched = mask
-		if mask == 0 {
-			d.decider = -1
-			d.Default = true
-			d.Tier, d.Reason = s.def.Tier, s.def.Reason
-			return d, nil
-		}
-		k := bits.TrailingZeros64(mask)
-		d.decider = k
-		r := s.rules[k]
-		d.Tier, d.RuleID, d.Reason, d.Basis = r.Tier, r.ID, r.Reason, r.Basis
-		if r.fieldsTab != nil {
-			// Only enum fields: the precomputed, shared slice (see Decision.Fields).
-			idx := 0
-			for _, fi := range r.reads {
-				info := &s.info[fi]
-				idx = idx*info.nvals + int(pf.ens[info.pslot%progEnums])
-			}
-			d.Fields = r.fieldsTab[idx]
-			return d, nil
-		}
-		fv := make([]FieldValue, len(r.reads))
-		for j, fi := range r.reads {
-			info := &s.info[fi]
-			var v any
-			switch {
-			case info.pk == pkEnum:
-				v = s.enumBox[fi][pf.ens[info.pslot%progEnums]]
-			case pf.defaulted&(1<<info.pslot) != 0:
-				v = s.defaultBox[fi]
-			default:
-				v = pf.vals[info.pslot%progVals]
-			}
-			fv[j] = FieldValue{Name: info.name, Value: v}
-		}
-		d.Fields = fv
-		return d, nil
-	}
 	f := s.frames.Get().(*frame)
 	if err = s.fill(f, input); err == nil {
 		err = s.decide(f, &d)

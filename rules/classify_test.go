@@ -3,7 +3,10 @@ package rules
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -272,4 +275,173 @@ func TestDecisionFieldsTable(t *testing.T) {
 	assert.Equal(t, 8, tabled, "decisions whose Fields come from the table")
 	applicant := set.rules[set.byID["enterprise-complex"]]
 	assert.Nil(t, applicant.fieldsTab, "category has no declared values")
+}
+
+// shapeFields and shapeWhens are the shapes of a typical tier policy's tests — conjunctions of
+// ==, != and in on single fields, list membership, bare booleans — over fields with and without
+// declared Values and defaults.
+func shapeFields() []Field {
+	return []Field{
+		{Name: "cause", Type: String, Values: []string{"a", "b", "c", "complex", "问题", ""}},
+		{Name: "name", Type: String},
+		{Name: "tags", Type: StringList},
+		{Name: "ok", Type: Bool},
+		{Name: "grade", Type: String, Values: []string{"x", "y"}, Default: "y"},
+		{Name: "kinds", Type: StringList, Values: []string{"p", "q"}, Default: []string{"p"}},
+		{Name: "note", Type: String, Default: "n"},
+		{Name: "n", Type: Int},
+		{Name: "at", Type: Time},
+	}
+}
+
+var shapeWhens = []string{
+	`cause == "a"`, `cause != "问题"`, `"b" == cause`, `"complex" != cause`, `cause in ["a", "c"]`, `cause not in ["a", "complex"]`,
+	`!(cause == "c")`, `name == "x"`, `name != "y"`, `"x" == name`, `name in ["x", "y", "问题"]`, `name not in ["x", ""]`,
+	`"x" in tags`, `"x" not in tags`, `"q" in kinds`, `ok`, `!ok`, `not ok`,
+	`cause == "b" && grade == "x"`, `"x" in tags && cause != "a" && ok`, `grade in ["x"] and name == "" and "p" in kinds`,
+	`cause == "" && note == "n"`,
+}
+
+func shapeSpec() Spec {
+	rules := make([]Rule, len(shapeWhens))
+	for i, w := range shapeWhens {
+		rules[i] = Rule{ID: "p" + string(rune('a'+i)), When: w, Tier: "T1", Reason: "x"}
+	}
+	return doc(shapeFields(), rules)
+}
+
+type namedString string
+
+// oddInput draws an input for shapeSpec, often with a fault or a value that is not of the
+// canonical Go type; it returns which kind (the case of the switch, -1 for none).
+func oddInput(r *rand.Rand) (map[string]any, int) {
+	pick := func(xs ...string) string { return xs[r.IntN(len(xs))] }
+	words := []string{"", "x", "y", "问题", "a", "p", "q"}
+	tags := make([]string, r.IntN(4))
+	for i := range tags {
+		tags[i] = pick(words...)
+	}
+	in := map[string]any{
+		"cause": pick("a", "b", "c", "complex", "问题", ""),
+		"name":  pick(words...),
+		"tags":  tags,
+		"ok":    r.IntN(2) == 0,
+		"grade": pick("x", "y"),
+		"kinds": []string{pick("p", "q")},
+		"note":  pick("n", "m"),
+		"n":     r.IntN(5),
+		"at":    "2025-03-06T16:30:00Z",
+	}
+	kind := r.IntN(15)
+	switch kind {
+	case 0:
+		delete(in, pick("cause", "name", "grade", "kinds", "note", "n", "at", "ok"))
+	case 1:
+		in[pick("cause", "name", "grade", "kinds", "note", "tags")] = nil
+	case 2:
+		in[pick("cause", "name", "grade", "kinds", "note", "tags", "ok", "n", "at")] = 2.5
+	case 3:
+		in[pick("cause", "grade")] = "zz"
+	case 4:
+		in["kinds"] = []string{"p", "zz"}
+	case 5:
+		in[pick("cause", "name")] = namedString(pick("a", "x"))
+	case 6:
+		in["tags"] = []any{pick(words...), "x"}
+	case 7:
+		in["tags"] = []any{"x", 3}
+	case 8:
+		in["at"] = "not a time"
+	case 9:
+		in[pick("extra", "tag", "Cause")] = 1 // undeclared, and with a close name
+	case 10:
+		in["tag"] = []string{"x"}
+		in["cause"] = "zz" // the undeclared key is named before the bad value
+	case 11:
+		in["name"] = strings.Repeat("x", MaxStringLen+r.IntN(2)) // at and just past the bound
+	case 12:
+		in[pick("tags", "kinds")] = make([]string, MaxListLen+r.IntN(2))
+	default:
+		kind = -1
+	}
+	return in, kind
+}
+
+// On a policy of the typical shape, strict and ignoring undeclared keys, Classify gives the same
+// decisions and the same errors whether the rules run as closures or on expr's VM, on inputs
+// with every kind of fault, with values not of the canonical Go type (a named string type, a
+// []any list) and with values at and past the input bounds; the input is never mutated, a
+// refused input is a *FieldError, and an undeclared key is named before a bad value.
+func TestClassifyOddInputs(t *testing.T) {
+	for _, extra := range []ExtraInput{RejectExtra, IgnoreExtra} {
+		t.Run(extra.String(), func(t *testing.T) {
+			spec := shapeSpec()
+			spec.ExtraInput = extra
+			sets := bothPaths(t, spec)
+			set, vm := sets["closure tree"], sets["expr VM"]
+			r := rand.New(rand.NewPCG(3, 4))
+			refused := 0
+			for i := 0; i < 1000; i++ {
+				in, kind := oddInput(r)
+				before := fmt.Sprint(in)
+				d, err := set.Classify(in)
+				dv, errv := vm.Classify(in)
+				require.Equal(t, before, fmt.Sprint(in), "input mutated")
+				if errv != nil {
+					refused++
+					require.EqualError(t, err, errv.Error(), "input %v", in)
+					var fe *FieldError
+					require.ErrorAs(t, err, &fe)
+					assert.Equal(t, Decision{}, d)
+					if kind == 10 && extra == RejectExtra {
+						assert.Equal(t, "tag", fe.Field)
+					}
+					continue
+				}
+				require.NoError(t, err, "input %v", in)
+				// Kinds 2, 3, 4, 7, 8 and 10 always make a fault, 9 in a strict policy.
+				fault := kind == 2 || kind == 3 || kind == 4 || kind == 7 || kind == 8 || kind == 10 || kind == 9 && extra == RejectExtra
+				assert.False(t, fault, "input %v of kind %d has a fault but was accepted", in, kind)
+				assert.Equal(t, dv.Tier, d.Tier)
+				assert.Equal(t, dv.RuleID, d.RuleID)
+				assert.Equal(t, dv.Default, d.Default)
+				assert.Equal(t, dv.Evaluations(), d.Evaluations(), "input %v", in)
+				assert.Equal(t, dv.Shadowed(), d.Shadowed())
+				assert.Equal(t, dv.Fields, d.Fields, "input %v", in)
+				assert.Equal(t, dv.Ignored, d.Ignored, "input %v", in)
+			}
+			assert.Greater(t, refused, 100, "the inputs include faults")
+		})
+	}
+}
+
+// A caller changing a decision's Fields (built per call for a rule that reads a list) must
+// not reach another decision or the evaluation of later inputs.
+func TestFieldsNotShared(t *testing.T) {
+	set, err := Compile(benchSpec())
+	require.NoError(t, err)
+	in := benchInputs()[7] // cross-department: reads tags and cause
+	d1, err := set.Classify(in)
+	require.NoError(t, err)
+	require.Equal(t, "cross-department", d1.RuleID)
+	d1.Fields[0].Value = "changed"
+	d2, err := set.Classify(in)
+	require.NoError(t, err)
+	assert.Equal(t, "other_objective", d2.Fields[0].Value)
+}
+
+// valueIndex, the one look-up of a declared value, finds each value at its position and no
+// near miss: another case, a prefix, a longer text, or any text for a field without Values.
+func TestValueIndex(t *testing.T) {
+	vals := []string{"unclear_request", "incomplete_materials", "other_objective", "complex", "", "问题"}
+	set, err := Compile(doc([]Field{{Name: "cause", Type: String, Values: vals}, {Name: "name", Type: String}},
+		[]Rule{{ID: "r", When: `cause == "complex" && name == "x"`, Tier: "T1", Reason: "x"}}))
+	require.NoError(t, err)
+	for i, v := range vals {
+		assert.Equal(t, i, set.valueIndex(0, v), v)
+	}
+	for _, v := range []string{"x", "unclear_requesT", "Complex", "问", "other_objectives", " "} {
+		assert.Equal(t, -1, set.valueIndex(0, v), v)
+	}
+	assert.Equal(t, -1, set.valueIndex(1, "x"), "a field without Values declares none")
 }

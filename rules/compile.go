@@ -34,21 +34,17 @@ import (
 var cst = calendar.CST()
 
 // Set is a compiled, immutable rule set. It is safe for concurrent use by
-// any number of goroutines; Classify keeps its scratch space on the stack
-// (term program) or in a sync.Pool (closure path).
+// any number of goroutines; Classify keeps its scratch space in a sync.Pool.
 type Set struct {
-	file     string
-	fields   []Field
-	index    map[string]int // field name → schema index
-	slotOf   []int          // schema index → index in the frame's array for its type
-	nByType  [StringList + 1]int
-	valueSet []map[string]struct{} // schema index → allowed values, nil if unrestricted
-	valueIdx []map[string]int      // schema index → position in Values, for long Values lists only
-	// valueByLen: schema index → value length → positions in Values of
-	// the values of that length, for short Values lists (see valueIndex).
-	valueByLen [][][]int32
-	ph         []*phash // schema index → perfect hash of Values, when one was found
-	defaults   []any    // schema index → canonical default value, nil if required
+	file    string
+	fields  []Field
+	index   map[string]int // field name → schema index
+	slotOf  []int          // schema index → index in the frame's array for its type
+	nByType [StringList + 1]int
+	// valuePos: schema index → position in Values of each declared value; nil when the field
+	// declares none. valueIndex is the one way to look a value up in it.
+	valuePos []map[string]int
+	defaults []any // schema index → canonical default value, nil if required
 	// defaultBox holds a separate copy of each default for Decision.Fields,
 	// so that what a caller does with a decision cannot reach evaluation.
 	defaultBox []any
@@ -64,11 +60,8 @@ type Set struct {
 	hash       string
 	extra      ExtraInput
 	env        map[string]any // zero values of every field: the expr type environment
-	// prog is the term program (prog.go); nil when the set uses the
-	// closure path.
-	prog   *program
-	frames sync.Pool // *frame
-	vms    sync.Pool // *vm.VM for the fallback path
+	frames     sync.Pool      // *frame
+	vms        sync.Pool      // *vm.VM for the fallback path
 }
 
 // fieldInfo is the part of a field that Classify reads for every input,
@@ -79,10 +72,6 @@ type fieldInfo struct {
 	enum bool // has declared Values
 	used bool // read by some rule; unused fields are validated but not stored
 	slot int32
-	// pk and pslot place the field in the term program's frame (prog.go).
-	pk, pslot uint8
-	nvals     int    // len(Values)
-	ph        *phash // perfect hash of Values, if any (see valueIndex)
 }
 
 // crule is one compiled rule.
@@ -98,10 +87,6 @@ type crule struct {
 	// few combinations), holds every possible Decision.Fields, indexed by
 	// the mixed-radix number of the fields' value positions; see decide.
 	fieldsTab [][]FieldValue
-	// terms is the condition as a conjunction of simple tests, when
-	// termsOK (see prog.go).
-	terms   []term
-	termsOK bool
 }
 
 // maxFieldsTab bounds the number of precomputed Decision.Fields per rule.
@@ -126,6 +111,9 @@ func Compile(spec Spec) (*Set, error) {
 type compiler struct {
 	spec  Spec
 	probs Problems
+	// vmOnly leaves every rule to expr's VM, translating none to closures: the tests' reference
+	// for the closure tree (see compileVMOnly).
+	vmOnly bool
 	// lineStarts are the byte offsets of the source's lines, built on the first problem, so
 	// that quoting many problems of a large file does not rescan it from the top each time.
 	lineStarts []int
@@ -333,17 +321,18 @@ func (c *compiler) compile() *Set {
 			c.add(f.Pos, "", f.Name, "unknown type %s (expected string, int, float, bool, time or []string)", f.Type)
 			continue
 		}
-		var allowed map[string]struct{}
+		var pos map[string]int
 		if len(f.Values) > 0 {
 			if f.Type != String && f.Type != StringList {
 				c.add(f.Pos, "", f.Name, "values are only allowed for string and []string fields, not %s", f.Type)
 			} else {
-				allowed = make(map[string]struct{}, len(f.Values))
-				for _, v := range f.Values {
-					if _, dup := allowed[v]; dup {
+				pos = make(map[string]int, len(f.Values))
+				for j, v := range f.Values {
+					if _, dup := pos[v]; dup {
 						c.add(f.Pos, "", f.Name, "duplicate value %q", v)
+						continue
 					}
-					allowed[v] = struct{}{}
+					pos[v] = j
 				}
 			}
 		}
@@ -352,7 +341,7 @@ func (c *compiler) compile() *Set {
 			v, err := convert(f.Type, f.Default)
 			if err != nil || !sameGoType(f.Type, f.Default) {
 				c.add(f.Pos, "", f.Name, "default %v (%T) is not a %s (Go type %s)", f.Default, f.Default, f.Type, goTypeName(f.Type))
-			} else if allowed != nil && !valuesAllowed(v, allowed) {
+			} else if pos != nil && !valuesDeclared(v, pos) {
 				c.add(f.Pos, "", f.Name, "default %v is not one of the declared values (%s)", f.Default, valueList(f.Values))
 			} else {
 				def = v
@@ -363,26 +352,7 @@ func (c *compiler) compile() *Set {
 		s.fields = append(s.fields, f)
 		s.slotOf = append(s.slotOf, s.nByType[f.Type])
 		s.nByType[f.Type]++
-		s.valueSet = append(s.valueSet, allowed)
-		var idx map[string]int
-		if len(f.Values) > linearValues {
-			idx = make(map[string]int, len(f.Values))
-			for j := len(f.Values) - 1; j >= 0; j-- {
-				idx[f.Values[j]] = j
-			}
-		}
-		s.valueIdx = append(s.valueIdx, idx)
-		var byLen [][]int32
-		if idx == nil {
-			for j, v := range f.Values {
-				for len(byLen) <= len(v) {
-					byLen = append(byLen, nil)
-				}
-				byLen[len(v)] = append(byLen[len(v)], int32(j))
-			}
-		}
-		s.valueByLen = append(s.valueByLen, byLen)
-		s.ph = append(s.ph, newPhash(f.Values))
+		s.valuePos = append(s.valuePos, pos)
 		s.defaults = append(s.defaults, def)
 		if l, ok := def.([]string); ok {
 			s.defaultBox = append(s.defaultBox, append([]string{}, l...))
@@ -516,8 +486,8 @@ func (s *Set) prepare(hash string, maxNodes int) {
 		}
 	}
 	for i, f := range s.fields {
-		enum := s.valueSet[i] != nil && f.Type == String
-		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i], nvals: len(f.Values), ph: s.ph[i]})
+		enum := s.valuePos[i] != nil && f.Type == String
+		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i]})
 		var boxes []any
 		if enum {
 			boxes = make([]any, len(f.Values))
@@ -539,7 +509,6 @@ func (s *Set) prepare(hash string, maxNodes int) {
 			s.allFast = append(s.allFast, r.fast)
 		}
 	}
-	s.buildProg()
 	s.hash = hash
 	if s.hash == "" {
 		s.hash = hashSpec(s, maxNodes)
@@ -639,8 +608,11 @@ func (c *compiler) compileRule(s *Set, r *Rule, opts []expr.Option, maxNodes int
 	if bad {
 		return nil
 	}
-	cr.fast, cr.slow = s.translate(tree.Node)
-	cr.terms, cr.termsOK = s.termsOf(tree.Node)
+	if c.vmOnly {
+		cr.slow = "compiled for expr's VM only"
+	} else {
+		cr.fast, cr.slow = s.translate(tree.Node)
+	}
 	// Last, optimise and compile the same checked tree, as expr.Compile would after parsing and
 	// checking the text again: the analyses above have read the tree as written, and the
 	// optimiser rewrites it in place.
@@ -849,7 +821,7 @@ func (c *compiler) checkValues(s *Set, r *Rule, root ast.Node) {
 			return 0, false
 		}
 		i, ok := s.index[id.Value]
-		if !ok || s.valueSet[i] == nil {
+		if !ok || s.valuePos[i] == nil {
 			return 0, false
 		}
 		return i, true
@@ -859,7 +831,7 @@ func (c *compiler) checkValues(s *Set, r *Rule, root ast.Node) {
 		if !ok {
 			return
 		}
-		if _, ok := s.valueSet[i][str.Value]; !ok {
+		if s.valueIndex(i, str.Value) < 0 {
 			f := s.fields[i]
 			c.addAt(r, str.Location().From, "unknown value %q for field %s (declared values: %s)", str.Value, f.Name, valueList(f.Values))
 		}

@@ -141,27 +141,29 @@
 // reproducible: they read a time field such as accepted_at instead), and so is
 // timezone(), which would consult the host's tz database.
 //
-// # Performance
+// # Evaluation
 //
-// Conditions are compiled by expr for checking, and then translated for
-// speed. When every rule is a conjunction of simple tests on single fields
-// (`cause in [...]`, `cause != "..."`, `"x" in tags`, `name == "x"`,
-// `flag`, `!flag` — the shape of a typical tier policy), the set runs as a
-// term program (prog.go): values of fields with declared Values are held as
-// their positions in Values (found with a perfect hash built at load time),
-// each such field contributes one table look-up giving the set of rules its
-// value admits, and the remaining tests run in a switch over a scratch frame
-// on the caller's stack. Other sets use a tree of typed Go closures over a
-// pooled slot array, and rules the translator does not know run on expr's VM
-// (see Set.FastPath). All paths validate the same way and give the same
-// results; differential tests and fuzz targets check them against each other
-// and against expr.Run. BENCHMARKS.md records the comparison with plain expr
+// A condition means what expr says it means: expr parses and type-checks it
+// against the schema, and its compiled program is the reference for every
+// result and every error. For speed, Compile also translates the checked tree
+// of each rule into a tree of typed Go closures over a pooled frame of typed
+// slots: no boxing, no map look-up, no allocation. It translates
+// only constructs that cannot fail at run time and whose meaning it repeats
+// exactly; a rule with anything else runs on expr's VM (Set.FastPath says
+// which and why). Both ways read the values of one input validator, and
+// values declared in a field's Values are looked up in one index. The
+// differential fuzzer FuzzDifferential writes conditions of its own over a
+// schema of every field type — comparisons, in, not, && and ||, ternaries,
+// builtins, predicates, texts in Chinese and odd Unicode, ints at their
+// limits, NaN and infinities, absent and nil values, lists with duplicates —
+// and holds the closures to expr.Run: the same result and the same error.
+// Its seeds run with go test. BENCHMARKS.md compares Classify with plain expr
 // usage.
 //
 // # Concurrency
 //
 // A *Set is immutable after Compile and safe for concurrent use; Classify
-// keeps its scratch space on the stack or in a sync.Pool. Decision.Fields is
+// keeps its scratch space in a sync.Pool. Decision.Fields is
 // shared, read-only memory for rules that read only fields with declared
 // Values (one precomputed slice per combination of values, so that such
 // decisions allocate nothing); for other rules it is a fresh slice per

@@ -21,9 +21,11 @@ import (
 //
 // Only operations that cannot fail at run time are translated (no %, no
 // indexing, no calls that can error), so closures need no error results.
-// Anything else makes the whole rule use expr's VM instead; the semantics
-// below follow expr's runtime (vm/runtime) exactly, and a differential test
-// checks the two paths agree.
+// Anything else makes the whole rule use expr's VM instead. expr's runtime
+// (vm/runtime, builtin) defines the meaning of every operation below; the
+// closures repeat it, and FuzzDifferential, which writes conditions of its own,
+// holds them to expr.Run. A construct the fuzzer finds them to disagree on is
+// fixed here or left to the VM, never kept with a meaning of its own.
 
 type (
 	boolFn  func(*frame) bool
@@ -103,7 +105,7 @@ func (s *Set) tr(n ast.Node) (cnode, error) {
 		slot := s.slotOf[i]
 		switch s.fields[i].Type {
 		case String:
-			if s.valueSet[i] != nil {
+			if s.valuePos[i] != nil {
 				// Enum fields are stored as positions in Values (see set).
 				vals := s.fields[i].Values
 				return cnode{kind: String, s: func(f *frame) string { return vals[f.ens[slot]] },

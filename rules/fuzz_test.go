@@ -2,13 +2,19 @@ package rules
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -84,40 +90,142 @@ func diffSet(t testing.TB) *Set {
 	return set
 }
 
-// checkSame evaluates every rule on one input by both paths: the closure tree
-// (or the VM fallback, as Classify chooses) and a plain expr.Run of the same
-// checked program over a map environment.
-func checkSame(t testing.TB, set *Set, in map[string]any) {
-	f := set.newFrame()
-	require.NoError(t, set.fill(f, in))
-	env := make(map[string]any, len(set.fields))
-	for i, fd := range set.fields {
-		env[fd.Name] = set.box(f, i)
+// compileVMOnly compiles spec with every rule left to expr's VM, none translated to closures:
+// the reference the closure tree is held to.
+func compileVMOnly(t testing.TB, spec Spec) *Set {
+	t.Helper()
+	c := &compiler{spec: spec, vmOnly: true}
+	set := c.compile()
+	require.NoError(t, c.probs.asError())
+	return set
+}
+
+// refEnv is the environment a plain expr.Run gets for an input that validates, built here
+// without the validator: the input's own values, times read in UTC+8 (RFC 3339 text parsed),
+// and each optional field that is absent or nil at its default.
+func refEnv(t testing.TB, fields []Field, in map[string]any) map[string]any {
+	env := make(map[string]any, len(fields))
+	for _, f := range fields {
+		v := in[f.Name]
+		if v == nil {
+			require.NotNil(t, f.Default, "required field %s missing from an input without a fault", f.Name)
+			v = f.Default
+		}
+		if f.Type == Time {
+			if s, ok := v.(string); ok {
+				at, err := time.Parse(time.RFC3339, s)
+				require.NoError(t, err)
+				v = at
+			}
+			v = v.(time.Time).In(cst)
+		}
+		env[f.Name] = v
 	}
-	d, derr := set.Classify(in)
-	for k, r := range set.rules {
-		want, werr := expr.Run(r.program, env)
-		if derr == nil {
-			require.Equal(t, want, d.Evaluations()[k].Matched, "Classify: rule %s (%s) on %v", r.ID, r.When, in)
-		}
-		var got bool
-		var gerr error
-		if r.fast != nil {
-			got = r.fast(f)
-		} else {
-			got, gerr = set.runSlow(r, f)
-		}
-		if werr != nil {
-			require.Error(t, gerr, "rule %s (%s) on %v: expr failed with %v", r.ID, r.When, in, werr)
-			continue
-		}
-		require.NoError(t, gerr, "rule %s (%s) on %v", r.ID, r.When, in)
-		require.Equal(t, want, got, "rule %s (%s) on %v", r.ID, r.When, in)
+	return env
+}
+
+// sameValue is equality of two input values where NaN equals NaN (with the same sign) and
+// times are the same instant in the same zone.
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case float64:
+		y, ok := b.(float64)
+		return ok && math.Float64bits(x) == math.Float64bits(y) || ok && x == y && x != 0 || ok && x != x && y != y
+	case time.Time:
+		y, ok := b.(time.Time)
+		return ok && x.Equal(y) && x.Location() == y.Location()
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// sameFields compares Decision.Fields with sameValue; in is the input, for the message.
+func sameFields(t testing.TB, want, got []FieldValue, in map[string]any) {
+	t.Helper()
+	require.Equal(t, len(want), len(got), "input %v", in)
+	for i := range want {
+		require.Equal(t, want[i].Name, got[i].Name, "input %v", in)
+		require.True(t, sameValue(want[i].Value, got[i].Value), "field %s: want %#v, got %#v; input %v", want[i].Name, want[i].Value, got[i].Value, in)
 	}
 }
 
+// checkDifferential classifies one input with set (as Compile built it, closures where the
+// compiler could) and with vm (every rule on expr's VM) and holds both to plain expr.Run of
+// each rule's program over refEnv: the same matches, the same deciding rule and Fields, and the
+// same error (a *RuleError for the first rule whose evaluation fails, wrapping expr's own
+// error; a *FieldError, with the same text both ways, for an input with a fault). Each rule
+// that runs as closures is also held to expr.Run on its own. The input is not mutated.
+func checkDifferential(t testing.TB, set, vm *Set, in map[string]any, fault bool) {
+	t.Helper()
+	before := fmt.Sprint(in)
+	d, err := set.Classify(in)
+	dv, errv := vm.Classify(in)
+	require.Equal(t, before, fmt.Sprint(in), "input mutated")
+	if fault {
+		var fe *FieldError
+		require.ErrorAs(t, err, &fe, "input %v has a fault", in)
+		require.EqualError(t, errv, err.Error())
+		return
+	}
+	env := refEnv(t, set.fields, in)
+	f := set.newFrame()
+	require.NoError(t, set.fill(f, in))
+	defer f.release()
+	var matched []Evaluation
+	var firstErr error
+	firstErrRule := ""
+	decider := -1
+	for k, r := range set.rules {
+		out, werr := expr.Run(r.program, env)
+		if r.fast != nil {
+			got := r.fast(f)
+			require.NoError(t, werr, "rule %s (%s) on %v: expr failed, the closures did not", r.ID, r.When, in)
+			require.Equal(t, out, got, "closures of rule %s (%s) on %v", r.ID, r.When, in)
+		}
+		if werr != nil {
+			if firstErr == nil {
+				firstErr, firstErrRule = werr, r.ID
+			}
+			continue
+		}
+		m := out.(bool)
+		matched = append(matched, Evaluation{RuleID: r.ID, Matched: m})
+		if m && decider < 0 {
+			decider = k
+		}
+	}
+	if firstErr != nil {
+		for _, e := range []error{err, errv} {
+			var re *RuleError
+			require.ErrorAs(t, e, &re, "input %v: expr failed on rule %s with %v", in, firstErrRule, firstErr)
+			require.Equal(t, firstErrRule, re.Rule)
+			require.Equal(t, firstErr.Error(), re.Err.Error())
+		}
+		return
+	}
+	require.NoError(t, err, "input %v", in)
+	require.NoError(t, errv, "input %v", in)
+	for _, got := range []Decision{d, dv} {
+		require.Equal(t, matched, got.Evaluations(), "input %v", in)
+		if decider < 0 {
+			require.True(t, got.Default)
+			require.Nil(t, got.Fields)
+			continue
+		}
+		r := set.rules[decider]
+		require.Equal(t, r.ID, got.RuleID)
+		var want []FieldValue
+		for _, i := range r.reads {
+			want = append(want, FieldValue{Name: set.fields[i].Name, Value: env[set.fields[i].Name]})
+		}
+		sameFields(t, want, got.Fields, in)
+	}
+}
+
+// TestDifferential holds the closure tree to expr.Run on a fixed list of conditions covering
+// what it translates, and pins which of them it leaves to expr's VM.
 func TestDifferential(t *testing.T) {
 	set := diffSet(t)
+	vm := compileVMOnly(t, doc(diffFields(), diffRules()))
 	var slow []string
 	for _, r := range set.rules {
 		if r.fast == nil {
@@ -128,22 +236,83 @@ func TestDifferential(t *testing.T) {
 		"only date(), %, any(), ?? and method calls should use the VM")
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 500; i++ {
-		checkSame(t, set, randomInput(r))
+		checkDifferential(t, set, vm, randomInput(r), false)
 	}
 }
 
+// FuzzDifferential holds the closure tree to expr's own semantics on conditions it writes
+// itself: data drives the generator (gen_test.go), which writes one to three conditions over
+// genFields — comparisons, in and not in, not and !, && || and or, ternaries, the subset's
+// builtins and predicates, texts with Chinese and odd Unicode, ints at their limits, NaN and
+// ±Inf, nil and ??, lists empty and with duplicates — and one input for them, with optional
+// fields absent or nil and now and then a fault. when, if not empty, is one more condition
+// as text, so that the fuzzer also mutates text; the fixed conditions of diffWhens seed it.
+// A set that does not compile is skipped once both compilers agree it does not.
 func FuzzDifferential(f *testing.F) {
-	for i := uint64(0); i < 8; i++ {
-		f.Add(i, i*7919)
+	for _, w := range diffWhens {
+		f.Add(w, []byte(nil))
 	}
-	set := diffSet(f)
-	f.Fuzz(func(t *testing.T, a, b uint64) {
-		checkSame(t, set, randomInput(rand.New(rand.NewPCG(a, b))))
+	// One seed per kind of boolean expression: a single rule (0) two levels deep (1), of kind k.
+	for k := 0; k < 24; k++ {
+		f.Add("", append([]byte{0, 1, byte(k)}, seedBytes(uint64(k), 9, 48)...))
+	}
+	for i := uint64(0); i < 64; i++ {
+		f.Add("", seedBytes(i, 11, 96))
+	}
+	fields := genFields()
+	f.Fuzz(func(t *testing.T, when string, data []byte) {
+		c := &choices{data: data}
+		g := &gen{c: c}
+		rules := make([]Rule, 1+c.pick(3))
+		for k := range rules {
+			rules[k] = Rule{ID: "g" + strconv.Itoa(k), When: readsField(g.cond(1+c.pick(4)), fields), Tier: "T1", Reason: "x"}
+		}
+		in, fault := genInput(c)
+		checkSpec(t, doc(fields, rules), in, fault)
+		if when != "" {
+			checkSpec(t, doc(fields, []Rule{{ID: "w", When: when, Tier: "T1", Reason: "x"}}), in, fault)
+		}
 	})
 }
 
+// checkSpec compiles spec both ways and, when it compiles, checks one input (checkDifferential).
+func checkSpec(t *testing.T, spec Spec, in map[string]any, fault bool) {
+	t.Helper()
+	set, err := Compile(spec)
+	c := &compiler{spec: spec, vmOnly: true}
+	vm := c.compile()
+	verr := c.probs.asError()
+	if err != nil {
+		require.Error(t, verr, "only the closure compiler refused: %v", err)
+		require.Equal(t, err.Error(), verr.Error())
+		return
+	}
+	require.NoError(t, verr)
+	checkDifferential(t, set, vm, in, fault)
+}
+
+// readsField returns when as it is if it reads a declared field, or a condition of the same
+// shape that does (one that reads none is a load error: "condition reads no field").
+func readsField(when string, fields []Field) string {
+	tree, err := parser.Parse(when)
+	if err != nil {
+		return when
+	}
+	reads := false
+	walk(tree.Node, func(n ast.Node) {
+		if id, ok := n.(*ast.IdentifierNode); ok && slices.ContainsFunc(fields, func(f Field) bool { return f.Name == id.Value }) {
+			reads = true
+		}
+	})
+	if reads {
+		return when
+	}
+	return "(" + when + ") != ok"
+}
+
 // FuzzCompile: any `when` text either compiles or yields problems that all
-// have a position and a caret line; never a panic.
+// have a position and a caret line; never a panic. What compiles evaluates as
+// expr.Run does.
 func FuzzCompile(f *testing.F) {
 	for _, w := range append(diffWhens,
 		``, `(`, `"`, `cause ==`, `now()`, `1 +`, `let x = 1; x > 0`, `cause in [`, `[1,2][5] == 1`,
@@ -167,9 +336,11 @@ func FuzzCompile(f *testing.F) {
 			}
 			return
 		}
-		// A compiled rule must classify without panicking.
-		in := randomInput(rand.New(rand.NewPCG(1, uint64(len(when)))))
-		_, _ = set.Classify(in)
+		// A rule that compiles gives expr's answer (or its error) both ways, on the zero input
+		// and on a random one.
+		vm := compileVMOnly(t, spec)
+		checkDifferential(t, set, vm, zeroInput(fields), false)
+		checkDifferential(t, set, vm, randomInput(rand.New(rand.NewPCG(1, uint64(len(when))))), false)
 	})
 }
 
@@ -191,4 +362,26 @@ func FuzzClassifyInput(f *testing.F) {
 			t.Fatal("empty tier")
 		}
 	})
+}
+
+// zeroInput gives every field its type's zero value (a field with declared Values its first).
+func zeroInput(fields []Field) map[string]any {
+	in := make(map[string]any, len(fields))
+	for _, f := range fields {
+		in[f.Name] = f.Type.zero()
+		if f.Type == String && len(f.Values) > 0 {
+			in[f.Name] = f.Values[0]
+		}
+	}
+	return in
+}
+
+// seedBytes is n pseudo-random bytes from the seed (a, b), for fuzz seeds.
+func seedBytes(a, b uint64, n int) []byte {
+	r := rand.New(rand.NewPCG(a, b))
+	out := make([]byte, n)
+	for i := range out {
+		out[i] = byte(r.Uint64())
+	}
+	return out
 }

@@ -138,9 +138,8 @@ func (s *Set) fill(f *frame, input map[string]any) error {
 	return err
 }
 
-// extraKeys is the check of undeclared input keys that both validators (fill and progFill)
-// make once every declared field has been looked up; seen is how many of the input's keys
-// were declared fields. It returns the sorted undeclared keys when the policy ignores them
+// extraKeys is the check of undeclared input keys that fill makes once every declared field has
+// been looked up; seen is how many of the input's keys were declared fields. It returns the sorted undeclared keys when the policy ignores them
 // (Spec.ExtraInput), or the *FieldError naming the first when it rejects them.
 func (s *Set) extraKeys(input map[string]any, seen int) ([]string, error) {
 	if seen == len(input) {
@@ -305,9 +304,10 @@ func (s *Set) set(f *frame, i int, v any) error {
 }
 
 // accept validates v for field i and converts it as documented on Classify.
-// It is the one place where input values are judged, shared by both
-// classification paths so that they accept and reject exactly the same
-// inputs with the same messages.
+// It is the one place where input values are judged: fill's inline fast case
+// only skips the call for a bounded string it can place at once, so whether a
+// rule then runs as closures or on expr's VM, the same inputs are accepted and
+// refused with the same messages.
 func (s *Set) accept(i int, v any) (val value, err error) {
 	fd := &s.fields[i]
 	switch s.info[i].typ {
@@ -359,9 +359,9 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("element %d: text is %d bytes long, more than the %d allowed (rules.MaxStringLen)", j, len(e), MaxStringLen)}
 			}
 		}
-		if set := s.valueSet[i]; set != nil {
+		if s.valuePos[i] != nil {
 			for _, e := range l {
-				if _, ok := set[e]; !ok {
+				if s.valueIndex(i, e) < 0 {
 					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clip.Quote(e), valueList(fd.Values))}
 				}
 			}
@@ -417,91 +417,12 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 	return val, nil
 }
 
-// linearValues is the length of a Values list up to which a linear scan
-// beats a map look-up.
-const linearValues = 16
-
-// phash is a perfect hash of a short Values list, built at compile time: a
-// few bytes of the value and its length, multiplied by a seed searched for
-// so that no two values share a bucket. A look-up is then one hash of
-// four bytes and one string comparison, instead of Go's map (which hashes
-// the whole string) or a scan.
-type phash struct {
-	seed  uint32
-	shift uint8
-	tab   []phEntry
-}
-
-type phEntry struct {
-	s string
-	e int32 // position in Values; -1 for an empty bucket
-}
-
-func (p *phash) bucket(v string) uint32 {
-	x := uint32(len(v))
-	if n := len(v); n > 0 {
-		x ^= uint32(v[0])<<8 | uint32(v[n-1])<<16 | uint32(v[n/2])<<24
-	}
-	return (x * p.seed) >> p.shift
-}
-
-// newPhash returns a perfect hash of vals, or nil when none is found
-// quickly (e.g. two values with the same length and the same first, middle
-// and last bytes); valueIndex then uses its other structures.
-func newPhash(vals []string) *phash {
-	if len(vals) == 0 || len(vals) > 64 {
-		return nil
-	}
-	for bits := 1; bits <= 8; bits++ {
-		size := 1 << bits
-		if size < 2*len(vals) {
-			continue
-		}
-		p := &phash{shift: uint8(32 - bits), tab: make([]phEntry, size)}
-	seeds:
-		for seed := uint32(1); seed < 4096; seed++ {
-			p.seed = seed*2654435761 | 1
-			for j := range p.tab {
-				p.tab[j] = phEntry{e: -1}
-			}
-			for j, v := range vals {
-				b := &p.tab[p.bucket(v)]
-				if b.e >= 0 {
-					continue seeds
-				}
-				*b = phEntry{s: v, e: int32(j)}
-			}
-			return p
-		}
-	}
-	return nil
-}
-
-// valueIndex returns the position of v in field i's Values, or -1.
+// valueIndex returns the position of v in field i's Values, or -1 when the field declares no
+// Values or v is not among them. It is the one look-up of a declared value: the validator, the
+// closure compiler and the lints all go through it.
 func (s *Set) valueIndex(i int, v string) int {
-	if p := s.ph[i]; p != nil {
-		b := &p.tab[p.bucket(v)&uint32(len(p.tab)-1)]
-		if b.s == v && b.e >= 0 {
-			return int(b.e)
-		}
-		return -1
-	}
-	if m := s.valueIdx[i]; m != nil {
-		if e, ok := m[v]; ok {
-			return e
-		}
-		return -1
-	}
-	// Short lists: only the values of the same length are compared.
-	byLen := s.valueByLen[i]
-	if len(v) >= len(byLen) {
-		return -1
-	}
-	vals := s.fields[i].Values
-	for _, e := range byLen[len(v)] {
-		if vals[e] == v {
-			return int(e)
-		}
+	if e, ok := s.valuePos[i][v]; ok {
+		return e
 	}
 	return -1
 }
@@ -641,14 +562,16 @@ func convert(t Type, v any) (any, error) {
 	return nil, fmt.Errorf("expected %s, got %T", t, v)
 }
 
-func valuesAllowed(v any, set map[string]struct{}) bool {
+// valuesDeclared reports whether a default (a string or []string) holds only declared values;
+// pos maps the field's Values to their positions.
+func valuesDeclared(v any, pos map[string]int) bool {
 	switch x := v.(type) {
 	case string:
-		_, ok := set[x]
+		_, ok := pos[x]
 		return ok
 	case []string:
 		for _, e := range x {
-			if _, ok := set[e]; !ok {
+			if _, ok := pos[e]; !ok {
 				return false
 			}
 		}

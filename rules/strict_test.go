@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// termSpec is testFields with rules that all take the term program (prog.go).
-func termSpec() Spec {
+// typicalSpec is testFields with rules of the typical tier-policy shape: conjunctions of simple
+// tests on single fields.
+func typicalSpec() Spec {
 	return doc(testFields(), []Rule{
 		testRules()[0], testRules()[1], testRules()[3],
 		{ID: "big", When: `"big" in tags`, Tier: "T3", Reason: "材料很多"},
@@ -20,14 +21,16 @@ func termSpec() Spec {
 	})
 }
 
-// bothPaths compiles spec on the term program and on the closure path, so that every check is
-// seen on both validators.
+// bothPaths compiles spec as Compile does (every rule on the closure tree) and for expr's VM
+// alone, so that every check is seen whichever way the rules run.
 func bothPaths(t *testing.T, spec Spec) map[string]*Set {
 	t.Helper()
 	set, err := Compile(spec)
 	require.NoError(t, err)
-	require.NotNil(t, set.prog, "the spec must take the term program")
-	return map[string]*Set{"term program": set, "closure path": closurePath(t, spec)}
+	for _, r := range set.rules {
+		require.NotNil(t, r.fast, "rule %s must run on the closure tree: %s", r.ID, r.slow)
+	}
+	return map[string]*Set{"closure tree": set, "expr VM": compileVMOnly(t, spec)}
 }
 
 func TestUndeclaredInputKeys(t *testing.T) {
@@ -61,7 +64,7 @@ func TestUndeclaredInputKeys(t *testing.T) {
 		{"a flood of keys names the smallest few and counts the rest", flood(10000), "k00000",
 			`rules: unknown input field "k00000" (declared fields: cause, category, tags, pages, score, urgent, accepted_at); 9999 more undeclared: "k00001", "k00002", "k00003", "k00004", "k00005" and 9994 more`},
 	}
-	for name, set := range bothPaths(t, termSpec()) {
+	for name, set := range bothPaths(t, typicalSpec()) {
 		for _, tt := range tests {
 			t.Run(name+"/"+tt.name, func(t *testing.T) {
 				_, err := set.Classify(tt.input)
@@ -85,7 +88,7 @@ func flood(n int) map[string]any {
 }
 
 func TestIgnoredInputKeys(t *testing.T) {
-	spec := termSpec()
+	spec := typicalSpec()
 	spec.ExtraInput = IgnoreExtra
 	for name, set := range bothPaths(t, spec) {
 		t.Run(name, func(t *testing.T) {
@@ -185,7 +188,7 @@ func TestInputValueBounds(t *testing.T) {
 	}
 	// Read and unread fields are validated alike.
 	specs := map[string]Spec{
-		"category is read":     termSpec(),
+		"category is read":     typicalSpec(),
 		"category is not read": doc(testFields(), []Rule{testRules()[0], {ID: "big", When: `"big" in tags`, Tier: "T3", Reason: "x"}}),
 	}
 	for specName, spec := range specs {
@@ -213,14 +216,14 @@ func FuzzInputKeys(f *testing.F) {
 	for _, k := range []string{"tag", "tags", "cause", "Cause", "", "问题", "$env", strings.Repeat("k", 300)} {
 		f.Add(k, "big")
 	}
-	strict := termSpec()
-	ignoring := termSpec()
+	strict := typicalSpec()
+	ignoring := typicalSpec()
 	ignoring.ExtraInput = IgnoreExtra
 	sets := map[ExtraInput][]*Set{}
 	for _, spec := range []Spec{strict, ignoring} {
 		set, err := Compile(spec)
 		require.NoError(f, err)
-		sets[spec.ExtraInput] = []*Set{set, closurePath(f, spec)}
+		sets[spec.ExtraInput] = []*Set{set, compileVMOnly(f, spec)}
 	}
 	f.Fuzz(func(t *testing.T, key, value string) {
 		in := map[string]any{"cause": "complex", key: value}
