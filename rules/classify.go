@@ -247,15 +247,33 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // fields with declared Values (see Decision.Fields).
 func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 	f := s.frames.Get().(*frame)
+	var m matches
 	if err = s.fill(f, input); err == nil {
-		err = s.decide(f, &d)
+		err = s.evaluate(f, &m)
+	}
+	if err != nil {
+		f.release()
+		s.frames.Put(f)
+		return Decision{}, err
+	}
+	// The decision is written here, in Classify's own result, which the
+	// compiler knows is on the stack: its many string fields are then written
+	// without GC write barriers.
+	d.set = s
+	d.PolicyID, d.PolicyVersion, d.PolicyHash = s.policyID, s.version, s.hash
+	d.Ignored = f.ignored
+	d.matched, d.more, d.decider = m.first, m.more, m.decider
+	if m.decider < 0 {
+		d.Default = true
+		d.Tier, d.Reason = s.def.Tier, s.def.Reason
+	} else {
+		r := s.rules[m.decider]
+		d.Tier, d.RuleID, d.Reason, d.Basis = r.Tier, r.ID, r.Reason, r.Basis
+		d.Fields = s.fieldValues(f, r)
 	}
 	f.release()
 	s.frames.Put(f)
-	if err != nil {
-		d = Decision{}
-	}
-	return d, err
+	return d, nil
 }
 
 // ClassifyStruct classifies a struct (or pointer to struct) whose exported
@@ -305,13 +323,17 @@ func (s *Set) ClassifyStruct(v any) (Decision, error) {
 	return s.Classify(input)
 }
 
-// decide evaluates every rule on a filled frame into d, which points at
-// Classify's result so that the large Decision is not copied.
-func (s *Set) decide(f *frame, d *Decision) error {
-	d.set = s
-	d.decider = -1
-	d.Ignored = f.ignored
-	d.PolicyID, d.PolicyVersion, d.PolicyHash = s.policyID, s.version, s.hash
+// matches is which rules matched one input: a bitset, inline for the first 64
+// rules, and the first that matched (-1 for none).
+type matches struct {
+	first   uint64
+	more    []uint64 // rules 64 and up, only for sets that large
+	decider int
+}
+
+// evaluate evaluates every rule on a filled frame.
+func (s *Set) evaluate(f *frame, m *matches) error {
+	m.decider = -1
 	if s.allFast != nil {
 		// The common case: up to 64 rules, all closures; a tight loop over
 		// a contiguous slice of them.
@@ -321,70 +343,58 @@ func (s *Set) decide(f *frame, d *Decision) error {
 				mask |= 1 << uint(i)
 			}
 		}
-		d.matched = mask
+		m.first = mask
 		if mask != 0 {
-			d.decider = bits.TrailingZeros64(mask)
+			m.decider = bits.TrailingZeros64(mask)
 		}
-	} else if err := s.evalAll(f, d); err != nil {
-		return err
+		return nil
 	}
-	s.finish(f, d)
-	return nil
-}
-
-// evalAll evaluates every rule, any number of them, on either path.
-func (s *Set) evalAll(f *frame, d *Decision) (err error) {
 	for i, r := range s.rules {
-		var m bool
+		var hit bool
 		if r.fast != nil {
-			m = r.fast(f)
+			hit = r.fast(f)
 		} else {
-			if m, err = s.runSlow(r, f); err != nil {
+			var err error
+			if hit, err = s.runSlow(r, f); err != nil {
 				return &RuleError{Rule: r.ID, Pos: r.Pos, Err: err}
 			}
 		}
-		if !m {
+		if !hit {
 			continue
 		}
 		if i < 64 {
-			d.matched |= 1 << uint(i)
+			m.first |= 1 << uint(i)
 		} else {
-			if d.more == nil {
-				d.more = make([]uint64, (len(s.rules)-1)/64)
+			if m.more == nil {
+				m.more = make([]uint64, (len(s.rules)-1)/64)
 			}
-			d.more[i/64-1] |= 1 << uint(i%64)
+			m.more[i/64-1] |= 1 << uint(i%64)
 		}
-		if d.decider < 0 {
-			d.decider = i
+		if m.decider < 0 {
+			m.decider = i
 		}
 	}
 	return nil
 }
 
-// finish fills in the deciding rule (or the default) and its field values.
-func (s *Set) finish(f *frame, d *Decision) {
-	if d.decider < 0 {
-		d.Default = true
-		d.Tier = s.def.Tier
-		d.Reason = s.def.Reason
-		return
-	}
-	r := s.rules[d.decider]
-	d.Tier, d.RuleID, d.Reason, d.Basis = r.Tier, r.ID, r.Reason, r.Basis
+// fieldValues is Decision.Fields for deciding rule r: the precomputed,
+// shared slice when r reads only fields with declared Values, else a new one.
+func (s *Set) fieldValues(f *frame, r *crule) []FieldValue {
 	if r.fieldsTab != nil {
 		idx := 0
 		for _, fi := range r.reads {
 			idx = idx*len(s.fields[fi].Values) + f.ens[s.info[fi].slot]
 		}
-		d.Fields = r.fieldsTab[idx]
-		return
+		return r.fieldsTab[idx]
 	}
-	if len(r.reads) > 0 {
-		d.Fields = make([]FieldValue, len(r.reads))
-		for j, fi := range r.reads {
-			d.Fields[j] = FieldValue{Name: s.fields[fi].Name, Value: s.box(f, fi)}
-		}
+	if len(r.reads) == 0 {
+		return nil
 	}
+	fv := make([]FieldValue, len(r.reads))
+	for j, fi := range r.reads {
+		fv[j] = FieldValue{Name: s.fields[fi].Name, Value: s.box(f, fi)}
+	}
+	return fv
 }
 
 // runSlow evaluates a rule with expr's virtual machine on a map environment

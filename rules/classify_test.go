@@ -444,4 +444,19 @@ func TestValueIndex(t *testing.T) {
 		assert.Equal(t, -1, set.valueIndex(0, v), v)
 	}
 	assert.Equal(t, -1, set.valueIndex(1, "x"), "a field without Values declares none")
+
+	// Codes of one length that differ only between their first, middle and last characters
+	// all start their search in one place; each is still found, and nothing else is.
+	codes := make([]string, 200)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("C%03dxx%03dZ", i, i)
+	}
+	set, err = Compile(doc([]Field{{Name: "code", Type: String, Values: codes}},
+		[]Rule{{ID: "r", When: `code == "C000xx000Z"`, Tier: "T1", Reason: "x"}}))
+	require.NoError(t, err)
+	for i, v := range codes {
+		require.Equal(t, i, set.valueIndex(0, v), v)
+	}
+	assert.Equal(t, -1, set.valueIndex(0, "C999xx999Z"))
+	assert.Equal(t, -1, set.valueIndex(0, strings.Repeat("C", MaxStringLen)))
 }

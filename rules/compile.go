@@ -41,9 +41,9 @@ type Set struct {
 	index   map[string]int // field name → schema index
 	slotOf  []int          // schema index → index in the frame's array for its type
 	nByType [StringList + 1]int
-	// valuePos: schema index → position in Values of each declared value; nil when the field
-	// declares none. valueIndex is the one way to look a value up in it.
-	valuePos []map[string]int
+	// values: schema index → the field's declared Values, indexed; nil when the field declares
+	// none. valueIndex is the one way to look a value up.
+	values   []*valueTable
 	defaults []any // schema index → canonical default value, nil if required
 	// defaultBox holds a separate copy of each default for Decision.Fields,
 	// so that what a caller does with a decision cannot reach evaluation.
@@ -321,18 +321,16 @@ func (c *compiler) compile() *Set {
 			c.add(f.Pos, "", f.Name, "unknown type %s (expected string, int, float, bool, time or []string)", f.Type)
 			continue
 		}
-		var pos map[string]int
+		var vt *valueTable
 		if len(f.Values) > 0 {
 			if f.Type != String && f.Type != StringList {
 				c.add(f.Pos, "", f.Name, "values are only allowed for string and []string fields, not %s", f.Type)
 			} else {
-				pos = make(map[string]int, len(f.Values))
+				vt = newValueTable(len(f.Values))
 				for j, v := range f.Values {
-					if _, dup := pos[v]; dup {
+					if !vt.add(v, j) {
 						c.add(f.Pos, "", f.Name, "duplicate value %q", v)
-						continue
 					}
-					pos[v] = j
 				}
 			}
 		}
@@ -341,7 +339,7 @@ func (c *compiler) compile() *Set {
 			v, err := convert(f.Type, f.Default)
 			if err != nil || !sameGoType(f.Type, f.Default) {
 				c.add(f.Pos, "", f.Name, "default %v (%T) is not a %s (Go type %s)", f.Default, f.Default, f.Type, goTypeName(f.Type))
-			} else if pos != nil && !valuesDeclared(v, pos) {
+			} else if vt != nil && !valuesDeclared(v, vt) {
 				c.add(f.Pos, "", f.Name, "default %v is not one of the declared values (%s)", f.Default, valueList(f.Values))
 			} else {
 				def = v
@@ -352,7 +350,7 @@ func (c *compiler) compile() *Set {
 		s.fields = append(s.fields, f)
 		s.slotOf = append(s.slotOf, s.nByType[f.Type])
 		s.nByType[f.Type]++
-		s.valuePos = append(s.valuePos, pos)
+		s.values = append(s.values, vt)
 		s.defaults = append(s.defaults, def)
 		if l, ok := def.([]string); ok {
 			s.defaultBox = append(s.defaultBox, append([]string{}, l...))
@@ -486,7 +484,7 @@ func (s *Set) prepare(hash string, maxNodes int) {
 		}
 	}
 	for i, f := range s.fields {
-		enum := s.valuePos[i] != nil && f.Type == String
+		enum := s.values[i] != nil && f.Type == String
 		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i]})
 		var boxes []any
 		if enum {
@@ -821,7 +819,7 @@ func (c *compiler) checkValues(s *Set, r *Rule, root ast.Node) {
 			return 0, false
 		}
 		i, ok := s.index[id.Value]
-		if !ok || s.valuePos[i] == nil {
+		if !ok || s.values[i] == nil {
 			return 0, false
 		}
 		return i, true

@@ -105,7 +105,7 @@ func (s *Set) tr(n ast.Node) (cnode, error) {
 		slot := s.slotOf[i]
 		switch s.fields[i].Type {
 		case String:
-			if s.valuePos[i] != nil {
+			if s.values[i] != nil {
 				// Enum fields are stored as positions in Values (see set).
 				vals := s.fields[i].Values
 				return cnode{kind: String, s: func(f *frame) string { return vals[f.ens[slot]] },

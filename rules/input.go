@@ -359,7 +359,7 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 				return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("element %d: text is %d bytes long, more than the %d allowed (rules.MaxStringLen)", j, len(e), MaxStringLen)}
 			}
 		}
-		if s.valuePos[i] != nil {
+		if s.values[i] != nil {
 			for _, e := range l {
 				if s.valueIndex(i, e) < 0 {
 					return val, &FieldError{Field: fd.Name, Message: fmt.Sprintf("value %s is not one of the declared values (%s)", clip.Quote(e), valueList(fd.Values))}
@@ -421,10 +421,72 @@ func (s *Set) accept(i int, v any) (val value, err error) {
 // Values or v is not among them. It is the one look-up of a declared value: the validator, the
 // closure compiler and the lints all go through it.
 func (s *Set) valueIndex(i int, v string) int {
-	if e, ok := s.valuePos[i][v]; ok {
-		return e
+	if t := s.values[i]; t != nil {
+		return t.index(v)
 	}
 	return -1
+}
+
+// valueTable indexes a field's declared Values by position. It is an open-addressing table, at
+// least twice as long as the list, keyed by a hash of a text's length and its first, middle and
+// last bytes: a look-up costs a few operations and, almost always, one comparison of texts,
+// where Go's map hashes the whole text and runs its general machinery; it was measured to be
+// most of the cost of validating an input. Values that share all four (a list of same-length
+// codes that differ only in between) probe further, so a look-up compares at most every
+// declared value, never more, whatever text a caller sends.
+type valueTable struct {
+	slots []valueSlot
+	mask  uint32
+	shift uint8 // 32 minus log2(len(slots)): the top bits of the hash pick the first slot
+}
+
+type valueSlot struct {
+	text string
+	pos  int32 // position in Values plus one; 0 marks an empty slot
+}
+
+func newValueTable(n int) *valueTable {
+	bits := 2
+	for 1<<bits < 2*n {
+		bits++
+	}
+	return &valueTable{slots: make([]valueSlot, 1<<bits), mask: 1<<bits - 1, shift: uint8(32 - bits)}
+}
+
+// first is the slot where the search for v starts.
+func (t *valueTable) first(v string) uint32 {
+	x := uint32(len(v))
+	if n := len(v); n > 0 {
+		x ^= uint32(v[0])<<8 | uint32(v[n-1])<<16 | uint32(v[n/2])<<24
+	}
+	return (x * 2654435761) >> t.shift
+}
+
+// add records v at position pos; false when v is already there.
+func (t *valueTable) add(v string, pos int) bool {
+	for i := t.first(v); ; i++ {
+		sl := &t.slots[i&t.mask]
+		if sl.pos == 0 {
+			*sl = valueSlot{text: v, pos: int32(pos) + 1}
+			return true
+		}
+		if sl.text == v {
+			return false
+		}
+	}
+}
+
+// index returns v's position in Values, or -1.
+func (t *valueTable) index(v string) int {
+	for i := t.first(v); ; i++ {
+		sl := &t.slots[i&t.mask]
+		if sl.pos == 0 {
+			return -1
+		}
+		if sl.text == v {
+			return int(sl.pos) - 1
+		}
+	}
 }
 
 func listTooLong(fd *Field, n int) error {
@@ -562,16 +624,14 @@ func convert(t Type, v any) (any, error) {
 	return nil, fmt.Errorf("expected %s, got %T", t, v)
 }
 
-// valuesDeclared reports whether a default (a string or []string) holds only declared values;
-// pos maps the field's Values to their positions.
-func valuesDeclared(v any, pos map[string]int) bool {
+// valuesDeclared reports whether a default (a string or []string) holds only declared values.
+func valuesDeclared(v any, vt *valueTable) bool {
 	switch x := v.(type) {
 	case string:
-		_, ok := pos[x]
-		return ok
+		return vt.index(x) >= 0
 	case []string:
 		for _, e := range x {
-			if _, ok := pos[e]; !ok {
+			if vt.index(e) < 0 {
 				return false
 			}
 		}

@@ -32,7 +32,7 @@ func BenchmarkStages(b *testing.B) {
 			}
 		}
 	})
-	b.Run("decide", func(b *testing.B) {
+	b.Run("evaluate", func(b *testing.B) {
 		frames := make([]*frame, len(inputs))
 		for i := range frames {
 			frames[i] = set.newFrame()
@@ -40,8 +40,8 @@ func BenchmarkStages(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			var d Decision
-			_ = set.decide(frames[i%len(frames)], &d)
+			var m matches
+			_ = set.evaluate(frames[i%len(frames)], &m)
 		}
 	})
 	b.Run("rules", func(b *testing.B) {
