@@ -296,16 +296,8 @@ func (s *Set) ClassifyStruct(v any) (Decision, error) {
 	}
 	t := rv.Type()
 	input := make(map[string]any, len(s.fields))
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		if !sf.IsExported() {
-			continue
-		}
-		name, ok := exprName(sf)
-		if !ok {
-			continue
-		}
-		fv := rv.Field(i)
+	for sf, name := range ruleFields(t) {
+		fv := rv.FieldByIndex(sf.Index)
 		if _, ok := s.index[name]; !ok {
 			input[name] = nil // undeclared: only its name matters
 			continue

@@ -38,6 +38,7 @@ var cst = calendar.CST()
 type Set struct {
 	file    string
 	fields  []Field
+	names   []string       // the fields' names, in schema order, for messages
 	index   map[string]int // field name → schema index
 	slotOf  []int          // schema index → index in the frame's array for its type
 	nByType [StringList + 1]int
@@ -348,6 +349,7 @@ func (c *compiler) compile() *Set {
 		}
 		s.index[f.Name] = len(s.fields)
 		s.fields = append(s.fields, f)
+		s.names = append(s.names, f.Name)
 		s.slotOf = append(s.slotOf, s.nByType[f.Type])
 		s.nByType[f.Type]++
 		s.values = append(s.values, vt)
@@ -733,12 +735,8 @@ func (c *compiler) exprError(s *Set, r *Rule, err error, maxNodes int) {
 		msg = fmt.Sprintf("unknown field %q", name)
 		if best := closest(name, s.fields); best != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", best)
-		} else if len(s.fields) > 0 {
-			names := make([]string, len(s.fields))
-			for i, f := range s.fields {
-				names[i] = f.Name
-			}
-			msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(names, ", "))
+		} else if len(s.names) > 0 {
+			msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(s.names, ", "))
 		}
 	}
 	line := fe.Line

@@ -376,13 +376,9 @@ func (s *Set) in(l cnode, right ast.Node) (cnode, error) {
 		}
 		switch l.kind {
 		case String:
-			vals := make([]string, 0, len(arr.Nodes))
-			for _, e := range arr.Nodes {
-				str, ok := e.(*ast.StringNode)
-				if !ok {
-					return nope("in: array element %T", e)
-				}
-				vals = append(vals, str.Value)
+			vals, bad := literals(arr, func(n *ast.StringNode) string { return n.Value })
+			if bad != nil {
+				return nope("in: array element %T", bad)
 			}
 			a := l.s
 			if l.isField && len(vals) <= 8 {
@@ -406,13 +402,9 @@ func (s *Set) in(l cnode, right ast.Node) (cnode, error) {
 			}
 			return cnode{kind: Bool, b: member(a, vals)}, nil
 		case Int:
-			vals := make([]int, 0, len(arr.Nodes))
-			for _, e := range arr.Nodes {
-				in, ok := e.(*ast.IntegerNode)
-				if !ok {
-					return nope("in: array element %T", e)
-				}
-				vals = append(vals, in.Value)
+			vals, bad := literals(arr, func(n *ast.IntegerNode) int { return n.Value })
+			if bad != nil {
+				return nope("in: array element %T", bad)
 			}
 			return cnode{kind: Bool, b: member(l.i, vals)}, nil
 		}
@@ -480,6 +472,20 @@ func (s *Set) conditional(n *ast.ConditionalNode) (cnode, error) {
 		return nope("conditional of %s", x.kind)
 	}
 	return out, nil
+}
+
+// literals returns the values of a list whose elements are all literals of node type N, or
+// the first element that is not.
+func literals[N ast.Node, T any](arr *ast.ArrayNode, value func(N) T) ([]T, ast.Node) {
+	vals := make([]T, 0, len(arr.Nodes))
+	for _, e := range arr.Nodes {
+		n, ok := e.(N)
+		if !ok {
+			return nil, e
+		}
+		vals = append(vals, value(n))
+	}
+	return vals, nil
 }
 
 // member is `a in vals` over a closure and a short literal list.

@@ -194,7 +194,7 @@ func (s *Set) undeclared(input map[string]any) ([]string, error) {
 	if best := closest(smallest[0], s.fields); best != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	} else {
-		msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(s.fieldNames(), ", "))
+		msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(s.names, ", "))
 	}
 	if n > 1 {
 		msg += fmt.Sprintf("; %d more undeclared: %s", n-1, clipList(smallest[1:], n-1))
@@ -212,15 +212,6 @@ func (s *Set) inputError(input map[string]any, err error) error {
 		}
 	}
 	return err
-}
-
-// fieldNames lists the declared fields in schema order.
-func (s *Set) fieldNames() []string {
-	names := make([]string, len(s.fields))
-	for i, f := range s.fields {
-		names[i] = f.Name
-	}
-	return names
 }
 
 // clipList quotes up to five of the first texts of a list of total from a caller's input,

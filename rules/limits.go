@@ -427,19 +427,5 @@ func outsideSubset(root ast.Node) (ast.Node, string) {
 }
 
 // stringBounded reports whether a string input value is within MaxStringLen; it is the check
-// the validators' fast paths make before trusting a value without calling accept.
+// the validator's inline case makes before trusting a value without calling accept.
 func stringBounded(s string) bool { return len(s) <= MaxStringLen }
-
-// listBounded reports whether a []string input value is within MaxListLen and each element
-// within MaxStringLen.
-func listBounded(l []string) bool {
-	if len(l) > MaxListLen {
-		return false
-	}
-	for _, e := range l {
-		if len(e) > MaxStringLen {
-			return false
-		}
-	}
-	return true
-}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"iter"
 	"reflect"
 	"strings"
 	"time"
@@ -204,15 +205,7 @@ func SchemaFromStruct(v any) ([]Field, error) {
 		return nil, fmt.Errorf("rules: SchemaFromStruct needs a struct or pointer to struct, got %T", v)
 	}
 	var out []Field
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		if !sf.IsExported() {
-			continue
-		}
-		name, ok := exprName(sf)
-		if !ok {
-			continue
-		}
+	for sf, name := range ruleFields(t) {
 		ft, ok := goType(sf.Type)
 		if !ok {
 			return nil, fmt.Errorf("rules: struct %s field %s: unsupported type %s (want string, integer, float, bool, time.Time or []string)", t, sf.Name, sf.Type)
@@ -244,6 +237,23 @@ func goType(t reflect.Type) (Type, bool) {
 		}
 	}
 	return 0, false
+}
+
+// ruleFields yields the struct fields of t that are rule inputs — exported and not tagged
+// `expr:"-"` — with their names in rules, so that SchemaFromStruct and ClassifyStruct read a
+// struct the same way.
+func ruleFields(t reflect.Type) iter.Seq2[reflect.StructField, string] {
+	return func(yield func(reflect.StructField, string) bool) {
+		for i := 0; i < t.NumField(); i++ {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue
+			}
+			if name, ok := exprName(sf); ok && !yield(sf, name) {
+				return
+			}
+		}
+	}
 }
 
 // exprName is the field name a struct field has in rules: its `expr` tag, else its Go name;
