@@ -467,14 +467,10 @@ func (t *valueTable) add(v string, pos int) bool {
 	}
 }
 
-// index returns v's position in Values, or -1.
+// index returns v's position in Values, or -1: an empty slot, whose pos is 0, ends the search.
 func (t *valueTable) index(v string) int {
 	for i := t.first(v); ; i++ {
-		sl := &t.slots[i&t.mask]
-		if sl.pos == 0 {
-			return -1
-		}
-		if sl.text == v {
+		if sl := &t.slots[i&t.mask]; sl.pos == 0 || sl.text == v {
 			return int(sl.pos) - 1
 		}
 	}
