@@ -1,11 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/shixian-go/shixian/sla"
 )
@@ -30,12 +28,14 @@ an unknown key, a value of the wrong type or format, the "policy" value of a cas
 another policy. Events dated after --now are ignored.
 
 text (default): the status with Chinese and English labels and its explanation.
-json: one object {case, at, state, warning, tier, cycle, due, last_day, judged_due,
-judged_last_day, provisional, remaining_days, overdue_days, remaining, overdue, closed,
-ever_late, cycle_late, extensions, late_extensions, paused, paused_since, warnings [{id, label,
-at}], targets [{id, label, unit, start, due, last_day, done, done_by, state}], calendar,
-explanation}. Instants are RFC 3339 ("" when not set), durations Go syntax ("1h30m0s", "" when
-zero).`,
+json: one object {policy {id, version, hash}, status, explanation}: status is the library's
+wire format (sla/schema/shixian-v1.schema.json, #/$defs/Status): {case_id, at, state, warning,
+tier, cycle, due, last_day, judged_due, judged_last_day, provisional, remaining_days,
+overdue_days, remaining_seconds, overdue_seconds, closed, ever_late, cycle_late, extensions,
+late_extensions, paused, paused_since, warnings [{id, label, at}], targets [{id, label, unit,
+start, due, last_day, done, done_by, state}], calendar_version}. Instants are RFC 3339 with
+the calendar's offset, dates YYYY-MM-DD, durations whole seconds; unset instants and empty
+texts are left out.`,
 		examples: []string{
 			"shixian status --policy examples/policies/xinyu-1310.yaml --case case.json --now 2025-10-09T12:00:00+08:00",
 		},
@@ -75,27 +75,20 @@ func runStatus(e *env, opts any, _ []string) int {
 	if off := invalidUTF8(data); off >= 0 {
 		return fail(e, "status", fmt.Errorf("%s: %v", filePos(name, data, off), errInvalidUTF8))
 	}
-	var c sla.Case
-	// json.Unmarshal scans the whole text first, so that a syntax error has an offset, then
-	// calls the Case's strict decoder.
-	if err := json.Unmarshal(data, &c); err != nil {
-		return fail(e, "status", fmt.Errorf("%s: %s", filePos(name, data, caseErrorOffset(data, err, nil, p.ID())), caseErrorText(err, false)))
-	}
-	// Every error about the case names its place in the file: the event that does not fit,
-	// the "policy" value of a case of another policy, else the case's opening brace.
-	caseErr := func(err error) error {
-		return fmt.Errorf("%s: %s", filePos(name, data, caseErrorOffset(data, err, &c, p.ID())), caseErrorText(err, false))
-	}
-	if err := p.Validate(c); err != nil {
-		return fail(e, "status", caseErr(err))
+	// The library places every error about the case in the file: the key or value the
+	// decoder refuses, the event that does not fit, the "policy" value of a case governed by
+	// another policy, else the case's opening brace.
+	c, err := p.DecodeCase(name, data)
+	if err != nil {
+		return fail(e, "status", err)
 	}
 	st, err := p.StatusAt(c, now)
 	if err != nil {
-		return fail(e, "status", caseErr(err))
+		return fail(e, "status", p.CaseError(name, data, c, err))
 	}
 	expl := st.Explain(p, c)
 	if o.format.value == "json" {
-		err = newJSONEncoder(e.stdout).Encode(statusToJSON(st, expl))
+		err = newJSONEncoder(e.stdout).Encode(statusToJSON(p, st, expl))
 	} else {
 		err = writeStatusText(e.text, p, st, expl)
 	}
@@ -105,85 +98,20 @@ func runStatus(e *env, opts any, _ []string) int {
 	return exitOK
 }
 
-type warningJSON struct {
-	ID    string `json:"id"`
-	Label string `json:"label"`
-	At    string `json:"at"`
+// statusOutput is the JSON of status --format json: the library's Status (its wire format,
+// see package sla) in an envelope with what the CLI adds, the policy that computed it and the
+// explanation in words, the same envelope the example portal answers with.
+type statusOutput struct {
+	Policy      policyRef  `json:"policy"`
+	Status      sla.Status `json:"status"`
+	Explanation []string   `json:"explanation"`
 }
 
-type targetJSON struct {
-	ID      string `json:"id"`
-	Label   string `json:"label"`
-	Unit    string `json:"unit"`
-	Start   string `json:"start"`
-	Due     string `json:"due"`
-	LastDay string `json:"last_day"`
-	Done    string `json:"done"`
-	DoneBy  string `json:"done_by"`
-	State   string `json:"state"`
-}
-
-type statusJSON struct {
-	Case           string        `json:"case"`
-	At             string        `json:"at"`
-	State          string        `json:"state"`
-	Warning        string        `json:"warning"`
-	Tier           string        `json:"tier"`
-	Cycle          int           `json:"cycle"`
-	Due            string        `json:"due"`
-	LastDay        string        `json:"last_day"`
-	JudgedDue      string        `json:"judged_due"`
-	JudgedLastDay  string        `json:"judged_last_day"`
-	Provisional    bool          `json:"provisional"`
-	RemainingDays  int           `json:"remaining_days"`
-	OverdueDays    int           `json:"overdue_days"`
-	Remaining      string        `json:"remaining"`
-	Overdue        string        `json:"overdue"`
-	Closed         string        `json:"closed"`
-	EverLate       bool          `json:"ever_late"`
-	CycleLate      bool          `json:"cycle_late"`
-	Extensions     int           `json:"extensions"`
-	LateExtensions int           `json:"late_extensions"`
-	Paused         bool          `json:"paused"`
-	PausedSince    string        `json:"paused_since"`
-	Warnings       []warningJSON `json:"warnings"`
-	Targets        []targetJSON  `json:"targets"`
-	Calendar       string        `json:"calendar"`
-	Explanation    []string      `json:"explanation"`
-}
-
-func durationString(d time.Duration) string {
-	if d == 0 {
-		return ""
+func statusToJSON(p *sla.Policy, st sla.Status, expl []string) statusOutput {
+	if expl == nil {
+		expl = []string{}
 	}
-	return d.String()
-}
-
-func statusToJSON(st sla.Status, expl []string) statusJSON {
-	out := statusJSON{
-		Case: st.CaseID, At: rfc3339(st.At), State: string(st.State), Warning: st.Warning, Tier: st.Tier,
-		Cycle: st.Cycle, Due: rfc3339(st.Due), LastDay: dateString(st.LastDay),
-		JudgedDue: rfc3339(st.JudgedDue), JudgedLastDay: dateString(st.JudgedLastDay),
-		Provisional: st.Provisional, RemainingDays: st.RemainingDays, OverdueDays: st.OverdueDays,
-		Remaining: durationString(st.RemainingDuration), Overdue: durationString(st.OverdueDuration),
-		Closed: rfc3339(st.Closed), EverLate: st.EverLate, CycleLate: st.CycleLate,
-		Extensions: st.Extensions, LateExtensions: st.LateExtensions, Paused: st.Paused,
-		PausedSince: rfc3339(st.PausedSince), Warnings: []warningJSON{}, Targets: []targetJSON{},
-		Calendar: st.CalendarVersion, Explanation: expl,
-	}
-	if out.Explanation == nil {
-		out.Explanation = []string{}
-	}
-	for _, w := range st.Warnings {
-		out.Warnings = append(out.Warnings, warningJSON{w.ID, w.Label, rfc3339(w.At)})
-	}
-	for _, t := range st.Targets {
-		out.Targets = append(out.Targets, targetJSON{
-			ID: t.ID, Label: t.Label, Unit: t.Unit, Start: rfc3339(t.Start), Due: rfc3339(t.Due),
-			LastDay: dateString(t.LastDay), Done: rfc3339(t.Done), DoneBy: string(t.DoneBy), State: string(t.State),
-		})
-	}
-	return out
+	return statusOutput{Policy: policyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()}, Status: st, Explanation: expl}
 }
 
 // stateText gives a state with its Chinese label, for people.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shixian-go/shixian/sla"
 )
 
 func TestLint(t *testing.T) {
@@ -157,20 +159,31 @@ func TestStatus(t *testing.T) {
 		r := cli(t, "", append(args, "--format", "json")...)
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "status.json", r.stdout)
-		var st map[string]any
-		require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+		var out struct {
+			Policy      map[string]string `json:"policy"`
+			Status      map[string]any    `json:"status"`
+			Explanation []string          `json:"explanation"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+		st := out.Status
 		assert.Equal(t, "2025-10-16T00:00:00+08:00", st["due"])
 		assert.Equal(t, "2025-10-15", st["last_day"])
 		assert.Equal(t, "warning", st["state"])
 		assert.EqualValues(t, 1, st["remaining_days"])
+		assert.Equal(t, "xinyu-1310", out.Policy["id"])
+		assert.NotEmpty(t, out.Explanation)
+		var typed sla.Status
+		require.NoError(t, json.Unmarshal(mustJSONMember(t, r.stdout, "status"), &typed), "the status is the library's wire format")
+		assert.Equal(t, sla.StateWarning, typed.State)
 	})
 	t.Run("the case from stdin, after the deadline: overdue", func(t *testing.T) {
 		data, err := os.ReadFile("testdata/case-open.json")
 		require.NoError(t, err)
 		r := cli(t, string(data), "status", "--policy", defaultPolicy, "--case", "-", "--now", "2025-10-17T09:00:00+08:00", "--format", "json")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		var st map[string]any
-		require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+		var out struct{ Status map[string]any }
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+		st := out.Status
 		assert.Equal(t, "overdue", st["state"])
 		assert.EqualValues(t, 2, st["overdue_days"], "Thursday 10-16 and Friday 10-17 are overdue")
 	})
@@ -251,4 +264,13 @@ func TestReport(t *testing.T) {
 		assert.Equal(t, exitUsage, cli(t, "", append(base, "--bucket", "week")...).code)
 		assert.Equal(t, exitUsage, cli(t, "", append(base, "--format", "pdf")...).code)
 	})
+}
+
+// mustJSONMember returns the raw value of key in the JSON object doc.
+func mustJSONMember(t *testing.T, doc, key string) []byte {
+	t.Helper()
+	var m map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(doc), &m))
+	require.Contains(t, m, key)
+	return m[key]
 }

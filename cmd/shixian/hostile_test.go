@@ -273,7 +273,7 @@ func TestInputTextCannotDriveTheTerminal(t *testing.T) {
 	t.Run("status JSON escapes the id by encoding/json, U+2028 included", func(t *testing.T) {
 		r := cli(t, "", "status", "--policy", defaultPolicy, "--case", caseFile, "--now", "2025-10-14T12:00:00+08:00", "--format", "json")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		assert.Contains(t, r.stdout, `"case":"A\u001b[2J\u001b]0;pwned\u0007\rB`+"\u009b"+`31m`+"\u202e"+`C\u2028D"`)
+		assert.Contains(t, r.stdout, `"case_id":"A\u001b[2J\u001b]0;pwned\u0007\rB`+"\u009b"+`31m`+"\u202e"+`C\u2028D"`)
 		assert.NotContains(t, r.stdout, "\x1b")
 	})
 	t.Run("a case file with invalid UTF-8 is refused at its position, not silently changed", func(t *testing.T) {

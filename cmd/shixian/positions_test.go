@@ -11,9 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/sla"
-	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 func TestStatusErrorsNameFileLineColumn(t *testing.T) {
@@ -121,70 +119,9 @@ func TestLineCol(t *testing.T) {
 		{-1, 1, 1},           // clamped
 	}
 	for _, tc := range tests {
-		line, col := diag.LineColumn(doc, tc.off)
+		line, col := lineCol(doc, tc.off)
 		assert.Equal(t, []int{tc.line, tc.col}, []int{line, col}, "offset %d", tc.off)
 	}
-}
-
-func TestCaseErrorOffsetFindsTheFault(t *testing.T) {
-	// Each document has exactly one fault, marked by where the want text starts.
-	tests := []struct {
-		name, doc, at string
-	}{
-		{"unknown key", `{"schema":1,"id":"A","Colour":1,"events":[]}`, `"Colour"`},
-		{"keys match case-insensitively, as encoding/json does", `{"Schema":1,"ID":"A","events":[{"Type":"accepted","AT":"x"}]}`, `"x"`},
-		{"schema too new", `{"schema":3,"id":"A","events":[]}`, `3,`},
-		{"schema null", `{"schema":null,"id":"A","events":[]}`, `null`},
-		{"empty id", `{"schema":1,"id":"","events":[]}`, `"",`},
-		{"no id: the brace", ` {"schema":1,"events":[]}`, `{`},
-		{"events not an array", `{"schema":1,"id":"A","events":{}}`, `{}`},
-		{"an event that is not an object", `{"schema":1,"id":"A","events":[1]}`, `1]`},
-		{"an event without a time: its brace", `{"schema":1,"id":"A","events":[{"type":"accepted"}]}`, `{"type"`},
-		{"a zero time", `{"schema":1,"id":"A","events":[{"type":"accepted","at":"0001-01-01T00:00:00Z"}]}`, `"0001`},
-		{"a bad period", `{"schema":1,"id":"A","events":[{"type":"extended","at":"2025-10-09T10:00:00+08:00","length":"x"}]}`, `"x"`},
-		{"trailing data", `{"schema":1,"id":"A","events":[]}  x`, `x`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var c sla.Case
-			err := json.Unmarshal([]byte(tc.doc), &c)
-			require.Error(t, err, "the document must be rejected")
-			want := strings.LastIndex(tc.doc, tc.at)
-			require.GreaterOrEqual(t, want, 0)
-			assert.Equal(t, want, caseErrorOffset([]byte(tc.doc), err, nil, "p"), "%v", err)
-		})
-	}
-	t.Run("an event error points at the event by its 1-based index", func(t *testing.T) {
-		doc := `{"schema":1,"id":"A","events":[{"type":"accepted","at":"2025-09-30T17:00:00+08:00"}, {"type":"resumed","at":"2025-10-09T10:00:00+08:00"}]}`
-		err := &sla.EventError{CaseID: "A", Index: 2, Err: errors.New("resume without a pause")}
-		assert.Equal(t, strings.Index(doc, `{"type":"resumed"`), caseErrorOffset([]byte(doc), err, nil, "p"))
-	})
-}
-
-func TestCaseShapeKnowsEveryKey(t *testing.T) {
-	// caseShape mirrors sla.Case's JSON form: every key MarshalJSON writes must be known to it,
-	// else a good key would be reported as the fault of a rejected case.
-	yes := true
-	ten := deadline.Period{Count: 10, Unit: deadline.Workdays}
-	c := sla.Case{ID: "A", PolicyID: "p", Department: "d", Handler: "h", Attributes: map[string]string{"k": "v"},
-		Events: []sla.Event{{Type: sla.EventExtended, At: time.Date(2025, 10, 9, 10, 0, 0, 0, time.UTC), Actor: "a",
-			Reason: "r", Tier: "T1", Rule: "x", Unit: "u", Length: &ten, Approver: "b", Satisfied: &yes,
-			Input: map[string]any{"k": 1}, Note: "n"}}}
-	data, err := json.Marshal(c)
-	require.NoError(t, err)
-	var top map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(data, &top))
-	for k := range top {
-		assert.Contains(t, caseFields, k)
-	}
-	var evs []map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(top["events"], &evs))
-	require.Len(t, evs, 1)
-	assert.Len(t, evs[0], len(eventFields), "every Event field is written when set")
-	for k := range evs[0] {
-		assert.Contains(t, eventFields, k)
-	}
-	assert.Equal(t, -1, caseFault(data), "a good case has no fault")
 }
 
 func FuzzCaseErrorOffset(f *testing.F) {
@@ -203,7 +140,7 @@ func FuzzCaseErrorOffset(f *testing.F) {
 		if off < 0 || off > len(doc) {
 			t.Fatalf("offset %d outside [0, %d]", off, len(doc))
 		}
-		line, col := diag.LineColumn(doc, off)
+		line, col := lineCol(doc, off)
 		if line < 1 || col < 1 {
 			t.Fatalf("line %d col %d", line, col)
 		}
