@@ -680,15 +680,6 @@ type caseRequest struct {
 	Attributes map[string]string `json:"attributes"`
 }
 
-// deadlineJSON is a deadline as the portal shows it.
-type deadlineJSON struct {
-	Due         time.Time `json:"due"`      // exclusive instant, UTC+8
-	LastDay     string    `json:"last_day"` // civil date of the last day, YYYY-MM-DD
-	Ends        string    `json:"ends"`     // the end of the last day as people say it: "2025-10-09 24:00"
-	Provisional bool      `json:"provisional"`
-	Explanation []string  `json:"explanation"`
-}
-
 // decisionJSON is a classification decision.
 type decisionJSON struct {
 	Tier          string   `json:"tier"`
@@ -704,10 +695,12 @@ type decisionJSON struct {
 	Ignored []string `json:"ignored,omitempty"`
 }
 
+// createdJSON is the answer to POST /cases. The case and the deadline are in the library's
+// wire format (sla/schema/shixian-v1.schema.json).
 type createdJSON struct {
-	Case     sla.Case     `json:"case"`
-	Decision decisionJSON `json:"decision"`
-	Deadline deadlineJSON `json:"deadline"`
+	Case     sla.Case          `json:"case"`
+	Decision decisionJSON      `json:"decision"`
+	Deadline deadline.Deadline `json:"deadline"`
 }
 
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
@@ -774,7 +767,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/cases/"+url.PathEscape(req.ID))
-	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: deadlineOf(dl)})
+	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: dl})
 }
 
 // classifyError maps an Accept error: an input problem → 400 naming "input.<field>"; a policy
@@ -807,17 +800,6 @@ func decisionOf(d rules.Decision) decisionJSON {
 	}
 	return decisionJSON{Tier: d.Tier, Rule: rule, Reason: d.Reason, Default: d.Default, Shadowed: d.Shadowed(),
 		PolicyID: d.PolicyID, PolicyVersion: d.PolicyVersion, PolicyHash: d.PolicyHash, Ignored: d.Ignored}
-}
-
-func deadlineOf(d deadline.Deadline) deadlineJSON {
-	out := deadlineJSON{Due: d.Due, Ends: d.LastDayString(), Provisional: d.Provisional, Explanation: d.Explanation}
-	if !d.LastDay.IsZero() {
-		out.LastDay = d.LastDay.Format(time.DateOnly)
-	}
-	if out.Explanation == nil {
-		out.Explanation = []string{}
-	}
-	return out
 }
 
 // policyFor returns the policy version that governs a stored case: the version in effect at
@@ -873,90 +855,31 @@ func eventTypeNames() string {
 	return strings.Join(names, ", ")
 }
 
-// statusJSON is a case's status as the portal shows it. Instants are in UTC+8.
-type statusJSON struct {
-	State         sla.State  `json:"state"`
-	Warning       string     `json:"warning,omitempty"`
-	Tier          string     `json:"tier,omitempty"`
-	Cycle         int        `json:"cycle"`
-	Due           *time.Time `json:"due,omitempty"`
-	LastDay       string     `json:"last_day,omitempty"`
-	JudgedDue     *time.Time `json:"judged_due,omitempty"`
-	Provisional   bool       `json:"provisional"`
-	RemainingDays int        `json:"remaining_days"`
-	OverdueDays   int        `json:"overdue_days"`
-	// RemainingHours and OverdueHours are set for hour-based tiers only.
-	RemainingHours float64           `json:"remaining_hours,omitempty"`
-	OverdueHours   float64           `json:"overdue_hours,omitempty"`
-	Closed         *time.Time        `json:"closed,omitempty"`
-	EverLate       bool              `json:"ever_late"`
-	CycleLate      bool              `json:"cycle_late"`
-	Extensions     int               `json:"extensions"`
-	Paused         bool              `json:"paused"`
-	PausedSince    *time.Time        `json:"paused_since,omitempty"`
-	Warnings       []warningJSON     `json:"warnings"`
-	Targets        []targetJSON      `json:"targets"`
-	Calendar       string            `json:"calendar_version"`
-	Policy         map[string]string `json:"policy"`
-	At             time.Time         `json:"at"`
-}
-
-type warningJSON struct {
-	ID    string    `json:"id"`
-	Label string    `json:"label"`
-	At    time.Time `json:"at"`
-}
-
-type targetJSON struct {
-	ID     string        `json:"id"`
-	Label  string        `json:"label"`
-	Unit   string        `json:"unit,omitempty"`
-	Start  time.Time     `json:"start"`
-	Due    time.Time     `json:"due"`
-	Done   *time.Time    `json:"done,omitempty"`
-	DoneBy sla.EventType `json:"done_by,omitempty"`
-	State  sla.State     `json:"state"`
-}
-
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
-func statusOf(st sla.Status, p *sla.Policy) statusJSON {
-	out := statusJSON{
-		State: st.State, Warning: st.Warning, Tier: st.Tier, Cycle: st.Cycle,
-		Due: timePtr(st.Due), Provisional: st.Provisional,
-		RemainingDays: st.RemainingDays, OverdueDays: st.OverdueDays,
-		RemainingHours: st.RemainingDuration.Hours(), OverdueHours: st.OverdueDuration.Hours(),
-		Closed: timePtr(st.Closed), EverLate: st.EverLate, CycleLate: st.CycleLate,
-		Extensions: st.Extensions, Paused: st.Paused, PausedSince: timePtr(st.PausedSince),
-		Warnings: []warningJSON{}, Targets: []targetJSON{}, Calendar: st.CalendarVersion,
-		Policy: map[string]string{"id": p.ID(), "version": p.Version(), "hash": p.Hash()},
-		At:     st.At,
-	}
-	if !st.LastDay.IsZero() {
-		out.LastDay = st.LastDay.Format(time.DateOnly)
-	}
-	if !st.JudgedDue.Equal(st.Due) {
-		out.JudgedDue = timePtr(st.JudgedDue)
-	}
-	for _, w := range st.Warnings {
-		out.Warnings = append(out.Warnings, warningJSON{ID: w.ID, Label: w.Label, At: w.At})
-	}
-	for _, t := range st.Targets {
-		out.Targets = append(out.Targets, targetJSON{ID: t.ID, Label: t.Label, Unit: t.Unit, Start: t.Start, Due: t.Due,
-			Done: timePtr(t.Done), DoneBy: t.DoneBy, State: t.State})
-	}
-	return out
-}
-
+// caseStatusJSON is the answer of GET /cases/{id} and POST /cases/{id}/events: the case and
+// its status in the library's wire format (sla/schema/shixian-v1.schema.json), with the
+// policy version that computed the status and the explanation in words — the envelope the
+// CLI's status --format json writes too.
 type caseStatusJSON struct {
-	Case        sla.Case   `json:"case"`
-	Status      statusJSON `json:"status"`
-	Explanation []string   `json:"explanation"`
+	Case        sla.Case     `json:"case"`
+	Policy      policyIDJSON `json:"policy"`
+	Status      sla.Status   `json:"status"`
+	Explanation []string     `json:"explanation"`
+}
+
+// policyIDJSON names the policy version a status was computed by.
+type policyIDJSON struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Hash    string `json:"hash"`
+}
+
+// caseStatusOf builds the answer about case c at status st under policy p.
+func caseStatusOf(p *sla.Policy, c sla.Case, st sla.Status) caseStatusJSON {
+	expl := st.Explain(p, c)
+	if expl == nil {
+		expl = []string{}
+	}
+	return caseStatusJSON{Case: c, Policy: policyIDJSON{ID: p.ID(), Version: p.Version(), Hash: p.Hash()}, Status: st, Explanation: expl}
 }
 
 // appendEvent answers POST /cases/{id}/events. The event is validated and applied, and the
@@ -1031,7 +954,7 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 			refuse, code = &apiError{Error: fmt.Sprintf("the case's status at now cannot be computed: %v; nothing was stored", err), Field: "now"}, http.StatusUnprocessableEntity
 			return sla.Case{}, refused
 		}
-		answer = caseStatusJSON{Case: next, Status: statusOf(st, p), Explanation: st.Explain(p, next)}
+		answer = caseStatusOf(p, next, st)
 		return next, nil
 	}, s.clock())
 	switch {
@@ -1086,7 +1009,7 @@ func (s *Server) answerStatus(w http.ResponseWriter, code int, p *sla.Policy, c 
 		fail(w, http.StatusUnprocessableEntity, "now", "%v", err)
 		return
 	}
-	writeJSON(w, code, caseStatusJSON{Case: c, Status: statusOf(st, p), Explanation: st.Explain(p, c)})
+	writeJSON(w, code, caseStatusOf(p, c, st))
 }
 
 // nowParam reads the optional `now` query parameter; absent, it is the wall clock — the one
