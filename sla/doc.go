@@ -81,6 +81,31 @@
 // further dependencies. goccy/go-yaml also has positions and a strict mode, but its strict
 // decoding stops at the first unknown key and it brings a larger dependency tree.
 //
+// # Wire format
+//
+// [Case], [Event], [Deadline] and [Status] have one JSON form, written by their MarshalJSON and
+// read back, strictly, by their UnmarshalJSON; the CLI's --format json and the example portal
+// answer with it, and sla/schema/shixian-v1.schema.json (JSON Schema 2020-12, one definition
+// per type) lets a program in any language validate it. Keys are snake_case; instants are
+// RFC 3339 with their UTC offset, in the calendar's location for computed results (+08:00 by
+// default); civil dates are YYYY-MM-DD; periods are text ("3 workdays"); states, event types,
+// day kinds and certainties are their strings; durations are whole seconds (an integer every
+// language reads exactly, where a working-time "day" in an ISO 8601 duration would be
+// ambiguous). Unset instants and empty texts are left out; lists are always present. A
+// status reads:
+//
+//	{"case_id":"C-1","at":"2025-10-13T09:00:00+08:00","state":"overdue","warning":"last_day",
+//	 "tier":"T3","cycle":1,"due":"2025-10-12T00:00:00+08:00","last_day":"2025-10-11",
+//	 "judged_due":"2025-10-12T00:00:00+08:00","judged_last_day":"2025-10-11",
+//	 "provisional":false,"remaining_days":0,"overdue_days":1,"remaining_seconds":0,
+//	 "overdue_seconds":0,"ever_late":true,"cycle_late":true,"extensions":0,
+//	 "late_extensions":0,"paused":false,"warnings":[…],"targets":[],
+//	 "calendar_version":"12ccebf8eefe0252"}
+//
+// A case document is read with [DecodeCase] (or [Policy.DecodeCase], which also validates it
+// against the policy): every fault is a [rules.Problem] at name:line:column, the cause kept
+// for errors.As.
+//
 // # Concurrency
 //
 // Policies, histories and calendars are immutable and safe for concurrent use. A [Case] is a
