@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shixian-go/shixian/internal/clip"
 	"github.com/shixian-go/shixian/internal/jsonpos"
 	"github.com/shixian-go/shixian/rules"
 )
@@ -269,4 +270,57 @@ func caseErrorOffset(doc []byte, err error, c *Case, policyID string) int {
 		return jsonpos.Clamp(doc, int(te.Offset)-1)
 	}
 	return start
+}
+
+// DecodeEvent decodes an event document — one Event in the form it has inside a case, e.g.
+// the body of a request that appends an event — named name in positions, as strictly as a
+// case: unknown keys, trailing data, invalid UTF-8, an unknown type, a missing time and text
+// beyond MaxIDBytes or MaxTextBytes are errors, each a rules.Problem at name:line:column with
+// the cause kept. Numbers in Input are json.Number. Whether the event fits a case is Apply's
+// question.
+func DecodeEvent(name string, data []byte) (Event, error) {
+	if !utf8.Valid(data) {
+		err := errors.New("invalid UTF-8 (the document must be UTF-8 text)")
+		return Event{}, caseError(name, data, invalidUTF8At(data), err.Error(), err)
+	}
+	var e Event
+	err := decodeEvent(data, &e)
+	if err == nil {
+		return e, nil
+	}
+	var raw json.RawMessage
+	var se *json.SyntaxError
+	off := -1
+	if serr := json.Unmarshal(data, &raw); errors.As(serr, &se) {
+		off = jsonpos.Clamp(data, int(se.Offset)-1)
+	} else if off = eventFault(data, jsonpos.SkipSpace(data, 0, "")); off < 0 {
+		var re *reasonError
+		if errors.As(err, &re) && re.field != "" {
+			off = jsonpos.MemberOffset(data, jsonpos.SkipSpace(data, 0, ""), re.field)
+		}
+		if off < 0 {
+			off = jsonpos.SkipSpace(data, 0, "")
+		}
+	}
+	return Event{}, caseError(name, data, off, "sla: event JSON: "+strings.TrimRight(err.Error(), "\n"), err)
+}
+
+// decodeEvent is DecodeEvent without positions.
+func decodeEvent(data []byte, e *Event) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(e); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the event object")
+	}
+	switch {
+	case !e.Type.Valid():
+		return eventFail(ErrEventField, "type", "unknown event type %s", clip.Quote(string(e.Type)))
+	case e.At.IsZero():
+		return eventFail(ErrEventField, "at", "the event has no time (at)")
+	}
+	return checkEventText(e)
 }

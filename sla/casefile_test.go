@@ -186,3 +186,51 @@ func FuzzDecodeCase(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeEvent(t *testing.T) {
+	tests := []struct {
+		name, doc, want string // want: the whole message, "" for a good event
+	}{
+		{"a good event decodes", `{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"专家评审"}`, ""},
+		{"an unknown key is named at the key", "{\"type\":\"closed\",\n \"at\":\"2025-10-09T10:00:00+08:00\", \"colour\":\"red\"}",
+			`body:2:36: sla: event JSON: json: unknown field "colour"`},
+		{"a syntax error is named where it is", `{"type":"closed","at":}`, "body:1:23: sla: event JSON: invalid character '}' looking for beginning of value"},
+		{"an unknown type is named at its value", `{"type":"escalated","at":"2025-10-09T10:00:00+08:00"}`, `body:1:9: sla: event JSON: unknown event type "escalated"`},
+		{"a missing time is named at the event's brace", `  {"type":"closed"}`, "body:1:3: sla: event JSON: the event has no time (at)"},
+		{"a time that is not RFC 3339 is named at its value", `{"type":"closed","at":"2025-10-09 10:00"}`, `body:1:23: sla: event JSON: parsing time "2025-10-09 10:00" as "2006-01-02T15:04:05Z07:00": cannot parse " 10:00" as "T"`},
+		{"an over-long reason is named at its value", `{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"` + strings.Repeat("长", 700) + `"}`,
+			"body:1:60: sla: event JSON: reason is 2100 bytes long (at most 2048)"},
+		{"trailing data", `{"type":"closed","at":"2025-10-09T10:00:00+08:00"} {}`, "body:1:52: sla: event JSON: unexpected data after the event object"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := DecodeEvent("body", []byte(tc.doc))
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.Equal(t, EventPaused, e.Type)
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+			assert.Equal(t, Event{}, e)
+			var prob rules.Problem
+			assert.True(t, errors.As(err, &prob), "the error is a rules.Problem")
+		})
+	}
+}
+
+func FuzzDecodeEvent(f *testing.F) {
+	f.Add([]byte(`{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"x"}`))
+	f.Add([]byte(`{"type":"closed","at":"2025-10-09T10:00:00+08:00"} {}`))
+	f.Add([]byte(`{"type":"extended","at":"2025-10-09T10:00:00+08:00","length":"3 weeks"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		_, err := DecodeEvent("f", doc)
+		if err == nil {
+			return
+		}
+		var prob rules.Problem
+		require.True(t, errors.As(err, &prob), "%v", err)
+		require.GreaterOrEqual(t, prob.Pos.Line, 1)
+		require.GreaterOrEqual(t, prob.Pos.Column, 1)
+	})
+}

@@ -53,6 +53,7 @@ func TestBadRequests(t *testing.T) {
 		{"an extension with a bad length", "POST", "/cases/C-1/events", map[string]any{"type": "extended", "at": "2025-10-09T10:00:00+08:00", "length": "ten days", "approver": "李", "reason": "x"}, 400, "length", ""},
 		{"a visit with satisfied not a boolean", "POST", "/cases/C-1/events", map[string]any{"type": "visited", "at": "2025-10-09T10:00:00+08:00", "satisfied": "yes"}, 400, "satisfied", ""},
 		{"an event with an unknown field", "POST", "/cases/C-1/events", map[string]any{"type": "closed", "at": "2025-10-09T10:00:00+08:00", "colour": "red"}, 400, "colour", ""},
+		{"an unknown event field is placed at body:line:column, as the CLI places faults in a case file", "POST", "/cases/C-1/events", "{\"type\":\"closed\",\n \"at\":\"2025-10-09T10:00:00+08:00\", \"colour\":\"red\"}", 400, "colour", "body:2:36: sla: event JSON: json: unknown field \"colour\""},
 		{"a pause without its reason", "POST", "/cases/C-1/events", map[string]any{"type": "paused", "at": "2025-10-09T10:00:00+08:00"}, 400, "reason", "needs a reason"},
 		{"resume without a pause", "POST", "/cases/C-1/events", map[string]any{"type": "resumed", "at": "2025-10-09T10:00:00+08:00"}, 409, "event", "nothing was stored"},
 		{"an event before the previous one", "POST", "/cases/C-1/events", map[string]any{"type": "closed", "at": "2025-09-01T10:00:00+08:00"}, 409, "at", "dated before the previous event"},

@@ -904,8 +904,14 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, e)
 		return
 	}
-	var ev sla.Event
-	if e := decodeStrict(data, &ev); e != nil {
+	// The library's decoder places a fault at body:line:column, as the CLI does in a case
+	// file; the field at fault is named as in every other 400.
+	ev, err := sla.DecodeEvent("body", data)
+	if err != nil {
+		e := &apiError{Error: err.Error()}
+		if strict := decodeStrict(data, &sla.Event{}); strict != nil {
+			e.Field = strict.Field
+		}
 		writeJSON(w, http.StatusBadRequest, e)
 		return
 	}
@@ -926,7 +932,7 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 		code   int
 	)
 	refused := errors.New("refused")
-	_, err := s.store.appendEvent(r.Context(), id, func(sc storedCase) (sla.Case, error) {
+	_, err = s.store.appendEvent(r.Context(), id, func(sc storedCase) (sla.Case, error) {
 		refuse, code = nil, 0
 		p, err := s.policyFor(sc)
 		if err != nil {
