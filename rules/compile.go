@@ -713,7 +713,10 @@ func letKeyword(text string, name int) int {
 	return name
 }
 
-// exprError turns an expr error into a problem at the right place in the file.
+// exprError turns an expr error into a problem at the right place in the file. expr's checker
+// reports an unknown name, a disabled function and the node limit only as message text (its
+// file.Error has a position but no kind), so this is the one place that reads expr's wording; a
+// test per case (unknown field, now(), too large) fails if a new expr release changes it.
 func (c *compiler) exprError(s *Set, r *Rule, err error, maxNodes int) {
 	var fe *file.Error
 	if !errors.As(err, &fe) {

@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/internal/yamltree"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla/deadline"
@@ -90,7 +91,7 @@ func (d *policyDecoder) period(f yamltree.Pair, what string) (deadline.Period, b
 	}
 	p, err := deadline.ParsePeriod(s)
 	if err != nil {
-		d.Problem(f.Value, "%s: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
+		d.Problem(f.Value, "%s: %s", what, diag.Text(err))
 		return deadline.Period{}, false
 	}
 	return p, true
@@ -593,7 +594,7 @@ func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 			if s, ok := d.str(f, what+".after"); ok {
 				tr, err := ParseTrigger(s)
 				if err != nil {
-					d.Problem(f.Value, "%s.after: %s", what, strings.TrimPrefix(err.Error(), "sla: "))
+					d.Problem(f.Value, "%s.after: %s", what, diag.Text(err))
 				}
 				t.After = tr
 			}

@@ -42,11 +42,10 @@ func caseErrorText(err error, withID bool) string {
 	if !errors.As(err, &ee) {
 		return strings.TrimRight(err.Error(), "\n")
 	}
-	msg := strings.TrimPrefix(ee.Error(), "sla: case "+ee.CaseID+": ")
 	if withID {
-		msg = "case " + ee.CaseID + ": " + msg
+		return ee.Text()
 	}
-	return msg
+	return ee.Detail()
 }
 
 // corpusFields are the keys of a classify --cases line (corpusLine).

@@ -477,7 +477,7 @@ func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 			if v, ok := d.Text(f.Value, w+".length"); ok {
 				p, err := deadline.ParsePeriod(v)
 				if err != nil {
-					d.Problem(f.Value, "%s.length: %s", w, strings.TrimPrefix(err.Error(), "sla: "))
+					d.Problem(f.Value, "%s.length: %s", w, diag.Text(err))
 				} else {
 					e.Length = &p
 				}
