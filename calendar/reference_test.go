@@ -192,7 +192,7 @@ func TestSevenDayWorkingRun2023(t *testing.T) {
 }
 
 func TestPerYearCountsMatchReadme(t *testing.T) {
-	// Off days and makeup days per calendar year, from reference/README.md §5.
+	// Off days and makeup days per calendar year, as counted from the State Council notices.
 	want := map[int][2]int{
 		2004: {22, 6}, 2005: {24, 7}, 2006: {24, 8}, 2007: {26, 7}, 2008: {27, 5}, 2009: {27, 6},
 		2010: {29, 8}, 2011: {29, 6}, 2012: {27, 6}, 2013: {29, 12}, 2014: {22, 5}, 2015: {26, 5},
