@@ -69,8 +69,8 @@ func (t Trigger) String() string {
 	return fmt.Sprintf("Trigger(%d)", uint8(t))
 }
 
-// ParseTrigger parses a trigger name as written in policy files.
-func ParseTrigger(s string) (Trigger, error) {
+// parseTrigger parses a trigger name as written in policy files.
+func parseTrigger(s string) (Trigger, error) {
 	for i, name := range triggerNames {
 		if name != "" && name == s {
 			return Trigger(i), nil

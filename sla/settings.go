@@ -93,14 +93,14 @@ func (l LateExtension) String() string {
 // String returns "from_acceptance" or "from_reclassification".
 func (r Reclassify) String() string { return settingName(reclassifyNames, uint8(r), "reclassify") }
 
-// ParseLateExtension parses "reject" or "overdue".
-func ParseLateExtension(s string) (LateExtension, error) {
+// parseLateExtension parses "reject" or "overdue".
+func parseLateExtension(s string) (LateExtension, error) {
 	v, err := parseSetting(lateExtensionNames, s, "late_extension")
 	return LateExtension(v), err
 }
 
-// ParseReclassify parses "from_acceptance" or "from_reclassification".
-func ParseReclassify(s string) (Reclassify, error) {
+// parseReclassify parses "from_acceptance" or "from_reclassification".
+func parseReclassify(s string) (Reclassify, error) {
 	v, err := parseSetting(reclassifyNames, s, "reclassify")
 	return Reclassify(v), err
 }
@@ -108,9 +108,9 @@ func ParseReclassify(s string) (Reclassify, error) {
 // MarshalText encodes l as String does.
 func (l LateExtension) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
-// UnmarshalText decodes what ParseLateExtension accepts.
+// UnmarshalText decodes "reject" or "overdue".
 func (l *LateExtension) UnmarshalText(b []byte) error {
-	v, err := ParseLateExtension(string(b))
+	v, err := parseLateExtension(string(b))
 	if err == nil {
 		*l = v
 	}
@@ -120,9 +120,9 @@ func (l *LateExtension) UnmarshalText(b []byte) error {
 // MarshalText encodes r as String does.
 func (r Reclassify) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// UnmarshalText decodes what ParseReclassify accepts.
+// UnmarshalText decodes "from_acceptance" or "from_reclassification".
 func (r *Reclassify) UnmarshalText(b []byte) error {
-	v, err := ParseReclassify(string(b))
+	v, err := parseReclassify(string(b))
 	if err == nil {
 		*r = v
 	}

@@ -16,25 +16,19 @@ import (
 // rejected, reclassification from acceptance).
 func TestLifecycleSettings(t *testing.T) {
 	for _, s := range []string{"reject", "overdue"} {
-		v, err := sla.ParseLateExtension(s)
-		require.NoError(t, err)
+		var v sla.LateExtension
+		require.NoError(t, v.UnmarshalText([]byte(s)))
 		assert.Equal(t, s, v.String())
-		var w sla.LateExtension
-		require.NoError(t, w.UnmarshalText([]byte(s)))
-		assert.Equal(t, v, w)
 	}
 	for _, s := range []string{"from_acceptance", "from_reclassification"} {
-		v, err := sla.ParseReclassify(s)
-		require.NoError(t, err)
+		var v sla.Reclassify
+		require.NoError(t, v.UnmarshalText([]byte(s)))
 		assert.Equal(t, s, v.String())
-		var w sla.Reclassify
-		require.NoError(t, w.UnmarshalText([]byte(s)))
-		assert.Equal(t, v, w)
 	}
-	_, err := sla.ParseLateExtension("allow")
-	assert.EqualError(t, err, `invalid late_extension "allow" (want "reject" or "overdue")`)
-	_, err = sla.ParseReclassify("x")
-	assert.EqualError(t, err, `invalid reclassify "x" (want "from_acceptance" or "from_reclassification")`)
+	var late sla.LateExtension
+	assert.EqualError(t, late.UnmarshalText([]byte("allow")), `invalid late_extension "allow" (want "reject" or "overdue")`)
+	var from sla.Reclassify
+	assert.EqualError(t, from.UnmarshalText([]byte("x")), `invalid reclassify "x" (want "from_acceptance" or "from_reclassification")`)
 	assert.Equal(t, "reclassify(9)", sla.Reclassify(9).String())
 	assert.Equal(t, sla.Lifecycle{}, sla.Default().Lifecycle(), "the default policy keeps the defaults")
 
