@@ -12,6 +12,20 @@
 // [Policy.Deadline], follow it with [Policy.Accept], [Policy.Apply] and [Policy.StatusAt], and
 // summarise many with [Policy.NewReporter].
 //
+// # Layout
+//
+// Each concept has one home and one entry:
+//
+//   - days: package calendar (working days, 调休, civil dates, China Standard Time);
+//   - counting: package [github.com/shixian-go/shixian/sla/deadline] — one Counter per calendar and
+//     conventions, whose Deadline, Progress and WarningsAt every due date in the library goes
+//     through;
+//   - tier rules: package rules, with expr's semantics;
+//   - policies, versions, cases, events, statuses and reports: this package;
+//   - load problems: one diagnostics type, named [Problems] here and rules.Problems there;
+//   - JSON: one wire format (see Wire format below), used by the command-line tool and the portal
+//     example alike.
+//
 // # Glossary
 //
 //   - 受理 (accepted): the case is taken in; the clock starts the next day.
