@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -113,12 +114,7 @@ func checkCaseText(c *Case) error {
 		return nil
 	}
 	// Report the first bad attribute in key order, the same on every call.
-	keys := make([]string, 0, len(c.Attributes))
-	for k := range c.Attributes {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.Attributes)) {
 		if msg := textProblem(k, MaxIDBytes); msg != "" {
 			if len(k) > MaxIDBytes {
 				return diag.Errorf("sla", "case %s: an attribute key %s", c.ID, msg)

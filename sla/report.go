@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -634,12 +636,7 @@ func (a *groupAcc) nearestRank(rank int64) int {
 			return d
 		}
 	}
-	keys := make([]int, 0, len(a.tail))
-	for d := range a.tail {
-		keys = append(keys, d)
-	}
-	sort.Ints(keys)
-	for _, d := range keys {
+	for _, d := range slices.Sorted(maps.Keys(a.tail)) {
 		seen += a.tail[d]
 		if seen >= rank {
 			return d

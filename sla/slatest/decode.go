@@ -196,28 +196,20 @@ func (d *caseDecoder) fast(line []byte, c *CorpusCase) bool {
 		}
 		switch string(key) {
 		case "id":
-			if s.peek() == 'n' {
-				// null leaves the field as it is, like encoding/json.
-				if !s.literal("null") {
-					return false
-				}
-				break
-			}
-			v, ok := s.plainString()
+			v, null, ok := s.nullOrString()
 			if !ok {
 				return false
 			}
-			c.ID = string(v)
+			if !null {
+				c.ID = string(v)
+			}
 		case "accepted":
-			if s.peek() == 'n' {
-				if !s.literal("null") {
-					return false
-				}
-				break
-			}
-			v, ok := s.plainString()
+			v, null, ok := s.nullOrString()
 			if !ok {
 				return false
+			}
+			if null {
+				break
 			}
 			t, err := time.Parse(time.RFC3339, string(v))
 			if err != nil {
@@ -247,6 +239,16 @@ func (d *caseDecoder) fast(line []byte, c *CorpusCase) bool {
 		}
 		return false
 	}
+}
+
+// nullOrString reads null or a plain string. null leaves the field it stands for as it is,
+// like encoding/json, so the caller is told which it was.
+func (s *scanner) nullOrString() (v []byte, null, ok bool) {
+	if s.peek() == 'n' {
+		return nil, true, s.literal("null")
+	}
+	v, ok = s.plainString()
+	return v, false, ok
 }
 
 func (s *scanner) end() bool {

@@ -72,14 +72,10 @@ func LoadExpectations(path string) (*Expectations, error) {
 // ParseExpectations parses an expectations file strictly: unknown keys, missing from/to and
 // bad numbers are errors, all reported at once as a *sla.Problems with file:line:column.
 func ParseExpectations(name string, data []byte) (*Expectations, error) {
-	if len(data) > MaxSuiteBytes {
-		return nil, fmt.Errorf("slatest: %s: expectations file is %d bytes, more than the %d allowed", name, len(data), MaxSuiteBytes)
-	}
-	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty expectations file (expected `format: %s` and `allow`)", ExpectFormat))
+	d, root, err := parseYAML(name, data, "expectations file", fmt.Sprintf("`format: %s` and `allow`", ExpectFormat))
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{Decoder: td}
 	e := &Expectations{}
 	top := d.Mapping(root, "expectations", "format!", "allow!")
 	if f, ok := top["format"]; ok {

@@ -3,6 +3,7 @@ package slatest
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +103,20 @@ type partialCase struct {
 type decoder struct {
 	*yamltree.Decoder
 	refs []reference
+}
+
+// parseYAML refuses a file of more than MaxSuiteBytes before reading it and parses the rest
+// into a decoder of its root. kind names the file in errors ("suite file"); expected says
+// what an empty one should hold.
+func parseYAML(name string, data []byte, kind, expected string) (*decoder, *yaml.Node, error) {
+	if len(data) > MaxSuiteBytes {
+		return nil, nil, fmt.Errorf("slatest: %s: %s is %d bytes, more than the %d allowed", name, kind, len(data), MaxSuiteBytes)
+	}
+	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty %s (expected %s)", kind, expected))
+	if err != nil {
+		return nil, nil, err
+	}
+	return &decoder{Decoder: td}, root, nil
 }
 
 func (d *decoder) str(n *yaml.Node, what string) *string {
@@ -265,14 +280,10 @@ func (d *decoder) inputMap(n *yaml.Node, what string, depth int) (map[string]any
 
 // parseSuite decodes a suite file strictly, reporting every problem at once.
 func parseSuite(name string, data []byte) (*suite, error) {
-	if len(data) > MaxSuiteBytes {
-		return nil, fmt.Errorf("slatest: %s: suite file is %d bytes, more than the %d allowed", name, len(data), MaxSuiteBytes)
-	}
-	td, root, err := yamltree.Parse(name, data, fmt.Sprintf("empty suite file (expected `format: %s`, `name` and `cases`)", SuiteFormat))
+	d, root, err := parseYAML(name, data, "suite file", fmt.Sprintf("`format: %s`, `name` and `cases`", SuiteFormat))
 	if err != nil {
 		return nil, err
 	}
-	d := &decoder{Decoder: td}
 	s := d.decodeSuite(root)
 	if err := d.Err(); err != nil {
 		return nil, err
@@ -449,7 +460,7 @@ func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 		if f, ok := m["type"]; ok {
 			if v := d.str(f.Value, w+".type"); v != nil {
 				e.Type = sla.EventType(*v)
-				if !knownEventType(e.Type) {
+				if !slices.Contains(eventTypeList(), e.Type) {
 					d.Problem(f.Value, "%s.type: unknown event type %q (expected one of: %s)", w, *v, strings.Join(eventTypeNames(), ", "))
 				}
 			}
@@ -565,7 +576,7 @@ func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
 	if f, ok := m["state"]; ok {
 		if v := d.str(f.Value, what+".state"); v != nil {
 			s := sla.State(*v)
-			if !knownState(s) {
+			if !slices.Contains(stateList(), s) {
 				d.Problem(f.Value, "%s.state: unknown state %q (expected one of: %s)", what, *v, strings.Join(stateNames(), ", "))
 			}
 			st.state = &s
@@ -662,36 +673,15 @@ func mergeExpect(def, e expectation) expectation {
 	return out
 }
 
-func knownEventType(t sla.EventType) bool {
-	for _, k := range eventTypeList() {
-		if k == t {
-			return true
-		}
-	}
-	return false
-}
-
-func eventTypeNames() []string {
-	var out []string
-	for _, k := range eventTypeList() {
-		out = append(out, string(k))
+// names spells out a list of event types or states for an error that lists the valid ones.
+func names[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, k := range list {
+		out[i] = string(k)
 	}
 	return out
 }
 
-func knownState(s sla.State) bool {
-	for _, k := range stateList() {
-		if k == s {
-			return true
-		}
-	}
-	return false
-}
+func eventTypeNames() []string { return names(eventTypeList()) }
 
-func stateNames() []string {
-	var out []string
-	for _, k := range stateList() {
-		out = append(out, string(k))
-	}
-	return out
-}
+func stateNames() []string { return names(stateList()) }
