@@ -459,8 +459,8 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 	parse("receipt", func(s string) (err error) { c.Receipt, err = deadline.ParseReceipt(s); return })
 	parse("same_day_cutoff", func(s string) (err error) { c.SameDayCutoff, err = deadline.ParseClockTime(s); return })
 	parse("resume_day", func(s string) (err error) { c.ResumeDay, err = deadline.ParseResumeDay(s); return })
-	parse("late_extension", func(s string) (err error) { p.lifecycle.LateExtension, err = parseLateExtension(s); return })
-	parse("reclassify", func(s string) (err error) { p.lifecycle.Reclassify, err = parseReclassify(s); return })
+	parse("late_extension", func(s string) (err error) { p.lifecycle.LateExtension, err = lateExtensionNames.Parse(s); return })
+	parse("reclassify", func(s string) (err error) { p.lifecycle.Reclassify, err = reclassifyNames.Parse(s); return })
 	if f, ok := m["business_hours"]; ok {
 		var spans []deadline.Span
 		for _, item := range d.Sequence(f.Value, "counting.business_hours") {

@@ -1,9 +1,7 @@
 package sla
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
+	"github.com/shixian-go/shixian/internal/textform"
 )
 
 // Lifecycle holds the settings of a policy that the case lifecycle applies
@@ -59,72 +57,32 @@ const (
 	FromReclassification
 )
 
-// settingName is the policy-file spelling of setting value v of kind typ,
-// or typ(v) for a value without one.
-func settingName(names [2]string, v uint8, typ string) string {
-	if int(v) < len(names) {
-		return names[v]
-	}
-	return typ + "(" + strconv.Itoa(int(v)) + ")"
-}
-
-// parseSetting is the inverse of settingName; errors quote s and list the
-// accepted spellings.
-func parseSetting(names [2]string, s, typ string) (uint8, error) {
-	in := strings.TrimSpace(s)
-	for i, n := range names {
-		if in == n {
-			return uint8(i), nil
-		}
-	}
-	return 0, fmt.Errorf("invalid %s %q (want %q or %q)", typ, s, names[0], names[1])
-}
-
+// The policy-file spellings of the lifecycle settings, printed, parsed and checked as the
+// counting settings of package deadline are.
 var (
-	lateExtensionNames = [2]string{"reject", "overdue"}
-	reclassifyNames    = [2]string{"from_acceptance", "from_reclassification"}
+	lateExtensionNames = textform.Enum[LateExtension]{Kind: "late_extension", Words: []string{"reject", "overdue"}}
+	reclassifyNames    = textform.Enum[Reclassify]{Kind: "reclassify", Words: []string{"from_acceptance", "from_reclassification"}}
 )
 
 // String returns "reject" or "overdue".
-func (l LateExtension) String() string {
-	return settingName(lateExtensionNames, uint8(l), "late_extension")
-}
+func (l LateExtension) String() string { return lateExtensionNames.String(l) }
 
 // String returns "from_acceptance" or "from_reclassification".
-func (r Reclassify) String() string { return settingName(reclassifyNames, uint8(r), "reclassify") }
-
-// parseLateExtension parses "reject" or "overdue".
-func parseLateExtension(s string) (LateExtension, error) {
-	v, err := parseSetting(lateExtensionNames, s, "late_extension")
-	return LateExtension(v), err
-}
-
-// parseReclassify parses "from_acceptance" or "from_reclassification".
-func parseReclassify(s string) (Reclassify, error) {
-	v, err := parseSetting(reclassifyNames, s, "reclassify")
-	return Reclassify(v), err
-}
+func (r Reclassify) String() string { return reclassifyNames.String(r) }
 
 // MarshalText encodes l as String does.
 func (l LateExtension) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
-// UnmarshalText decodes "reject" or "overdue".
+// UnmarshalText decodes "reject" or "overdue". On error *l is unchanged.
 func (l *LateExtension) UnmarshalText(b []byte) error {
-	v, err := parseLateExtension(string(b))
-	if err == nil {
-		*l = v
-	}
-	return err
+	return textform.Unmarshal(l, b, lateExtensionNames.Parse)
 }
 
 // MarshalText encodes r as String does.
 func (r Reclassify) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// UnmarshalText decodes "from_acceptance" or "from_reclassification".
+// UnmarshalText decodes "from_acceptance" or "from_reclassification". On error *r is
+// unchanged.
 func (r *Reclassify) UnmarshalText(b []byte) error {
-	v, err := parseReclassify(string(b))
-	if err == nil {
-		*r = v
-	}
-	return err
+	return textform.Unmarshal(r, b, reclassifyNames.Parse)
 }

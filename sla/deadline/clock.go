@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/internal/textform"
 )
 
 // ClockTime is a wall-clock time of day (hour and minute) in the calendar's
@@ -42,14 +43,7 @@ func (c ClockTime) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText decodes what ParseClockTime accepts. On error *c is unchanged.
-func (c *ClockTime) UnmarshalText(b []byte) error {
-	v, err := ParseClockTime(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *ClockTime) UnmarshalText(b []byte) error { return textform.Unmarshal(c, b, ParseClockTime) }
 
 // valid reports whether c is 00:00..23:59 or 24:00.
 func (c ClockTime) valid() bool {
@@ -110,14 +104,7 @@ func (s Span) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText decodes what ParseSpan accepts. On error *s is unchanged.
-func (s *Span) UnmarshalText(b []byte) error {
-	v, err := ParseSpan(string(b))
-	if err != nil {
-		return err
-	}
-	*s = v
-	return nil
-}
+func (s *Span) UnmarshalText(b []byte) error { return textform.Unmarshal(s, b, ParseSpan) }
 
 func (s Span) validate() error {
 	if !s.Start.valid() || !s.End.valid() {

@@ -2,10 +2,10 @@ package deadline
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/shixian-go/shixian/internal/diag"
+	"github.com/shixian-go/shixian/internal/textform"
 )
 
 // EndOfDay says when the last day of a day-based period ends.
@@ -39,99 +39,49 @@ const (
 	ResumeDayCounted
 )
 
+// The policy-file spellings of the counting settings; textform.Enum prints, parses and
+// checks them.
 var (
-	endOfDayNames  = []string{"24:00", "close_of_business"}
-	receiptNames   = []string{"literal", "next_workday"}
-	resumeDayNames = []string{"excluded", "counted"}
+	endOfDayNames  = textform.Enum[EndOfDay]{Kind: "end_of_day", Words: []string{"24:00", "close_of_business"}}
+	receiptNames   = textform.Enum[Receipt]{Kind: "receipt", Words: []string{"literal", "next_workday"}}
+	resumeDayNames = textform.Enum[ResumeDay]{Kind: "resume_day", Words: []string{"excluded", "counted"}}
 )
 
-func enumString(names []string, v uint8, typ string) string {
-	if int(v) < len(names) {
-		return names[v]
-	}
-	return typ + "(" + strconv.Itoa(int(v)) + ")"
-}
-
-func enumParse(names []string, s, typ string) (uint8, error) {
-	in := strings.TrimSpace(s)
-	for i, n := range names {
-		if in == n {
-			return uint8(i), nil
-		}
-	}
-	return 0, fmt.Errorf("invalid %s %q (want %s)", typ, s, strings.Join(quoteAll(names), " or "))
-}
-
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strconv.Quote(s)
-	}
-	return out
-}
-
 // String returns "24:00" or "close_of_business".
-func (e EndOfDay) String() string { return enumString(endOfDayNames, uint8(e), "end_of_day") }
+func (e EndOfDay) String() string { return endOfDayNames.String(e) }
 
 // String returns "literal" or "next_workday".
-func (r Receipt) String() string { return enumString(receiptNames, uint8(r), "receipt") }
+func (r Receipt) String() string { return receiptNames.String(r) }
 
 // String returns "excluded" or "counted".
-func (r ResumeDay) String() string { return enumString(resumeDayNames, uint8(r), "resume_day") }
+func (r ResumeDay) String() string { return resumeDayNames.String(r) }
 
 // ParseEndOfDay parses "24:00" or "close_of_business".
-func ParseEndOfDay(s string) (EndOfDay, error) {
-	v, err := enumParse(endOfDayNames, s, "end_of_day")
-	return EndOfDay(v), err
-}
+func ParseEndOfDay(s string) (EndOfDay, error) { return endOfDayNames.Parse(s) }
 
 // ParseReceipt parses "literal" or "next_workday".
-func ParseReceipt(s string) (Receipt, error) {
-	v, err := enumParse(receiptNames, s, "receipt")
-	return Receipt(v), err
-}
+func ParseReceipt(s string) (Receipt, error) { return receiptNames.Parse(s) }
 
 // ParseResumeDay parses "excluded" or "counted".
-func ParseResumeDay(s string) (ResumeDay, error) {
-	v, err := enumParse(resumeDayNames, s, "resume_day")
-	return ResumeDay(v), err
-}
+func ParseResumeDay(s string) (ResumeDay, error) { return resumeDayNames.Parse(s) }
 
 // MarshalText encodes e as String does.
 func (e EndOfDay) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
-// UnmarshalText decodes what ParseEndOfDay accepts.
-func (e *EndOfDay) UnmarshalText(b []byte) error {
-	v, err := ParseEndOfDay(string(b))
-	if err == nil {
-		*e = v
-	}
-	return err
-}
+// UnmarshalText decodes what ParseEndOfDay accepts. On error *e is unchanged.
+func (e *EndOfDay) UnmarshalText(b []byte) error { return textform.Unmarshal(e, b, ParseEndOfDay) }
 
 // MarshalText encodes r as String does.
 func (r Receipt) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// UnmarshalText decodes what ParseReceipt accepts.
-func (r *Receipt) UnmarshalText(b []byte) error {
-	v, err := ParseReceipt(string(b))
-	if err == nil {
-		*r = v
-	}
-	return err
-}
+// UnmarshalText decodes what ParseReceipt accepts. On error *r is unchanged.
+func (r *Receipt) UnmarshalText(b []byte) error { return textform.Unmarshal(r, b, ParseReceipt) }
 
 // MarshalText encodes r as String does.
 func (r ResumeDay) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
-// UnmarshalText decodes what ParseResumeDay accepts.
-func (r *ResumeDay) UnmarshalText(b []byte) error {
-	v, err := ParseResumeDay(string(b))
-	if err == nil {
-		*r = v
-	}
-	return err
-}
+// UnmarshalText decodes what ParseResumeDay accepts. On error *r is unchanged.
+func (r *ResumeDay) UnmarshalText(b []byte) error { return textform.Unmarshal(r, b, ParseResumeDay) }
 
 // MaxSpans bounds Counting.BusinessHours.
 const MaxSpans = 48
@@ -184,13 +134,13 @@ func DefaultCounting() Counting {
 // span that is empty, reversed, starts at 24:00, or is out of order or
 // overlaps the previous one, or an invalid same-day cutoff.
 func (c Counting) Validate() error {
-	if int(c.EndOfDay) >= len(endOfDayNames) {
+	if !endOfDayNames.Known(c.EndOfDay) {
 		return fmt.Errorf("invalid end_of_day %d", c.EndOfDay)
 	}
-	if int(c.Receipt) >= len(receiptNames) {
+	if !receiptNames.Known(c.Receipt) {
 		return fmt.Errorf("invalid receipt %d", c.Receipt)
 	}
-	if int(c.ResumeDay) >= len(resumeDayNames) {
+	if !resumeDayNames.Known(c.ResumeDay) {
 		return fmt.Errorf("invalid resume_day %d", c.ResumeDay)
 	}
 	if len(c.BusinessHours) == 0 {

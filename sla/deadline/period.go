@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/shixian-go/shixian/internal/textform"
 )
 
 // MaxPeriodCount is the largest Count a Period may have. It bounds every
@@ -107,14 +109,7 @@ func (p Period) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText decodes what ParsePeriod accepts. On error *p is unchanged.
-func (p *Period) UnmarshalText(b []byte) error {
-	v, err := ParsePeriod(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
-}
+func (p *Period) UnmarshalText(b []byte) error { return textform.Unmarshal(p, b, ParsePeriod) }
 
 // periodUnitWords maps every accepted unit spelling to its unit. English words
 // are matched case-insensitively; singular and plural are both accepted
