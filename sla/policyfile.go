@@ -498,6 +498,24 @@ func parseSpan(s string) (deadline.Span, error) {
 	return deadline.Span{Start: start, End: end}, nil
 }
 
+// idAndLabel reads the id and label of a warning or target (kind), reporting an empty id and
+// one that an earlier item of the list (seen) declared.
+func (d *policyDecoder) idAndLabel(m map[string]yamltree.Pair, what, kind string, seen map[string]bool) (id, label string) {
+	if f, ok := m["id"]; ok {
+		if s, ok := d.nonEmpty(f, what+".id"); ok {
+			if seen[s] {
+				d.Problem(f.Value, "%s.id: %s %q is declared twice", what, kind, s)
+			}
+			seen[s] = true
+			id = s
+		}
+	}
+	if f, ok := m["label"]; ok {
+		label, _ = d.str(f, what+".label")
+	}
+	return id, label
+}
+
 func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
 	for i, item := range d.Sequence(n, "warnings") {
@@ -507,18 +525,7 @@ func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 			continue
 		}
 		var w Warning
-		if f, ok := m["id"]; ok {
-			if s, ok := d.nonEmpty(f, what+".id"); ok {
-				if seen[s] {
-					d.Problem(f.Value, "%s.id: warning %q is declared twice", what, s)
-				}
-				seen[s] = true
-				w.ID = s
-			}
-		}
-		if f, ok := m["label"]; ok {
-			w.Label, _ = d.str(f, what+".label")
-		}
+		w.ID, w.Label = d.idAndLabel(m, what, "warning", seen)
 		if f, ok := m["at"]; ok {
 			if s, ok := d.str(f, what+".at"); ok {
 				frac, last, err := parseThreshold(s)
@@ -578,18 +585,7 @@ func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 			continue
 		}
 		var t Target
-		if f, ok := m["id"]; ok {
-			if s, ok := d.nonEmpty(f, what+".id"); ok {
-				if seen[s] {
-					d.Problem(f.Value, "%s.id: target %q is declared twice", what, s)
-				}
-				seen[s] = true
-				t.ID = s
-			}
-		}
-		if f, ok := m["label"]; ok {
-			t.Label, _ = d.str(f, what+".label")
-		}
+		t.ID, t.Label = d.idAndLabel(m, what, "target", seen)
 		if f, ok := m["after"]; ok {
 			if s, ok := d.str(f, what+".after"); ok {
 				tr, err := parseTrigger(s)
