@@ -612,6 +612,9 @@ func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, final, t
 		o.excluded += x
 		return 0, nil
 	}
+	// The convention picks the day counting starts after and how many days it counts; one
+	// advance then counts them, stepping over what the pauses exclude.
+	start, n, count := from, p.Count, true
 	switch {
 	case p.Unit == Workdays && p.Count == 0:
 		// Convention 4, same-day (即办): due at the end of the acceptance day when
@@ -633,42 +636,25 @@ func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, final, t
 			for next < len(ivs) && !ivs[next].end.IsZero() && !ivs[next].end.After(o.start) {
 				next++
 			}
+			count = false
 			break
 		}
-		l, x, susp, rem, since, nx, err := e.advance(o.accept, 1, ivs, true)
-		if err != nil {
-			return 0, err
-		}
-		if susp {
-			return suspend(x, rem, since)
-		}
-		o.excluded += x
-		seg.excluded = x
-		last, seg.raw, next = l, l, nx
+		start, n = o.accept, 1
 	case p.Unit == Workdays:
 		// 民法典 art. 201 / 行政许可法 art. 82: the start day is not counted;
 		// day 1 is the first working day after it.
-		l, x, susp, rem, since, nx, err := e.advance(from, p.Count, ivs, true)
-		if err != nil {
-			return 0, err
-		}
-		if susp {
-			seg.excluded = x
-			return suspend(x, rem, since)
-		}
-		o.excluded += x
-		seg.excluded = x
-		last, seg.raw, next = l, l, nx
 	default:
 		// Days (民法典 arts. 201, 203) and Months (art. 202): calendar days
 		// from the next day, holidays inside not deducted; pauses add the
-		// paused calendar days (their union).
-		n := p.Count
+		// paused calendar days (their union). The last day rolls forward
+		// below when it is not a working day.
 		if p.Unit == Months {
 			target, clamped := calendar.Date(from).AddMonths(p.Count)
 			n, seg.clamped = int(target)-from, clamped
 		}
-		raw, x, susp, rem, since, nx, err := e.advance(from, n, ivs, false)
+	}
+	if count {
+		raw, x, susp, rem, since, nx, err := e.advance(start, n, ivs, working)
 		if err != nil {
 			return 0, err
 		}
@@ -677,9 +663,11 @@ func (e *engine) dayPeriod(o *outcome, p Period, from int, ivs []dayIv, final, t
 		}
 		o.excluded += x
 		seg.excluded = x
-		seg.raw, next = raw, nx
-		if last, err = e.roll(raw); err != nil {
-			return 0, err
+		last, seg.raw, next = raw, raw, nx
+		if !working {
+			if last, err = e.roll(raw); err != nil {
+				return 0, err
+			}
 		}
 	}
 	if final && next < len(ivs) {
