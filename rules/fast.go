@@ -338,27 +338,12 @@ func compare(op string, l, r cnode) (boolFn, bool) {
 
 func arith(op string, l, r cnode) (cnode, bool) {
 	if l.kind == Int && r.kind == Int {
-		a, b := l.i, r.i
-		switch op {
-		case "+":
-			return cnode{kind: Int, i: func(f *frame) int { return a(f) + b(f) }}, true
-		case "-":
-			return cnode{kind: Int, i: func(f *frame) int { return a(f) - b(f) }}, true
-		default:
-			return cnode{kind: Int, i: func(f *frame) int { return a(f) * b(f) }}, true
-		}
+		return cnode{kind: Int, i: arithmetic(op, l.i, r.i)}, true
 	}
 	a, ok1 := l.asFloat()
 	b, ok2 := r.asFloat()
 	if ok1 && ok2 {
-		switch op {
-		case "+":
-			return cnode{kind: Float, f: func(f *frame) float64 { return a(f) + b(f) }}, true
-		case "-":
-			return cnode{kind: Float, f: func(f *frame) float64 { return a(f) - b(f) }}, true
-		default:
-			return cnode{kind: Float, f: func(f *frame) float64 { return a(f) * b(f) }}, true
-		}
+		return cnode{kind: Float, f: arithmetic(op, a, b)}, true
 	}
 	if op == "+" && l.kind == String && r.kind == String {
 		a, b := l.s, r.s
@@ -504,6 +489,18 @@ func ordered[T cmp.Ordered](op string, a, b func(*frame) T) func(*frame) bool {
 		return func(f *frame) bool { return a(f) > b(f) }
 	default:
 		return func(f *frame) bool { return a(f) >= b(f) }
+	}
+}
+
+// arithmetic is op ("+", "-" or "*") of two closures of one numeric type.
+func arithmetic[T int | float64](op string, a, b func(*frame) T) func(*frame) T {
+	switch op {
+	case "+":
+		return func(f *frame) T { return a(f) + b(f) }
+	case "-":
+		return func(f *frame) T { return a(f) - b(f) }
+	default:
+		return func(f *frame) T { return a(f) * b(f) }
 	}
 }
 
