@@ -509,9 +509,7 @@ func (d *decoder) decodeExpect(n *yaml.Node, what string) expectation {
 		return e
 	}
 	if f, ok := m["tier"]; ok {
-		if e.tier = d.str(f.Value, what+".tier"); e.tier != nil {
-			d.refs = append(d.refs, reference{kind: "tier", name: *e.tier, pos: d.Pos(f.Value), where: what + ".tier"})
-		}
+		e.tier = d.tier(f.Value, what+".tier")
 	}
 	if f, ok := m["rule"]; ok {
 		if e.rule = d.str(f.Value, what+".rule"); e.rule != nil && *e.rule != DefaultRule {
@@ -562,6 +560,16 @@ func (d *decoder) decodeExpect(n *yaml.Node, what string) expectation {
 	return e
 }
 
+// tier reads a tier name an expectation names and records it, so that the policy can be
+// asked whether it declares it once the policy is loaded.
+func (d *decoder) tier(n *yaml.Node, what string) *string {
+	v := d.str(n, what)
+	if v != nil {
+		d.refs = append(d.refs, reference{kind: "tier", name: *v, pos: d.Pos(n), where: what})
+	}
+	return v
+}
+
 func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
 	m := d.Mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days")
 	if m == nil {
@@ -583,9 +591,7 @@ func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
 		}
 	}
 	if f, ok := m["tier"]; ok {
-		if st.tier = d.str(f.Value, what+".tier"); st.tier != nil {
-			d.refs = append(d.refs, reference{kind: "tier", name: *st.tier, pos: d.Pos(f.Value), where: what + ".tier"})
-		}
+		st.tier = d.tier(f.Value, what+".tier")
 	}
 	if f, ok := m["warning"]; ok {
 		st.warning = d.str(f.Value, what+".warning")
