@@ -87,8 +87,8 @@ func runClassify(e *env, opts any, _ []string) int {
 	}
 	cl := &classifier{p: p, explain: o.explain}
 	if o.input != "" {
-		if len(o.input) > maxCaseBytes {
-			return fail(e, "classify", fmt.Errorf("--input is longer than the %s a case may have", sizeText(maxCaseBytes)))
+		if len(o.input) > sla.MaxCaseBytes {
+			return fail(e, "classify", fmt.Errorf("--input is longer than the %s a case may have", sizeText(sla.MaxCaseBytes)))
 		}
 		if off := invalidUTF8([]byte(o.input)); off >= 0 {
 			return fail(e, "classify", fmt.Errorf("--input:1:%d: %v", lineColumn([]byte(o.input), off), errInvalidUTF8))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 
 	"github.com/shixian-go/shixian/sla"
@@ -68,16 +67,15 @@ func runStatus(e *env, opts any, _ []string) int {
 	if err != nil {
 		return fail(e, "status", err)
 	}
-	data, name, err := readFileLimited(e, o.caseFile, "case file", maxCaseBytes)
+	// The case file is bounded by the library's sla.MaxCaseBytes, enforced while reading
+	// with the reader the library uses for every file (so /dev/zero is refused after 4 MiB),
+	// and the bytes are kept: the library places every error about the case in them, the
+	// invalid UTF-8, the key or value the decoder refuses, the event that does not fit, the
+	// "policy" value of a case governed by another policy, else the case's opening brace.
+	data, name, err := readFileLimited(e, o.caseFile, "case file", sla.MaxCaseBytes)
 	if err != nil {
 		return fail(e, "status", err)
 	}
-	if off := invalidUTF8(data); off >= 0 {
-		return fail(e, "status", fmt.Errorf("%s: %v", filePos(name, data, off), errInvalidUTF8))
-	}
-	// The library places every error about the case in the file: the key or value the
-	// decoder refuses, the event that does not fit, the "policy" value of a case governed by
-	// another policy, else the case's opening brace.
 	c, err := p.DecodeCase(name, data)
 	if err != nil {
 		return fail(e, "status", err)

@@ -47,8 +47,8 @@ device such as /dev/zero or an endless pipe is refused after at most the limit, 
 and the limit named (exit 2): a policy file 1 MiB (sla.MaxPolicyBytes), a test suite or an
 expectations file 2 MiB (slatest.MaxSuiteBytes), a --schedule file 1 MiB
 (calendar.MaxScheduleBytes), a notice 256 KiB (calendar.MaxNoticeBytes), a case file (status
---case) or --input 4 MiB, one line of a JSON-lines file 1 MiB. Input must be UTF-8; invalid
-UTF-8 is refused at its position rather than silently replaced. diff --workers is clamped to 4 per core (with a note on stderr): more add memory, not
+--case) or --input 4 MiB (sla.MaxCaseBytes), one line of a JSON-lines file 1 MiB. Input must
+be UTF-8; invalid UTF-8 is refused at its position rather than silently replaced. diff --workers is clamped to 4 per core (with a note on stderr): more add memory, not
 speed, and the result does not depend on it.
 
 # JSON lines and bad lines

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/slatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,7 +60,7 @@ func TestEndlessStdinIsRefusedAfterTheLimit(t *testing.T) {
 			"<stdin>:1:1048577: line longer than 1 MiB", 2 * maxLine},
 		{"status --case - on endless zeros is refused at 4 MiB", 0,
 			[]string{"status", "--policy", defaultPolicy, "--now", "2025-10-14T12:00:00+08:00", "--case", "-"},
-			"case file <stdin> is larger than the 4 MiB limit", maxCaseBytes + 64<<10},
+			"case file <stdin> is larger than the 4 MiB limit", sla.MaxCaseBytes + 64<<10},
 		{"classify --cases - on an endless '{' line is refused like zeros", '{',
 			[]string{"classify", "--policy", defaultPolicy, "--cases", "-"},
 			"<stdin>:1:1048577: line longer than 1 MiB", 2 * maxLine},

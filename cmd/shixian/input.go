@@ -10,14 +10,12 @@ import (
 	"github.com/shixian-go/shixian/sla/slatest"
 )
 
-// Size limits of the files the CLI reads. Each is enforced while reading (never after the
+// Size limits of the lines the CLI reads. Each is enforced while reading (never after the
 // whole input is in memory), so that /dev/zero, a wrong file or an endless pipe is refused
-// after at most limit+1 bytes. Policies, suites, expectations, schedules and notices use the
-// library's own limits (sla.MaxPolicyBytes, slatest.MaxSuiteBytes, calendar.MaxScheduleBytes,
-// calendar.MaxNoticeBytes), so the CLI refuses exactly what the library would.
+// after at most limit+1 bytes. Whole files use the library's own limits (sla.MaxPolicyBytes,
+// sla.MaxCaseBytes, slatest.MaxSuiteBytes, calendar.MaxScheduleBytes, calendar.MaxNoticeBytes),
+// so the CLI refuses exactly what the library would.
 const (
-	// maxCaseBytes bounds one case document: status --case and classify --input.
-	maxCaseBytes = 4 << 20
 	// maxLine bounds one line of a JSON-lines file (classify, diff and report --cases): a
 	// corpus line is a few hundred bytes, a case with a thousand events about 150 KiB.
 	maxLine = 1 << 20

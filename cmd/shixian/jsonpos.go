@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 
@@ -22,12 +21,6 @@ func skipJSONSpace(doc []byte, off int, seps string) int { return jsonpos.SkipSp
 
 // lineCol is jsonpos.LineCol.
 func lineCol(doc []byte, off int) (line, col int) { return jsonpos.LineCol(doc, off) }
-
-// filePos formats the position of byte offset off in the file name as "name:line:column".
-func filePos(name string, doc []byte, off int) string {
-	line, col := lineCol(doc, off)
-	return fmt.Sprintf("%s:%d:%d", name, line, col)
-}
 
 // caseErrorOffset is sla.CaseErrorOffset, for the JSON-lines commands.
 func caseErrorOffset(doc []byte, err error, c *sla.Case, policyID string) int {
