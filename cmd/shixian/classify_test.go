@@ -6,23 +6,25 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/shixian-go/shixian/sla/deadline"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 type classifyOut struct {
-	ID          string         `json:"id"`
-	Tier        string         `json:"tier"`
-	Rule        string         `json:"rule"`
-	Reason      string         `json:"reason"`
-	Default     bool           `json:"default"`
-	Policy      policyRef      `json:"policy"`
-	Shadowed    []string       `json:"shadowed"`
-	Fields      map[string]any `json:"fields"`
-	Due         string         `json:"due"`
-	LastDay     string         `json:"last_day"`
-	Provisional bool           `json:"provisional"`
+	ID       string         `json:"id"`
+	Accepted string         `json:"accepted"`
+	Tier     string         `json:"tier"`
+	Rule     string         `json:"rule"`
+	Reason   string         `json:"reason"`
+	Default  bool           `json:"default"`
+	Policy   policyRef      `json:"policy"`
+	Shadowed []string       `json:"shadowed"`
+	Fields   map[string]any `json:"fields"`
+	// Deadline is read with the library's strict decoder: a second shape cannot pass.
+	Deadline deadline.Deadline `json:"deadline"`
 }
 
 func decodeLines(t *testing.T, s string) []classifyOut {
@@ -52,8 +54,17 @@ func TestClassifyInput(t *testing.T) {
 		assert.Equal(t, policyRef{"xinyu-1310", "2025.1", got[0].Policy.Hash}, got[0].Policy)
 		assert.Len(t, got[0].Policy.Hash, 64)
 		// 10 working days from Tuesday 09-30 across National Day → last day Tuesday 10-21.
-		assert.Equal(t, "2025-10-22T00:00:00+08:00", got[0].Due)
-		assert.Equal(t, "2025-10-21", got[0].LastDay)
+		assert.Equal(t, "2025-10-22T00:00:00+08:00", rfc3339(got[0].Deadline.Due))
+		assert.Equal(t, "2025-10-21", dateString(got[0].Deadline.LastDay))
+	})
+	t.Run("an acceptance instant with a fraction of a second is written as the wire format writes it, the instant the deadline starts at", func(t *testing.T) {
+		r := cli(t, "", "classify", "--policy", defaultPolicy, "--input", `{"cause":"complex"}`, "--accepted", "2025-09-30T09:00:00.25Z")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		got := decodeLines(t, r.stdout)
+		require.Len(t, got, 1)
+		assert.Equal(t, "2025-09-30T09:00:00.25Z", got[0].Accepted, "the instant as given, fraction kept")
+		assert.True(t, got[0].Deadline.Start.Equal(time.Date(2025, 9, 30, 17, 0, 0, 250_000_000, cst)), "deadline.start is the same instant: %v", got[0].Deadline.Start)
+		assert.Equal(t, "+08:00", got[0].Deadline.Start.Format("Z07:00"), "in the calendar's offset")
 	})
 	t.Run("--explain prints bilingual labels and the deadline explanation", func(t *testing.T) {
 		r := cli(t, "", append(args, "--explain")...)
@@ -97,7 +108,7 @@ func TestClassifyCases(t *testing.T) {
 		// accepted Friday 2026-02-13 16:00 before the Spring Festival (02-15..02-23 off, Saturday
 		// 02-14 a makeup working day): day 1 = 02-14, day 2 = 02-24, day 3 = 02-25.
 		assert.Equal(t, "enterprise-complex", got[5].Rule)
-		assert.Equal(t, "2026-02-25", got[5].LastDay)
+		assert.Equal(t, "2026-02-25", dateString(got[5].Deadline.LastDay))
 	})
 	t.Run("the same read from stdin with --explain", func(t *testing.T) {
 		data, err := os.ReadFile("testdata/corpus.jsonl")
@@ -122,8 +133,8 @@ func TestClassifyCases(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		got := decodeLines(t, r.stdout)
 		require.Len(t, got, 2)
-		assert.Equal(t, "2025-10-09", got[0].LastDay, "T1 from 09-30: day 1 is 10-09")
-		assert.Equal(t, "2025-10-10", got[1].LastDay, "T1 from Thursday 10-09: day 1 is Friday 10-10")
+		assert.Equal(t, "2025-10-09", dateString(got[0].Deadline.LastDay), "T1 from 09-30: day 1 is 10-09")
+		assert.Equal(t, "2025-10-10", dateString(got[1].Deadline.LastDay), "T1 from Thursday 10-09: day 1 is Friday 10-10")
 	})
 	t.Run("a line without accepted and no --accepted is a bad line", func(t *testing.T) {
 		r := cli(t, `{"id":"X-1","input":{"cause":"complex"}}`, "classify", "--policy", defaultPolicy, "--cases", "-")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shixian-go/shixian/internal/wire"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/deadline"
@@ -35,10 +36,12 @@ progress is shown on stderr when stderr is a terminal.
 
 Output (default): one JSON object per case and line:
   {"id", "accepted", "tier", "rule", "reason", "basis", "default", "policy": {"id", "version",
-   "hash"}, "shadowed": [rule ids], "fields": {name: value}, "due", "last_day", "provisional",
-   "ignored": [keys] (only under input_extra: ignore)}
+   "hash"}, "shadowed": [rule ids], "fields": {name: value}, "ignored": [keys] (only under
+   input_extra: ignore), "deadline": {…}}
 rule is "" when the default decided (then "default" is true); fields are the values the deciding
-rule read; due is the exclusive instant (RFC 3339), last_day YYYY-MM-DD.
+rule read; deadline is the library's wire format (sla/schema/shixian-v1.schema.json,
+#/$defs/Deadline) without the day lists and explanation: "due" is the exclusive instant
+(RFC 3339), "last_day" YYYY-MM-DD, "provisional" whether a counted day is not yet official.
 --explain prints a block per case for people instead, with Chinese and English labels.
 
 ` + badLinesHelp,
@@ -199,22 +202,22 @@ type policyRef struct {
 }
 
 type classifyJSON struct {
-	ID          string       `json:"id"`
-	Accepted    string       `json:"accepted"`
-	Tier        string       `json:"tier"`
-	Rule        string       `json:"rule"`
-	Reason      string       `json:"reason"`
-	Basis       string       `json:"basis"`
-	Default     bool         `json:"default"`
-	Policy      policyRef    `json:"policy"`
-	Shadowed    []string     `json:"shadowed"`
-	Fields      fieldsObject `json:"fields"`
-	Due         string       `json:"due"`
-	LastDay     string       `json:"last_day"`
-	Provisional bool         `json:"provisional"`
+	ID       string       `json:"id"`
+	Accepted string       `json:"accepted"`
+	Tier     string       `json:"tier"`
+	Rule     string       `json:"rule"`
+	Reason   string       `json:"reason"`
+	Basis    string       `json:"basis"`
+	Default  bool         `json:"default"`
+	Policy   policyRef    `json:"policy"`
+	Shadowed []string     `json:"shadowed"`
+	Fields   fieldsObject `json:"fields"`
 	// Ignored lists the input keys the policy does not declare, which a policy with
 	// input_extra: ignore leaves out of the decision (omitted when none).
 	Ignored []string `json:"ignored,omitempty"`
+	// Deadline is the library's Deadline in its wire format, the object a portal answers
+	// with, computed without its explanation (which --explain prints).
+	Deadline deadline.Deadline `json:"deadline"`
 }
 
 // fieldsObject encodes the fields a rule read as a JSON object in schema order.
@@ -273,10 +276,9 @@ func (c *classifier) render(id string, line int, accepted time.Time, input map[s
 	}
 	var b bytes.Buffer
 	err = newJSONEncoder(&b).Encode(classifyJSON{
-		ID: id, Accepted: rfc3339(accepted), Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason, Basis: d.Basis,
+		ID: id, Accepted: wire.Instant(accepted), Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason, Basis: d.Basis,
 		Default: d.Default, Policy: policyRef{d.PolicyID, d.PolicyVersion, d.PolicyHash},
-		Shadowed: sh, Fields: fieldsObject(d.Fields), Due: rfc3339(dl.Due), LastDay: dateString(dl.LastDay),
-		Provisional: dl.Provisional, Ignored: d.Ignored,
+		Shadowed: sh, Fields: fieldsObject(d.Fields), Ignored: d.Ignored, Deadline: dl,
 	})
 	return b.Bytes(), err
 }

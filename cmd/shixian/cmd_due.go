@@ -28,9 +28,12 @@ day does not count, the last day ends at 24:00). With --policy the policy's conv
 and --tier picks the tier's limit (or --limit gives one explicitly).
 
 text (default): the due date and the explanation a case officer would read.
-json: one object {accepted, period, tier, due, last_day, provisional, certainty, calendar,
-explanation}: due is the exclusive instant (RFC 3339, UTC+8), last_day is YYYY-MM-DD,
-explanation a list of sentences; tier is present only with --tier.`,
+json: one object {policy {id, version, hash}, tier, deadline}: deadline is the library's wire
+format (sla/schema/shixian-v1.schema.json, #/$defs/Deadline), the object a portal answers
+with: {start, count_from, period, extensions, due, last_day, ends, suspended, …, provisional,
+certainty, end_of_day, calendar, counted [{date, kind, …}], skipped, explanation}. due is the
+exclusive instant (RFC 3339 with the calendar's offset), last_day YYYY-MM-DD. policy is
+present only with --policy (whose conventions counted), tier only with --tier.`,
 		examples: []string{
 			`shixian due --accepted 2025-09-30T17:00:00+08:00 --limit "3 workdays"`,
 			`shixian due --accepted 2025-09-30T17:00:00+08:00 --policy examples/policies/xinyu-1310.yaml --tier T10 --format json`,
@@ -50,16 +53,16 @@ explanation a list of sentences; tier is present only with --tier.`,
 	}
 }
 
-type dueJSON struct {
-	Accepted    string   `json:"accepted"`
-	Period      string   `json:"period"`
-	Tier        string   `json:"tier,omitempty"`
-	Due         string   `json:"due"`
-	LastDay     string   `json:"last_day"`
-	Provisional bool     `json:"provisional"`
-	Certainty   string   `json:"certainty"`
-	Calendar    string   `json:"calendar"`
-	Explanation []string `json:"explanation"`
+// dueOutput is the JSON of due --format json: the library's Deadline (its wire format, see
+// package sla/deadline) in the envelope status --format json uses, with what the command adds:
+// the policy whose conventions counted and the tier whose limit it counted. The envelope is
+// written with --limit alone too (then only "deadline"), so that a script reads one shape
+// whatever the flags. The deadline carries its own explanation, so the envelope does not
+// repeat it.
+type dueOutput struct {
+	Policy   *policyRef        `json:"policy,omitempty"`
+	Tier     string            `json:"tier,omitempty"`
+	Deadline deadline.Deadline `json:"deadline"`
 }
 
 func runDue(e *env, opts any, _ []string) int {
@@ -85,11 +88,13 @@ func runDue(e *env, opts any, _ []string) int {
 		}
 	}
 	var d deadline.Deadline
+	var pref *policyRef
 	if o.policy != "" {
 		p, err := loadPolicy(o.policy, o.cal)
 		if err != nil {
 			return fail(e, "due", err)
 		}
+		pref = &policyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()}
 		if o.tier != "" {
 			t, ok := p.Tier(o.tier)
 			if !ok {
@@ -116,15 +121,7 @@ func runDue(e *env, opts any, _ []string) int {
 		}
 	}
 	if o.format.value == "json" {
-		expl := d.Explanation
-		if expl == nil {
-			expl = []string{}
-		}
-		err = newJSONEncoder(e.stdout).Encode(dueJSON{
-			Accepted: rfc3339(accepted), Period: period.String(), Tier: o.tier,
-			Due: rfc3339(d.Due), LastDay: dateString(d.LastDay), Provisional: d.Provisional,
-			Certainty: d.Certainty.String(), Calendar: d.Calendar, Explanation: expl,
-		})
+		err = newJSONEncoder(e.stdout).Encode(dueOutput{Policy: pref, Tier: o.tier, Deadline: d})
 	} else {
 		err = writeDueText(e.text, accepted, period, o.tier, d)
 	}

@@ -126,10 +126,13 @@ changes against the current data (for 2027: the unverified days). With --cases, 
 "1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月") counted with the
 default conventions; --policy with --tier counts the tier's limit by the policy's conventions
 (--policy with --limit: that limit by the policy's conventions). text (default) prints the due
-date and its explanation; json prints one object with the keys
-accepted, period, tier (only with --tier), due (RFC 3339, the exclusive instant), last_day
-(YYYY-MM-DD), provisional (bool: a counted day is not from an official notice), certainty,
-calendar (name and version) and explanation (list of strings).
+date and its explanation; json prints one object {policy, tier, deadline}: policy {id,
+version, hash} only with --policy, tier only with --tier, and deadline the library's Deadline in
+its wire format (sla/schema/shixian-v1.schema.json, #/$defs/Deadline), the object a portal
+answers with: start, period, due (RFC 3339, the exclusive instant), last_day (YYYY-MM-DD), ends
+("2025-10-11 24:00"), provisional (bool: a counted day is not from an official notice),
+certainty, end_of_day, calendar (name and version), the counted and skipped days, and
+explanation (list of strings).
 
 Example: accepted 2025-09-30T17:00:00+08:00 with 3 workdays is due 2025-10-12T00:00:00+08:00,
 last_day 2025-10-11: National Day 10-01..10-08 is skipped, and 10-09, 10-10 and the makeup
@@ -146,9 +149,11 @@ every key inside "input" must be a field the policy declares (a misspelt field i
 the closest declared one) unless the policy says input_extra: ignore. Output: one
 JSON object per case and line with the keys id, accepted, tier, rule ("" when the default
 decided), reason, basis, default (bool), policy {id, version, hash}, shadowed (ids of later rules
-that also matched), fields (the values the deciding rule read, in schema order), due, last_day,
-provisional, and ignored (the undeclared input keys an input_extra: ignore policy left out;
-absent when none). --explain prints a block per case for people instead, labelled 案件 Case,
+that also matched), fields (the values the deciding rule read, in schema order), ignored (the
+undeclared input keys an input_extra: ignore policy left out; absent when none), and deadline,
+the library's Deadline in its wire format as due prints it, without the day lists and the
+explanation (deadline.due, deadline.last_day and deadline.provisional are the due instant, the
+last day and whether a counted day is not yet official). --explain prints a block per case for people instead, labelled 案件 Case,
 受理 Accepted, 分类 Tier, 规则 Rule, 理由 Reason, 依据 Basis, 字段 Fields, 被遮蔽的规则 Shadowed,
 版本 Version, 期限 Due, 说明 Explanation (the deadline's explanation lines).
 
@@ -191,7 +196,9 @@ Reads one case in the sla.Case JSON format (schema 1), validates its events agai
 and prints its status at --now: state (on_track, warning, overdue,
 paused, closed_on_time, closed_late, unclassified) with its Chinese label, due, working days left
 or overdue, warnings crossed, targets (sign-for, unit reply, visit) and the explanation. Events
-after --now are ignored. json: one object with snake_case keys (see shixian status --help).
+after --now are ignored. json: one object {policy, status, explanation}: policy {id, version,
+hash}, status the library's Status in its wire format (sla/schema/shixian-v1.schema.json, #/$defs/Status), and
+the explanation (see shixian status --help).
 
 # report
 

@@ -2,21 +2,34 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/shixian-go/shixian/calendar"
+	"github.com/shixian-go/shixian/sla/deadline"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
+// dueOut is due --format json, read back with the library's own strict decoder for the
+// deadline (unknown or missing keys are errors), so a second shape cannot pass.
 type dueOut struct {
-	Accepted    string   `json:"accepted"`
-	Period      string   `json:"period"`
-	Tier        string   `json:"tier"`
-	Due         string   `json:"due"`
-	LastDay     string   `json:"last_day"`
-	Provisional bool     `json:"provisional"`
-	Certainty   string   `json:"certainty"`
-	Explanation []string `json:"explanation"`
+	Policy   *policyRef        `json:"policy"`
+	Tier     string            `json:"tier"`
+	Deadline deadline.Deadline `json:"deadline"`
+}
+
+// decodeDue decodes due --format json strictly: an envelope key the test does not know fails.
+func decodeDue(t *testing.T, s string) dueOut {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.DisallowUnknownFields()
+	var out dueOut
+	require.NoError(t, dec.Decode(&out), s)
+	return out
 }
 
 func TestDue(t *testing.T) {
@@ -28,20 +41,20 @@ func TestDue(t *testing.T) {
 		r := cli(t, "", "due", "--accepted", "2025-09-30T17:00:00+08:00", "--limit", "3 workdays", "--format", "json")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "due-3workdays.json", r.stdout)
-		var got dueOut
-		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
-		assert.Equal(t, "2025-10-12T00:00:00+08:00", got.Due)
-		assert.Equal(t, "2025-10-11", got.LastDay)
-		assert.False(t, got.Provisional)
-		assert.Equal(t, "3 workdays", got.Period)
-		assert.NotEmpty(t, got.Explanation)
+		got := decodeDue(t, r.stdout)
+		assert.Equal(t, "2025-10-12T00:00:00+08:00", rfc3339(got.Deadline.Due))
+		assert.Equal(t, "2025-10-11", dateString(got.Deadline.LastDay))
+		assert.Equal(t, "2025-10-11 24:00", got.Deadline.LastDayString())
+		assert.False(t, got.Deadline.Provisional)
+		assert.Equal(t, "3 workdays", got.Deadline.Period.String())
+		assert.Equal(t, "2025-09-30T17:00:00+08:00", rfc3339(got.Deadline.Start))
+		assert.NotEmpty(t, got.Deadline.Explanation)
+		assert.Len(t, got.Deadline.Counted, 3, "10-09, 10-10 and the makeup Saturday 10-11")
 
 		var keys map[string]json.RawMessage
 		require.NoError(t, json.Unmarshal([]byte(r.stdout), &keys))
-		for _, k := range []string{"due", "last_day", "provisional", "explanation"} {
-			assert.Contains(t, keys, k, "contract key %s", k)
-		}
-		assert.NotContains(t, keys, "tier", "tier is only echoed with --tier")
+		assert.Equal(t, []string{"deadline"}, slices.Sorted(maps.Keys(keys)),
+			"with --limit alone the envelope holds only the deadline: no policy counted, no tier chosen")
 	})
 	t.Run("the same in text, with the Chinese period syntax", func(t *testing.T) {
 		r := cli(t, "", "due", "--accepted", "2025-09-30T17:00:00+08:00", "--limit", "3个工作日")
@@ -54,20 +67,22 @@ func TestDue(t *testing.T) {
 		r := cli(t, "", "due", "--accepted", "2025-09-30T17:00:00+08:00", "--policy", defaultPolicy, "--tier", "T10", "--format", "json")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "due-policy-T10.json", r.stdout)
-		var got dueOut
-		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
-		assert.Equal(t, "2025-10-22T00:00:00+08:00", got.Due)
-		assert.Equal(t, "2025-10-21", got.LastDay)
+		got := decodeDue(t, r.stdout)
+		assert.Equal(t, "2025-10-22T00:00:00+08:00", rfc3339(got.Deadline.Due))
+		assert.Equal(t, "2025-10-21", dateString(got.Deadline.LastDay))
 		assert.Equal(t, "T10", got.Tier)
-		assert.Equal(t, "10 workdays", got.Period)
+		assert.Equal(t, "10 workdays", got.Deadline.Period.String())
+		require.NotNil(t, got.Policy, "the policy whose conventions counted is named")
+		assert.Equal(t, "xinyu-1310", got.Policy.ID)
+		assert.Equal(t, "2025.1", got.Policy.Version)
+		assert.Len(t, got.Policy.Hash, 64)
 	})
 	t.Run("accepted 2027-12-28, 10 workdays crosses into projected 2028: provisional", func(t *testing.T) {
 		r := cli(t, "", "due", "--accepted", "2027-12-28T10:00:00+08:00", "--limit", "10 workdays", "--format", "json")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		var got dueOut
-		require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
-		assert.True(t, got.Provisional)
-		assert.NotEqual(t, "official", got.Certainty)
+		got := decodeDue(t, r.stdout)
+		assert.True(t, got.Deadline.Provisional)
+		assert.NotEqual(t, calendar.Official, got.Deadline.Certainty)
 	})
 	t.Run("the same in strict mode is refused with exit 2", func(t *testing.T) {
 		r := cli(t, "", "due", "--accepted", "2027-12-28T10:00:00+08:00", "--limit", "10 workdays", "--strict")
