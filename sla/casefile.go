@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"reflect"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/shixian-go/shixian/internal/boundedio"
 	"github.com/shixian-go/shixian/internal/clip"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/internal/jsonpos"
 	"github.com/shixian-go/shixian/rules"
 )
@@ -63,14 +64,12 @@ func DecodeCase(name string, data []byte) (Case, error) {
 }
 
 // DecodeCaseReader is DecodeCase for a reader, reading at most MaxCaseBytes: a larger
-// document is refused without reading the rest.
+// document is refused without reading the rest ("sla: case body is larger than the 4 MiB
+// limit"; errors.As finds the size limit's error).
 func DecodeCaseReader(name string, r io.Reader) (Case, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxCaseBytes+1))
+	data, err := boundedio.ReadAll(r, name, MaxCaseBytes, "case")
 	if err != nil {
-		return Case{}, fmt.Errorf("sla: reading case %s: %w", name, err)
-	}
-	if len(data) > MaxCaseBytes {
-		return Case{}, fmt.Errorf("sla: case %s is larger than %d bytes", name, MaxCaseBytes)
+		return Case{}, diag.Errorf("sla", "%w", err)
 	}
 	return DecodeCase(name, data)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/shixian-go/shixian/internal/boundedio"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla/deadline"
 )
@@ -147,10 +148,15 @@ func TestPolicyCaseErrorPlacesLaterErrors(t *testing.T) {
 	assert.NoError(t, p.CaseError("case.json", doc, c, nil))
 }
 
+// A case body one byte over MaxCaseBytes is refused while it is read, with a message in the
+// words of every other size limit and a typed cause.
 func TestDecodeCaseReaderBoundsTheSize(t *testing.T) {
 	big := strings.NewReader(`{"schema":1,"id":"A","note":"` + strings.Repeat("x", MaxCaseBytes) + `"}`)
 	_, err := DecodeCaseReader("body", big)
-	assert.EqualError(t, err, "sla: case body is larger than 4194304 bytes")
+	assert.EqualError(t, err, "sla: case body is larger than the 4 MiB limit")
+	var tooLarge *boundedio.TooLargeError
+	require.ErrorAs(t, err, &tooLarge)
+	assert.Equal(t, int64(MaxCaseBytes), tooLarge.Limit)
 	c, err := DecodeCaseReader("body", strings.NewReader(`{"schema":1,"id":"A"}`))
 	require.NoError(t, err)
 	assert.Equal(t, "A", c.ID)
