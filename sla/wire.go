@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/shixian-go/shixian/internal/clip"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/internal/wire"
 )
 
@@ -94,13 +95,9 @@ func (s Status) MarshalJSON() ([]byte, error) {
 // that is the calendar's offset). Empty warnings and targets decode as nil. On error *s is
 // unchanged.
 func (s *Status) UnmarshalJSON(data []byte) error {
-	var w statusWire
-	if err := wire.Decode(data, &w); err != nil {
-		return fmt.Errorf("sla: status JSON: %w", err)
-	}
-	out, err := w.status()
+	out, err := wire.Read(data, (*statusWire).status)
 	if err != nil {
-		return fmt.Errorf("sla: status JSON: %w", err)
+		return diag.Errorf("sla", "status JSON: %w", err)
 	}
 	*s = out
 	return nil

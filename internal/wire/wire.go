@@ -100,6 +100,18 @@ func Decode(data []byte, v any) error {
 	return nil
 }
 
+// Read decodes data strictly (as Decode) into the wire form W and converts it with convert,
+// which checks what the JSON decoder cannot: the one body of every UnmarshalJSON of the wire
+// format. The errors carry no package prefix.
+func Read[W, T any](data []byte, convert func(*W) (T, error)) (T, error) {
+	var w W
+	if err := Decode(data, &w); err != nil {
+		var zero T
+		return zero, err
+	}
+	return convert(&w)
+}
+
 // Parser parses the text values of one object, keeping the first error, so that a decoder
 // reads every key in one pass and reports the first fault.
 type Parser struct {

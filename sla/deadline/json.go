@@ -7,6 +7,7 @@ import (
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/clip"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/internal/wire"
 )
 
@@ -95,13 +96,9 @@ func daysWire(days []calendar.Day) []dayWire {
 // "start". "ends" is not read: it follows from the rest. Empty lists decode as nil. On error
 // *d is unchanged.
 func (d *Deadline) UnmarshalJSON(data []byte) error {
-	var w deadlineWire
-	if err := wire.Decode(data, &w); err != nil {
-		return fmt.Errorf("sla: deadline JSON: %w", err)
-	}
-	out, err := w.deadline()
+	out, err := wire.Read(data, (*deadlineWire).deadline)
 	if err != nil {
-		return fmt.Errorf("sla: deadline JSON: %w", err)
+		return diag.Errorf("", "deadline JSON: %w", err)
 	}
 	*d = out
 	return nil
