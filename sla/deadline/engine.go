@@ -459,7 +459,7 @@ func (k *Counter) compute(r *Request, trace bool) (outcome, error) {
 		return o, err
 	}
 	e := k.engine()
-	cal, c := k.cal, &k.c
+	c := &k.c
 	o.start = r.Start.In(e.loc)
 	o.accept = e.dayOf(o.start)
 	o.countFrom = o.accept
@@ -531,8 +531,7 @@ func (k *Counter) compute(r *Request, trace bool) (outcome, error) {
 			if !first.IsZero() {
 				o.since = first.In(e.loc)
 			}
-			o.cert, err = cal.Certainty(e.date(o.accept), e.date(max(o.accept, e.dayOf(o.since))))
-			if err != nil {
+			if err := k.certainty(&o, o.accept, max(o.accept, e.dayOf(o.since))); err != nil {
 				return fail(err)
 			}
 			return o, nil
@@ -572,11 +571,9 @@ func (k *Counter) compute(r *Request, trace bool) (outcome, error) {
 			cursor = due
 		}
 		if o.suspended {
-			cert, err := cal.Certainty(e.date(o.accept), e.date(max(o.accept, e.dayOf(o.since))))
-			if err != nil {
+			if err := k.certainty(&o, o.accept, max(o.accept, e.dayOf(o.since))); err != nil {
 				return fail(err)
 			}
-			o.cert = cert
 			return o, nil
 		}
 		o.due = cursor
@@ -588,16 +585,28 @@ func (k *Counter) compute(r *Request, trace bool) (outcome, error) {
 			o.last = o.accept
 		}
 	}
-	cert, err := cal.Certainty(e.date(o.accept), e.date(o.last))
-	if err != nil {
+	if err := k.certainty(&o, o.accept, o.last); err != nil {
 		return fail(err)
 	}
-	o.cert = cert
-	if cert != calendar.Official && !cal.Provisional() {
-		return fail(diag.Errorf("", "the days %s..%s include %s days and the calendar is strict: %w",
-			e.date(o.accept).Format(time.DateOnly), e.date(o.last).Format(time.DateOnly), cert, calendar.ErrYearNotCovered))
-	}
 	return o, nil
+}
+
+// certainty sets o.cert to the least certain of the civil dates a..b, the
+// days an answer was counted over: through the last day, or, for a suspended
+// deadline, through the day the case was paused. A strict calendar refuses
+// an answer that rests on a day that is not official, suspended or not.
+func (k *Counter) certainty(o *outcome, a, b int) error {
+	e := k.engine()
+	cert, err := k.cal.Certainty(e.date(a), e.date(b))
+	if err != nil {
+		return err
+	}
+	o.cert = cert
+	if cert != calendar.Official && !k.cal.Provisional() {
+		return diag.Errorf("", "the days %s..%s include %s days and the calendar is strict: %w",
+			e.date(a).Format(time.DateOnly), e.date(b).Format(time.DateOnly), cert, calendar.ErrYearNotCovered)
+	}
+	return nil
 }
 
 // dayPeriod counts one day-based period (the base period or an
