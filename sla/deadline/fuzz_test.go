@@ -346,6 +346,8 @@ var fuzzSeeds = []struct {
 		fuzzSeed{day: cstDay(2052, 12, 31), minute: 1439, unit: uHours, count: 1}},
 	{"a strict calendar refuses a deadline through projected years", fails,
 		fuzzSeed{cal: 1, day: cstDay(2049, 12, 20), minute: 600, count: 10, fractions: []uint8{255}}},
+	{"a same-day case paused at acceptance: suspended, and its progress still has a Total of 1", suspended,
+		fuzzSeed{flags: 1 | 2<<5, day: cstDay(2037, 6, 23), minute: 13*60 + 36, count: cZero, pauses: []seedPause{{pauseOpen, 0, 0}, {pauseEmpty, 0, 0}}}},
 	{"a strict calendar refuses a case suspended at acceptance in a projected year, explained or not", fails,
 		fuzzSeed{cal: 1, day: cstDay(2036, 10, 10), minute: 13*60 + 36, count: 48, pauses: []seedPause{{pauseOpen, 0, 0}}}},
 	{"a strict calendar counts a case suspended in an official year", suspended,

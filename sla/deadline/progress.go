@@ -68,7 +68,9 @@ func (k *Counter) Progress(r Request, now time.Time) (Progress, error) {
 		switch {
 		case o.suspended:
 			p.Remaining = o.remaining
-			p.Total = p.Used + p.Remaining
+			// A same-day period paused before its day was used still has that
+			// one day: Total is never 0, so Used/Total is always defined.
+			p.Total = max(p.Used+p.Remaining, 1)
 		default:
 			if p.Total, err = e.countedWorkdays(o.countFrom, o.last, ivs); err != nil {
 				return fail(err)
