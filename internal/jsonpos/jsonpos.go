@@ -24,8 +24,9 @@ type Member struct {
 }
 
 // SkipSpace returns the offset of the first byte at or after off that is neither JSON white
-// space nor one of the separators in seps.
+// space nor one of the separators in seps. A negative off counts as 0.
 func SkipSpace(doc []byte, off int, seps string) int {
+	off = max(off, 0)
 	for off < len(doc) {
 		switch c := doc[off]; {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':

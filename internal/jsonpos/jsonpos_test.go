@@ -30,6 +30,7 @@ func TestSkipSpace(t *testing.T) {
 		{"an offset at the end stays there", "{}", 2, "", 2},
 		{"an offset past the end stays there", "{}", 9, "", 9},
 		{"the empty document", "", 0, ",", 0},
+		{"a negative offset counts from the start instead of panicking", "  {}", -3, "", 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

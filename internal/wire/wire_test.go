@@ -368,3 +368,24 @@ func FuzzDecode(f *testing.F) {
 		require.True(t, json.Valid(data), "%q", data)
 	})
 }
+
+// Read decodes strictly and then converts; a decoding fault never reaches the conversion, and
+// the conversion's own fault comes back unchanged.
+func TestRead(t *testing.T) {
+	type form struct {
+		N int `json:"n"`
+	}
+	double := func(f *form) (int, error) {
+		if f.N < 0 {
+			return 0, errors.New("negative n")
+		}
+		return 2 * f.N, nil
+	}
+	got, err := Read([]byte(`{"n":21}`), double)
+	require.NoError(t, err)
+	assert.Equal(t, 42, got)
+	_, err = Read([]byte(`{"n":-1}`), double)
+	assert.EqualError(t, err, "negative n")
+	_, err = Read([]byte(`{"n":1,"m":2}`), func(*form) (int, error) { t.Fatal("converted a refused document"); return 0, nil })
+	assert.ErrorContains(t, err, `unknown field "m"`)
+}
