@@ -102,16 +102,20 @@ type Policy struct {
 	hash               string
 	data               []byte
 
-	tiers      []Tier
-	tierIndex  map[string]int
-	counting   deadline.Counting
-	lifecycle  Lifecycle
-	counter    *deadline.Counter // counting on cal; rebuilt by WithCalendar
-	warnings   []Warning
-	extensions Extensions
-	targets    []Target
-	set        *rules.Set
-	cal        *calendar.Calendar
+	tiers     []Tier
+	tierIndex map[string]int
+	counting  deadline.Counting
+	lifecycle Lifecycle
+	counter   *deadline.Counter // counting on cal; rebuilt by WithCalendar
+	warnings  []Warning
+	// The fractions asked of Counter.WarningsAt for a status, in the order of warnings: each
+	// percentage warning's, and — only for a working-day period with pauses, where the last
+	// day may differ from LastDay — 1 for each last-working-day warning.
+	warnFractions, warnFractionsPaused []float64
+	extensions                         Extensions
+	targets                            []Target
+	set                                *rules.Set
+	cal                                *calendar.Calendar
 }
 
 //go:embed policies/xinyu-1310.yaml

@@ -148,6 +148,14 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 		return nil, err
 	}
 	p.set = set
+	for _, w := range p.warnings {
+		if !w.LastWorkday {
+			p.warnFractions = append(p.warnFractions, w.Fraction)
+			p.warnFractionsPaused = append(p.warnFractionsPaused, w.Fraction)
+		} else {
+			p.warnFractionsPaused = append(p.warnFractionsPaused, 1)
+		}
+	}
 	// The counting conventions passed decodeCounting's Validate, and the
 	// calendar is not nil, so New cannot fail; the check keeps that true.
 	if p.counter, err = deadline.New(p.cal, p.counting); err != nil {

@@ -410,16 +410,11 @@ func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedA
 	// postponed Due to the resume day (行政许可法 art. 45) — the last day is
 	// still the one the period was used up on, which is where 100% of it is.
 	pausedDays := req.Period.Unit == deadline.Workdays && req.Period.Count > 0 && len(req.Pauses) > 0
-	var fbuf [8]float64
-	var tbuf [8]time.Time
-	fractions := fbuf[:0]
-	for i := range ws {
-		if !ws[i].LastWorkday {
-			fractions = append(fractions, ws[i].Fraction)
-		} else if pausedDays {
-			fractions = append(fractions, 1)
-		}
+	fractions := r.p.warnFractions
+	if pausedDays {
+		fractions = r.p.warnFractionsPaused
 	}
+	var tbuf [8]time.Time
 	var ats []time.Time
 	if len(fractions) > 0 {
 		var err error

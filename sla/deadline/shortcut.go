@@ -156,15 +156,22 @@ func (k *Counter) warningShortcut(r *Request, fractions []float64, out []time.Ti
 	}
 	cal := k.cal
 	if len(r.Pauses) == 0 {
-		if _, err := cal.AddWorkdays(r.Start, total); err != nil {
-			return nil, false
-		}
+		// The whole period must be countable, as the general path requires: checked by the
+		// threshold of the whole period when one of the fractions reaches it, else apart.
+		reached := false
 		for _, f := range fractions {
-			t, err := cal.AddWorkdays(r.Start, threshold(f))
+			n := threshold(f)
+			t, err := cal.AddWorkdays(r.Start, n)
 			if err != nil {
 				return nil, false
 			}
+			reached = reached || n == total
 			out = append(out, t)
+		}
+		if !reached {
+			if _, err := cal.AddWorkdays(r.Start, total); err != nil {
+				return nil, false
+			}
 		}
 		return out, true
 	}
