@@ -71,9 +71,11 @@
 // A policy is a YAML document with `format: shixian/v1`; see policies/xinyu-1310.yaml (also
 // examples/policies/ in the repository) for a complete, commented example. Decoding is strict
 // and reports every problem at once (up to MaxProblems, then a count of the rest), each
-// with file:line:column and a caret under the fault
-// (a [*Problems] error; sla.Problems, sla.Problem and sla.Position are aliases of the one diagnostics type that rules.Problems also names, so errors.As needs no import of rules). The top-level key `input_extra` says what classifying does with
-// an input key the policy's `input` does not declare: `reject` (the default) makes it an error
+// with file:line:column and a caret under the fault: a [*Problems] error. [Problems],
+// [Problem] and [Position] name the one diagnostics type that rules.Problems also names, so
+// errors.As needs no import of rules.
+//
+// The top-level key `input_extra` says what classifying does with an input key the policy's `input` does not declare: `reject` (the default) makes it an error
 // naming the key and the declared field it resembles, so that a misspelt "tag" cannot leave
 // "tags" at its default and change the tier; `ignore` ignores such keys and lists them in the
 // decision (rules.Decision.Ignored). Conditions are held to the bounded language subset and the
@@ -97,7 +99,7 @@
 //
 // # Wire format
 //
-// [Case], [Event], [Deadline] and [Status] have one JSON form, written by their MarshalJSON and
+// [Case], [Event], [deadline.Deadline] and [Status] have one JSON form, written by their MarshalJSON and
 // read back, strictly, by their UnmarshalJSON; the CLI's --format json and the example portal
 // answer with it, and sla/schema/shixian-v1.schema.json (JSON Schema 2020-12, one definition
 // per type) lets a program in any language validate it. Keys are snake_case; instants are
@@ -117,7 +119,7 @@
 //	 "calendar_version":"12ccebf8eefe0252"}
 //
 // A case document is read with [DecodeCase] (or [Policy.DecodeCase], which also validates it
-// against the policy): every fault is a [rules.Problem] at name:line:column, the cause kept
+// against the policy): every fault is a [Problem] at name:line:column, the cause kept
 // for errors.As.
 //
 // # Concurrency
