@@ -332,7 +332,7 @@ func (s *Set) evaluate(f *frame, m *matches) error {
 		var mask uint64
 		for i, fn := range s.allFast {
 			if fn(f) {
-				mask |= 1 << uint(i)
+				mask |= 1 << (uint(i) & 63) // i < 64: the mask spares the shift its overflow check
 			}
 		}
 		m.first = mask
@@ -375,7 +375,8 @@ func (s *Set) fieldValues(f *frame, r *crule) []FieldValue {
 	if r.fieldsTab != nil {
 		idx := 0
 		for _, fi := range r.reads {
-			idx = idx*len(s.fields[fi].Values) + f.ens[s.info[fi].slot]
+			info := &s.info[fi]
+			idx = idx*int(info.nvals) + f.ens[info.slot]
 		}
 		return r.fieldsTab[idx]
 	}

@@ -68,11 +68,47 @@ type Set struct {
 // fieldInfo is the part of a field that Classify reads for every input,
 // kept small and contiguous.
 type fieldInfo struct {
-	name string
-	typ  Type
-	enum bool // has declared Values
-	used bool // read by some rule; unused fields are validated but not stored
-	slot int32
+	name  string
+	typ   Type
+	enum  bool // a String field with declared Values
+	used  bool // read by some rule; unused fields are validated but not stored
+	slot  int32
+	place placing     // how fill places a value of the field's canonical Go type
+	nvals int32       // len(Values), the radix of the field in a rule's fieldsTab index
+	vals  *valueTable // the field's declared Values (s.values[i]); nil when it declares none
+	def   any         // the canonical default (s.defaults[i]); nil when the field is required
+}
+
+// placing is how fill places a value of a field's canonical Go type without calling set; a
+// value it cannot place at once goes to set, whose accept judges it and words the error.
+type placing uint8
+
+const (
+	placeBySet      placing = iota // every value goes through set
+	placeEnum                      // a bounded declared string: its position in Values, in ens
+	placeText                      // a bounded string, read by some rule: in str
+	placeUnusedText                // a bounded string that no rule reads: checked, not stored
+	placeList                      // a bounded []string of a field without Values, read by some rule: in lists
+	placeUnusedList                // a bounded []string of a field without Values that no rule reads
+)
+
+// placingOf is the placing of a field of type t; enum and used as in fieldInfo.
+func placingOf(t Type, enum, used, hasValues bool) placing {
+	switch {
+	case t == String && enum:
+		return placeEnum
+	case t == String && used:
+		return placeText
+	case t == String:
+		return placeUnusedText
+	case t == StringList && hasValues:
+		return placeBySet
+	case t == StringList && used:
+		return placeList
+	case t == StringList:
+		return placeUnusedList
+	}
+	return placeBySet
 }
 
 // crule is one compiled rule.
@@ -487,7 +523,9 @@ func (s *Set) prepare(hash string, maxNodes int) {
 	}
 	for i, f := range s.fields {
 		enum := s.values[i] != nil && f.Type == String
-		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i]})
+		s.info = append(s.info, fieldInfo{name: f.Name, typ: f.Type, slot: int32(s.slotOf[i]), enum: enum, used: used[i],
+			place: placingOf(f.Type, enum, used[i], s.values[i] != nil),
+			nvals: int32(len(f.Values)), vals: s.values[i], def: s.defaults[i]})
 		var boxes []any
 		if enum {
 			boxes = make([]any, len(f.Values))

@@ -105,29 +105,45 @@ func (s *Set) fill(f *frame, input map[string]any) error {
 	f.input = input
 	seen := 0
 	for i := range s.info {
-		v, ok := input[s.info[i].name]
+		info := &s.info[i]
+		v, ok := input[info.name]
 		if ok {
 			seen++
 		}
 		if !ok || v == nil {
-			if s.defaults[i] == nil {
+			if info.def == nil {
 				return s.inputError(input, s.missing(i, ok))
 			}
-			v = s.defaults[i]
+			v = info.def
 		}
-		info := &s.info[i]
-		if str, ok := v.(string); ok && info.typ == String && stringBounded(str) {
-			// Fast path for the most common field kind, without the call.
-			if info.enum {
-				e := s.valueIndex(i, str)
-				if e < 0 {
-					return s.inputError(input, s.set(f, i, v)) // reports the error
+		// The common field kinds, with values of their canonical Go types,
+		// are placed here without calling set (see placing).
+		switch info.place {
+		case placeEnum:
+			if x, ok := v.(string); ok && stringBounded(x) {
+				if e := info.vals.index(x); e >= 0 {
+					f.ens[info.slot] = e
+					continue
 				}
-				f.ens[info.slot] = e
-			} else if info.used {
-				f.str[info.slot] = str
 			}
-			continue
+		case placeText:
+			if x, ok := v.(string); ok && stringBounded(x) {
+				f.str[info.slot] = x
+				continue
+			}
+		case placeUnusedText:
+			if x, ok := v.(string); ok && stringBounded(x) {
+				continue
+			}
+		case placeList:
+			if x, ok := v.([]string); ok && listBounded(x) {
+				f.lists[info.slot] = x
+				continue
+			}
+		case placeUnusedList:
+			if x, ok := v.([]string); ok && listBounded(x) {
+				continue
+			}
 		}
 		if err := s.set(f, i, v); err != nil {
 			return s.inputError(input, err)

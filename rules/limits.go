@@ -429,3 +429,18 @@ func outsideSubset(root ast.Node) (ast.Node, string) {
 // stringBounded reports whether a string input value is within MaxStringLen; it is the check
 // the validator's inline case makes before trusting a value without calling accept.
 func stringBounded(s string) bool { return len(s) <= MaxStringLen }
+
+// listBounded reports whether a []string input value is within MaxListLen elements of at most
+// MaxStringLen bytes each: the checks accept makes of a list, which the validator's inline case
+// makes before trusting a list of a field without declared Values.
+func listBounded(l []string) bool {
+	if len(l) > MaxListLen {
+		return false
+	}
+	for _, e := range l {
+		if !stringBounded(e) {
+			return false
+		}
+	}
+	return true
+}
