@@ -331,9 +331,14 @@ func (s *Set) evaluate(f *frame, m *matches) error {
 		// a contiguous slice of them.
 		var mask uint64
 		for i, fn := range s.allFast {
+			// Without a branch on the result, which depends on the input
+			// and so is mispredicted; i < 64, and the mask spares the
+			// shift its overflow check.
+			var hit uint64
 			if fn(f) {
-				mask |= 1 << (uint(i) & 63) // i < 64: the mask spares the shift its overflow check
+				hit = 1
 			}
+			mask |= hit << (uint(i) & 63)
 		}
 		m.first = mask
 		if mask != 0 {
