@@ -269,7 +269,7 @@ func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 	} else {
 		r := s.rules[m.decider]
 		d.Tier, d.RuleID, d.Reason, d.Basis = r.Tier, r.ID, r.Reason, r.Basis
-		d.Fields = s.fieldValues(f, r)
+		d.Fields = s.fieldValues(f, input, r)
 	}
 	f.release()
 	s.frames.Put(f)
@@ -376,7 +376,7 @@ func (s *Set) evaluate(f *frame, m *matches) error {
 
 // fieldValues is Decision.Fields for deciding rule r: the precomputed,
 // shared slice when r reads only fields with declared Values, else a new one.
-func (s *Set) fieldValues(f *frame, r *crule) []FieldValue {
+func (s *Set) fieldValues(f *frame, input map[string]any, r *crule) []FieldValue {
 	if r.fieldsTab != nil {
 		idx := 0
 		for _, fi := range r.reads {
@@ -390,7 +390,7 @@ func (s *Set) fieldValues(f *frame, r *crule) []FieldValue {
 	}
 	fv := make([]FieldValue, len(r.reads))
 	for j, fi := range r.reads {
-		fv[j] = FieldValue{Name: s.fields[fi].Name, Value: s.box(f, fi)}
+		fv[j] = FieldValue{Name: s.fields[fi].Name, Value: s.box(f, input, fi)}
 	}
 	return fv
 }
@@ -401,7 +401,7 @@ func (s *Set) fieldValues(f *frame, r *crule) []FieldValue {
 func (s *Set) runSlow(r *crule, f *frame) (m bool, err error) {
 	env := make(map[string]any, len(s.fields))
 	for i, fd := range s.fields {
-		env[fd.Name] = s.box(f, i)
+		env[fd.Name] = s.box(f, f.input, i)
 	}
 	machine := s.vms.Get().(*vm.VM)
 	defer func() {

@@ -618,5 +618,6 @@ func (s *Set) enumIn(l cnode, arr *ast.ArrayNode) (boolFn, bool) {
 		}
 	}
 	slot := l.slot
-	return func(f *frame) bool { return mask&(1<<uint(f.ens[slot])) != 0 }, true
+	// A position is below 64 here, so masking it spares the shift its overflow check.
+	return func(f *frame) bool { return mask&(1<<(uint(f.ens[slot])&63)) != 0 }, true
 }

@@ -64,8 +64,11 @@ type frame struct {
 	bools []bool
 	times []time.Time
 	lists [][]string
-	// input is the map being classified, so that Decision.Fields can reuse
-	// the caller's own interface values instead of boxing (allocating).
+	// input is the map being classified, for rules that run on expr's VM,
+	// whose environment reuses the caller's own interface values instead of
+	// boxing (allocating); nil when every rule runs as closures, which spares
+	// the classifications of such sets two pointer writes with their GC write
+	// barriers.
 	input map[string]any
 	// ignored are the input's undeclared keys, when the policy ignores them.
 	ignored []string
@@ -90,8 +93,12 @@ func (s *Set) newFrame() *frame {
 // strings are retained only briefly; clearing them costs a write barrier per
 // pointer on every classification.
 func (f *frame) release() {
-	f.input = nil
-	f.ignored = nil
+	if f.input != nil {
+		f.input = nil
+	}
+	if f.ignored != nil {
+		f.ignored = nil
+	}
 }
 
 // fill validates input into the frame, field by field in schema order, so
@@ -102,7 +109,9 @@ func (f *frame) release() {
 // input was measured slower: iterator start-up costs more than the look-ups
 // it saves.)
 func (s *Set) fill(f *frame, input map[string]any) error {
-	f.input = input
+	if s.allFast == nil {
+		f.input = input
+	}
 	seen := 0
 	for i := range s.info {
 		info := &s.info[i]
@@ -149,8 +158,10 @@ func (s *Set) fill(f *frame, input map[string]any) error {
 			return s.inputError(input, err)
 		}
 	}
-	var err error
-	f.ignored, err = s.extraKeys(input, seen)
+	ignored, err := s.extraKeys(input, seen)
+	if ignored != nil {
+		f.ignored = ignored
+	}
 	return err
 }
 
@@ -646,13 +657,13 @@ func valuesDeclared(v any, vt *valueTable) bool {
 // fallback. It avoids allocating where it can: enum values are boxed once at
 // compile time, and a caller's value that already has the canonical Go type
 // is reused as is; only converted values are boxed afresh.
-func (s *Set) box(f *frame, i int) any {
+func (s *Set) box(f *frame, input map[string]any, i int) any {
 	info := &s.info[i]
 	slot := int(info.slot)
 	if info.enum {
 		return s.enumBox[i][f.ens[slot]]
 	}
-	v, ok := f.input[info.name]
+	v, ok := input[info.name]
 	if !ok || v == nil {
 		return s.defaultBox[i]
 	}
