@@ -106,8 +106,8 @@ func (f *frame) release() {
 // the schema does not declare are not looked at one by one: the declared
 // fields found are counted, and only when the count falls short of the map's
 // size does undeclared range over it. (Ranging over the map for every
-// input was measured slower: iterator start-up costs more than the look-ups
-// it saves.)
+// input was measured slower, again after the look-ups of field names went
+// through a valueTable: iterating costs more than the look-ups it saves.)
 func (s *Set) fill(f *frame, input map[string]any) error {
 	if s.allFast == nil {
 		f.input = input
@@ -322,10 +322,10 @@ func (s *Set) set(f *frame, i int, v any) error {
 }
 
 // accept validates v for field i and converts it as documented on Classify.
-// It is the one place where input values are judged: fill's inline fast case
-// only skips the call for a bounded string it can place at once, so whether a
-// rule then runs as closures or on expr's VM, the same inputs are accepted and
-// refused with the same messages.
+// It is the one place where input values are judged: fill places a bounded
+// string or list of a field's canonical type itself (see placing) and calls
+// set for everything else, so whether a rule then runs as closures or on
+// expr's VM, the same inputs are accepted and refused with the same messages.
 func (s *Set) accept(i int, v any) (val value, err error) {
 	fd := &s.fields[i]
 	switch s.info[i].typ {
