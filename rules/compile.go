@@ -92,23 +92,24 @@ const (
 	placeUnusedList                // a bounded []string of a field without Values that no rule reads
 )
 
-// placingOf is the placing of a field of type t; enum and used as in fieldInfo.
+// placingOf is the placing of a field of type t; enum and used as in fieldInfo, hasValues when
+// the field declares Values.
 func placingOf(t Type, enum, used, hasValues bool) placing {
+	var read, unread placing
 	switch {
 	case t == String && enum:
 		return placeEnum
-	case t == String && used:
-		return placeText
 	case t == String:
-		return placeUnusedText
-	case t == StringList && hasValues:
+		read, unread = placeText, placeUnusedText
+	case t == StringList && !hasValues:
+		read, unread = placeList, placeUnusedList
+	default:
 		return placeBySet
-	case t == StringList && used:
-		return placeList
-	case t == StringList:
-		return placeUnusedList
 	}
-	return placeBySet
+	if used {
+		return read
+	}
+	return unread
 }
 
 // crule is one compiled rule.
