@@ -19,9 +19,10 @@ import (
 // nearly every status asks about: a working-day period (N ≥ 1) with
 // working-day extensions and closed pauses under literal receipt and a 24:00
 // end of day, and a working-hour period without pauses or extensions. It
-// fills d and reports true, or leaves d alone and declines.
+// fills d, which must be the zero Deadline, and reports true, or leaves d
+// alone and declines.
 func (k *Counter) shortcut(r *Request, d *Deadline) bool {
-	if r.Period.Count < 1 || validateRequest(r) != nil {
+	if !plainRequest(r) {
 		return false
 	}
 	switch r.Period.Unit {
@@ -31,6 +32,31 @@ func (k *Counter) shortcut(r *Request, d *Deadline) bool {
 		return len(r.Pauses) == 0 && len(r.Extensions) == 0 && k.workhourShortcut(r, d)
 	}
 	return false
+}
+
+// plainRequest reports whether r is one of the shapes the shortcuts answer
+// and valid as validateRequest would find it: a period of N ≥ 1 (at most
+// MaxPeriodCount) working days or working hours from a set start, extensions
+// of the same kind of N ≥ 1, and at most 8 pauses, each with a start and not
+// ending before it. Anything else, valid or not, is the general path's.
+func plainRequest(r *Request) bool {
+	if r.Start.IsZero() || len(r.Pauses) > 8 || len(r.Extensions) > MaxExtensions ||
+		r.Period.Count < 1 || r.Period.Count > MaxPeriodCount ||
+		(r.Period.Unit != Workdays && r.Period.Unit != Workhours) {
+		return false
+	}
+	for _, x := range r.Extensions {
+		if x.Unit != r.Period.Unit || x.Count < 1 || x.Count > MaxPeriodCount {
+			return false
+		}
+	}
+	for i := range r.Pauses {
+		p := &r.Pauses[i]
+		if p.Start.IsZero() || (!p.End.IsZero() && p.End.Before(p.Start)) {
+			return false
+		}
+	}
+	return true
 }
 
 // workdayShortcut counts the N + Σ extensions working days in one walk
@@ -43,15 +69,12 @@ func (k *Counter) shortcut(r *Request, d *Deadline) bool {
 // before Due (it postpones Due to the resume day, convention 8: the general
 // path applies that).
 func (k *Counter) workdayShortcut(r *Request, d *Deadline) bool {
-	if k.c.Receipt != ReceiptLiteral || k.c.EndOfDay != Midnight || len(r.Pauses) > 8 {
+	if k.c.Receipt != ReceiptLiteral || k.c.EndOfDay != Midnight {
 		return false
 	}
 	total := r.Period.Count
 	for _, x := range r.Extensions {
-		if x.Unit != Workdays {
-			return false
-		}
-		total += x.Count // validated: at most MaxExtensions × MaxPeriodCount in all
+		total += x.Count // plainRequest: working days, at most MaxExtensions × MaxPeriodCount in all
 	}
 	cal := k.cal
 	e := k.engine()
@@ -80,18 +103,13 @@ func (k *Counter) workdayShortcut(r *Request, d *Deadline) bool {
 	if err != nil || (cert != calendar.Official && !cal.Provisional()) {
 		return false
 	}
-	*d = Deadline{
-		Due:         cal.At(cal.Date(last)+1, 0),
-		LastDay:     last,
-		Provisional: cert != calendar.Official,
-		Certainty:   cert,
-		Start:       start,
-		CountFrom:   e.date(from),
-		Period:      r.Period,
-		Excluded:    excluded,
-		EndOfDay:    k.c.EndOfDay,
-		Calendar:    k.calID,
-	}
+	// d is the zero Deadline of Counter.Deadline's result: only what is set is written.
+	d.Due = cal.At(cal.Date(last)+1, 0)
+	d.LastDay = last
+	d.Provisional, d.Certainty = cert != calendar.Official, cert
+	d.Start, d.CountFrom = start, e.date(from)
+	d.Period, d.Excluded = r.Period, excluded
+	d.EndOfDay, d.Calendar = k.c.EndOfDay, k.calID
 	return true
 }
 
@@ -117,17 +135,11 @@ func (k *Counter) workhourShortcut(r *Request, d *Deadline) bool {
 	if err != nil || (cert != calendar.Official && !cal.Provisional()) {
 		return false
 	}
-	*d = Deadline{
-		Due:         due,
-		LastDay:     e.date(last),
-		Provisional: cert != calendar.Official,
-		Certainty:   cert,
-		Start:       start,
-		CountFrom:   e.date(from),
-		Period:      r.Period,
-		EndOfDay:    k.c.EndOfDay,
-		Calendar:    k.calID,
-	}
+	d.Due, d.LastDay = due, e.date(last)
+	d.Provisional, d.Certainty = cert != calendar.Official, cert
+	d.Start, d.CountFrom = start, e.date(from)
+	d.Period = r.Period
+	d.EndOfDay, d.Calendar = k.c.EndOfDay, k.calID
 	return true
 }
 
@@ -140,14 +152,11 @@ func (k *Counter) workhourShortcut(r *Request, d *Deadline) bool {
 // excluded days. The period is checked once for all fractions: the whole of
 // it must be countable, as the general path requires.
 func (k *Counter) warningShortcut(r *Request, fractions []float64, out []time.Time) ([]time.Time, bool) {
-	if r.Period.Unit != Workdays || r.Period.Count < 1 || k.c.Receipt != ReceiptLiteral || validateRequest(r) != nil {
+	if r.Period.Unit != Workdays || k.c.Receipt != ReceiptLiteral || !plainRequest(r) {
 		return nil, false
 	}
 	total := r.Period.Count
 	for _, x := range r.Extensions {
-		if x.Unit != Workdays {
-			return nil, false
-		}
 		total += x.Count
 	}
 	threshold := func(f float64) int {
