@@ -133,8 +133,8 @@
 //
 // # Time zone
 //
-// Every time value is read in China Standard Time, UTC+8, as the fixed zone
-// time.FixedZone("CST", 8*3600) — never time.Local or the tz database. Time
+// Every time value is read in China Standard Time, UTC+8, the fixed zone of
+// calendar.CST — never time.Local or the tz database. Time
 // fields given as time.Time or RFC 3339 text are converted to it, and expr's
 // date() builtin parses in it (a date() call naming its own zone is a load
 // error). now() is disabled (rules must be
