@@ -3,7 +3,6 @@ package sla
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/shixian-go/shixian/internal/golden"
+	"github.com/shixian-go/shixian/internal/wireschema"
 	"github.com/shixian-go/shixian/sla/deadline"
 )
 
@@ -255,29 +255,12 @@ func TestDeadlineUnmarshalRefuses(t *testing.T) {
 	}
 }
 
-// wireSchema compiles the JSON Schema of the wire format and returns the validator of one
-// of its definitions.
+// wireSchema returns the validator of one definition of the wire format's JSON Schema.
 func wireSchema(t testing.TB, def string) *jsonschema.Schema {
 	t.Helper()
-	data, err := os.ReadFile("schema/shixian-v1.schema.json")
-	require.NoError(t, err)
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	const url = "https://github.com/shixian-go/shixian/sla/schema/shixian-v1.schema.json"
-	require.NoError(t, c.AddResource(url, doc))
-	s, err := c.Compile(url + "#/$defs/" + def)
+	s, err := wireschema.Compile("schema/shixian-v1.schema.json", def)
 	require.NoError(t, err)
 	return s
-}
-
-func schemaCheck(s *jsonschema.Schema, doc []byte) error {
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return err
-	}
-	return s.Validate(v)
 }
 
 func TestSchemaAcceptsWhatTheLibraryWrites(t *testing.T) {
@@ -291,7 +274,7 @@ func TestSchemaAcceptsWhatTheLibraryWrites(t *testing.T) {
 		cases = append(cases, c)
 		b, err := json.Marshal(st)
 		require.NoError(t, err)
-		assert.NoError(t, schemaCheck(statusSchema, b), "status of %q: %s", sc.name, b)
+		assert.NoError(t, wireschema.Validate(statusSchema, b), "status of %q: %s", sc.name, b)
 	}
 	p := lcPolicy(t)
 	for _, c := range append(cases, full) {
@@ -299,24 +282,24 @@ func TestSchemaAcceptsWhatTheLibraryWrites(t *testing.T) {
 			if st, err := p.StatusAt(c, lcT(at)); err == nil {
 				b, err := json.Marshal(st)
 				require.NoError(t, err)
-				assert.NoError(t, schemaCheck(statusSchema, b), "status of %s at %s", c.ID, at)
+				assert.NoError(t, wireschema.Validate(statusSchema, b), "status of %s at %s", c.ID, at)
 			}
 		}
 	}
 	for _, c := range cases {
 		b, err := json.Marshal(c)
 		require.NoError(t, err)
-		assert.NoError(t, schemaCheck(caseSchema, b), "case %s: %s", c.ID, b)
+		assert.NoError(t, wireschema.Validate(caseSchema, b), "case %s: %s", c.ID, b)
 		for i, e := range c.Events {
 			b, err := json.Marshal(e)
 			require.NoError(t, err)
-			assert.NoError(t, schemaCheck(eventSchema, b), "event %d of case %s: %s", i+1, c.ID, b)
+			assert.NoError(t, wireschema.Validate(eventSchema, b), "event %d of case %s: %s", i+1, c.ID, b)
 		}
 	}
 	for name, d := range wireDeadlines(t) {
 		b, err := json.Marshal(d)
 		require.NoError(t, err)
-		assert.NoError(t, schemaCheck(deadlineSchema, b), "deadline %q: %s", name, b)
+		assert.NoError(t, wireschema.Validate(deadlineSchema, b), "deadline %q: %s", name, b)
 	}
 }
 
@@ -360,7 +343,7 @@ func TestSchemaRefusesWrongDocuments(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Error(t, schemaCheck(wireSchema(t, tc.def), tc.doc), "the schema refuses it")
+			assert.Error(t, wireschema.Validate(wireSchema(t, tc.def), tc.doc), "the schema refuses it")
 			if tc.into != nil {
 				assert.Error(t, json.Unmarshal(tc.doc, tc.into), "the library refuses it too")
 			}

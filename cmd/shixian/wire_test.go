@@ -2,13 +2,12 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/shixian-go/shixian/internal/wireschema"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,25 +19,9 @@ const schemaFile = "../../sla/schema/shixian-v1.schema.json"
 // wireValidator compiles one definition ("Deadline", "Status") of the wire format's schema.
 func wireValidator(t *testing.T, def string) *jsonschema.Schema {
 	t.Helper()
-	data, err := os.ReadFile(schemaFile)
-	require.NoError(t, err)
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	const url = "https://github.com/shixian-go/shixian/sla/schema/shixian-v1.schema.json"
-	require.NoError(t, c.AddResource(url, doc))
-	s, err := c.Compile(url + "#/$defs/" + def)
+	s, err := wireschema.Compile(schemaFile, def)
 	require.NoError(t, err)
 	return s
-}
-
-func validateWire(s *jsonschema.Schema, doc []byte) error {
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(doc))
-	if err != nil {
-		return err
-	}
-	return s.Validate(v)
 }
 
 // TestJSONOutputIsTheWireFormat runs every command that writes a Deadline or a Status as JSON
@@ -86,13 +69,13 @@ func TestJSONOutputIsTheWireFormat(t *testing.T) {
 				var m map[string]json.RawMessage
 				require.NoError(t, json.Unmarshal(sc.Bytes(), &m), sc.Text())
 				require.Contains(t, m, tt.member)
-				assert.NoError(t, validateWire(tt.schema, m[tt.member]), "line %d: %s", n, m[tt.member])
+				assert.NoError(t, wireschema.Validate(tt.schema, m[tt.member]), "line %d: %s", n, m[tt.member])
 			}
 			assert.Equal(t, tt.lines, n)
 		})
 	}
 	t.Run("the schema check fails on the CLI's former due shape, so it can tell", func(t *testing.T) {
 		old := `{"accepted":"2025-09-30T17:00:00+08:00","period":"3 workdays","due":"2025-10-12T00:00:00+08:00","last_day":"2025-10-11","provisional":false,"certainty":"official","calendar":"CN 12ccebf8eefe0252","explanation":[]}`
-		assert.Error(t, validateWire(deadlineSchema, []byte(old)))
+		assert.Error(t, wireschema.Validate(deadlineSchema, []byte(old)))
 	})
 }
