@@ -50,6 +50,28 @@
 // that one entry. The lifecycle settings of a policy (late extensions, reclassification) are a
 // [Lifecycle]; the counting package never sees them.
 //
+// # Warnings
+//
+// A policy's `warnings:` are thresholds of the period, each in one of two forms, and the status
+// lists those crossed with the instant each was crossed (convention 14 of package deadline):
+//
+//   - `at: 80%` (or `0.8`): crossed at the instant that share of the period has elapsed, counted
+//     in the period's own unit. A working-day period of N days elapses one counted day at a time,
+//     each from its 00:00 to its end (24:00, or Due for the last day), paused days skipped; so
+//     50% of 3 working days is 12:00 of day 2, 80% is 09:36 of day 3, and 100% is Due itself.
+//     An hour period elapses in working (or elapsed) time; 100% is again Due.
+//   - `remaining: 1 workday` (also `2 workdays`, `1个工作日`): crossed at 00:00 of the N-th counted
+//     working day before the period's last day — from then on N working days or fewer remain after
+//     the day (到期前N个工作日黄灯提醒). A 3-workday case accepted Monday 10:00 (counting Tuesday,
+//     Wednesday, Thursday) is at 1 workday left from Wednesday 00:00. N at or above the period's
+//     days is crossed at acceptance. `at: last_workday` is the same with N = 0: 00:00 of the last
+//     working day.
+//
+// An instant is never before acceptance. A closed cycle keeps the warnings crossed before it
+// closed; a paused case those crossed before the pause began. Status.Warning names the latest
+// crossed, in the order of their instants, which need not be the order of the file (for a
+// 1-day tier `last_workday` comes before `50%`).
+//
 // # Time
 //
 // All civil dates are taken in the calendar's location (China Standard Time, a fixed UTC+8

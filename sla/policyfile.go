@@ -149,12 +149,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 	}
 	p.set = set
 	for _, w := range p.warnings {
-		if !w.LastWorkday {
-			p.warnFractions = append(p.warnFractions, w.Fraction)
-			p.warnFractionsPaused = append(p.warnFractionsPaused, w.Fraction)
-		} else {
-			p.warnFractionsPaused = append(p.warnFractionsPaused, 1)
-		}
+		p.warnThresholds = append(p.warnThresholds, w.threshold())
 	}
 	// The counting conventions passed decodeCounting's Validate, and the
 	// calendar is not nil, so New cannot fail; the check keeps that true.
@@ -528,13 +523,29 @@ func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
 	for i, item := range d.Sequence(n, "warnings") {
 		what := fmt.Sprintf("warnings[%d]", i)
-		m := d.Mapping(item, what, "id!", "label", "at!")
+		m := d.Mapping(item, what, "id!", "label", "at", "remaining")
 		if m == nil {
 			continue
 		}
 		var w Warning
 		w.ID, w.Label = d.idAndLabel(m, what, "warning", seen)
-		if f, ok := m["at"]; ok {
+		fa, hasAt := m["at"]
+		fr, hasRemaining := m["remaining"]
+		switch {
+		case hasAt && hasRemaining:
+			d.Problem(fr.Key, "%s: give either at (a share of the period) or remaining (working days left), not both", what)
+		case !hasAt && !hasRemaining:
+			d.Problem(item, "%s: missing at (a share of the period, e.g. 80%%) or remaining (working days left, e.g. 1 workday)", what)
+		case hasRemaining:
+			if per, ok := d.period(fr, what+".remaining"); ok {
+				if per.Unit != deadline.Workdays || per.Count < 1 {
+					d.Problem(fr.Value, "%s.remaining: %s is not a number of working days left (e.g. 1 workday, 2个工作日; for the last day use at: last_workday)", what, per)
+				} else {
+					w.DaysLeft = per.Count
+				}
+			}
+		}
+		if f, ok := fa, hasAt; ok {
 			if s, ok := d.str(f, what+".at"); ok {
 				frac, last, err := parseThreshold(s)
 				if err != nil {

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shixian-go/shixian/internal/diag"
@@ -28,8 +29,11 @@ const (
 type WarningCrossing struct {
 	ID, Label string
 	// At is the instant the warning was crossed (in the calendar's location):
-	// 00:00 of the working day on which the threshold is reached (see
-	// WarningAt), or 00:00 of the last day for "last_workday".
+	// for `at: N%`, the instant at which N% of the period has elapsed in its
+	// own unit (100% is Due; see deadline.Counter.WarningsAt); for
+	// `remaining: N workdays`, 00:00 of the N-th counted working day before
+	// the last day; for "last_workday", 00:00 of the last day. Never before
+	// acceptance.
 	At time.Time
 }
 
@@ -71,7 +75,13 @@ type TargetStatus struct {
 type Status struct {
 	CaseID string
 	At     time.Time // the instant the status describes ("now")
-	State  State
+	// NextChange is the earliest instant after At at which this status will
+	// change with no new event — a warning crossed, the case or a target
+	// turning overdue — so that a portal knows when to look again instead of
+	// polling (see nextchange.go for what it covers and what it does not);
+	// zero when nothing will change until the next event.
+	NextChange time.Time
+	State      State
 	// Warning is the id of the latest warning crossed in the current cycle
 	// (for a closed case: crossed before it closed); "" if none.
 	Warning string
@@ -185,7 +195,8 @@ func (r *replayer) replayUntil(p *Policy, c *Case, now time.Time) error {
 func (r *replayer) status(st *Status, now time.Time) error {
 	nt := r.targetCount()
 	var wbuf [4]WarningCrossing
-	ws, err := r.state(st, now, wbuf[:0])
+	var nextWarning time.Time
+	ws, err := r.state(st, now, wbuf[:0], &nextWarning)
 	if err != nil {
 		if nt > 0 {
 			if terr := r.fillTargets(make([]TargetStatus, nt), now); terr != nil {
@@ -208,12 +219,14 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		st.Targets = tout
 	}
+	r.nextChange(st, now, nextWarning)
 	return nil
 }
 
 // state fills st, which must be the zero Status, but for its Warnings and
-// Targets; it returns the warnings crossed, in buf's memory when they fit.
-func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]WarningCrossing, error) {
+// Targets; it returns the warnings crossed, in buf's memory when they fit,
+// and sets *nextWarning to the earliest warning still to be crossed.
+func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing, nextWarning *time.Time) ([]WarningCrossing, error) {
 	p := r.p
 	cal := p.cal
 	now = now.In(cal.Location())
@@ -253,7 +266,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.State = StateClosedOnTime
 		}
 		req := r.request(r.closedAt, true)
-		ws, err := r.warnings(st, req, st.JudgedLastDay, now, r.closedAt, true, buf)
+		ws, err := r.warnings(st, req, now, r.closedAt, true, buf, nextWarning)
 		if err != nil {
 			return nil, err
 		}
@@ -337,7 +350,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.RemainingDuration = d
 		}
 	}
-	ws, err := r.warnings(st, jreq, jlast, now, time.Time{}, false, buf)
+	ws, err := r.warnings(st, jreq, now, time.Time{}, false, buf, nextWarning)
 	if err != nil {
 		return nil, err
 	}
@@ -396,42 +409,47 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 	return max(-pr.RemainingDuration, 0), nil
 }
 
-// warnings returns the warnings crossed, appended to buf, and sets
+// warningCrossed reports whether a warning whose instant is at counts at now:
+// at or before now, and, for a closed cycle, before the close, and, while
+// paused, not after the pause began (nothing is used while paused).
+func (r *replayer) warningCrossed(at, now, closedAt time.Time, closed bool) bool {
+	return !at.After(now) && !(closed && !at.Before(closedAt)) && !(r.paused && !closed && at.After(r.pauseAt))
+}
+
+// warnings returns the warnings crossed, appended to buf, sets *next to the
+// earliest one not yet crossed that time alone will cross (if earlier than
+// *next), and sets
 // st.Warning: each declared warning's crossing instant is computed in
 // working time on req, the request the cycle is judged by (without late
 // extensions; convention 14); it is crossed when it is at or before now,
 // and, for a closed cycle, before the close, and, while paused, not after
 // the pause began (nothing is used while paused).
-func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
+func (r *replayer) warnings(st *Status, req deadline.Request, now, closedAt time.Time, closed bool, buf []WarningCrossing, next *time.Time) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
-	// One call counts the period once for every threshold. "On the last
-	// working day" is LastDay, except when a pause begun on the last day
-	// postponed Due to the resume day (行政许可法 art. 45) — the last day is
-	// still the one the period was used up on, which is where 100% of it is.
-	pausedDays := req.Period.Unit == deadline.Workdays && req.Period.Count > 0 && len(req.Pauses) > 0
-	fractions := r.p.warnFractions
-	if pausedDays {
-		fractions = r.p.warnFractionsPaused
+	if len(ws) == 0 {
+		return nil, nil
 	}
+	// One call counts the period once for every threshold. "On the last
+	// working day" is 00:00 of the last counted day, which a pause begun on
+	// it (行政许可法 art. 45) leaves where the period was used up.
 	var tbuf [8]time.Time
-	var ats []time.Time
-	if len(fractions) > 0 {
-		var err error
-		if ats, err = r.p.counter.WarningsAt(req, fractions, tbuf[:0]); err != nil {
-			return nil, r.statusErr(err)
-		}
+	ats, err := r.p.counter.ThresholdsAt(req, r.p.warnThresholds, tbuf[:0])
+	if err != nil {
+		return nil, r.statusErr(err)
 	}
 	for i := range ws {
 		w := &ws[i]
-		at := last
-		if !w.LastWorkday || pausedDays {
-			at, ats = ats[0], ats[1:]
-		}
+		at := ats[i]
 		if at.Before(req.Start) {
-			at = req.Start // e.g. "last working day" of an hour tier due on its acceptance day
+			at = req.Start
 		}
-		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
+		if !r.warningCrossed(at, now, closedAt, closed) {
+			// Still to come if crossing it needs only time to pass: open,
+			// and not waiting for a pause to end.
+			if !closed && r.warningCrossed(at, at, closedAt, closed) && (next.IsZero() || at.Before(*next)) {
+				*next = at
+			}
 			continue
 		}
 		if loc := r.p.cal.Location(); at.Location() != loc {
@@ -770,7 +788,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			s.LateExtensions, when(s.Due), when(s.JudgedDue))
 	}
 	for _, w := range s.Warnings {
-		say("Warning %s (%s) crossed at %s, measured in working time, not wall-clock time.", w.ID, w.Label, when(w.At))
+		say("Warning %s (%s) crossed at %s: %s.", w.ID, w.Label, when(w.At), p.warningRule(w.ID))
 	}
 	for _, t := range s.Targets {
 		unit := ""
@@ -785,6 +803,25 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		}
 	}
 	return out
+}
+
+// warningRule says in words when warning id is crossed (convention 14).
+func (p *Policy) warningRule(id string) string {
+	for _, w := range p.warnings {
+		if w.ID != id {
+			continue
+		}
+		switch {
+		case w.Fraction > 0:
+			return fmt.Sprintf("the instant %s of the period had elapsed, counted in its own unit, not in wall-clock time (for working days, each counted day runs from 00:00 to its end; 100%% is Due)",
+				strconv.FormatFloat(w.Fraction*100, 'g', 6, 64)+"%")
+		case w.LastWorkday:
+			return "00:00 of the last working day of the period"
+		default:
+			return fmt.Sprintf("00:00 of the working day %d working day(s) before the last day of the period, from which %d remain after the day (到期前%d个工作日; paused days not counted)", w.DaysLeft, w.DaysLeft, w.DaysLeft)
+		}
+	}
+	return "a warning the policy no longer declares"
 }
 
 // stateWords renders a state for a case or, with target, for a target.
