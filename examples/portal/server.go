@@ -54,6 +54,9 @@ type Server struct {
 	readDB   *sql.DB
 	timeout  time.Duration
 	policyMu sync.Mutex // serialises POST /policy so that the database and the holder agree
+
+	// reminders is nil when the portal keeps no reminder schedule (reminders.go).
+	reminders *Reminders
 }
 
 // DefaultTimeout is how long a request may take by default before the portal gives up waiting
@@ -313,11 +316,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /policy", s.guard(reader, s.timeout, s.getPolicy))
 	mux.Handle("GET /policy/history", s.guard(overseer, s.timeout, s.policyHistory))
 	mux.Handle("POST /policy", s.guard(admin, s.timeout, s.postPolicy))
+	mux.Handle("GET /reminders", s.guard(overseer, s.timeout, s.listReminders))
 	// The same paths without a method answer 405 in JSON (a method pattern is more specific,
 	// so these only catch the methods not served); "/" answers 404 in JSON.
 	for path, allow := range map[string]string{
 		"/healthz": "GET, HEAD", "/cases": "POST", "/cases/{id}/events": "POST", "/cases/{id}": "GET, HEAD",
 		"/report": "GET, HEAD", "/policy": "GET, HEAD, POST", "/policy/history": "GET, HEAD",
+		"/reminders": "GET, HEAD",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -766,6 +771,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, r, err)
 		return
 	}
+	s.remind(p, c)
 	w.Header().Set("Location", "/cases/"+url.PathEscape(req.ID))
 	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: dl})
 }
@@ -974,6 +980,7 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, r, err)
 		return
 	}
+	s.remindStored(r.Context(), id)
 	writeJSON(w, http.StatusOK, answer)
 }
 
