@@ -131,6 +131,7 @@ type Policy struct {
 	warnings  []Warning
 	// The thresholds asked of Counter.ThresholdsAt for a status, one per warning, in order.
 	warnThresholds []deadline.Threshold
+	ranking        *Ranking // the `ranking` score formula; nil when none is declared
 	extensions     Extensions
 	targets        []Target
 	set            *rules.Set

@@ -163,7 +163,8 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 // parts the rules depend on (input schema, tiers, default) are unusable.
 func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	top := d.Mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
-		"input", "input_extra", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules")
+		"input", "input_extra", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules",
+		"ranking")
 	if top == nil {
 		return nil
 	}
@@ -224,6 +225,9 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	}
 	if f, ok := top["targets"]; ok {
 		d.decodeTargets(f.Value, p)
+	}
+	if f, ok := top["ranking"]; ok {
+		d.decodeRanking(f.Value, p)
 	}
 	// Without a `default` key (already reported as missing) the rules' own complaint about the
 	// default points at the policy's first line.

@@ -56,6 +56,10 @@ const (
 	GroupByUnit       = "unit"       // the unit of the latest transfer at or before Now (承办单位)
 	GroupByHandler    = "handler"    // Case.Handler (经办人)
 	GroupByAttrPrefix = "attr:"      // prefix of an attribute key, e.g. "attr:channel"
+	// GroupByInputPrefix is the prefix of a classification input field, e.g. "input:cause":
+	// the value given at acceptance (the first accepted event's input); a list's items are
+	// joined with ", " in their order.
+	GroupByInputPrefix = "input:"
 )
 
 // Group names with a special meaning.
@@ -73,7 +77,7 @@ type ReportOptions struct {
 	// falls in [From, To].
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
-	// GroupBy is "tier", "department", "unit", "handler", "attr:NAME" or ""
+	// GroupBy is "tier", "department", "unit", "handler", "attr:NAME", "input:NAME" or ""
 	// (one group, GroupAll). Cases with an empty value go to GroupNone.
 	GroupBy string `json:"group_by"`
 	// Bucket is the bucketing rule; the zero value means BucketAccepted.
@@ -269,8 +273,10 @@ func (p *Policy) NewReporter(opts ReportOptions) (*Reporter, error) {
 		r.key = g
 	case strings.HasPrefix(g, GroupByAttrPrefix) && len(g) > len(GroupByAttrPrefix):
 		r.key, r.attr = GroupByAttrPrefix, g[len(GroupByAttrPrefix):]
+	case strings.HasPrefix(g, GroupByInputPrefix) && len(g) > len(GroupByInputPrefix):
+		r.key, r.attr = GroupByInputPrefix, g[len(GroupByInputPrefix):]
 	default:
-		return nil, diag.Errorf("sla", "report: invalid GroupBy %q (want tier, department, unit, handler, attr:NAME or empty)", g)
+		return nil, diag.Errorf("sla", "report: invalid GroupBy %q (want tier, department, unit, handler, attr:NAME, input:NAME or empty)", g)
 	}
 	cal := p.Calendar()
 	opts.From = cal.StartOfDay(opts.From)
@@ -339,6 +345,31 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 // event is after Now, or whose bucket date is outside the period, is counted
 // in Skipped; under BucketAccepted such cases are not otherwise validated.
 func (r *Reporter) Add(c Case) error {
+	var a pendingAdd
+	if err := r.prepare(&c, &a); err != nil {
+		return err
+	}
+	r.commit(&a)
+	return nil
+}
+
+// pendingAdd is what prepare found about a case and commit counts.
+type pendingAdd struct {
+	c             *Case
+	skip, undated bool
+	group         string
+	st            Status
+	f             caseFacts
+	closed, late  bool
+	toClose       int
+}
+
+// prepare does all of Add that can fail, changing nothing; commit counts the case. An
+// Analyzer prepares a case in each of its reporters before committing it to any, so that a
+// case refused by one is counted by none.
+func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
+	c := *cp
+	a.c = cp
 	if c.ID == "" {
 		return diag.Errorf("sla", "report: case with an empty id")
 	}
@@ -354,21 +385,21 @@ func (r *Reporter) Add(c Case) error {
 	// the first event alone, before reading the rest of the log.
 	if r.opts.Bucket == BucketAccepted && len(c.Events) > 0 && c.Events[0].Type == EventAccepted {
 		if at := c.Events[0].At; at.After(now) || !r.inPeriod(at) {
-			r.skipped++
+			a.skip = true
 			return nil
 		}
 	}
 	f, ok := scanEvents(&c, now)
 	if !ok {
 		if len(c.Events) > 0 && c.Events[0].Type == EventAccepted && c.Events[0].At.After(now) {
-			r.skipped++ // accepted after the report's instant: it does not exist yet
+			a.skip = true // accepted after the report's instant: it does not exist yet
 			return nil
 		}
 		return diag.Errorf("sla", "report: case %s has no accepted event", c.ID)
 	}
 
 	if r.opts.Bucket == BucketAccepted && !r.inPeriod(f.accepted) {
-		r.skipped++
+		a.skip = true
 		return nil
 	}
 	st, err := r.p.StatusAt(c, now)
@@ -391,12 +422,11 @@ func (r *Reporter) Add(c Case) error {
 		bucket = f.accepted
 	}
 	if bucket.IsZero() {
-		r.skipped++
-		r.undated++
+		a.skip, a.undated = true, true
 		return nil
 	}
 	if !r.inPeriod(bucket) {
-		r.skipped++
+		a.skip = true
 		return nil
 	}
 	// Only the text of a counted case is kept, so only a counted case is
@@ -417,15 +447,13 @@ func (r *Reporter) Add(c Case) error {
 	}
 
 	group := r.groupOf(&c, &st, &f)
+	if msg := textProblem(group, MaxTextBytes); msg != "" {
+		return diag.Errorf("sla", "report: case %s: group %s", c.ID, msg)
+	}
 	g := r.groups[group]
 	if g == nil && len(r.groups) >= MaxReportGroups {
 		return diag.Errorf("sla", "report: case %s would open group %d (%s), more than the %d a report holds: group by something coarser",
 			c.ID, len(r.groups)+1, clip.Quote(group), MaxReportGroups)
-	}
-	// Nothing below fails: the Reporter changes only for a case that is counted.
-	if g == nil {
-		g = &groupAcc{row: ReportRow{Group: group}}
-		r.groups[group] = g
 	}
 	// On time iff closed strictly before the judged Due (the
 	// end of the last day at 24:00, 民法典 art. 203); StatusAt decides it, and
@@ -442,10 +470,30 @@ func (r *Reporter) Add(c Case) error {
 		// rescue it) or got a late extension under LateExtensionOverdue.
 		late = st.State == StateOverdue || st.CycleLate
 	}
-	for _, a := range [2]*groupAcc{g, &r.total} {
-		a.count(&st, &f, closed, late, toClose)
+	a.group, a.st, a.f, a.closed, a.late, a.toClose = group, st, f, closed, late, toClose
+	return nil
+}
+
+// commit counts a prepared case. Nothing here fails: the Reporter changes
+// only for a case that is counted (or skipped).
+func (r *Reporter) commit(a *pendingAdd) {
+	if a.skip {
+		r.skipped++
+		if a.undated {
+			r.undated++
+		}
+		return
 	}
-	if late {
+	c, st, f, group := a.c, &a.st, &a.f, a.group
+	g := r.groups[group]
+	if g == nil {
+		g = &groupAcc{row: ReportRow{Group: group}}
+		r.groups[group] = g
+	}
+	for _, acc := range [2]*groupAcc{g, &r.total} {
+		acc.count(st, f, a.closed, a.late, a.toClose)
+	}
+	if a.late {
 		r.nOverdue++
 		r.pushOverdue(OverdueItem{
 			CaseID:      c.ID,
@@ -460,7 +508,6 @@ func (r *Reporter) Add(c Case) error {
 			State:       st.State,
 		})
 	}
-	return nil
 }
 
 func (a *groupAcc) count(st *Status, f *caseFacts, closed, late bool, toClose int) {
@@ -526,6 +573,8 @@ func (r *Reporter) groupOf(c *Case, st *Status, f *caseFacts) string {
 		v = f.unit
 	case GroupByHandler:
 		v = c.Handler
+	case GroupByInputPrefix:
+		v = inputValue(c, r.attr)
 	default:
 		v = c.Attributes[r.attr]
 	}
@@ -533,6 +582,31 @@ func (r *Reporter) groupOf(c *Case, st *Status, f *caseFacts) string {
 		return GroupNone
 	}
 	return v
+}
+
+// inputValue is the classification input field name of c's first acceptance, as text.
+func inputValue(c *Case, name string) string {
+	for i := range c.Events {
+		e := &c.Events[i]
+		if e.Type != EventAccepted {
+			continue
+		}
+		switch v := e.Input[name].(type) {
+		case nil:
+			return ""
+		case string:
+			return v
+		case []any:
+			parts := make([]string, 0, len(v))
+			for _, x := range v {
+				parts = append(parts, fmt.Sprint(x))
+			}
+			return strings.Join(parts, ", ")
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+	return ""
 }
 
 // moreOverdue orders the overdue list: most overdue first, then by case id.
