@@ -9,7 +9,9 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -120,26 +122,41 @@ func compileScore(src string) (*vm.Program, error) {
 		}
 		offset++
 	}
+	// The parsed tree is checked before anything is compiled: compiling type-checks and may
+	// evaluate constant parts, and only arithmetic over the metrics is cheap to evaluate (a
+	// fold over a range of a billion numbers is not). The optimiser is off for the same
+	// reason.
+	maxNodes := uint(64 * (1 + len(src)/100))
+	cfg := conf.CreateNew()
+	cfg.MaxNodes = maxNodes
+	tree, err := parser.ParseWithConfig(src, cfg)
+	if err != nil {
+		return nil, placed(err)
+	}
+	var check scoreChecker
+	ast.Walk(&tree.Node, &check)
+	if check.err != nil {
+		return nil, check.err
+	}
 	opts := []expr.Option{expr.Env(rankEnv()), expr.AsFloat64(), expr.DisableAllBuiltins(),
-		expr.MaxNodes(uint(64 * (1 + len(src)/100)))}
+		expr.MaxNodes(maxNodes), expr.Optimize(false)}
 	for _, f := range scoreFuncs {
 		opts = append(opts, expr.EnableBuiltin(f))
 	}
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {
-		var fe *file.Error
-		if errors.As(err, &fe) {
-			return nil, &scoreError{offset: fe.From, msg: firstLine(fe.Message)}
-		}
-		return nil, &scoreError{msg: firstLine(err.Error())}
-	}
-	var check scoreChecker
-	node := prog.Node()
-	ast.Walk(&node, &check)
-	if check.err != nil {
-		return nil, check.err
+		return nil, placed(err)
 	}
 	return prog, nil
+}
+
+// placed turns an expr error into a *scoreError at its offset.
+func placed(err error) *scoreError {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		return &scoreError{offset: fe.From, msg: firstLine(fe.Message)}
+	}
+	return &scoreError{msg: firstLine(err.Error())}
 }
 
 func firstLine(s string) string {
@@ -177,7 +194,9 @@ func (c *scoreChecker) Visit(n *ast.Node) {
 		}
 	case *ast.IdentifierNode:
 		if !isRankMetric(x.Value) && !slices.Contains(scoreFuncs, x.Value) {
-			bad = "the name " + x.Value
+			c.err = &scoreError{offset: x.Location().From,
+				msg: fmt.Sprintf("unknown name %s (a score formula may use the metrics %s)", x.Value, strings.Join(RankMetrics(), ", "))}
+			return
 		}
 	case *ast.UnaryNode:
 		if !slices.Contains([]string{"-", "+", "!", "not"}, x.Operator) {
@@ -194,6 +213,9 @@ func (c *scoreChecker) Visit(n *ast.Node) {
 		}
 	case *ast.CallNode:
 		bad = "a call"
+		if id, ok := x.Callee.(*ast.IdentifierNode); ok {
+			bad = id.Value + "()"
+		}
 	default:
 		bad = fmt.Sprintf("%T", x)
 		bad = strings.TrimSuffix(strings.TrimPrefix(bad, "*ast."), "Node")
