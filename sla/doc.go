@@ -72,6 +72,37 @@
 // crossed, in the order of their instants, which need not be the order of the file (for a
 // 1-day tier `last_workday` comes before `50%`).
 //
+// # When to look again
+//
+// [Status].NextChange (`next_change`) is the earliest instant after the status's instant at which
+// the status changes with no new event: a warning crossed, the case turning overdue at its judged
+// Due, a running target turning overdue; zero when nothing will change until the next event (a
+// paused case, an overdue case with no target running, a closed case whose visit is done).
+// Between the two instants only the clock-derived counts move (RemainingDays, OverdueDays,
+// RemainingDuration, OverdueDuration). A portal keeps one instant per case and wakes at the
+// earliest instead of scanning every open case; examples/portal does (reminders.go).
+//
+// # Weekly analysis and monthly dispatch
+//
+// [Policy.NewReporter] reports any range of dates; [Policy.NewAnalyzer] makes the office's
+// weekly analysis (每周一分析, an ISO week) or monthly dispatch (每月一调度, a calendar month) of
+// the period containing a given day: the period's report beside the previous period's, the top
+// values of chosen keys (causes and categories by default, `input:cause` being the
+// classification input given at acceptance) with their late share (举一反三), the on-time rate
+// of the last periods (as an SVG chart too) and, when asked, a ranking of handlers or units. The
+// 统计口径 is stated in the result (Analysis.Basis): a case counts in a period by its bucket date
+// (acceptance by default), and each earlier period is judged as it stood at its own end, so last
+// week's figures do not move when this week is analysed. The ranking orders by the policy's
+// formula, declared as
+//
+//	ranking:
+//	  label: 综合得分
+//	  score: on_time_rate * 100 + satisfaction_rate * 20 - overdue_workdays
+//
+// an arithmetic expression over the row's metrics ([RankMetrics]), checked and compiled once when
+// the policy loads, bounded ([MaxScoreBytes], nesting, nodes), and refused at file:line:column
+// when it uses anything else; the formula is printed with the ranking.
+//
 // # Time
 //
 // All civil dates are taken in the calendar's location (China Standard Time, a fixed UTC+8
