@@ -240,6 +240,9 @@ type Reporter struct {
 	nOverdue int
 	skipped  int
 	undated  int
+	// statusOf, when set, computes the statuses in place of Policy.StatusAt: an Analyzer
+	// shares one status per case and instant among its reports.
+	statusOf func(c *Case, now time.Time) (Status, error)
 }
 
 // NewReporter returns an empty Reporter for opts. Errors: nil policy; zero
@@ -402,7 +405,13 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 		a.skip = true
 		return nil
 	}
-	st, err := r.p.StatusAt(c, now)
+	var st Status
+	var err error
+	if r.statusOf != nil {
+		st, err = r.statusOf(cp, now)
+	} else {
+		st, err = r.p.StatusAt(c, now)
+	}
 	if err != nil {
 		return diag.Errorf("sla", "report: %w", err) // StatusAt's errors name the case
 	}

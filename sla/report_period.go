@@ -154,9 +154,9 @@ type Analysis struct {
 }
 
 // Analyzer accumulates cases into an analysis one at a time, like Reporter (streaming; memory
-// O(groups), not O(cases)). Each case's status is computed once per period it is judged in:
-// the current period, the previous one and each period of the trend, plus once per top table
-// and for the ranking — so an analysis costs a few times a report. NOT safe for concurrent use.
+// O(groups), not O(cases)). Each case's status is computed once per instant it is judged at —
+// the current period's as-of instant, and the end of each earlier period it falls in — and
+// shared by every table judged at that instant. NOT safe for concurrent use.
 type Analyzer struct {
 	p       *Policy
 	opts    AnalysisOptions
@@ -167,6 +167,27 @@ type Analyzer struct {
 	topPrev []*Reporter
 	trend   []*Reporter
 	rank    *Reporter
+	// The statuses of the case being added, by instant: the reports judged at one instant
+	// share one StatusAt.
+	cache []cachedStatus
+}
+
+type cachedStatus struct {
+	now time.Time
+	st  Status
+	err error
+}
+
+// statusOf is StatusAt through the cache of the case being added.
+func (a *Analyzer) statusOf(c *Case, now time.Time) (Status, error) {
+	for i := range a.cache {
+		if a.cache[i].now.Equal(now) {
+			return a.cache[i].st, a.cache[i].err
+		}
+	}
+	st, err := a.p.StatusAt(*c, now)
+	a.cache = append(a.cache, cachedStatus{now: now, st: st, err: err})
+	return st, err
 }
 
 // NewAnalyzer returns an empty Analyzer. Errors: an unknown Kind, a zero Day, a Rank other than
@@ -261,12 +282,14 @@ func (p *Policy) NewAnalyzer(opts AnalysisOptions) (*Analyzer, error) {
 	default:
 		return nil, diag.Errorf("sla", "analysis: invalid Rank %q (want handler or unit)", opts.Rank)
 	}
+	for _, r := range a.reporters() {
+		r.statusOf = a.statusOf
+	}
 	return a, nil
 }
 
-// Add counts one case in every period and table it belongs to. Errors are Reporter.Add's; a
-// case refused anywhere is counted nowhere, so the Analyzer can go on with the next case.
-func (a *Analyzer) Add(c Case) error {
+// reporters lists every report the analysis feeds.
+func (a *Analyzer) reporters() []*Reporter {
 	reps := make([]*Reporter, 0, 3+2*len(a.tops)+len(a.trend))
 	reps = append(reps, a.cur, a.prev)
 	reps = append(reps, a.tops...)
@@ -275,6 +298,15 @@ func (a *Analyzer) Add(c Case) error {
 	if a.rank != nil {
 		reps = append(reps, a.rank)
 	}
+	return reps
+}
+
+// Add counts one case in every period and table it belongs to. Errors are Reporter.Add's; a
+// case refused anywhere is counted nowhere, so the Analyzer can go on with the next case.
+func (a *Analyzer) Add(c Case) error {
+	reps := a.reporters()
+	a.cache = a.cache[:0]
+	defer func() { clear(a.cache); a.cache = a.cache[:0] }()
 	pending := make([]pendingAdd, len(reps))
 	for i, r := range reps {
 		if err := r.prepare(&c, &pending[i]); err != nil {
