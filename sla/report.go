@@ -936,34 +936,44 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		mdCell(r.PolicyID), mdCell(r.PolicyVersion), mdCell(r.Calendar), mdCell(r.CalendarVersion))
 	fmt.Fprintf(&b, "- 未计入 Skipped: %d (无统计日期 without a bucket date: %d)\n\n", r.Skipped, r.Undated)
 
+	writeMDTable(&b, r.Rows, r.Total)
+
+	b.WriteString("\n## 超期清单 Overdue\n\n")
+	writeMDOverdue(&b, r, loc)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeMDOverdue writes the overdue list of a report, with a note when the list was cut.
+func writeMDOverdue(b *strings.Builder, r Report, loc *time.Location) {
+	if len(r.Overdue) == 0 {
+		b.WriteString("无 None.\n")
+		return
+	}
+	if r.OverdueTotal > len(r.Overdue) {
+		fmt.Fprintf(b, "最超期的 %d 件，共 %d 件 The %d most overdue of %d.\n\n",
+			len(r.Overdue), r.OverdueTotal, len(r.Overdue), r.OverdueTotal)
+	}
+	b.WriteString("| 案件 case | 分组 group | 类别 tier | 科室 department | 承办单位 unit | 经办人 handler " +
+		"| 期限 due | 超期工作日 overdue days | 状态 state |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n")
+	for _, it := range r.Overdue {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
+			mdCell(it.CaseID), mdCell(it.Group), mdCell(it.Tier), mdCell(it.Department),
+			mdCell(it.Unit), mdCell(it.Handler), dueString(it, loc), it.OverdueDays, mdCell(string(it.State)))
+	}
+}
+
+// writeMDTable writes the group table of a report: a row per group and a bold total row.
+func writeMDTable(b *strings.Builder, rows []ReportRow, total ReportRow) {
 	b.WriteString("| 分组 group | 件数 cases | 按期办结 on time | 超期办结 late | 在办 open | 在办超期 open overdue " +
 		"| 按期办结率 on-time | 平均办结工作日 avg days | P90办结工作日 p90 days | 超期工作日 overdue days " +
 		"| 曾超期 ever late | 重新办理 reopened | 回访 visited | 满意 satisfied | 满意率 satisfaction |\n")
 	b.WriteString("| --- |" + strings.Repeat(" ---: |", 14) + "\n")
-	for _, row := range r.Rows {
-		writeMDRow(&b, mdCell(row.Group), row, false)
+	for _, row := range rows {
+		writeMDRow(b, mdCell(row.Group), row, false)
 	}
-	writeMDRow(&b, "合计 TOTAL", r.Total, true)
-
-	b.WriteString("\n## 超期清单 Overdue\n\n")
-	if len(r.Overdue) == 0 {
-		b.WriteString("无 None.\n")
-	} else {
-		if r.OverdueTotal > len(r.Overdue) {
-			fmt.Fprintf(&b, "最超期的 %d 件，共 %d 件 The %d most overdue of %d.\n\n",
-				len(r.Overdue), r.OverdueTotal, len(r.Overdue), r.OverdueTotal)
-		}
-		b.WriteString("| 案件 case | 分组 group | 类别 tier | 科室 department | 承办单位 unit | 经办人 handler " +
-			"| 期限 due | 超期工作日 overdue days | 状态 state |\n")
-		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n")
-		for _, it := range r.Overdue {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
-				mdCell(it.CaseID), mdCell(it.Group), mdCell(it.Tier), mdCell(it.Department),
-				mdCell(it.Unit), mdCell(it.Handler), dueString(it, loc), it.OverdueDays, mdCell(string(it.State)))
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	writeMDRow(b, "合计 TOTAL", total, true)
 }
 
 func writeMDRow(b *strings.Builder, label string, row ReportRow, bold bool) {

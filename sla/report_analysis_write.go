@@ -62,14 +62,7 @@ func (a Analysis) WriteMarkdown(w io.Writer) error {
 		dashIfEmpty(fixedOrEmpty(c.AvgWorkdaysToClose, 2, c.Closed() > 0)), dashIfEmpty(fixedOrEmpty(p.AvgWorkdaysToClose, 2, p.Closed() > 0)))
 
 	fmt.Fprintf(&b, "## 分组 By %s (本期 this period)\n\n", mdCell(cur.Options.GroupBy))
-	b.WriteString("| 分组 group | 件数 cases | 按期办结 on time | 超期办结 late | 在办 open | 在办超期 open overdue " +
-		"| 按期办结率 on-time | 平均办结工作日 avg days | P90办结工作日 p90 days | 超期工作日 overdue days " +
-		"| 曾超期 ever late | 重新办理 reopened | 回访 visited | 满意 satisfied | 满意率 satisfaction |\n")
-	b.WriteString("| --- |" + strings.Repeat(" ---: |", 14) + "\n")
-	for _, row := range cur.Rows {
-		writeMDRow(&b, mdCell(row.Group), row, false)
-	}
-	writeMDRow(&b, "合计 TOTAL", cur.Total, true)
+	writeMDTable(&b, cur.Rows, cur.Total)
 
 	b.WriteString("\n## 问题排行 Top causes and categories (举一反三)\n")
 	for _, t := range a.Top {
@@ -103,20 +96,7 @@ func (a Analysis) WriteMarkdown(w io.Writer) error {
 	}
 
 	b.WriteString("\n## 超期清单 Overdue (本期 this period)\n\n")
-	if len(cur.Overdue) == 0 {
-		b.WriteString("无 None.\n")
-	} else {
-		if cur.OverdueTotal > len(cur.Overdue) {
-			fmt.Fprintf(&b, "最超期的 %d 件，共 %d 件 The %d most overdue of %d.\n\n", len(cur.Overdue), cur.OverdueTotal, len(cur.Overdue), cur.OverdueTotal)
-		}
-		b.WriteString("| 案件 case | 分组 group | 类别 tier | 科室 department | 承办单位 unit | 经办人 handler | 期限 due | 超期工作日 overdue days | 状态 state |\n")
-		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n")
-		for _, it := range cur.Overdue {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
-				mdCell(it.CaseID), mdCell(it.Group), mdCell(it.Tier), mdCell(it.Department),
-				mdCell(it.Unit), mdCell(it.Handler), dueString(it, loc), it.OverdueDays, mdCell(string(it.State)))
-		}
-	}
+	writeMDOverdue(&b, cur, loc)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

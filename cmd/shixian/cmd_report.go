@@ -135,16 +135,8 @@ func runReport(e *env, opts any, _ []string) int {
 			return fail(e, "report", err)
 		}
 	}
-	if o.overdueLimit < 0 {
-		return fail(e, "report", usagef("--overdue-limit must not be negative"))
-	}
-	if o.overdue && o.format.value != "csv" {
-		// The Markdown report already ends with the overdue list; a second, list-only
-		// Markdown shape would be one more format to keep stable for no reader.
-		return fail(e, "report", usagef("--overdue needs --format csv (the Markdown report already ends with the overdue list)"))
-	}
-	if o.policy == "" {
-		return fail(e, "report", usagef("--policy FILE is required"))
+	if err := o.outputProblem(); err != nil {
+		return fail(e, "report", err)
 	}
 	p, err := loadPolicy(o.policy, o.cal)
 	if err != nil {
@@ -181,6 +173,22 @@ func runReport(e *env, opts any, _ []string) int {
 	return finish()
 }
 
+// outputProblem checks the flags both forms of report share: the overdue list's limit and
+// format, and the policy.
+func (o *reportOpts) outputProblem() error {
+	switch {
+	case o.overdueLimit < 0:
+		return usagef("--overdue-limit must not be negative")
+	case o.overdue && o.format.value != "csv":
+		// The Markdown report already ends with the overdue list; a second, list-only
+		// Markdown shape would be one more format to keep stable for no reader.
+		return usagef("--overdue needs --format csv (the Markdown report already ends with the overdue list)")
+	case o.policy == "":
+		return usagef("--policy FILE is required")
+	}
+	return nil
+}
+
 // runAnalysis is report --period: the weekly analysis or monthly dispatch.
 func runAnalysis(e *env, o *reportOpts) int {
 	if o.to != "" {
@@ -196,14 +204,8 @@ func runAnalysis(e *env, o *reportOpts) int {
 			return fail(e, "report", err)
 		}
 	}
-	if o.overdueLimit < 0 {
-		return fail(e, "report", usagef("--overdue-limit must not be negative"))
-	}
-	if o.overdue && o.format.value != "csv" {
-		return fail(e, "report", usagef("--overdue needs --format csv (the Markdown report already ends with the overdue list)"))
-	}
-	if o.policy == "" {
-		return fail(e, "report", usagef("--policy FILE is required"))
+	if err := o.outputProblem(); err != nil {
+		return fail(e, "report", err)
 	}
 	var top []string
 	if o.top != "" {
