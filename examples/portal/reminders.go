@@ -234,6 +234,18 @@ func (s *Server) remindStored(ctx context.Context, id string) {
 	s.remind(p, sc.Case)
 }
 
+// policyChanged rebuilds the schedule after a policy activation: a new version may move the
+// warnings and deadlines of the cases it governs. It is one pass over the cases, as at start-up,
+// done before POST /policy answers; a failure is logged and leaves the earlier instants.
+func (s *Server) policyChanged(ctx context.Context) {
+	if s.reminders == nil {
+		return
+	}
+	if err := s.LoadReminders(ctx); err != nil {
+		s.logger.Printf("reminders: reloading after the policy change: %v", err)
+	}
+}
+
 // LoadReminders fills the schedule from every stored case, from the wall clock: the one pass
 // over the cases, at start-up.
 func (s *Server) LoadReminders(ctx context.Context) error {

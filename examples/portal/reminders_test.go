@@ -218,3 +218,17 @@ func TestLogReminder(t *testing.T) {
 		"reminder: case C-1 at 2025-10-23 00:00 CST: state warning, warning last_day 最后一个工作日\n"+
 		"reminder: case C-1 at 2025-10-23 09:36 CST: state warning, warning orange 橙灯预警（已用时限80%）\n", buf.String())
 }
+
+// TestRemindersAfterPolicyChange: activating a policy version rebuilds the schedule (a new
+// version can move warnings and deadlines); the cases it does not govern keep their instants.
+func TestRemindersAfterPolicyChange(t *testing.T) {
+	rem := NewReminders(nil)
+	base := parsePolicy(t, policyYAML(t, "  from: 2025-01-01\n", "  from: 2025-01-01\n  until: 2025-12-31\n"))
+	e := newEnv(t, tempDB(t), base, WithReminders(rem))
+	e.mustCreate("C-1", "2025-10-20T08:00:00+08:00", map[string]any{"cause": "complex"})
+	rem.Schedule("C-1", time.Time{}) // forget it: the reload must find it again
+	v2026 := policyYAML(t, `version: "2025.1"`, `version: "2026.1"`, "  from: 2025-01-01", "  from: 2026-01-01")
+	code, out := e.callJSON("POST", "/policy", string(v2026))
+	require.Equal(t, http.StatusOK, code, "%v", out)
+	assert.Equal(t, []ScheduledReminder{{"C-1", remAt("2025-10-22 12:00")}}, rem.Scheduled(10))
+}

@@ -1354,6 +1354,7 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, r, err)
 		return
 	}
+	s.policyChanged(r.Context())
 	writeJSON(w, http.StatusOK, policyChangeJSON{policyJSON: policyRef(candidate)})
 }
 
