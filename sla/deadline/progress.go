@@ -360,6 +360,11 @@ func (k *Counter) thresholdAt(r *Request, th Threshold) (time.Time, error) {
 			return notBefore(e.date(day)), nil
 		}
 		whole, part := splitFraction(th.Fraction, total)
+		if whole == total && o.tail < 0 {
+			// The whole period: Due itself, also when the period ends on a day that is not
+			// a working day (a calendar-day extension) or under close of business.
+			return notBefore(o.due), nil
+		}
 		if part == 0 && whole > 0 {
 			day, err := kth(whole)
 			if err != nil {
@@ -395,7 +400,10 @@ func (k *Counter) thresholdAt(r *Request, th Threshold) (time.Time, error) {
 		return o.start, nil
 	}
 	thr := time.Duration(math.Ceil(th.Fraction*float64(total) - 1e-6))
-	thr = min(max(thr, 1), total)
+	if thr >= total {
+		return notBefore(o.due), nil // the whole period: Due itself, whatever the extensions' units
+	}
+	thr = max(thr, 1)
 	at, _, _, _, _, err := e.tadvance(o.start, thr, o.tivs, working)
 	if err != nil {
 		return time.Time{}, err
