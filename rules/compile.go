@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -370,6 +371,16 @@ func (c *compiler) compile() *Set {
 						c.add(f.Pos, "", f.Name, "duplicate value %q", v)
 					}
 				}
+			}
+		}
+		// A label for a value the field does not declare is a typo in one of the two lists;
+		// sorted so that the problems come out in the same order on every run.
+		for _, v := range slices.Sorted(maps.Keys(f.ValueLabels)) {
+			switch {
+			case len(f.Values) == 0:
+				c.add(f.Pos, "", f.Name, "label for the value %q, but the field declares no values to label", v)
+			case !slices.Contains(f.Values, v):
+				c.add(f.Pos, "", f.Name, "label for %q, which is not one of the declared values (%s)", v, valueList(f.Values))
 			}
 		}
 		var def any

@@ -83,6 +83,14 @@
 // enforced while reading; its ids are at most [MaxIDBytes] and its reasons at most
 // [MaxTextBytes], the bounds a case holds them to.
 //
+// Labels show a policy in the office's words without changing what it decides. An input field
+// may carry `label:` (its name for people: 办不成的原因 for `cause`), and each item of its
+// `values` may be a plain value or `{id: historical_legacy, label: 历史遗留问题}`; the id is what
+// rules compare and stored decisions carry, the label is what documents and explanations show
+// (rules.Field.Label, rules.Field.ValueLabel). A value may also be Chinese itself and need no
+// label. A rule may carry `label:` too (rules.Rule.Label). A label for a value the field does
+// not declare is a load error.
+//
 // Several versions of one policy form a [History], which picks the version by acceptance time
 // and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
 // [History.Accept], [History.Apply], [History.StatusAt], [History.Validate] — so a portal with

@@ -310,7 +310,7 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 		seen[k.Value] = true
 		what := "input." + k.Value
 		before := len(d.Problems)
-		m := d.Mapping(v, what, "type!", "description", "values", "default")
+		m := d.Mapping(v, what, "type!", "label", "description", "values", "default")
 		if m == nil {
 			broken[k.Value] = true
 			continue
@@ -328,8 +328,11 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 		if f, ok := m["description"]; ok {
 			fd.Description, _ = d.str(f, what+".description")
 		}
+		if f, ok := m["label"]; ok {
+			fd.Label, _ = d.str(f, what+".label")
+		}
 		if f, ok := m["values"]; ok {
-			fd.Values = d.strings(f.Value, what+".values")
+			fd.Values, fd.ValueLabels = d.fieldValues(f.Value, what+".values")
 		}
 		if f, ok := m["default"]; ok && fd.Type != 0 {
 			fd.Default = d.fieldDefault(f.Value, fd.Type, what+".default")
@@ -614,7 +617,7 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 	var out []rules.Rule
 	for i, item := range d.Sequence(n, "rules") {
 		what := fmt.Sprintf("rules[%d]", i)
-		m := d.Mapping(item, what, "id!", "when!", "tier!", "reason!", "basis")
+		m := d.Mapping(item, what, "id!", "label", "when!", "tier!", "reason!", "basis")
 		if m == nil {
 			continue
 		}
@@ -643,6 +646,9 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 		}
 		if f, ok := m["basis"]; ok {
 			r.Basis, _ = d.str(f, what+".basis")
+		}
+		if f, ok := m["label"]; ok {
+			r.Label, _ = d.str(f, what+".label")
 		}
 		if !whenOK {
 			// Already reported (a missing key, or a value that is not text); compiling an
