@@ -276,35 +276,6 @@ var keywords = map[string]bool{
 	"let": true, "if": true, "else": true,
 }
 
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, r := range s {
-		switch {
-		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		case i > 0 && r >= '0' && r <= '9':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-func isRuleID(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		switch {
-		case r == '_', r == '.', r == '-', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 func (c *compiler) compile() *Set {
 	spec := c.spec
 	s := &Set{
@@ -342,7 +313,7 @@ func (c *compiler) compile() *Set {
 			c.add(f.Pos, "", "", "field has no name")
 			continue
 		case !isIdent(f.Name):
-			c.add(f.Pos, "", f.Name, "field name %q is not an identifier (letters, digits and _, not starting with a digit)", f.Name)
+			c.add(f.Pos, "", f.Name, "field name %q is not a name rules can read: %s", f.Name, identProblem(f.Name))
 			continue
 		case keywords[f.Name]:
 			c.add(f.Pos, "", f.Name, "field name %q is an expr keyword; choose another name", f.Name)
@@ -468,8 +439,8 @@ func (c *compiler) compile() *Set {
 		switch {
 		case r.ID == "":
 			c.add(r.Pos, "", "", "rule %d has no id", i+1)
-		case !isRuleID(r.ID):
-			c.add(r.Pos, r.ID, "", "rule id %q may only contain letters, digits, '_', '.' and '-'", r.ID)
+		case ruleIDProblem(r.ID) != "":
+			c.add(r.Pos, r.ID, "", "rule id %q: %s", r.ID, ruleIDProblem(r.ID))
 		}
 		if r.ID != "" {
 			if p, dup := firstID[r.ID]; dup {

@@ -179,8 +179,8 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	}
 	if f, ok := top["id"]; ok {
 		if s, ok := d.nonEmpty(f, "id"); ok {
-			if !validID(s) {
-				d.Problem(f.Value, "id: %q may use only letters, digits, '-', '_' and '.'", s)
+			if !rules.IsID(s) {
+				d.Problem(f.Value, "id: %q may use only letters and digits (of any script), '-', '_' and '.'", s)
 			}
 			p.id = s
 		}
@@ -264,15 +264,6 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 		Default:       def,
 		ExtraInput:    extra,
 	}
-}
-
-func validID(s string) bool {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 func (d *policyDecoder) decodeEffective(n *yaml.Node, p *Policy) {
