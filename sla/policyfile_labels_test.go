@@ -85,3 +85,15 @@ default: {tier: T1, reason: 默认}
 		})
 	}
 }
+
+func TestDefaultPolicyLabelsEveryFieldAndValue(t *testing.T) {
+	for _, f := range sla.Default().Rules().Fields() {
+		assert.NotEmpty(t, f.Label, "field %s has a label", f.Name)
+		for _, v := range f.Values {
+			assert.NotEqual(t, v, f.ValueLabel(v), "value %s of field %s has a label", v, f.Name)
+		}
+	}
+	cause := sla.Default().Rules().Fields()[0]
+	require.Equal(t, "cause", cause.Name, "ids are kept, so stored decisions stay valid")
+	assert.Equal(t, "历史遗留问题", cause.ValueLabel("historical_legacy"))
+}
