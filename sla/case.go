@@ -764,7 +764,10 @@ func (r *replayer) extend(e *Event) error {
 	if !r.hasTier {
 		return eventFail(ErrEventState, "", "extension before classification (the case has no deadline)")
 	}
-	x := r.p.extensions
+	x, err := r.p.extensionsFor(r.tier)
+	if err != nil {
+		return err
+	}
 	if x.MaxCount <= 0 {
 		return eventFail(ErrExtensionCap, "", "policy %s allows no extensions", r.p.id)
 	}

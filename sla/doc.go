@@ -91,6 +91,20 @@
 // label. A rule may carry `label:` too (rules.Rule.Label). A label for a value the field does
 // not declare is a load error.
 //
+// A target may run for some cases only: `when:` on a target is a condition over the input
+// fields, written and checked as a tier rule's (`when: 诉求类型 == "作风投诉"` for a follow-up
+// visit owed on conduct complaints only), judged on the input of the case's accepted event
+// ([Target.When]). A case whose input cannot decide it (a required field missing) cannot be
+// closed or given a status: a skipped visit would hide a duty. `extensions.tiers` limits
+// extensions by tier: a list of tier ids (`tiers: [攻坚]`, each with the policy-wide max_count
+// and max_total) or a mapping of tier id to its own {max_count, max_total}; a case of a tier
+// not listed cannot be extended, and the refusal is an [*EventError] with Field "length"
+// wrapping [ErrExtensionCap] ([Extensions.ForTier]).
+//
+// Limits are written as offices write them: "3 workdays", "3个工作日", "三个工作日",
+// "十五日", "一个月", "5个工作日内"; "当日" and "即日" are the same-day period (0 workdays),
+// which counting.same_day_cutoff ends (see deadline.ParsePeriod).
+//
 // Several versions of one policy form a [History], which picks the version by acceptance time
 // and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
 // [History.Accept], [History.Apply], [History.StatusAt], [History.Validate] — so a portal with

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -46,6 +47,10 @@ type Extensions struct {
 	MaxCount int             // how many extensions a case may receive
 	MaxTotal deadline.Period // their summed length; zero Period means no cap beyond MaxCount
 	Basis    string          // the legal or policy basis, quoted in explanations
+	// Tiers, when not empty, lists the only tiers whose cases may be extended, each with its
+	// own limits (policy key extensions.tiers); a case of any other tier cannot be extended.
+	// See ForTier.
+	Tiers []TierExtensions
 }
 
 // Trigger is the event that starts a target's clock.
@@ -86,6 +91,10 @@ type Target struct {
 	Label string
 	After Trigger
 	Limit deadline.Period
+	// When, if not empty, is the condition (an expr expression over the policy's input fields,
+	// as a tier rule's) under which the target runs for a case, judged on the input of the
+	// case's accepted event: a follow-up visit for conduct complaints only. Empty: every case.
+	When string
 }
 
 // Policy is one version of an office's time-limit policy: its tiers, counting conventions,
@@ -114,6 +123,7 @@ type Policy struct {
 	warnFractions, warnFractionsPaused []float64
 	extensions                         Extensions
 	targets                            []Target
+	targetWhen                         []*targetCondition // index-aligned with targets; nil when no target has a condition
 	set                                *rules.Set
 	cal                                *calendar.Calendar
 }
@@ -243,7 +253,11 @@ func (p *Policy) Counter() *deadline.Counter { return p.counter }
 func (p *Policy) Warnings() []Warning { return append([]Warning(nil), p.warnings...) }
 
 // Extensions returns the extension limits.
-func (p *Policy) Extensions() Extensions { return p.extensions }
+func (p *Policy) Extensions() Extensions {
+	x := p.extensions
+	x.Tiers = slices.Clone(x.Tiers)
+	return x
+}
 
 // Targets returns the targets that run beside the deadline.
 func (p *Policy) Targets() []Target { return append([]Target(nil), p.targets...) }

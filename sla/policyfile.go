@@ -31,6 +31,8 @@ type policyDecoder struct {
 	lines []string
 	// brokenFields are declared input fields whose declaration has a problem.
 	brokenFields map[string]bool
+	// targetConds are the targets' `when` conditions, index-aligned with Policy.targets.
+	targetConds []rules.Rule
 }
 
 // str returns a pair's text; see yamltree.Decoder.Text.
@@ -144,6 +146,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 			d.ProblemAt(Position{File: name}, "%v", err)
 		}
 	}
+	d.compileTargetConditions(spec, p, d.targetConds)
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
@@ -561,7 +564,7 @@ func parseThreshold(s string) (fraction float64, lastWorkday bool, err error) {
 }
 
 func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
-	m := d.Mapping(n, "extensions", "max_count!", "max_total", "basis")
+	m := d.Mapping(n, "extensions", "max_count!", "max_total", "basis", "tiers")
 	if f, ok := m["max_count"]; ok {
 		p.extensions.MaxCount, _ = d.integer(f, "extensions.max_count", 0, 100)
 	}
@@ -576,16 +579,20 @@ func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
 	if f, ok := m["basis"]; ok {
 		p.extensions.Basis, _ = d.str(f, "extensions.basis")
 	}
+	if f, ok := m["tiers"]; ok {
+		d.extensionTiers(f.Value, p)
+	}
 }
 
 func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
 	for i, item := range d.Sequence(n, "targets") {
 		what := fmt.Sprintf("targets[%d]", i)
-		m := d.Mapping(item, what, "id!", "label", "after!", "limit!")
+		m := d.Mapping(item, what, "id!", "label", "after!", "limit!", "when")
 		if m == nil {
 			continue
 		}
+		d.targetConds = append(d.targetConds, d.targetWhen(m, what))
 		var t Target
 		t.ID, t.Label = d.idAndLabel(m, what, "target", seen)
 		if f, ok := m["after"]; ok {

@@ -458,6 +458,7 @@ func (r *replayer) targetCount() int {
 	if len(ts) == 0 {
 		return 0
 	}
+	on, _ := r.targetsOn() // an error is fillTargets' to report
 	n := 0
 	for i := 0; i < r.n; i++ {
 		tr := triggerOf(r.kind(i))
@@ -465,7 +466,7 @@ func (r *replayer) targetCount() int {
 			continue
 		}
 		for k := range ts {
-			if ts[k].After == tr {
+			if ts[k].After == tr && (on == nil || on[k]) {
 				n++
 			}
 		}
@@ -477,6 +478,10 @@ func (r *replayer) targetCount() int {
 // by the rules in TargetStatus's doc comment.
 func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	ts := r.p.targets
+	on, err := r.targetsOn()
+	if err != nil {
+		return r.statusErr(err)
+	}
 	n := len(dst)
 	out := dst[:0]
 	var kbuf [32]int
@@ -486,7 +491,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	}
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
-			if ts[k].After == tr {
+			if ts[k].After == tr && (on == nil || on[k]) {
 				// Field by field into dst's zeroed memory (len(out) < n =
 				// len(dst) by the count): no 176-byte temporary and typed copy.
 				out = out[:len(out)+1]

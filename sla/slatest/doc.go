@@ -41,6 +41,15 @@
 //	      due: 2025-10-16T00:00:00+08:00
 //	      status: {now: 2025-10-13T12:00:00+08:00, state: on_track, remaining_days: 2}
 //	                                 # now is required; also tier (after reclassification), warning, overdue_days
+//	  - name: a conduct complaint closed on Tuesday owes its visit by Thursday; an extension's effect
+//	    input: {诉求类型: 作风投诉}
+//	    events:
+//	      - {type: closed, at: 2026-03-03T15:00:00+08:00}
+//	    expect:
+//	      status:
+//	        now: 2026-03-03T16:00:00+08:00
+//	        targets: {回访: 2026-03-05T00:00:00+08:00}   # target id → due of its latest instance; none: must not run
+//	        extensions: 0                              # extensions recorded; also late_extensions
 //	  - name: a bad input is rejected
 //	    input: {cause: nonsense}
 //	    expect: {error: "not one of the declared values"}   # a part of the error; no other expect key with it
@@ -60,8 +69,14 @@
 // the status taken (sla.Policy.StatusAt) at status.now — or, without a status, at the latest
 // event — so due, last_day and provisional then reflect pauses, extensions and
 // reclassifications. expect.tier and expect.rule always describe the classification; a
-// reclassified tier is status.tier. A case that expects an error passes when the message
-// contains the text; an error that is not expected fails the case and is shown.
+// reclassified tier is status.tier. An extension's effect is pinned by expect.due (the
+// deadline in force after it) with status.extensions; a target's by status.targets, which
+// also pins that a target with a `when` does not run for a case (none). A case that expects
+// an error passes when the message contains the text; an error that is not expected fails the
+// case and is shown. An event the case refuses is named as the file lists it, with the key at
+// fault: "events[1].length (extended at 2026-03-02 11:00 CST): …" — events[0] is the first
+// event under `events:`, although the case's own log (sla.EventError.Index) counts the
+// acceptance and classification first.
 //
 // # Coverage
 //

@@ -235,6 +235,7 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 	var err error
 	var warning string
 	var overdueDays, remainingDays int
+	var life lcOutcome
 	lifecycle := len(c.events) > 0 || e.status != nil
 	if lifecycle {
 		now := c.accepted
@@ -256,6 +257,7 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 			cr.Tier, cr.Due, cr.LastDay, cr.Provisional, cr.State = out.tier, out.due, out.lastDay, out.provisional, out.state
 			cr.Explanation = out.explanation
 			warning, overdueDays, remainingDays = out.warning, out.overdueDays, out.remainingDays
+			life = out
 		}
 	} else {
 		var d rules.Decision
@@ -329,6 +331,7 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 		if st.remainingDays != nil && *st.remainingDays != remainingDays {
 			fail("status.remaining_days at %s: expected %d, got %d", at, *st.remainingDays, remainingDays)
 		}
+		checkStatusPins(st, life, at, fail)
 	}
 	cr.Passed = len(cr.Failures) == 0
 	return cr
