@@ -120,7 +120,7 @@ changes against the current data (for 2027: the unverified days). With --cases, 
 
 # due
 
-	shixian due --accepted RFC3339 (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
+	shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
 
 --limit is a period ("1 workday", "3 workdays", "0 workdays" for same-day 即办, "10 days",
 "1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月") counted with the
@@ -132,7 +132,10 @@ its wire format (sla/schema/shixian-v1.schema.json, #/$defs/Deadline), the objec
 answers with: start, period, due (RFC 3339, the exclusive instant), last_day (YYYY-MM-DD), ends
 ("2025-10-11 24:00"), provisional (bool: a counted day is not from an official notice),
 certainty, end_of_day, calendar (name and version), the counted and skipped days, and
-explanation (list of strings).
+explanation (list of strings). --accepted may be a date alone (2026-09-30): it stands for the
+start of business that day (the policy's first business-hours span, else 09:00 CST), and the
+explanation's first line says so. Limits may be written as offices write them: 三个工作日,
+十五日, 一个月, 5个工作日内, 当日 (same day).
 
 Example: accepted 2025-09-30T17:00:00+08:00 with 3 workdays is due 2025-10-12T00:00:00+08:00,
 last_day 2025-10-11: National Day 10-01..10-08 is skipped, and 10-09, 10-10 and the makeup

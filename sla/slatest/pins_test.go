@@ -2,7 +2,10 @@ package slatest_test
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -114,4 +117,36 @@ func TestSuiteEventErrorsAreNumberedAsTheFileListsThem(t *testing.T) {
 		"the second event written in the file is events[1], not the case log's event 4")
 	var out bytes.Buffer
 	require.NoError(t, r.WriteText(&out))
+}
+
+func TestCoverageTableAlignsChineseRuleIDs(t *testing.T) {
+	r, err := slatest.RunSuite("../../examples/policies/jiban-changgui-gongjian.suite.yaml")
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, r.WriteText(&out))
+	lines := strings.Split(out.String(), "\n")
+	start := slices.Index(lines, "coverage:")
+	require.GreaterOrEqual(t, start, 0)
+	var cols []int
+	for _, l := range lines[start+1 : start+6] { // the four rules and default
+		i := strings.LastIndex(l, " ")
+		cols = append(cols, diagWidth(l[:i]))
+	}
+	for _, c := range cols {
+		assert.Equal(t, cols[0], c, "every hit count ends at the same display column:\n%s", out.String())
+	}
+}
+
+// diagWidth counts display columns the way a terminal does for these tables: two for a CJK
+// character, one otherwise (written out here so that the test does not trust the code it checks).
+func diagWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
