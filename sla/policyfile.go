@@ -33,6 +33,9 @@ type policyDecoder struct {
 	brokenFields map[string]bool
 	// targetConds are the targets' `when` conditions, index-aligned with Policy.targets.
 	targetConds []rules.Rule
+	// tiersIncomplete is set when a declared tier was dropped for a problem with its id, so
+	// that rules naming a tier the policy then lacks are not reported again (see followOn).
+	tiersIncomplete bool
 }
 
 // str returns a pair's text; see yamltree.Decoder.Text.
@@ -140,6 +143,9 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 				if problem.Field != "" && d.brokenFields[problem.Field] {
 					continue // already reported at the field's declaration
 				}
+				if d.followOn(problem) {
+					continue
+				}
 				d.Problems.Add(problem)
 			}
 		} else {
@@ -219,6 +225,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	var tierIDs []string
 	if f, ok := top["tiers"]; ok {
 		tierIDs = d.decodeTiers(f.Value, p)
+		d.tiersIncomplete = tierWithoutID(f.Value, tierIDs)
 	}
 	p.counting = deadline.DefaultCounting()
 	if f, ok := top["counting"]; ok {
@@ -407,6 +414,7 @@ func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
 	var ids []string
 	for i, item := range items {
 		what := fmt.Sprintf("tiers[%d]", i)
+		item = d.withoutMisplaced(item, what, tierMisplaced)
 		m := d.Mapping(item, what, "id!", "limit!", "label", "label_en", "description")
 		if m == nil {
 			continue

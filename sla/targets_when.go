@@ -3,6 +3,7 @@ package sla
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -57,10 +58,13 @@ func (d *policyDecoder) compileTargetConditions(spec *rules.Spec, p *Policy, con
 				continue
 			}
 			for _, problem := range *ps {
+				if problem.Rule != "when" {
+					continue // a schema problem, which the tier rules' compilation reported
+				}
 				if problem.Field != "" && d.brokenFields[problem.Field] {
 					continue // already reported at the field's declaration
 				}
-				problem.Rule = ""
+				problem.Rule, problem.Field = "", ""
 				problem.Message = "target " + id + ": when: " + problem.Message
 				d.Problems.Add(problem)
 			}
@@ -244,4 +248,76 @@ func (r *replayer) targetsOn() ([]bool, error) {
 		}
 	}
 	return r.p.targetsApplying(input)
+}
+
+// followOn reports whether a problem of the rules is a consequence of one the decoder already
+// reported: a rule or the default naming a tier when a declared tier was dropped for a broken
+// id (the tier the rule names is most likely that one). The messages are package rules' own.
+func (d *policyDecoder) followOn(p Problem) bool {
+	return d.tiersIncomplete && (strings.HasPrefix(p.Message, "unknown tier ") || strings.HasPrefix(p.Message, "default tier "))
+}
+
+// tierWithoutID reports whether an item of the tiers list was dropped for want of a usable id
+// (none, empty, too long, not text) — not for repeating one that ids holds.
+func tierWithoutID(n *yaml.Node, ids []string) bool {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, item := range n.Content {
+		id, ok := "", false
+		if item.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(item.Content); i += 2 {
+				if k, v := item.Content[i], item.Content[i+1]; k.Value == "id" && v.Kind == yaml.ScalarNode {
+					id, ok = v.Value, true
+				}
+			}
+		}
+		if !ok || !slices.Contains(ids, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// tierMisplaced are keys a policy writer puts on a tier that belong elsewhere, with where:
+// the counting conventions hold for every tier of a policy, and extension limits per tier are
+// listed under extensions.
+var tierMisplaced = map[string]string{
+	"cutoff":          "a same-day cutoff is a counting convention of the whole policy: set counting.same_day_cutoff (e.g. \"16:00\"), which ends every same-day (当日, 0 workdays) tier",
+	"same_day_cutoff": "set counting.same_day_cutoff (e.g. \"16:00\"): the counting conventions hold for every tier",
+	"end_of_day":      "set counting.end_of_day: the counting conventions hold for every tier",
+	"business_hours":  "set counting.business_hours: the counting conventions hold for every tier",
+	"receipt":         "set counting.receipt: the counting conventions hold for every tier",
+	"extensions":      "list the tier under extensions.tiers (e.g. tiers: [攻坚]) to let only it be extended",
+	"max_count":       "list the tier under extensions.tiers with its max_count",
+	"max_total":       "list the tier under extensions.tiers with its max_total",
+}
+
+// withoutMisplaced reports every key of the mapping n that hints names — a key known to belong
+// elsewhere — with where it belongs, and returns n without those keys, so that the mapping's
+// own check does not report them a second time as unknown. n itself is not modified.
+func (d *policyDecoder) withoutMisplaced(n *yaml.Node, what string, hints map[string]string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return n
+	}
+	var kept []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if hint, ok := hints[k.Value]; ok && k.Kind == yaml.ScalarNode {
+			d.Problem(k, "%s: %q is not a key of a tier: %s", what, k.Value, hint)
+			if kept == nil {
+				kept = append([]*yaml.Node{}, n.Content[:i]...)
+			}
+			continue
+		}
+		if kept != nil {
+			kept = append(kept, k, n.Content[i+1])
+		}
+	}
+	if kept == nil {
+		return n
+	}
+	c := *n
+	c.Content = kept
+	return &c
 }

@@ -160,3 +160,31 @@ func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
 }
+
+// Each fault of a policy is reported once, where it is, and not again by what it breaks.
+func TestOneProblemPerFault(t *testing.T) {
+	base, err := readFile(chinesePolicyPath)
+	require.NoError(t, err)
+	for _, tc := range []struct{ name, from, to, want string }{
+		{"a cutoff on a tier points to counting.same_day_cutoff instead of only \"unknown key\"",
+			"    label: 即办件（当日办结）\n", "    label: 即办件（当日办结）\n    cutoff: \"16:00\"\n",
+			`policy.yaml:39:5: tiers[0]: "cutoff" is not a key of a tier: a same-day cutoff is a counting convention of the whole policy: set counting.same_day_cutoff`},
+		{"a field whose name expr cannot read is reported at its declaration, not at every rule and target reading it",
+			"原因", "原因-1", `policy.yaml:22:3: field 原因-1: field name "原因-1" is not a name rules can read: U+002D '-' is not a letter, a digit, '_' or '$'`},
+		{"a misspelt required key of a field is one problem, and rules reading the field say nothing more",
+			"  参与单位数:\n    type: int\n", "  参与单位数:\n    typ: int\n",
+			`policy.yaml:28:5: input.参与单位数: unknown key "typ" (did you mean "type"? it is required)`},
+		{"a tier without an id is reported; rules naming the tier it was are not",
+			"  - id: 即办\n", "  - id: \"\"\n", `policy.yaml:36:9: tiers[0].id: must not be empty`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Contains(t, base, tc.from)
+			_, err := sla.ParsePolicy("policy.yaml", []byte(strings.ReplaceAll(base, tc.from, tc.to)))
+			require.Error(t, err)
+			var ps sla.Problems
+			require.True(t, errors.As(err, &ps))
+			require.Len(t, ps, 1, "one fault, one problem:\n%v", err)
+			assert.Contains(t, ps[0].Error(), tc.want)
+		})
+	}
+}
