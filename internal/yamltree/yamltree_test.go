@@ -150,12 +150,12 @@ func TestMapping(t *testing.T) {
 		{
 			name: "an unknown key far from the missing one leaves both problems", src: "colour: red\n",
 			allowed: []string{"type!", "label"},
-			keys: []string{}, want: []string{`1:1: t: unknown key "colour" (expected one of: type, label)`, `1:1: t: missing required key "type"`},
+			keys:    []string{}, want: []string{`1:1: t: unknown key "colour" (expected one of: type, label)`, `1:1: t: missing required key "type"`},
 		},
 		{
 			name: "short names take one edit only: xy, two edits from id, is not taken for it", src: "xy: 1\n",
 			allowed: []string{"id!"},
-			keys: []string{}, want: []string{`1:1: t: unknown key "xy" (expected one of: id)`, `1:1: t: missing required key "id"`},
+			keys:    []string{}, want: []string{`1:1: t: unknown key "xy" (expected one of: id)`, `1:1: t: missing required key "id"`},
 		},
 		{
 			name: "a key given twice: the first counts, the second is reported", src: "id: x\nid: y\n",
