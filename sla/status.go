@@ -114,6 +114,10 @@ type Status struct {
 	Warnings                           []WarningCrossing
 	Targets                            []TargetStatus
 	CalendarVersion                    string // the calendar's Version(): which notices the status was computed on
+	// Override is set when the tier the classified event recorded contradicts the policy's
+	// rules on the case's input (see ClassificationOverride); nil when they agree or the case
+	// recorded no input.
+	Override *ClassificationOverride
 }
 
 // StatusAt computes the status of c at now. It is a pure function of the
@@ -153,6 +157,7 @@ func (p *Policy) StatusAt(c Case, now time.Time) (st Status, err error) {
 	if err := r.status(&st, now); err != nil {
 		return Status{}, err
 	}
+	st.Override = p.classificationOverride(r.events)
 	return st, nil
 }
 
@@ -670,6 +675,9 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	}
 	say("Case %s at %s: %s; tier %s; cycle %d; policy %s %s; calendar %s %s.", s.CaseID, when(s.At), stateWords(s.State, false),
 		tierLabel(s.Tier), s.Cycle, p.id, p.version, p.cal.Name(), s.CalendarVersion)
+	if s.Override != nil {
+		say("%s", overrideSentence(s.Override))
+	}
 
 	// Events in words, replayed step by step to know what each did.
 	n := 0

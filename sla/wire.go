@@ -38,6 +38,7 @@ type statusWire struct {
 	Warnings         []warningWire `json:"warnings"`
 	Targets          []targetWire  `json:"targets"`
 	CalendarVersion  string        `json:"calendar_version"`
+	Override         *overrideWire `json:"override,omitempty"`
 }
 
 type warningWire struct {
@@ -74,7 +75,7 @@ func (s Status) MarshalJSON() ([]byte, error) {
 		Extensions: s.Extensions, LateExtensions: s.LateExtensions,
 		Paused: s.Paused, PausedSince: wire.Instant(s.PausedSince),
 		Warnings: make([]warningWire, len(s.Warnings)), Targets: make([]targetWire, len(s.Targets)),
-		CalendarVersion: s.CalendarVersion,
+		CalendarVersion: s.CalendarVersion, Override: s.Override.wire(),
 	}
 	for i, c := range s.Warnings {
 		w.Warnings[i] = warningWire{ID: c.ID, Label: c.Label, At: wire.Instant(c.At)}
@@ -117,7 +118,7 @@ func (w *statusWire) status() (Status, error) {
 	s := Status{CaseID: w.CaseID, At: p.Instant("at", w.At), State: w.State, Warning: w.Warning, Tier: w.Tier,
 		Cycle: w.Cycle, Provisional: w.Provisional, RemainingDays: w.RemainingDays, OverdueDays: w.OverdueDays,
 		EverLate: w.EverLate, CycleLate: w.CycleLate, Extensions: w.Extensions, LateExtensions: w.LateExtensions,
-		Paused: w.Paused, CalendarVersion: w.CalendarVersion}
+		Paused: w.Paused, CalendarVersion: w.CalendarVersion, Override: w.Override.override()}
 	p.Loc = s.At.Location()
 	s.Due, s.LastDay = p.Instant("due", w.Due), p.Date("last_day", w.LastDay)
 	s.JudgedDue, s.JudgedLastDay = p.Instant("judged_due", w.JudgedDue), p.Date("judged_last_day", w.JudgedLastDay)
