@@ -1,6 +1,7 @@
 package sla_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,4 +97,24 @@ func TestDefaultPolicyLabelsEveryFieldAndValue(t *testing.T) {
 	cause := sla.Default().Rules().Fields()[0]
 	require.Equal(t, "cause", cause.Name, "ids are kept, so stored decisions stay valid")
 	assert.Equal(t, "历史遗留问题", cause.ValueLabel("historical_legacy"))
+}
+
+func TestCaretsLineUpUnderChineseText(t *testing.T) {
+	base, err := readFile(chinesePolicyPath)
+	require.NoError(t, err)
+	src := strings.Replace(base, `原因 == "无"`, `原因 == "无其"`, 1)
+	_, err = sla.ParsePolicy("policy.yaml", []byte(src))
+	require.Error(t, err)
+	var ps sla.Problems
+	require.ErrorAs(t, err, &ps)
+	require.Len(t, ps, 1)
+	p := ps[0]
+	// Column 33 counts characters: 4 spaces, "when: ", 诉求类型, ` == "咨询" && 原因 == ` and
+	// then the quote of the unknown value.
+	assert.Equal(t, "policy.yaml:92:33", p.Pos.String())
+	assert.Equal(t, `rule 咨询即办: unknown value "无其" for field 原因 (declared values: 无, 材料不全, 问题复杂, 历史遗留, 政策瓶颈)`, p.Error()[len("policy.yaml:92:33: "):strings.Index(p.Error(), "\n")])
+	line, caret := p.Line, p.Caret
+	// On a terminal the 8 Chinese characters before the fault take two columns each: the
+	// caret is 8 columns further right than the character count says.
+	assert.Equal(t, strings.Repeat(" ", 32+8)+"^", caret, "line %q", line)
 }
