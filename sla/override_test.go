@@ -42,6 +42,14 @@ func TestStatusSaysWhenTheClassifiedTierContradictsTheRules(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, st.Override, back.Override, "the override reads back")
 
+	stored, err := json.Marshal(byHand("T1"))
+	require.NoError(t, err)
+	var reread sla.Case
+	require.NoError(t, json.Unmarshal(stored, &reread))
+	st, err = p.StatusAt(reread, now)
+	require.NoError(t, err)
+	assert.NotNil(t, st.Override, "a case stored as JSON and read back is judged the same")
+
 	st, err = p.StatusAt(byHand("T10"), now)
 	require.NoError(t, err)
 	assert.Nil(t, st.Override, "a tier the rules agree with is no override")

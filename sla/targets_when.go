@@ -179,6 +179,10 @@ func (d *policyDecoder) extensionTiers(n *yaml.Node, p *Policy) {
 		seen[t.Tier] = true
 		p.extensions.Tiers = append(p.extensions.Tiers, t)
 	}
+	if (n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode) && len(n.Content) == 0 {
+		d.Problem(n, "%s: lists no tier (leave the key out to let every tier be extended, or set max_count: 0 to let none)", what)
+		return
+	}
 	switch n.Kind {
 	case yaml.SequenceNode:
 		for _, item := range n.Content {

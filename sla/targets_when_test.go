@@ -132,6 +132,8 @@ func TestTargetConditionAndExtensionTierProblems(t *testing.T) {
 			`tiers: [攻坚]`, `tiers: [攻坚, 攻坚]`, `extensions.tiers: tier "攻坚" is listed twice`},
 		{"per-tier limits as a mapping, with an unknown key",
 			`tiers: [攻坚]`, `tiers: {攻坚: {max_count: 1, max_totl: 十个工作日}}`, `extensions.tiers.攻坚`},
+		{"an empty list is refused rather than read as every tier or none",
+			`tiers: [攻坚]`, `tiers: []`, `extensions.tiers: lists no tier (leave the key out to let every tier be extended, or set max_count: 0 to let none)`},
 		{"per-tier cap in months is refused",
 			`tiers: [攻坚]`, `tiers: {攻坚: {max_total: 一个月}}`, `extensions.tiers.攻坚.max_total: 1 month cannot cap extensions`},
 	} {
