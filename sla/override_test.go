@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,6 +33,8 @@ func TestStatusSaysWhenTheClassifiedTierContradictsTheRules(t *testing.T) {
 	assert.Contains(t, st.Explain(p, byHand("T1")),
 		"Tier T1 was recorded by the classified event against the rules, which give T10 (rule legacy-or-bottleneck) on the case's input: an override by the officer, counted as recorded.")
 
+	assert.Contains(t, strings.Join(st.Explain(p, byHand("T1")), "\n"), "classified (分类) as T1 (1个工作日内办结, 1 workday) by hand (no rule, and not the default tier): 科长决定",
+		"the classified event is not said to be the policy's default")
 	b, err := json.Marshal(st)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"override":{"tier":"T1","rules_tier":"T10","rule":"legacy-or-bottleneck"}`)

@@ -705,8 +705,11 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			say("%s: accepted (受理)%s.", when(e.At), by)
 		case EventClassified:
 			rule := "the policy's default"
-			if e.Rule != "" {
+			switch {
+			case e.Rule != "":
 				rule = "rule " + e.Rule
+			case e.Tier != p.set.Default().Tier:
+				rule = "hand (no rule, and not the default tier)" // an override: see ClassificationOverride
 			}
 			say("%s: classified (分类) as %s by %s%s; the limit counts from %s.", when(e.At), tierLabel(e.Tier), rule, why, when(r.tierStart))
 		case EventTransferred:
