@@ -22,7 +22,8 @@ func dueCommand() *command {
 		synopsis: `shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]`,
 		summary:  "compute a deadline on the working-day calendar and explain it",
 		details: `--limit takes a period: "1 workday", "3 workdays", "0 workdays" (same day, 即办), "10 days",
-"1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月". With --limit alone
+"1 month", "2 workhours", "24 hours", or Chinese as offices write it: "3个工作日", "三个工作日",
+"十五日", "一个月", "5个工作日内", "当日" or "即日" (same day). With --limit alone
 the default counting conventions apply (民法典 arts. 201–203, 行政许可法 art. 82: the acceptance
 day does not count, the last day ends at 24:00). With --policy the policy's conventions apply,
 and --tier picks the tier's limit (or --limit gives one explicitly).
