@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/expr-lang/expr/vm"
 )
@@ -37,6 +38,13 @@ type Decision struct {
 	Default bool
 
 	PolicyID, PolicyVersion, PolicyHash string
+
+	// Due and LastDay are the deadline of the decided tier counted from the acceptance, set by
+	// the Accept of package sla (sla.Policy.Accept, sla.History.Accept), which computes it to
+	// open the case; zero from Classify, which counts nothing. Due is the exclusive instant
+	// (on time iff closed strictly before it), LastDay 00:00 of the last day, both in the
+	// calendar's location. They are in the JSON form as "due" and "last_day" when set.
+	Due, LastDay time.Time
 
 	// Fields holds the values of the fields the deciding rule read, in schema
 	// order; nil when the default decided or the rule reads no field.
@@ -150,10 +158,11 @@ func (d Decision) String() string {
 //	{"tier":…, "rule":…, "reason":…, "basis":…, "default":…,
 //	 "policy":{"id":…,"version":…,"hash":…},
 //	 "fields":{name: value, …}, "evaluated":[{"rule":…,"matched":…}, …],
-//	 "shadowed":[ids], "ignored":[keys]}
+//	 "shadowed":[ids], "ignored":[keys], "due":…, "last_day":…}
 //
 // with fields in schema order and times in RFC 3339 (UTC+8). "ignored" is
-// present only when the policy ignored undeclared input keys (see Ignored).
+// present only when the policy ignored undeclared input keys (see Ignored);
+// "due" and "last_day" only when set (a decision of sla's Accept).
 func (d Decision) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	put := func(v any) error {
@@ -212,6 +221,12 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	if len(d.Ignored) > 0 {
 		b.WriteString(`,"ignored":`)
 		_ = put(d.Ignored)
+	}
+	if !d.Due.IsZero() {
+		b.WriteString(`,"due":`)
+		_ = put(d.Due)
+		b.WriteString(`,"last_day":`)
+		_ = put(d.LastDay)
 	}
 	b.WriteByte('}')
 	return b.Bytes(), nil

@@ -1,0 +1,41 @@
+package sla
+
+import (
+	"errors"
+	"io/fs"
+
+	"github.com/shixian-go/shixian/internal/diag"
+)
+
+// ErrInvalid is satisfied by every error caused by what the caller passed, and by nothing
+// else:
+//
+//	if errors.Is(err, sla.ErrInvalid) { /* 4xx: show the message to the clerk */ } else { /* 5xx */ }
+//
+// Caller faults are: classification input (a missing or mistyped field, a value not
+// declared, a struct whose tags do not fit the schema), events and cases (every *EventError,
+// a case without id or events, case JSON that does not parse), instants (a zero acceptance
+// time or now, an instant the calendar cannot count, an acceptance outside every version's
+// range: *NotEffectiveError), tiers and options (an unknown tier, a report's missing dates),
+// and policy, history, suite and calendar files whose content is wrong (every *Problems, an
+// overlap of versions, a file larger than its bound). Errors that are not the caller's — a file that cannot
+// be read (*fs.PathError), a failing io.Writer, a Check that could not run — do not satisfy
+// it. It is rules.ErrInvalid, the same value.
+var ErrInvalid = diag.ErrInvalid
+
+// invalid marks err as the caller's fault unless it is an error of the environment (a file
+// that could not be opened or read); nil stays nil. Entry points whose every failure comes
+// from their arguments pass their errors through it, so that an error another layer built
+// without the mark (a JSON syntax error, a counting error) is classified where it surfaces.
+func invalid(err error) error {
+	if err == nil || isFault(err) {
+		return err
+	}
+	return diag.MarkInvalid(err)
+}
+
+// isFault reports whether err comes from the environment rather than from the caller's input.
+func isFault(err error) bool {
+	var pe *fs.PathError
+	return errors.As(err, &pe)
+}
