@@ -43,7 +43,7 @@ type Decision struct {
 	// the Accept of package sla (sla.Policy.Accept, sla.History.Accept), which computes it to
 	// open the case; zero from Classify, which counts nothing. Due is the exclusive instant
 	// (on time iff closed strictly before it), LastDay 00:00 of the last day, both in the
-	// calendar's location. They are in the JSON form as "due" and "last_day" when set.
+	// calendar's location.
 	Due, LastDay time.Time
 
 	// Fields holds the values of the fields the deciding rule read, in schema
@@ -158,11 +158,12 @@ func (d Decision) String() string {
 //	{"tier":…, "rule":…, "reason":…, "basis":…, "default":…,
 //	 "policy":{"id":…,"version":…,"hash":…},
 //	 "fields":{name: value, …}, "evaluated":[{"rule":…,"matched":…}, …],
-//	 "shadowed":[ids], "ignored":[keys], "due":…, "last_day":…}
+//	 "shadowed":[ids], "ignored":[keys]}
 //
 // with fields in schema order and times in RFC 3339 (UTC+8). "ignored" is
-// present only when the policy ignored undeclared input keys (see Ignored);
-// "due" and "last_day" only when set (a decision of sla's Accept).
+// present only when the policy ignored undeclared input keys (see Ignored).
+// Due and LastDay are not written: the JSON is the rules' decision, and a
+// case's deadline is written with its status (sla.Status).
 func (d Decision) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	put := func(v any) error {
@@ -222,12 +223,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		b.WriteString(`,"ignored":`)
 		_ = put(d.Ignored)
 	}
-	if !d.Due.IsZero() {
-		b.WriteString(`,"due":`)
-		_ = put(d.Due)
-		b.WriteString(`,"last_day":`)
-		_ = put(d.LastDay)
-	}
+
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }

@@ -385,7 +385,17 @@ func (h *Holder) ActivateVersions(versions ...Version) error {
 		old := h.state.Load()
 		next, err := old.hist.with(candidates)
 		if err != nil {
-			return diag.Errorf("sla", "%s was not activated: %w", what, err)
+			// The candidates fit no history; their own checks are run as they were given,
+			// so that the error lists every problem at once.
+			errs := []error{err}
+			for _, p := range candidates {
+				for _, check := range given[p.version] {
+					if cerr := check(p); cerr != nil {
+						errs = append(errs, cerr)
+					}
+				}
+			}
+			return diag.Errorf("sla", "%s was not activated: %w", what, errors.Join(errs...))
 		}
 		same := sameHistory(old.hist, next)
 		checks := maps.Clone(old.checks)
