@@ -220,4 +220,3 @@ func holds(t reflect.Type, typ Type) bool {
 	}
 	return false
 }
-

@@ -194,7 +194,13 @@ func (c Case) MarshalJSON() ([]byte, error) {
 // already, so the caller bounds its size (the CLI reads at most 16 MiB a
 // line, the portal bounds request bodies); decoding is linear in len(data)
 // and encoding/json bounds the nesting of Input. On error *c is unchanged.
+//
+// Every error is the caller's (ErrInvalid).
 func (c *Case) UnmarshalJSON(data []byte) error {
+	return invalid(c.unmarshalJSON(data))
+}
+
+func (c *Case) unmarshalJSON(data []byte) error {
 	if !utf8.Valid(data) {
 		return diag.Errorf("sla", "case JSON is not valid UTF-8 (at byte %d)", invalidUTF8At(data))
 	}
