@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"sync"
@@ -97,8 +98,8 @@ func (s *Set) ClassifyInput(input any) (Decision, error) {
 	return s.Classify(m)
 }
 
-// canonical is the value of fv as Classify reads it best: a plain string, int64 or uint64,
-// float64, bool, time.Time or []string.
+// canonical is the value of fv as Classify reads it best: a plain string, int (int64 or
+// uint64 only beyond an int, for Classify to refuse), float64, bool, time.Time or []string.
 func canonical(fv reflect.Value, t Type) any {
 	switch k := fv.Kind(); {
 	case fv.Type() == timeType:
@@ -108,15 +109,23 @@ func canonical(fv reflect.Value, t Type) any {
 	case k == reflect.Bool:
 		return fv.Bool()
 	case k >= reflect.Int && k <= reflect.Int64:
-		if t == Float {
-			return float64(fv.Int())
+		n := fv.Int()
+		switch {
+		case t == Float:
+			return float64(n)
+		case n >= math.MinInt && n <= math.MaxInt:
+			return int(n)
 		}
-		return fv.Int()
+		return n // Classify refuses what an int cannot hold
 	case k >= reflect.Uint && k <= reflect.Uintptr:
-		if t == Float {
-			return float64(fv.Uint())
+		n := fv.Uint()
+		switch {
+		case t == Float:
+			return float64(n)
+		case n <= math.MaxInt:
+			return int(n)
 		}
-		return fv.Uint()
+		return n
 	case k == reflect.Float32 || k == reflect.Float64:
 		return fv.Float()
 	case k == reflect.Slice:

@@ -208,7 +208,7 @@ func cloneValue(v any) any {
 		if x == nil {
 			return x
 		}
-		return append([]string(nil), x...)
+		return append(make([]string, 0, len(x)), x...) // an empty list stays a list, not null
 	case map[string]string:
 		if x == nil {
 			return x

@@ -21,6 +21,11 @@ import (
 // overlap of versions, a file larger than its bound). Errors that are not the caller's — a file that cannot
 // be read (*fs.PathError), a failing io.Writer, a Check that could not run — do not satisfy
 // it. It is rules.ErrInvalid, the same value.
+//
+// One case escapes: json.Unmarshal checks the syntax of a whole document itself before any
+// UnmarshalJSON runs, and its *json.SyntaxError is not this package's to mark. Decode a case
+// the caller sent with DecodeCase or DecodeCaseReader, whose every error is classified (and
+// positioned).
 var ErrInvalid = diag.ErrInvalid
 
 // invalid marks err as the caller's fault unless it is an error of the environment (a file
