@@ -224,6 +224,18 @@ func (h *History) Validate(c Case) error {
 	return p.Validate(c)
 }
 
+// Governing returns the version that governs c: the one in effect at its acceptance (its first
+// event). Apply, StatusAt, Validate and reports choose it themselves; Governing is for what
+// needs the version by name — a status's explanation (Status.Explain), the version stored
+// beside a case. A case with no events, or accepted where no version is in effect, is an
+// error of the caller's (ErrInvalid).
+func (h *History) Governing(c Case) (*Policy, error) {
+	if len(c.Events) == 0 {
+		return nil, diag.Errorf("sla", "case %s has no events (the first must be accepted)", c.ID)
+	}
+	return h.governing(c, time.Time{})
+}
+
 // governing is the version in effect at c's acceptance, the instant of its first event; for a
 // case without events, at the instant of the event about to open it (zero: there is none, and
 // the case's own policy reports the empty log).
