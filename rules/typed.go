@@ -38,6 +38,7 @@ type planField struct {
 	name  string // the input field
 	typ   Type   // its declared type
 	ptr   bool   // a pointer: nil means "not given" (the field's default)
+	omit  bool   // `,omitempty`: the zero value means "not given"
 }
 
 // Input returns the input map the rules read for v: v itself when it is a map[string]any (or
@@ -48,8 +49,10 @@ type planField struct {
 // and so is a struct without any tagged field. The Go types a field may have: string kinds for
 // string; integer kinds for int; integer and float kinds for float; bool for bool; time.Time
 // for time; a slice of a string kind for []string; or a pointer to any of these, nil meaning
-// "not given" (the field's default applies, or it is an error when it has none). Values are
-// checked by Classify as for a map.
+// "not given" (the field's default applies, or it is an error when it has none). The tag
+// option omitempty (`shixian:"channel,omitempty"`) makes the zero value mean "not given" too
+// (an empty string, 0, false, a nil or empty list — as encoding/json reads it); without it a
+// zero value is a value, checked like any other. Values are checked by Classify as for a map.
 //
 // The `expr` tag, which SchemaFromStruct and ClassifyStruct read, is not read here: a struct
 // passed to a policy says which of its fields are rule inputs, explicitly.
@@ -77,6 +80,9 @@ func (s *Set) Input(v any) (map[string]any, error) {
 	out := make(map[string]any, len(plan.fields))
 	for _, f := range plan.fields {
 		fv := rv.FieldByIndex(f.index)
+		if f.omit && fv.IsZero() {
+			continue
+		}
 		if f.ptr {
 			if fv.IsNil() {
 				continue
@@ -171,8 +177,12 @@ func (s *Set) makePlan(t reflect.Type) *structPlan {
 		if !ok || tag == "-" {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opt, _ := strings.Cut(tag, ",")
 		goField := t.String() + "." + sf.Name
+		if opt != "" && opt != "omitempty" {
+			return &structPlan{err: &FieldError{Field: name, Message: fmt.Sprintf(
+				"Go field %s has tag option %s; the one option is omitempty", goField, clip.Quote(opt))}}
+		}
 		if !sf.IsExported() {
 			return &structPlan{err: &FieldError{Field: name, Unknown: true, Message: fmt.Sprintf(
 				"Go field %s is tagged %s but not exported, so it cannot be read", goField, clip.Quote(inputTag+":"+tag))}}
@@ -200,7 +210,7 @@ func (s *Set) makePlan(t reflect.Type) *structPlan {
 			return &structPlan{err: &FieldError{Field: name, Message: fmt.Sprintf(
 				"is declared %s, but Go field %s is %s, which cannot hold it", typ, goField, sf.Type)}}
 		}
-		p.fields = append(p.fields, planField{index: sf.Index, name: name, typ: typ, ptr: ptr})
+		p.fields = append(p.fields, planField{index: sf.Index, name: name, typ: typ, ptr: ptr, omit: opt == "omitempty"})
 	}
 	if len(p.fields) == 0 {
 		return &structPlan{err: &FieldError{Unknown: true, Message: fmt.Sprintf(

@@ -115,3 +115,34 @@ func TestInputRefusesWhatIsNotAnInput(t *testing.T) {
 		})
 	}
 }
+
+// TestInputOmitEmpty: with omitempty a zero value is "not given" and takes the field's
+// default; without it the zero value is checked as a value; an unknown option is refused.
+func TestInputOmitEmpty(t *testing.T) {
+	set := testSet(t)
+	type Loose struct {
+		Cause    string `shixian:"cause"`
+		Category string `shixian:"category,omitempty"`
+		Pages    int    `shixian:"pages,omitempty"`
+	}
+	m, err := set.Input(Loose{Cause: "complex"})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"cause": "complex"}, m, "zero values with omitempty are not given")
+	m, err = set.Input(Loose{Cause: "complex", Category: "wage", Pages: 3})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"cause": "complex", "category": "wage", "pages": 3}, m)
+
+	type Strict struct {
+		Cause string `shixian:"cause"`
+	}
+	_, err = set.ClassifyInput(Strict{})
+	require.Error(t, err, "an empty cause is a value, and not a declared one")
+	assert.Contains(t, err.Error(), `field "cause"`)
+
+	type Odd struct {
+		Cause string `shixian:"cause,string"`
+	}
+	_, err = set.ClassifyInput(Odd{Cause: "complex"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `tag option "string"`)
+}
