@@ -288,7 +288,10 @@ func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 }
 
 // ClassifyStruct classifies a struct (or pointer to struct) whose exported
-// fields carry the schema, as described by SchemaFromStruct (`expr` tags,
+// fields carry the schema, as described by SchemaFromStruct. It is kept for
+// structs written for SchemaFromStruct; a struct written for a policy's
+// declared schema is given to ClassifyInput (or sla's Classify and Accept),
+// which reads `shixian` tags, fields opting in one by one. Here (`expr` tags,
 // untagged fields by Go name). Every exported field not tagged `expr:"-"` is
 // an input key: one the schema does not declare is treated as in Classify (an
 // error, unless the policy ignores undeclared keys), so that a misspelt tag is

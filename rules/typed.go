@@ -214,7 +214,7 @@ func (s *Set) makePlan(t reflect.Type) *structPlan {
 	}
 	if len(p.fields) == 0 {
 		return &structPlan{err: &FieldError{Unknown: true, Message: fmt.Sprintf(
-			"struct %s has no field tagged `shixian:\"name\"`, so it gives the rules no input (declared fields: %s)", t, strings.Join(s.names, ", "))}}
+			"struct %s has no field tagged `shixian:\"name\"`, so it gives the rules no input (declared fields: %s; `expr` tags are read by ClassifyStruct only)", t, strings.Join(s.names, ", "))}}
 	}
 	return &p
 }
