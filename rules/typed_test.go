@@ -91,8 +91,9 @@ func TestInputPlanCacheIsBoundedAndShared(t *testing.T) {
 func TestInputRefusesWhatIsNotAnInput(t *testing.T) {
 	set := testSet(t)
 	type hidden struct {
-		cause string `shixian:"cause"` //nolint:unused // read by the test through reflection
+		cause string `shixian:"cause"`
 	}
+	_ = hidden{cause: "complex"}.cause // the field exists to be refused: it cannot be read
 	type Float struct {
 		Pages float64 `shixian:"pages"`
 	}

@@ -340,8 +340,13 @@ func NewHolder(h *History) (*Holder, error) {
 	return &holder, nil
 }
 
-// Current returns the active history.
-func (h *Holder) Current() *History { return h.state.Load().hist }
+// Current returns the active history; nil for a zero Holder (not made by NewHolder).
+func (h *Holder) Current() *History {
+	if st := h.state.Load(); st != nil {
+		return st.hist
+	}
+	return nil
+}
 
 // Swaps returns how many activations have changed the active history since the holder was
 // created; an activation of content already active is not counted.
@@ -393,6 +398,9 @@ func (h *Holder) ActivateVersions(versions ...Version) error {
 		given[v.Policy.version] = slices.DeleteFunc(slices.Clone(v.Checks), func(c Check) bool { return c == nil })
 	}
 	what := describeCandidates(candidates)
+	if h.state.Load() == nil {
+		return diag.Faultf("sla", "%s was not activated: the Holder was not made by NewHolder", what)
+	}
 	for attempt := 0; attempt < 100; attempt++ {
 		old := h.state.Load()
 		next, err := old.hist.with(candidates)

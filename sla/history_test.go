@@ -307,3 +307,14 @@ func TestHistoryReportSpansAVersionSwitch(t *testing.T) {
 	assert.Equal(t, "sla: report: case X: policy history-test has no version in effect for a case accepted 2024-06-03 09:00 CST (2025.1 effective from 2025-01-01 until 2025-12-31; 2026.1 effective from 2026-01-01, open-ended)", err.Error())
 	assert.Equal(t, before, r.Report(), "a refused case changes nothing")
 }
+
+// TestZeroHolderDoesNotPanic: a Holder not made by NewHolder has no history and refuses
+// activations with an error, never a panic.
+func TestZeroHolderDoesNotPanic(t *testing.T) {
+	var holder sla.Holder
+	assert.Nil(t, holder.Current())
+	err := holder.Activate(sla.Default())
+	require.ErrorContains(t, err, "not made by NewHolder")
+	assert.False(t, errors.Is(err, sla.ErrInvalid), "a program's mistake, not a request's")
+	require.ErrorContains(t, holder.Activate(nil), "nil")
+}
