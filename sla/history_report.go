@@ -94,6 +94,12 @@ func (h *History) NewReporter(opts ReportOptions) (*Reporter, error) {
 // case, Report); the first failing case aborts with its error. cases are read, never modified.
 func (h *History) Report(cases []Case, opts ReportOptions) (Report, error) {
 	r, err := h.NewReporter(opts)
+	return reportAll(r, err, cases)
+}
+
+// reportAll adds every case to r, made with error err, and returns the report; the first
+// error ends it.
+func reportAll(r *Reporter, err error, cases []Case) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}

@@ -110,12 +110,7 @@ func TestPolicyDeadlineRefusesOutsideItsRange(t *testing.T) {
 // TestHolderActivatesNextYearInOneCall: one Activate adds 2026 beside an open-ended 2025,
 // running the 2025 checks against 2025 as it now ends and the 2026 checks against 2026.
 func TestHolderActivatesNextYearInOneCall(t *testing.T) {
-	p25, err := sla.LoadPolicy(shipped2025)
-	require.NoError(t, err)
-	h, err := sla.NewHistory(p25)
-	require.NoError(t, err)
-	holder, err := sla.NewHolder(h)
-	require.NoError(t, err)
+	p25, h, holder := holderOf2025(t)
 
 	var mu sync.Mutex
 	seen := map[string][]time.Time{} // version → the `until` each check saw
@@ -163,12 +158,7 @@ func TestHolderActivatesNextYearInOneCall(t *testing.T) {
 // TestHolderRefusesWhenAnEarlierVersionsChecksFail: a 2025 suite that cannot pass once 2025
 // ends keeps 2026 out, and the active history is unchanged.
 func TestHolderRefusesWhenAnEarlierVersionsChecksFail(t *testing.T) {
-	p25, err := sla.LoadPolicy(shipped2025)
-	require.NoError(t, err)
-	h, err := sla.NewHistory(p25)
-	require.NoError(t, err)
-	holder, err := sla.NewHolder(h)
-	require.NoError(t, err)
+	p25, h, holder := holderOf2025(t)
 	// A 2025 suite with a case accepted in 2026: it passes while 2025 is open-ended only.
 	suite25 := func(p *sla.Policy) error {
 		_, err := p.Deadline("T3", at(2026, 2, 2, 9, 0))
@@ -317,4 +307,16 @@ func TestZeroHolderDoesNotPanic(t *testing.T) {
 	require.ErrorContains(t, err, "not made by NewHolder")
 	assert.False(t, errors.Is(err, sla.ErrInvalid), "a program's mistake, not a request's")
 	require.ErrorContains(t, holder.Activate(nil), "nil")
+}
+
+// holderOf2025 is a Holder whose history is the shipped 2025 policy alone (open-ended).
+func holderOf2025(t *testing.T) (*sla.Policy, *sla.History, *sla.Holder) {
+	t.Helper()
+	p25, err := sla.LoadPolicy(shipped2025)
+	require.NoError(t, err)
+	h, err := sla.NewHistory(p25)
+	require.NoError(t, err)
+	holder, err := sla.NewHolder(h)
+	require.NoError(t, err)
+	return p25, h, holder
 }

@@ -663,15 +663,7 @@ func ratio(num, den int) float64 {
 // cases are read, never modified.
 func (p *Policy) Report(cases []Case, opts ReportOptions) (Report, error) {
 	r, err := p.NewReporter(opts)
-	if err != nil {
-		return Report{}, err
-	}
-	for i := range cases {
-		if err := r.Add(cases[i]); err != nil {
-			return Report{}, err
-		}
-	}
-	return r.Report(), nil
+	return reportAll(r, err, cases)
 }
 
 // csvHeader is the contract of WriteCSV's first line.
