@@ -17,10 +17,13 @@ import (
 // a case without id or events, case JSON that does not parse), instants (a zero acceptance
 // time or now, an instant the calendar cannot count, an acceptance outside every version's
 // range: *NotEffectiveError), tiers and options (an unknown tier, a report's missing dates),
-// and policy, history, suite and calendar files whose content is wrong (every *Problems, an
-// overlap of versions, a file larger than its bound). Errors that are not the caller's — a file that cannot
-// be read (*fs.PathError), a failing io.Writer, a Check that could not run — do not satisfy
-// it. It is rules.ErrInvalid, the same value.
+// policy files and histories whose content is wrong (every *Problems, an overlap of versions, a
+// file larger than its bound), and a candidate that fails its suite (slatest.Check). Errors
+// that are not the caller's — a file that cannot be read (*fs.PathError), a failing
+// io.Writer, a Check that could not run, a Holder not made by NewHolder — do not satisfy it.
+// It is rules.ErrInvalid, the same value. (Packages calendar and sla/deadline, used alone,
+// do not mark their errors; through this package their faults of an instant or a period the
+// caller gave are marked where they surface.)
 //
 // One case escapes: json.Unmarshal checks the syntax of a whole document itself before any
 // UnmarshalJSON runs, and its *json.SyntaxError is not this package's to mark. Decode a case
