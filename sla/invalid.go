@@ -13,7 +13,9 @@ import (
 //	if errors.Is(err, sla.ErrInvalid) { /* 4xx: show the message to the clerk */ } else { /* 5xx */ }
 //
 // Caller faults are: classification input (a missing or mistyped field, a value not
-// declared, a struct whose tags do not fit the schema), events and cases (every *EventError,
+// declared, a struct whose tags do not fit the schema, a rule that fails on the input — a
+// *rules.RuleError, which a portal whose policy is its own configuration may still answer
+// with 500, as examples/portal does), events and cases (every *EventError,
 // a case without id or events, case JSON that does not parse), instants (a zero acceptance
 // time or now, an instant the calendar cannot count, an acceptance outside every version's
 // range: *NotEffectiveError), tiers and options (an unknown tier, a report's missing dates),
