@@ -64,6 +64,7 @@ type Set struct {
 	env        map[string]any // zero values of every field: the expr type environment
 	frames     sync.Pool      // *frame
 	vms        sync.Pool      // *vm.VM for the fallback path
+	typed      typedCache     // struct types' input plans (Input)
 }
 
 // fieldInfo is the part of a field that Classify reads for every input,

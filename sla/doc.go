@@ -107,10 +107,12 @@
 //
 // Several versions of one policy form a [History], which picks the version by acceptance time
 // and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
-// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate] — so a portal with
-// several versions never picks one by hand: a case stays with the version in effect when it was
-// accepted for its whole life. A [Holder] swaps in a new version atomically only after it passes
-// its checks (its test suites, see package slatest).
+// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate], [History.Report]
+// and [History.NewReporter] (one report across versions) — so a portal with several versions
+// never picks one by hand: a case stays with the version in effect when it was accepted for
+// its whole life. An open-ended version followed by a later one ends where it begins, its file
+// untouched. A [Holder] swaps in new versions atomically, in one call, only after every version
+// whose range changes passes the checks bound to it (its test suites, see package slatest).
 //
 // The YAML library is go.yaml.in/yaml/v3, the YAML organisation's maintained continuation of
 // gopkg.in/yaml.v3: its node tree carries the line and column of every key and value (columns
@@ -147,6 +149,14 @@
 // # Concurrency
 //
 // Policies, histories and calendars are immutable and safe for concurrent use. A [Case] is a
-// value: [Policy.Apply] returns a new case and never modifies the one given. A [Holder] is safe
-// for concurrent use; its readers never block.
+// value: [Policy.Apply] returns a new case that shares nothing mutable with the one given and
+// never modifies it. A [Holder] is safe for concurrent use; its readers never block. A
+// [Reporter] is not: feed it from one goroutine.
+//
+// # Errors
+//
+// Every error caused by what the caller passed satisfies errors.Is(err, [ErrInvalid]) (a portal
+// answers 4xx); nothing else does (5xx). [EventError.Field] names the event field at fault and
+// rules.FieldError the input field, so no message needs parsing; messages name each package
+// once and speak of what the caller sent.
 package sla

@@ -98,7 +98,7 @@ func (s Status) MarshalJSON() ([]byte, error) {
 func (s *Status) UnmarshalJSON(data []byte) error {
 	out, err := wire.Read(data, (*statusWire).status)
 	if err != nil {
-		return diag.Errorf("sla", "status JSON: %w", err)
+		return diag.Invalidf("sla", "status JSON: %w", err)
 	}
 	*s = out
 	return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/internal/boundedio"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/deadline"
@@ -392,7 +393,9 @@ func (r *Result) Err() error {
 		errs = append(errs, fmt.Errorf("%s: rule coverage %s is below min_coverage %s (not exercised: %s)",
 			r.File, percent(r.Coverage.Percent), percent(r.MinCoverage), strings.Join(r.Coverage.Unexercised(), ", ")))
 	}
-	return fmt.Errorf("slatest: suite %q failed against policy %s %s: %w", r.Suite, r.PolicyID, r.PolicyVersion, errors.Join(errs...))
+	// A failing suite is a fault of the policy the caller gave (sla.ErrInvalid: a portal
+	// answers 4xx to an upload that fails its suite).
+	return diag.MarkInvalid(fmt.Errorf("slatest: suite %q failed against policy %s %s: %w", r.Suite, r.PolicyID, r.PolicyVersion, errors.Join(errs...)))
 }
 
 func percent(v float64) string {
