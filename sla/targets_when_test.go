@@ -58,6 +58,7 @@ func TestExtensionLimitsPerTier(t *testing.T) {
 			require.True(t, errors.As(err, &ee), "%v", err)
 			assert.Equal(t, tc.field, ee.Field)
 			assert.True(t, errors.Is(err, sla.ErrExtensionCap))
+			assert.True(t, errors.Is(err, sla.ErrInvalid), "the caller's fault")
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Len(t, c.Events, before, "a refused event stores nothing")
 		})
@@ -113,6 +114,7 @@ func TestTargetWithACondition(t *testing.T) {
 	_, err = p.Apply(c, sla.Event{Type: sla.EventClosed, At: closeAt})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "target 回访: the condition (when) cannot be decided on the case's input")
+	assert.True(t, errors.Is(err, sla.ErrInvalid), "the caller's fault: the case lacks the input")
 	assert.Contains(t, err.Error(), "诉求类型")
 }
 
