@@ -54,6 +54,7 @@ type Server struct {
 	readDB   *sql.DB
 	timeout  time.Duration
 	policyMu sync.Mutex // serialises POST /policy so that the database and the holder agree
+	shadow   shadowSlot // the shadow run of a candidate policy (shadow.go)
 }
 
 // DefaultTimeout is how long a request may take by default before the portal gives up waiting
@@ -296,6 +297,9 @@ func (s *Server) auditStart(ctx context.Context) error {
 //	GET  /policy                  ✓        ✓         ✓     the active policy versions
 //	GET  /policy/history                   ✓         ✓     who activated which policy, when
 //	POST /policy                                     ✓     hot reload of a policy version
+//	POST /policy?mode=shadow                         ✓     shadow a candidate (shadow.go)
+//	GET  /policy/shadow                    ✓         ✓     the shadow run's counts and disagreements
+//	DELETE /policy/shadow                            ✓     stop the shadow run
 //
 // Every answer that is not a success is JSON of one shape (apiError), unknown routes and
 // methods included.
@@ -313,6 +317,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /policy", s.guard(reader, s.timeout, s.getPolicy))
 	mux.Handle("GET /policy/history", s.guard(overseer, s.timeout, s.policyHistory))
 	mux.Handle("POST /policy", s.guard(admin, s.timeout, s.postPolicy))
+	s.shadowRoutes(mux, overseer, admin)
 	// The same paths without a method answer 405 in JSON (a method pattern is more specific,
 	// so these only catch the methods not served); "/" answers 404 in JSON.
 	for path, allow := range map[string]string{
@@ -764,6 +769,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, r, err)
 		return
 	}
+	s.observeShadow(req.ID, req.Input, accepted, d, dl.Due)
 	w.Header().Set("Location", "/cases/"+url.PathEscape(req.ID))
 	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: dl})
 }
@@ -1210,6 +1216,9 @@ func (s *Server) getPolicy(w http.ResponseWriter, _ *http.Request) {
 // stored, audited (who, when, old and new hash) and swapped in within one database
 // transaction, so that the stored policies, the audit trail and the holder agree.
 func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
+	if s.policyMode(w, r) {
+		return
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
