@@ -77,26 +77,8 @@ func zhListDay(day calendar.Day) string {
 	return zhDate(day.Date) + "（" + w + "，" + zhKind(d) + "）"
 }
 
-// zhPeriod renders a period as offices write it: "3个工作日", "当日", "15日", "1个月",
-// "4个工作小时", "24小时".
-func zhPeriod(p Period) string {
-	switch p.Unit {
-	case Workdays:
-		if p.Count == 0 {
-			return "当日"
-		}
-		return fmt.Sprintf("%d个工作日", p.Count)
-	case Days:
-		return fmt.Sprintf("%d日", p.Count)
-	case Months:
-		return fmt.Sprintf("%d个月", p.Count)
-	case Workhours:
-		return fmt.Sprintf("%d个工作小时", p.Count)
-	case Hours:
-		return fmt.Sprintf("%d小时", p.Count)
-	}
-	return p.String()
-}
+// zhPeriod renders a period as offices write it (Period.Chinese).
+func zhPeriod(p Period) string { return p.Chinese() }
 
 // zhDur renders a duration as "1小时30分", "2小时" or "45分".
 func zhDur(d time.Duration) string {

@@ -39,3 +39,24 @@ func ParseLang(s string) (Lang, error) {
 	}
 	return English, fmt.Errorf("unknown language %q (want zh or en)", s)
 }
+
+// Chinese renders the period as offices write it in notices and explanations: "3个工作日",
+// "当日" (0 working days, 即办), "15日", "1个月", "4个工作小时", "24小时".
+func (p Period) Chinese() string {
+	switch p.Unit {
+	case Workdays:
+		if p.Count == 0 {
+			return "当日"
+		}
+		return fmt.Sprintf("%d个工作日", p.Count)
+	case Days:
+		return fmt.Sprintf("%d日", p.Count)
+	case Months:
+		return fmt.Sprintf("%d个月", p.Count)
+	case Workhours:
+		return fmt.Sprintf("%d个工作小时", p.Count)
+	case Hours:
+		return fmt.Sprintf("%d小时", p.Count)
+	}
+	return p.String()
+}

@@ -1,0 +1,91 @@
+package sla
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/shixian-go/shixian/sla/deadline"
+)
+
+// TestExplainInChineseGolden keeps the Chinese explanation of the full case (every event type)
+// in testdata/cases/full.explain.zh.txt, beside the English one.
+func TestExplainInChineseGolden(t *testing.T) {
+	p := Default()
+	c := lcFullCase(t, p)
+	st, err := p.StatusAt(c, lcT("2025-10-24 10:00"))
+	require.NoError(t, err)
+	got := strings.Join(st.ExplainIn(p, c, deadline.Chinese), "\n") + "\n"
+	golden := filepath.Join("testdata", "cases", "full.explain.zh.txt")
+	if lcUpdate() {
+		require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run with -update to create the golden file")
+	assert.Equal(t, string(want), got)
+}
+
+func TestExplainInChineseSaysWhatHappenedPlainly(t *testing.T) {
+	p := lcPolicy(t)
+	c := lcCase(t, p, "C-E", append(lcEv(), append(lcNationalDay,
+		lcTransferred("2025-09-30 17:30", "社保中心"), lcPaused("2025-10-09 10:00"), lcResumed("2025-10-10 09:00"),
+		lcExtended("2025-10-10 10:00", 10), lcClosed("2025-10-20 10:00"))...)...)
+	st, err := p.StatusAt(c, lcT("2025-10-21 10:00"))
+	require.NoError(t, err)
+	lines := st.ExplainIn(p, c, deadline.Chinese)
+	text := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"案件C-E截至2025年10月21日 10:00：按期办结；分类为T3（3个工作日内办结，时限3个工作日）",
+		"2025年9月30日 17:00受理。",
+		"转办至社保中心",
+		"2025年10月9日 10:00中止办理，原因：检验检测（行政许可法第四十五条",
+		"延期10个工作日（行政许可法第四十二条），从当时的期限接续计算，批准人：王科长，原因：情况复杂。",
+		"办结，按期",
+		"其中2025年10月11日（星期六）是调休上班日",
+		"“承办单位签收”（社保中心）",
+	} {
+		assert.Contains(t, text, want)
+	}
+	assert.NotContains(t, text, "calendar", "no calendar hash")
+	// Ids (case, rule, tier) and reasons stay as written; everything else is Chinese.
+	words := regexp.MustCompile(`C-E|“[^”]*”|T[0-9]+|原因：[^；，。]*`).ReplaceAllString(text, "")
+	assert.False(t, regexp.MustCompile(`[A-Za-z]{3,}`).MatchString(words), "no English words beyond ids in:\n%s", words)
+
+	// The deadline's own Chinese explanation is included whole.
+	d, err := p.Counter().Deadline(deadline.Request{Start: lcT("2025-09-30 17:00"), Period: deadline.Period{Count: 3, Unit: deadline.Workdays},
+		Pauses:     []deadline.Pause{{Start: lcT("2025-10-09 10:00"), End: lcT("2025-10-10 09:00"), Reason: "检验检测"}},
+		Extensions: []deadline.Period{{Count: 10, Unit: deadline.Workdays}}, Explain: true, Lang: deadline.Chinese})
+	require.NoError(t, err)
+	for _, l := range d.Explanation {
+		assert.Contains(t, lines, l)
+	}
+	assert.Equal(t, st.Explain(p, c), st.ExplainIn(p, c, deadline.English), "English is Explain itself")
+}
+
+func TestPolicyLanguageFollowsItsLabels(t *testing.T) {
+	assert.Equal(t, deadline.Chinese, Default().Language(), "the default policy's title and labels are Chinese")
+	en := lcPolicy(t, `title: "“办不成事”1310限时办结机制"`, `title: "Time limits"`,
+		"label: 1个工作日内办结", "label: within 1 working day",
+		"label: 3个工作日内办结", "label: within 3 working days",
+		"label: 10个工作日内办结", "label: within 10 working days")
+	assert.Equal(t, deadline.English, en.Language(), "a policy whose title and tier labels have no Han character explains in English")
+	tierOnly := lcPolicy(t, `title: "“办不成事”1310限时办结机制"`, `title: "Time limits"`)
+	assert.Equal(t, deadline.Chinese, tierOnly.Language(), "a Chinese tier label is enough")
+}
+
+func TestDeadlineInExplainsInTheLanguageAsked(t *testing.T) {
+	p := Default()
+	zh, err := p.DeadlineIn("T3", lcT("2025-09-30 17:00"), deadline.Chinese)
+	require.NoError(t, err)
+	en, err := p.Deadline("T3", lcT("2025-09-30 17:00"))
+	require.NoError(t, err)
+	assert.Equal(t, en.Due, zh.Due)
+	assert.Contains(t, zh.Explanation[0], "受理时间")
+	_, err = p.DeadlineIn("T99", lcT("2025-09-30 17:00"), deadline.Chinese)
+	assert.ErrorContains(t, err, `no tier "T99"`)
+}
