@@ -12,14 +12,14 @@ import (
 
 type dueOpts struct {
 	accepted, limit, policy, tier string
-	format                        *enumFlag
+	format, lang                  *enumFlag
 	cal                           *calFlags
 }
 
 func dueCommand() *command {
 	return &command{
 		name:     "due",
-		synopsis: `shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]`,
+		synopsis: `shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--lang zh|en] [--schedule FILE]… [--strict]`,
 		summary:  "compute a deadline on the working-day calendar and explain it",
 		details: `--limit takes a period: "1 workday", "3 workdays", "0 workdays" (same day, 即办), "10 days",
 "1 month", "2 workhours", "24 hours", or Chinese as offices write it: "3个工作日", "三个工作日",
@@ -42,7 +42,12 @@ format (sla/schema/shixian-v1.schema.json, #/$defs/Deadline), the object a porta
 with: {start, count_from, period, extensions, due, last_day, ends, suspended, …, provisional,
 certainty, end_of_day, calendar, counted [{date, kind, …}], skipped, explanation}. due is the
 exclusive instant (RFC 3339 with the calendar's offset), last_day YYYY-MM-DD. policy is
-present only with --policy (whose conventions counted), tier only with --tier.`,
+present only with --policy (whose conventions counted), tier only with --tier.
+
+--lang zh explains in plain Chinese (every day counted or skipped, each makeup working day
+调休上班 named, the same-day rule applied, the statutes cited; no convention names or calendar
+hash), --lang en in English with the Chinese terms. Default: zh with a --policy whose title or
+tier labels are Chinese, else en. It changes the words only, never the deadline.`,
 		examples: []string{
 			`shixian due --accepted 2025-09-30T17:00:00+08:00 --limit "3 workdays"`,
 			`shixian due --accepted 2026-09-30 --limit 三个工作日`,
@@ -56,6 +61,7 @@ present only with --policy (whose conventions counted), tier only with --tier.`,
 			fs.StringVar(&o.policy, "policy", "", "policy `FILE` (shixian/v1 YAML) whose counting conventions and tiers apply")
 			fs.StringVar(&o.tier, "tier", "", "tier `ID` of --policy whose limit applies, e.g. T10")
 			fs.Var(o.format, "format", "output `FORMAT`: text or json")
+			o.lang = addLangFlag(fs)
 			o.cal = addCalFlags(fs)
 			return o
 		},
@@ -99,12 +105,14 @@ func runDue(e *env, opts any, _ []string) int {
 	}
 	var d deadline.Deadline
 	var pref *policyRef
+	lang := explainLang(o.lang, nil)
 	if o.policy != "" {
 		p, err := loadPolicy(o.policy, o.cal)
 		if err != nil {
 			return fail(e, "due", err)
 		}
 		pref = &policyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()}
+		lang = explainLang(o.lang, p)
 		if dateOnly {
 			accepted = startOfBusiness(accepted, p.Counting())
 		}
@@ -115,7 +123,7 @@ func runDue(e *env, opts any, _ []string) int {
 			}
 			period = t.Limit
 		}
-		d, err = p.Counter().Deadline(deadline.Request{Start: accepted, Period: period, Explain: true})
+		d, err = p.Counter().Deadline(deadline.Request{Start: accepted, Period: period, Explain: true, Lang: lang})
 		if err != nil {
 			return fail(e, "due", err)
 		}
@@ -131,16 +139,22 @@ func runDue(e *env, opts any, _ []string) int {
 		if dateOnly {
 			accepted = startOfBusiness(accepted, deadline.DefaultCounting())
 		}
-		d, err = k.Deadline(deadline.Request{Start: accepted, Period: period, Explain: true})
+		d, err = k.Deadline(deadline.Request{Start: accepted, Period: period, Explain: true, Lang: lang})
 		if err != nil {
 			return fail(e, "due", err)
 		}
 	}
 	if dateOnly {
-		d.Explanation = append([]string{dateOnlyNote(accepted)}, d.Explanation...)
+		note := dateOnlyNote(accepted)
+		if lang == deadline.Chinese {
+			note = "只给了受理日期，按当日开始办公的时刻" + zhWhen(accepted) + "计算。"
+		}
+		d.Explanation = append([]string{note}, d.Explanation...)
 	}
 	if o.format.value == "json" {
 		err = newJSONEncoder(e.stdout).Encode(dueOutput{Policy: pref, Tier: o.tier, Deadline: d})
+	} else if lang == deadline.Chinese {
+		err = writeDueTextZh(e.text, accepted, period, o.tier, d)
 	} else {
 		err = writeDueText(e.text, accepted, period, o.tier, d)
 	}

@@ -40,6 +40,17 @@ Exit codes (a contract for scripts and CI):
 A failure to write the output (a full disk, a closed pipe) is reported on stderr and exits 2.
 Errors go to stderr, results to stdout.
 
+# Language of explanations
+
+due, status and classify --explain explain in Chinese or English (--lang zh|en). Chinese is
+plain: the days counted and skipped and why, every makeup working day (调休上班) counted named,
+which same-day rule applied, and the statute of each rule applied (民法典第二百零一条至第二百零三条,
+行政许可法第八十二条 …), without the counting conventions' names or the calendar's version hash.
+English keeps the Chinese terms and names the conventions. Without --lang a policy whose title or
+tier labels contain Chinese explains in Chinese (sla.Policy.Language), any other policy and due
+--limit without a policy in English. The language changes the words only, never a date, and the
+JSON outputs carry the explanation in the language chosen.
+
 # Input limits
 
 Every input is read with its size limit enforced while reading, so that a wrong file, a
@@ -120,7 +131,7 @@ changes against the current data (for 2027: the unverified days). With --cases, 
 
 # due
 
-	shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
+	shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--lang zh|en] [--schedule FILE]… [--strict]
 
 --limit is a period ("1 workday", "3 workdays", "0 workdays" for same-day 即办, "10 days",
 "1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月") counted with the
@@ -143,7 +154,7 @@ Saturday 10-11 count.
 
 # classify
 
-	shixian classify --policy FILE (--input JSON | --cases FILE.jsonl) [--accepted RFC3339] [--explain] [--schedule FILE]… [--strict]
+	shixian classify --policy FILE (--input JSON | --cases FILE.jsonl) [--accepted RFC3339] [--explain [--lang zh|en]] [--schedule FILE]… [--strict]
 
 --input is one case's input fields as a JSON object and needs --accepted. --cases is a JSON-lines
 file in the corpus format of package sla/slatest, {"id", "accepted", "input": {…}} per line;
@@ -191,7 +202,7 @@ corpus lines exit 2, which outranks 4: the diff is incomplete.
 
 # status
 
-	shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--schedule FILE]… [--strict]
+	shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--lang zh|en] [--schedule FILE]… [--strict]
 
 Reads one case in the sla.Case JSON format (schema 1), validates its events against the policy
 (exit 2 with file:line:column and the event: "case.json:9:7: event 4 (resumed at 2025-10-09

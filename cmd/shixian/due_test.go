@@ -64,7 +64,7 @@ func TestDue(t *testing.T) {
 	})
 	t.Run("policy tier T10 from the same acceptance → last day Tuesday 10-21", func(t *testing.T) {
 		// counted: 10-09, 10-10, 10-11 (makeup), 10-13..10-17, 10-20, 10-21.
-		r := cli(t, "", "due", "--accepted", "2025-09-30T17:00:00+08:00", "--policy", defaultPolicy, "--tier", "T10", "--format", "json")
+		r := cli(t, "", "due", "--accepted", "2025-09-30T17:00:00+08:00", "--policy", defaultPolicy, "--tier", "T10", "--format", "json", "--lang", "en")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "due-policy-T10.json", r.stdout)
 		got := decodeDue(t, r.stdout)

@@ -38,7 +38,7 @@ func TestDueAcceptsAPlainDate(t *testing.T) {
 			[]string{"--policy", chinesePolicy, "--tier", "即办"}, time.Date(2026, 9, 30, 9, 0, 0, 0, cst), time.Date(2026, 10, 1, 0, 0, 0, 0, cst)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := cli(t, "", append([]string{"due", "--accepted", "2026-09-30", "--format", "json"}, tc.args...)...)
+			r := cli(t, "", append([]string{"due", "--accepted", "2026-09-30", "--format", "json", "--lang", "en"}, tc.args...)...)
 			require.Equal(t, exitOK, r.code, r.stderr)
 			out := decodeDue(t, r.stdout)
 			assert.True(t, tc.start.Equal(out.Deadline.Start), "start %s", out.Deadline.Start)
