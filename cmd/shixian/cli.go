@@ -54,7 +54,7 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		calendarCommand(), dueCommand(), classifyCommand(), lintCommand(), testCommand(),
-		diffCommand(), statusCommand(), reportCommand(),
+		diffCommand(), statusCommand(), reportCommand(), docCommand(),
 	}
 }
 

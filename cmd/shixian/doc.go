@@ -2,8 +2,8 @@
 Shixian is the command-line tool of the shixian library (时限, time limits), for people who work
 on "1310" time-limit policies without writing Go: it lists the working-day calendar, computes and
 explains deadlines, classifies cases by a policy's rules, lints policies, runs policy test
-suites, diffs two policy versions over a corpus of past cases, shows a case's status and writes
-the weekly and monthly reports.
+suites, diffs two policy versions over a corpus of past cases, shows a case's status, writes
+the weekly and monthly reports and renders a policy as the notice an office publishes.
 
 Usage:
 
@@ -235,6 +235,19 @@ on stderr.
 
 The directory examples/cases holds stored-format data to try status and report on (see its
 README.md).
+
+# doc
+
+	shixian doc POLICY [--format md|html]
+
+Renders the policy as the public notice an office publishes (政务公开), in Chinese and generated
+from the same file the system decides by: title, basis, version and effective dates, each tier
+with its limit in words, each rule as a sentence built from its condition and the labels of the
+policy's fields and values, in order with the first-match rule stated, the default, how days
+are counted (from the policy's counting settings, citing the statutes), warnings, extension
+limits, step time limits and the follow-up visit. A condition with no exact sentence is quoted
+as written. md (default) is Markdown; html is one self-contained file (inline CSS, nothing
+fetched, every text escaped) for printing on A4. Package sla/policydoc renders the same.
 
 # help and version
 
