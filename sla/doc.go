@@ -114,6 +114,22 @@
 // untouched. A [Holder] swaps in new versions atomically, in one call, only after every version
 // whose range changes passes the checks bound to it (its test suites, see package slatest).
 //
+// A [Shadow] runs a candidate version beside the live one before it goes live: each live
+// decision reported to [Shadow.Observe] is decided again by the candidate, which decides nothing,
+// and every disagreement in tier, rule or due date goes to a sink the caller provides, with
+// running counts; [Shadow.Promote] activates the candidate through the Holder. A slow or
+// panicking sink never reaches the live decision (it runs on the shadow's goroutine behind a
+// bounded queue), and the shadow's memory is bounded.
+//
+// Explanations come in English ([Status.Explain], [Policy.Deadline]) or in plain Chinese
+// ([Status.ExplainIn], [Policy.DeadlineIn] with deadline.Chinese): the Chinese form names every
+// day counted and skipped, every makeup working day counted and the same-day rule applied, and
+// cites the statute of each rule it applies, without convention names or calendar hashes.
+// [Policy.Language] is the language a policy's own words suggest (Chinese when its title or a
+// tier label is), which the command-line tool uses as its default. Package
+// github.com/shixian-go/shixian/sla/policydoc renders a policy as the public notice an office
+// publishes.
+//
 // The YAML library is go.yaml.in/yaml/v3, the YAML organisation's maintained continuation of
 // gopkg.in/yaml.v3: its node tree carries the line and column of every key and value (columns
 // in characters, so Chinese text does not shift them), which lets the decoder check every key
