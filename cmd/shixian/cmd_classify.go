@@ -89,6 +89,9 @@ func runClassify(e *env, opts any, _ []string) int {
 			return fail(e, "classify", err)
 		}
 	}
+	if o.lang.value != "" && !o.explain {
+		return fail(e, "classify", usagef("--lang chooses the language of --explain; give --explain too"))
+	}
 	p, err := loadPolicy(o.policy, o.cal)
 	if err != nil {
 		return fail(e, "classify", err)
@@ -274,7 +277,7 @@ func (c *classifier) render(id string, line int, accepted time.Time, input map[s
 	if c.explain {
 		var b bytes.Buffer
 		if c.lang == deadline.Chinese {
-			err = writeDecisionTextZh(&b, id, line, accepted, d, tier, dl)
+			err = writeDecisionTextZh(&b, c.p, id, line, accepted, d, tier, dl)
 			return b.Bytes(), err
 		}
 		err = writeDecisionText(&b, id, line, accepted, d, tier, dl)

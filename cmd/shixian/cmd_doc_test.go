@@ -12,7 +12,6 @@ func TestDoc(t *testing.T) {
 	t.Run("md (the default) renders the default policy's notice in Chinese", func(t *testing.T) {
 		r := cli(t, "", "doc", defaultPolicy)
 		require.Equal(t, exitOK, r.code, r.stderr)
-		golden(t, "doc-default.md", r.stdout)
 		for _, want := range []string{"# “办不成事”1310限时办结机制", "## 三、分类规则", "不属于以上情形的，3个工作日内办结。",
 			"期间最后一日的截止时间为二十四时（民法典第二百零三条）。", "## 八、回访"} {
 			assert.Contains(t, r.stdout, want)

@@ -167,9 +167,11 @@ that also matched), fields (the values the deciding rule read, in schema order),
 undeclared input keys an input_extra: ignore policy left out; absent when none), and deadline,
 the library's Deadline in its wire format as due prints it, without the day lists and the
 explanation (deadline.due, deadline.last_day and deadline.provisional are the due instant, the
-last day and whether a counted day is not yet official). --explain prints a block per case for people instead, labelled 案件 Case,
-受理 Accepted, 分类 Tier, 规则 Rule, 理由 Reason, 依据 Basis, 字段 Fields, 被遮蔽的规则 Shadowed,
-版本 Version, 期限 Due, 说明 Explanation (the deadline's explanation lines).
+last day and whether a counted day is not yet official). --explain prints a block per case for people instead: with --lang en
+labelled 案件 Case, 受理 Accepted, 分类 Tier, 规则 Rule, 理由 Reason, 依据 Basis, 字段 Fields,
+被遮蔽的规则 Shadowed, 版本 Version, 期限 Due, 说明 Explanation (the deadline's explanation
+lines); with --lang zh (the default for a Chinese policy) in plain Chinese, the fields the rule
+read named by the policy's labels (办不成的原因：历史遗留问题).
 
 # lint
 

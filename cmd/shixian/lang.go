@@ -97,8 +97,45 @@ func writeDueTextZh(w io.Writer, accepted time.Time, period deadline.Period, tie
 	return ew.err
 }
 
+// zhFieldValue renders what a rule read, in the policy's words: the field's label and the
+// value's label ("办不成的原因：问题比较复杂", "标签：跨部门、群体性"); ids where the policy gives none.
+func zhFieldValue(fields []rules.Field, fv rules.FieldValue) string {
+	f := rules.Field{Name: fv.Name}
+	for _, g := range fields {
+		if g.Name == fv.Name {
+			f = g
+		}
+	}
+	var v string
+	switch x := fv.Value.(type) {
+	case string:
+		v = f.ValueLabel(x)
+	case []string:
+		labels := make([]string, len(x))
+		for i, s := range x {
+			labels[i] = f.ValueLabel(s)
+		}
+		v = strings.Join(labels, "、")
+		if v == "" {
+			v = "（无）"
+		}
+	case bool:
+		v = "否"
+		if x {
+			v = "是"
+		}
+	default:
+		data, err := json.Marshal(x)
+		if err != nil {
+			data = []byte(fmt.Sprint(x))
+		}
+		v = string(data)
+	}
+	return f.DisplayName() + "：" + v
+}
+
 // writeDecisionTextZh is classify --explain's block in Chinese.
-func writeDecisionTextZh(w io.Writer, id string, line int, accepted time.Time, d rules.Decision, tier sla.Tier, dl deadline.Deadline) error {
+func writeDecisionTextZh(w io.Writer, p *sla.Policy, id string, line int, accepted time.Time, d rules.Decision, tier sla.Tier, dl deadline.Deadline) error {
 	ew := &errWriter{w: w}
 	switch {
 	case id != "" && line > 0:
@@ -124,15 +161,12 @@ func writeDecisionTextZh(w io.Writer, id string, line int, accepted time.Time, d
 		ew.printf("法规依据：%s\n", d.Basis)
 	}
 	if len(d.Fields) > 0 {
+		fields := p.Rules().Fields()
 		parts := make([]string, len(d.Fields))
 		for i, f := range d.Fields {
-			v, err := json.Marshal(f.Value)
-			if err != nil {
-				v = []byte(fmt.Sprint(f.Value))
-			}
-			parts[i] = f.Name + "=" + string(v)
+			parts[i] = zhFieldValue(fields, f)
 		}
-		ew.printf("所依据的信息：%s\n", strings.Join(parts, "，"))
+		ew.printf("所依据的信息：%s\n", strings.Join(parts, "；"))
 	}
 	if len(d.Ignored) > 0 {
 		ew.printf("未使用的信息：%s\n", strings.Join(d.Ignored, "，"))

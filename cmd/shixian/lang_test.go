@@ -82,10 +82,26 @@ func TestExplanationLanguage(t *testing.T) {
 	t.Run("classify --explain explains in Chinese by default", func(t *testing.T) {
 		r := cli(t, "", "classify", "--policy", defaultPolicy, "--input", `{"cause":"complex","tags":["cross_department"]}`, "--accepted", accepted, "--explain")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		golden(t, "classify-input-explain.zh.txt", r.stdout)
 		assert.Contains(t, r.stdout, "分类：T10（10个工作日内办结）")
 		assert.Contains(t, r.stdout, "依据：规则“cross-department”")
+		assert.Contains(t, r.stdout, "期限：2025年10月21日（星期二）24:00前办结")
 		plainChinese(t, r.stdout)
+	})
+	t.Run("classify --explain names the fields the rule read by the policy's labels", func(t *testing.T) {
+		r := cli(t, "", "classify", "--policy", "../../sla/policydoc/testdata/notice-policy.yaml", "--explain",
+			"--input", `{"cause":"historical_legacy","tags":["cross_department","group_case"]}`, "--accepted", "2026-03-02T10:00:00+08:00")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		golden(t, "classify-labels-explain.zh.txt", r.stdout)
+		assert.Contains(t, r.stdout, "所依据的信息：办不成的原因：历史遗留问题\n")
+		r = cli(t, "", "classify", "--policy", "../../sla/policydoc/testdata/notice-policy.yaml", "--explain",
+			"--input", `{"cause":"other","tags":["cross_department","group_case"]}`, "--accepted", "2026-03-02T10:00:00+08:00")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "所依据的信息：办不成的原因：other；工单标签：跨部门、群体性\n", "a value without a label is shown as itself")
+	})
+	t.Run("--lang without --explain is a usage error: the JSON lines carry no explanation", func(t *testing.T) {
+		r := cli(t, "", "classify", "--policy", defaultPolicy, "--input", `{"cause":"complex"}`, "--accepted", accepted, "--lang", "zh")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "give --explain too")
 	})
 	t.Run("status explains in Chinese by default, in text and in json", func(t *testing.T) {
 		args := []string{"status", "--policy", defaultPolicy, "--case", "testdata/case-open.json", "--now", "2025-10-14T12:00:00+08:00"}
