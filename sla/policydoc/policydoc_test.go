@@ -239,3 +239,17 @@ func TestNoticeIsDeterministic(t *testing.T) {
 	assert.Equal(t, before, p.Bytes())
 	assert.Regexp(t, regexp.MustCompile(`sha256 [0-9a-f]{12}`), string(Markdown(p)))
 }
+
+// A policy whose tiers have no descriptions gets a two-column table, not an empty third column.
+func TestTierTableLeavesOutAnEmptyColumn(t *testing.T) {
+	y, err := os.ReadFile(filepath.Join("testdata", "notice-policy.yaml"))
+	require.NoError(t, err)
+	src := regexp.MustCompile(`(?m)^    description: .*\n`).ReplaceAllString(string(y), "")
+	p, err := sla.ParsePolicy("bare.yaml", []byte(src))
+	require.NoError(t, err)
+	md, page := string(Markdown(p)), string(HTML(p))
+	assert.Contains(t, md, "| 类别 | 办理时限 |\n| --- | --- |\n| 即办 | 当日 |\n")
+	assert.NotContains(t, md, "适用情形")
+	assert.NotContains(t, page, "适用情形")
+	assert.Contains(t, string(Markdown(loadTestPolicy(t))), "| 类别 | 办理时限 | 适用情形 |", "with descriptions the column is there")
+}

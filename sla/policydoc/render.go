@@ -81,9 +81,16 @@ func (d *Document) Markdown() []byte {
 		}
 		w("\n")
 	}
-	w("## 二、办理时限分类\n\n| 类别 | 办理时限 | 适用情形 |\n| --- | --- | --- |\n")
-	for _, t := range d.Tiers {
-		w("| %s | %s | %s |\n", md(t.Name), md(t.Limit), md(t.Description))
+	if d.describesTiers() {
+		w("## 二、办理时限分类\n\n| 类别 | 办理时限 | 适用情形 |\n| --- | --- | --- |\n")
+		for _, t := range d.Tiers {
+			w("| %s | %s | %s |\n", md(t.Name), md(t.Limit), md(t.Description))
+		}
+	} else {
+		w("## 二、办理时限分类\n\n| 类别 | 办理时限 |\n| --- | --- |\n")
+		for _, t := range d.Tiers {
+			w("| %s | %s |\n", md(t.Name), md(t.Limit))
+		}
 	}
 	w("\n## 三、分类规则\n\n%s\n\n", md(d.RulesIntro))
 	for i, r := range d.Rules {
@@ -146,6 +153,8 @@ table { width: 100%; border-collapse: collapse; margin: 2mm 0; }
 th, td { border: 0.4pt solid #444; padding: 1.5mm 2.5mm; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.limit { white-space: nowrap; }
+col.name { width: 34%; }
+col.limit { width: 18%; }
 code { font-family: "Noto Sans Mono CJK SC", "Courier New", monospace; font-size: 10.5pt; background: #f3f3f3; padding: 0 1mm; }
 .reason { color: #444; }
 footer { margin-top: 10mm; padding-top: 3mm; border-top: 0.4pt solid #999; font-size: 9pt; color: #555; }
@@ -155,6 +164,17 @@ h2 { break-after: avoid; page-break-after: avoid; }
 `
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// describesTiers reports whether any tier has a description: without one the table has no
+// third column to leave empty.
+func (d *Document) describesTiers() bool {
+	for _, t := range d.Tiers {
+		if t.Description != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // HTML renders the document as one self-contained HTML file.
 func (d *Document) HTML() []byte {
@@ -171,9 +191,18 @@ func (d *Document) HTML() []byte {
 		}
 		w("</ul>\n")
 	}
-	w("<h2>二、办理时限分类</h2>\n<table>\n<thead><tr><th>类别</th><th>办理时限</th><th>适用情形</th></tr></thead>\n<tbody>\n")
-	for _, t := range d.Tiers {
-		w("<tr><td>%s</td><td class=\"limit\">%s</td><td>%s</td></tr>\n", esc(t.Name), esc(t.Limit), esc(t.Description))
+	if d.describesTiers() {
+		w("<h2>二、办理时限分类</h2>\n<table>\n<colgroup><col class=\"name\"><col class=\"limit\"><col></colgroup>\n")
+		w("<thead><tr><th>类别</th><th>办理时限</th><th>适用情形</th></tr></thead>\n<tbody>\n")
+		for _, t := range d.Tiers {
+			w("<tr><td>%s</td><td class=\"limit\">%s</td><td>%s</td></tr>\n", esc(t.Name), esc(t.Limit), esc(t.Description))
+		}
+	} else {
+		w("<h2>二、办理时限分类</h2>\n<table>\n<colgroup><col class=\"name\"><col class=\"limit\"></colgroup>\n")
+		w("<thead><tr><th>类别</th><th>办理时限</th></tr></thead>\n<tbody>\n")
+		for _, t := range d.Tiers {
+			w("<tr><td>%s</td><td class=\"limit\">%s</td></tr>\n", esc(t.Name), esc(t.Limit))
+		}
 	}
 	w("</tbody>\n</table>\n")
 	w("<h2>三、分类规则</h2>\n<p>%s</p>\n<ol>\n", esc(d.RulesIntro))
