@@ -98,6 +98,10 @@ func zhEvent(t EventType) string {
 		return "回访"
 	case EventReopened:
 		return "重新办理"
+	case "returned":
+		return "退回"
+	case "supervised":
+		return "督办"
 	}
 	return string(t)
 }
@@ -236,7 +240,13 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 		case EventReopened:
 			say("%s重新办理%s；第%d轮按%s从此时起算。", when(e.At), why, r.cycle, r.tier)
 		default:
-			say("%s：%s。", when(e.At), e.Type)
+			// An event type without its own sentence here is still said in words, with who,
+			// which unit and why.
+			unit := ""
+			if e.Unit != "" {
+				unit = "（单位：" + e.Unit + "）"
+			}
+			say("%s%s%s%s%s。", when(e.At), zhEvent(e.Type), unit, by, why)
 		}
 		if e.Note != "" {
 			say("  备注：%s", e.Note)

@@ -89,3 +89,18 @@ func TestDeadlineInExplainsInTheLanguageAsked(t *testing.T) {
 	_, err = p.DeadlineIn("T99", lcT("2025-09-30 17:00"), deadline.Chinese)
 	assert.ErrorContains(t, err, `no tier "T99"`)
 }
+
+// Every event type is named in words, also those that have no sentence of their own.
+func TestZhEventNamesEveryType(t *testing.T) {
+	for _, tc := range []struct {
+		t    EventType
+		want string
+	}{
+		{EventAccepted, "受理"}, {EventTransferred, "转办"}, {EventSignedFor, "签收"}, {EventPaused, "中止"},
+		{EventResumed, "恢复"}, {EventRestarted, "重新受理"}, {EventExtended, "延期"}, {EventReclassified, "改变分类"},
+		{EventClosed, "办结"}, {EventVisited, "回访"}, {EventReopened, "重新办理"}, {EventClassified, "分类"},
+		{"returned", "退回"}, {"supervised", "督办"}, {"something_new", "something_new"},
+	} {
+		assert.Equal(t, tc.want, zhEvent(tc.t), string(tc.t))
+	}
+}

@@ -212,11 +212,15 @@ func warnings(p *sla.Policy) []string {
 		if label == "" {
 			label = w.ID
 		}
-		if w.LastWorkday {
+		switch {
+		case w.LastWorkday:
 			out = append(out, "进入办理时限的最后一个工作日时，发出“"+label+"”。")
-			continue
+		case w.Fraction > 0:
+			out = append(out, fmt.Sprintf("已用办理时限达到%s时，发出“%s”。", percent(w.Fraction), label))
+		default:
+			// A form of threshold this renderer does not know: named, never misstated.
+			out = append(out, "按政策文件规定的时点发出“"+label+"”。")
 		}
-		out = append(out, fmt.Sprintf("已用办理时限达到%s时，发出“%s”。", percent(w.Fraction), label))
 	}
 	if len(out) > 0 {
 		out = append(out, "已用时限按工作时间计算，不按自然时间；超过期限未办结的，即为超期。")
