@@ -6,11 +6,16 @@
 // entry: a [Counter], built once by [New] from a calendar and a [Counting], answers
 // [Counter.Deadline] (the explanation in words only when [Request].Explain asks),
 // [Counter.Progress] and [Counter.WarningAt]. The shortcuts that keep batch status fast live
-// behind those methods and are pinned to the general path by a property test. The explanation
-// is English with the Chinese terms, or plain Chinese for a director or a citizen
-// ([Request].Lang = [Chinese]); the language changes the words only. It depends only on
+// behind those methods and are pinned to the general path by a property test. It depends only on
 // package calendar and the standard library, so a portal that counts without a policy imports
 // just these two.
+//
+// # Explanations
+//
+// The explanation is English with the Chinese terms, or plain Chinese for a director or a
+// citizen ([Request].Lang = [Chinese]): every day counted and skipped and why, every makeup
+// working day counted, the same-day rule applied and the statute of each rule applied. The
+// language changes the words only.
 //
 // # Time
 //
