@@ -153,8 +153,8 @@ table { width: 100%; border-collapse: collapse; margin: 2mm 0; }
 th, td { border: 0.4pt solid #444; padding: 1.5mm 2.5mm; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.limit { white-space: nowrap; }
-col.name { width: 34%; }
-col.limit { width: 18%; }
+col.name { width: 26%; }
+col.limit { width: 16%; }
 code { font-family: "Noto Sans Mono CJK SC", "Courier New", monospace; font-size: 10.5pt; background: #f3f3f3; padding: 0 1mm; }
 .reason { color: #444; }
 footer { margin-top: 10mm; padding-top: 3mm; border-top: 0.4pt solid #999; font-size: 9pt; color: #555; }
