@@ -169,6 +169,13 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 		title = p.id
 	}
 	say("%s；依据《%s》（%s版）。", head, title, p.version)
+	if o := s.Override; o != nil {
+		by := "默认分类"
+		if o.Rule != "" {
+			by = "规则“" + o.Rule + "”"
+		}
+		say("本案登记的分类%s与政策规则不一致：按受理时登记的信息，规则给出的分类是%s（%s）。这是工作人员的人工改定，按登记的分类计算时限。", tierLabel(o.Tier), tierLabel(o.RulesTier), by)
+	}
 
 	n := 0
 	for n < len(c.Events) && !c.Events[n].At.After(s.At) {
@@ -194,11 +201,14 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 		case EventAccepted:
 			say("%s受理%s。", when(e.At), by)
 		case EventClassified:
-			rule := "默认分类"
-			if e.Rule != "" {
-				rule = "规则“" + e.Rule + "”"
+			rule := "按默认分类"
+			switch {
+			case e.Rule != "":
+				rule = "按规则“" + e.Rule + "”"
+			case e.Tier != p.set.Default().Tier:
+				rule = "由工作人员直接" // no rule and not the default tier: an override (see ClassificationOverride)
 			}
-			say("%s按%s分类为%s%s；时限从%s起算。", when(e.At), rule, tierLabel(e.Tier), why, when(r.tierStart))
+			say("%s%s分类为%s%s；时限从%s起算。", when(e.At), rule, tierLabel(e.Tier), why, when(r.tierStart))
 		case EventTransferred:
 			say("%s转办至%s%s；转办不停止计时，办理时限仍从受理时起算。", when(e.At), e.Unit, by)
 		case EventSignedFor:

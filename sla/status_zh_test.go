@@ -104,3 +104,20 @@ func TestZhEventNamesEveryType(t *testing.T) {
 		assert.Equal(t, tc.want, zhEvent(tc.t), string(tc.t))
 	}
 }
+
+// An officer's override of the rules is said in Chinese too, and the classified event is not
+// called the policy's default.
+func TestExplainInChineseSaysWhenTheOfficerOverrodeTheRules(t *testing.T) {
+	p := Default()
+	accepted := lcT("2025-10-13 10:00")
+	c, err := p.Apply(Case{ID: "C-1", PolicyID: p.ID()}, Event{Type: EventAccepted, At: accepted, Input: map[string]any{"cause": "historical_legacy"}})
+	require.NoError(t, err)
+	c, err = p.Apply(c, Event{Type: EventClassified, At: accepted, Tier: "T1", Reason: "科长决定"})
+	require.NoError(t, err)
+	st, err := p.StatusAt(c, lcT("2025-10-13 11:00"))
+	require.NoError(t, err)
+	text := strings.Join(st.ExplainIn(p, c, deadline.Chinese), "\n")
+	assert.Contains(t, text, "本案登记的分类T1（1个工作日内办结，时限1个工作日）与政策规则不一致：按受理时登记的信息，规则给出的分类是T10（10个工作日内办结，时限10个工作日）（规则“legacy-or-bottleneck”）。这是工作人员的人工改定，按登记的分类计算时限。")
+	assert.Contains(t, text, "2025年10月13日 10:00由工作人员直接分类为T1（1个工作日内办结，时限1个工作日），原因：科长决定")
+	assert.NotContains(t, text, "按默认分类")
+}

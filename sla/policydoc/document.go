@@ -99,8 +99,8 @@ func New(p *sla.Policy) *Document {
 	}
 	d.Counting = counting(p)
 	d.Warnings = warnings(p)
-	d.Extensions = extensions(p)
-	d.Targets, d.FollowUp = targets(p)
+	d.Extensions = extensions(p, names)
+	d.Targets, d.FollowUp = targets(p, s)
 	d.Source = fmt.Sprintf("本文件由时限政策文件 %s（%s版，sha256 %s）自动生成。", p.ID(), p.Version(), shortHash(p.Hash()))
 	return d
 }
@@ -234,18 +234,43 @@ func percent(f float64) string {
 	return s + "%"
 }
 
-// extensions states the extension limits.
-func extensions(p *sla.Policy) []string {
+// extensions states the extension limits: policy-wide, or per tier when the policy lists the
+// tiers that may be extended (the others may not).
+func extensions(p *sla.Policy, names map[string]TierItem) []string {
 	x := p.Extensions()
-	if x.MaxCount == 0 {
+	if x.MaxCount == 0 && len(x.Tiers) == 0 {
 		return []string{"办理时限不予延长。"}
 	}
-	s := fmt.Sprintf("确需延长办理时限的，经批准可以延期，每件事项最多延期%d次", x.MaxCount)
-	if !x.MaxTotal.IsZero() {
-		s += "，累计延长不超过" + x.MaxTotal.Chinese()
+	limits := func(n int, total deadline.Period) string {
+		s := fmt.Sprintf("最多延期%d次", n)
+		if !total.IsZero() {
+			s += "，累计延长不超过" + total.Chinese()
+		}
+		return s
 	}
-	s += "；延长的时限自原期限届满时起接续计算。"
-	out := []string{s}
+	var out []string
+	if len(x.Tiers) == 0 {
+		out = append(out, "确需延长办理时限的，经批准可以延期，每件事项"+limits(x.MaxCount, x.MaxTotal)+"；延长的时限自原期限届满时起接续计算。")
+	} else {
+		listed := map[string]bool{}
+		for _, t := range x.Tiers {
+			listed[t.Tier] = true
+			name := names[t.Tier].Name
+			if name == "" {
+				name = t.Tier
+			}
+			out = append(out, "“"+name+"”事项确需延长办理时限的，经批准可以延期，每件"+limits(t.MaxCount, t.MaxTotal)+"；延长的时限自原期限届满时起接续计算。")
+		}
+		var others []string
+		for _, t := range p.Tiers() {
+			if !listed[t.ID] {
+				others = append(others, "“"+names[t.ID].Name+"”")
+			}
+		}
+		if len(others) > 0 {
+			out = append(out, strings.Join(others, "、")+"事项不予延期。")
+		}
+	}
 	switch p.Lifecycle().LateExtension {
 	case sla.LateExtensionOverdue:
 		out = append(out, "期限届满后才提出的延期予以记录，但该事项仍按原期限考核，计为超期。")
@@ -258,8 +283,9 @@ func extensions(p *sla.Policy) []string {
 	return out
 }
 
-// targets states the step deadlines and the follow-up visit.
-func targets(p *sla.Policy) (steps, followUp []string) {
+// targets states the step deadlines and the follow-up visit; a target for some cases only
+// says for which (its condition as a sentence, or quoted as written).
+func targets(p *sla.Policy, s *sentencer) (steps, followUp []string) {
 	for _, t := range p.Targets() {
 		label := t.Label
 		if label == "" {
@@ -269,15 +295,23 @@ func targets(p *sla.Policy) (steps, followUp []string) {
 		if t.Limit.Unit == deadline.Workdays && t.Limit.Count == 0 {
 			limit = "当日"
 		}
+		only := ""
+		if w := strings.TrimSpace(t.When); w != "" {
+			if cond, ok := s.sentence(w); ok {
+				only = "（仅限" + cond + "的事项）"
+			} else {
+				only = "（仅限符合条件「" + w + "」的事项）"
+			}
+		}
 		switch t.After {
 		case sla.AfterClosed:
-			followUp = append(followUp, "事项办结后"+limit+"完成“"+label+"”。")
+			followUp = append(followUp, "事项办结后"+limit+"完成“"+label+"”"+only+"。")
 		case sla.AfterTransferred:
-			steps = append(steps, "事项转办后，承办单位应在"+limit+"完成“"+label+"”。")
+			steps = append(steps, "事项转办后，承办单位应在"+limit+"完成“"+label+"”"+only+"。")
 		case sla.AfterSignedFor:
-			steps = append(steps, "承办单位签收后，应在"+limit+"完成“"+label+"”。")
+			steps = append(steps, "承办单位签收后，应在"+limit+"完成“"+label+"”"+only+"。")
 		default:
-			steps = append(steps, "受理后"+limit+"完成“"+label+"”。")
+			steps = append(steps, "受理后"+limit+"完成“"+label+"”"+only+"。")
 		}
 	}
 	return steps, followUp

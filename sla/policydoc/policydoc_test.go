@@ -153,6 +153,19 @@ func TestNoticeSaysEveryPartOfThePolicy(t *testing.T) {
 	assert.Equal(t, []string{"事项办结后1个工作日内完成“回访”。"}, d.FollowUp)
 }
 
+func TestNoticeOfTheChinesePolicySaysWhichCasesATargetIsForAndWhichTiersMayBeExtended(t *testing.T) {
+	p, err := sla.LoadPolicy(filepath.Join("..", "..", "examples", "policies", "jiban-changgui-gongjian.yaml"))
+	require.NoError(t, err)
+	d := New(p)
+	assert.Equal(t, []string{"事项办结后1个工作日内完成“作风投诉办结后回访”（仅限诉求类型为‘作风投诉’的事项）。"}, d.FollowUp,
+		"a visit for conduct complaints only is not published as a visit for every case")
+	assert.Equal(t, "“攻坚件（10个工作日内办结）”事项确需延长办理时限的，经批准可以延期，每件最多延期1次，累计延长不超过10个工作日；延长的时限自原期限届满时起接续计算。", d.Extensions[0])
+	assert.Equal(t, "“即办件（当日办结）”、“常规件（3个工作日内办结）”事项不予延期。", d.Extensions[1])
+	assert.Equal(t, "未能当场办结的原因为‘历史遗留’或‘政策瓶颈’的，10个工作日内办结。", d.Rules[0].Sentence)
+	assert.Equal(t, "参与单位数大于或等于3，或者标签包含‘跨部门’的，10个工作日内办结。", d.Rules[1].Sentence)
+	golden.Assert(t, filepath.Join("testdata", "jiban-changgui-gongjian.md"), Markdown(p))
+}
+
 func TestNoticeCountingFollowsTheSettings(t *testing.T) {
 	y, err := os.ReadFile(filepath.Join("testdata", "notice-policy.yaml"))
 	require.NoError(t, err)
