@@ -113,7 +113,9 @@ type Shadow struct {
 	done     chan struct{}
 }
 
-// NewShadow starts shadowing candidate beside the active history of holder. Neither may be nil.
+// NewShadow starts shadowing candidate beside the active history of holder. A nil holder or
+// candidate, or a Recent outside 0..MaxShadowRecent, is refused with an error that satisfies
+// ErrInvalid.
 func NewShadow(holder *Holder, candidate *Policy, opts ShadowOptions) (*Shadow, error) {
 	if holder == nil {
 		return nil, diag.Errorf("sla", "NewShadow: holder is nil")

@@ -229,6 +229,7 @@ func TestNewShadowRefusesMissingPartsAndUnboundedMemory(t *testing.T) {
 			s, err := sla.NewShadow(tc.holder, tc.cand, tc.opts)
 			require.ErrorContains(t, err, tc.want)
 			assert.Nil(t, s)
+			assert.ErrorIs(t, err, sla.ErrInvalid, "what the caller passed")
 		})
 	}
 }
