@@ -266,11 +266,14 @@ func (c Case) Clone() Case {
 }
 
 // Unit returns the unit of the latest transfer in the log, "" if the case was
-// never transferred.
+// never transferred or that unit returned it (退回) since.
 func (c Case) Unit() string {
 	for i := len(c.Events) - 1; i >= 0; i-- {
-		if c.Events[i].Type == EventTransferred {
+		switch c.Events[i].Type {
+		case EventTransferred:
 			return c.Events[i].Unit
+		case EventReturned:
+			return ""
 		}
 	}
 	return ""
@@ -487,8 +490,21 @@ type replayer struct {
 	cycleFrom  int       // index of the event that started the current clock
 	cycleStart time.Time // its instant: acceptance, restart or reopening
 	tierStart  time.Time // Request.Start of the current tier
-	paused     bool
-	pauseAt    time.Time
+	paused     bool      // a pause is open (open.n > 0)
+	pauseAt    time.Time // the start of the earliest open pause
+	open       openPauses
+	cycleIdx   int // index of the event that began the cycle: acceptance or reopening
+
+	// The request and last day the warnings were computed on by state (the
+	// ones the cycle is judged by), for supervisionInstants.
+	sreq  deadline.Request
+	slast time.Time
+
+	// frozen: a reclassification or restart came at or after the deadline
+	// in force under LateChangeOverdue; the cycle is judged by that
+	// deadline, frozenDue and frozenLast, whatever the change did.
+	frozen                bool
+	frozenDue, frozenLast time.Time
 
 	extCount int
 	extTotal int
@@ -509,6 +525,9 @@ type replayer struct {
 	transferOpen  bool
 	transferSigns bool // the pending transfer was signed for
 	signedAt      time.Time
+	transferAt    time.Time // the latest transfer
+	held          bool      // the unit of the latest transfer holds the case: not returned since
+	grade         int8      // the grade (index in the rating scale) of the latest visit, -1 before any
 }
 
 func (r *replayer) loc() *time.Location { return r.p.cal.Location() }
@@ -629,7 +648,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 			}
 		}
 		r.accepted = true
-		r.cycle = 1
+		r.cycle, r.grade, r.cycleIdx = 1, -1, i
 		r.startClock(i, e.At)
 
 	case kindClassified:
@@ -651,8 +670,16 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		if e.Tier == r.tier {
 			return eventFail(ErrEventState, "tier", "the case is already in tier %s", r.tier)
 		}
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
 		t, err := r.lookupTier(e.Tier)
 		if err != nil {
+			return err
+		}
+		if err := r.lateChange(e, p.lifecycle.LateReclassify, "reclassification", "late_reclassify"); err != nil {
 			return err
 		}
 		r.tier, r.period = t.ID, t.Limit
@@ -667,6 +694,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 
 	case kindTransferred:
 		r.unit, r.transferOpen, r.transferSigns = e.Unit, true, false
+		r.transferAt, r.held = e.At, true
 
 	case kindSignedFor:
 		switch {
@@ -680,22 +708,32 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		r.transferSigns, r.signedAt = true, e.At
 
 	case kindPaused:
-		if r.paused {
-			return eventFail(ErrEventState, "", "the case is already paused since %s", r.when(r.pauseAt))
-		}
-		r.paused, r.pauseAt = true, e.At
+		return r.pause(i, e)
 
 	case kindResumed:
-		if !r.paused {
-			return eventFail(ErrEventState, "", "resume without a pause")
-		}
-		r.paused = false
+		return r.resume(i, e)
 
 	case kindRestarted:
 		// 行政许可法 art. 32: the application is accepted when the materials
 		// are complete; the clock starts again and earlier elapsed time,
 		// pauses and extensions no longer count (they stay in the log).
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
+		if r.hasTier {
+			if err := r.lateChange(e, p.lifecycle.LateRestart, "restart", "late_restart"); err != nil {
+				return err
+			}
+		}
 		r.startClock(i, e.At)
+
+	case kindReturned:
+		return r.returned(e)
+
+	case kindSupervised:
+		return r.supervised(e)
 
 	case kindExtended:
 		return r.extend(e)
@@ -715,14 +753,24 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		case r.visited:
 			return eventFail(ErrEventState, "", "the close at %s was already visited", r.when(r.closedAt))
 		}
-		r.visited = true
+		g, err := r.p.gradeOf(e)
+		if err != nil {
+			return err
+		}
+		r.visited, r.grade = true, int8(g)
 
 	case kindReopened:
 		if !r.closed {
 			return eventFail(ErrEventState, "", "reopen while the case is open")
 		}
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
 		r.prevLate = r.prevLate || r.cycleLate
 		r.closed, r.visited, r.cycleLate = false, false, false
+		r.frozen, r.grade, r.cycleIdx = false, -1, i
 		r.cycle++
 		r.startClock(i, e.At)
 		r.tierStart = e.At
@@ -734,7 +782,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 // Pauses and extensions of the previous clock no longer count.
 func (r *replayer) startClock(i int, at time.Time) {
 	r.cycleFrom, r.cycleStart, r.tierStart = i, at, at
-	r.paused = false
+	r.paused, r.pauseAt, r.open.n = false, time.Time{}, 0
 	r.extCount, r.extTotal, r.lateMask, r.anyLate = 0, 0, [2]uint64{}, false
 }
 
@@ -764,6 +812,11 @@ func (r *replayer) extend(e *Event) error {
 	if !r.hasTier {
 		return eventFail(ErrEventState, "", "extension before classification (the case has no deadline)")
 	}
+	if r.check {
+		if err := r.p.checkReason(e); err != nil {
+			return err
+		}
+	}
 	x := r.p.extensions
 	if x.MaxCount <= 0 {
 		return eventFail(ErrExtensionCap, "", "policy %s allows no extensions", r.p.id)
@@ -789,9 +842,9 @@ func (r *replayer) extend(e *Event) error {
 	}
 	// The extension is judged against the deadline the cycle is judged by
 	// (without earlier late extensions), with an open pause taken to end now.
-	due, _, _, err := r.p.due(r.request(e.At, true))
+	due, _, err := r.inForce(e.At)
 	if err != nil {
-		return causeFail(err, "at", "the deadline in force cannot be computed")
+		return err
 	}
 	if !e.At.Before(due) {
 		if r.p.lifecycle.LateExtension != LateExtensionOverdue {
@@ -822,10 +875,11 @@ func (r *replayer) close(at time.Time) error {
 			return causeFail(err, "at", "the deadline cannot be computed")
 		}
 	}
-	r.closed, r.closedAt, r.visited = true, at, false
+	jdue, jlast = r.judge(jdue, jlast)
+	r.closed, r.closedAt, r.visited, r.grade = true, at, false, -1
 	r.closeDue, r.closeLast, r.closeProv, r.closeJDue, r.closeJLast = due, last, prov, jdue, jlast
 	r.cycleLate = !at.Before(jdue)
-	r.paused = false
+	r.paused, r.pauseAt, r.open.n = false, time.Time{}, 0
 	r.transferOpen = false
 	return nil
 }
@@ -867,18 +921,25 @@ func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
 		}
 		req.Pauses = append(req.Pauses, deadline.Pause{Start: st, End: end, Reason: from.Reason})
 	}
-	var open *Event
+	// The pauses still open as the log is read, as in pause and resume:
+	// each resume ends the pause it names (resolve), a close all of them.
+	var open openPauses
 	ext := 0
 	for i := r.cycleFrom; i < r.n; i++ {
 		e := &r.events[i]
 		switch r.kind(i) {
 		case kindPaused:
-			open = e
-		case kindResumed, kindClosed:
-			if open != nil {
-				add(open, e.At)
-				open = nil
+			open.push(i)
+		case kindResumed:
+			if k, _ := open.resolve(r.events, e.Pause); k >= 0 {
+				add(&r.events[open.idx[k]], e.At)
+				open.remove(k)
 			}
+		case kindClosed:
+			for k := 0; k < open.n; k++ {
+				add(&r.events[open.idx[k]], e.At)
+			}
+			open.n = 0
 		case kindExtended:
 			late := ext < 128 && r.lateMask[ext/64]&(1<<(ext%64)) != 0
 			if !judged || !late {
@@ -887,15 +948,16 @@ func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
 			ext++
 		}
 	}
-	if open != nil {
+	for k := 0; k < open.n; k++ {
+		o := &r.events[open.idx[k]]
 		switch {
 		case upTo.IsZero():
 			// Left open: ComputeDue then reports a suspended deadline.
-			req.Pauses = append(req.Pauses, deadline.Pause{Start: maxTime(open.At, r.tierStart), Reason: open.Reason})
-		case upTo.Before(open.At):
-			add(open, open.At)
+			req.Pauses = append(req.Pauses, deadline.Pause{Start: maxTime(o.At, r.tierStart), Reason: o.Reason})
+		case upTo.Before(o.At):
+			add(o, o.At)
 		default:
-			add(open, upTo)
+			add(o, upTo)
 		}
 	}
 	return req

@@ -59,7 +59,7 @@ func TestCaseKeysKnowEveryKey(t *testing.T) {
 	c := Case{ID: "A", PolicyID: "p", Department: "d", Handler: "h", Attributes: map[string]string{"k": "v"},
 		Events: []Event{{Type: EventExtended, At: time.Date(2025, 10, 9, 10, 0, 0, 0, time.UTC), Actor: "a",
 			Reason: "r", Tier: "T1", Rule: "x", Unit: "u", Length: &ten, Approver: "b", Satisfied: &yes,
-			Input: map[string]any{"k": 1}, Note: "n"}}}
+			Input: map[string]any{"k": 1}, Note: "n", Pause: "p", Rating: "满意", Level: "l"}}}
 	data, err := json.Marshal(c)
 	require.NoError(t, err)
 	var top map[string]json.RawMessage

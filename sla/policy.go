@@ -114,6 +114,7 @@ type Policy struct {
 	warnFractions, warnFractionsPaused []float64
 	extensions                         Extensions
 	targets                            []Target
+	loop                               loopPolicy // reasons, supervision, rating (loop.go)
 	set                                *rules.Set
 	cal                                *calendar.Calendar
 }

@@ -114,6 +114,22 @@ type Status struct {
 	Warnings                           []WarningCrossing
 	Targets                            []TargetStatus
 	CalendarVersion                    string // the calendar's Version(): which notices the status was computed on
+
+	// The closed loop (see "The closed loop" in the package documentation).
+	// OpenPauses are the pauses open at the status instant, earliest first
+	// (Paused and PausedSince summarise them).
+	OpenPauses []OpenPause
+	// Supervision lists the supervision levels (督办) the current cycle
+	// reached at or before the status instant, in order of reaching, and
+	// Supervised the supervised events of the cycle.
+	Supervision []SupervisionReached
+	Supervised  []SupervisionAction
+	// Rating is the grade of the follow-up visit of the current close (a
+	// Satisfied-only visit mapped onto the scale, see Event.Rating); "" before
+	// any. ReopenRequired: that grade calls for reopening (Grade.Reopens) and
+	// the case was not reopened since.
+	Rating         string
+	ReopenRequired bool
 }
 
 // StatusAt computes the status of c at now. It is a pure function of the
@@ -194,6 +210,9 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		return err
 	}
+	if err := r.loopStatus(st, now); err != nil {
+		return err
+	}
 	wout, tout := statusSlices(len(ws), nt)
 	for i := range ws {
 		// Field by field into the fresh (zeroed) memory: cheaper than a
@@ -253,6 +272,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.State = StateClosedOnTime
 		}
 		req := r.request(r.closedAt, true)
+		r.sreq, r.slast = req, st.JudgedLastDay
 		ws, err := r.warnings(st, req, st.JudgedLastDay, now, r.closedAt, true, buf)
 		if err != nil {
 			return nil, err
@@ -277,11 +297,14 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			return nil, r.statusErr(err)
 		}
 	}
+	jdue, jlast = r.judge(jdue, jlast)
 	st.Due, st.LastDay, st.Provisional = due, last, prov
 	st.JudgedDue, st.JudgedLastDay = jdue, jlast
 	overdue := !now.Before(jdue)
 	suspended := false
-	if r.paused {
+	if r.paused && r.frozen {
+		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
+	} else if r.paused {
 		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
 		// An open pause that began before the (judged) deadline suspends it
 		// (行政许可法 art. 45: the time is not counted): the case is paused,
@@ -337,6 +360,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.RemainingDuration = d
 		}
 	}
+	r.sreq, r.slast = jreq, jlast
 	ws, err := r.warnings(st, jreq, jlast, now, time.Time{}, false, buf)
 	if err != nil {
 		return nil, err
@@ -405,6 +429,42 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
+	var tbuf [8]time.Time
+	ats, err := r.warningInstants(req, last, tbuf[:0])
+	if err != nil {
+		return nil, err
+	}
+	for i := range ws {
+		w := &ws[i]
+		at := ats[i]
+		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
+			continue
+		}
+		if loc := r.p.cal.Location(); at.Location() != loc {
+			at = at.In(loc)
+		}
+		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at})
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	// In order of crossing; stable for equal instants (policy order).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	st.Warning = out[len(out)-1].ID
+	return out, nil
+}
+
+// warningInstants appends to dst the crossing instant of every declared
+// warning, in policy order, on req, the request the cycle is judged by, whose
+// last day is last: crossed or not, past or future (warnings filters them by
+// the status instant; supervision levels triggered by a warning use them
+// all). Each is at or after req.Start.
+func (r *replayer) warningInstants(req deadline.Request, last time.Time, dst []time.Time) ([]time.Time, error) {
+	ws := r.p.warnings
 	// One call counts the period once for every threshold. "On the last
 	// working day" is LastDay, except when a pause begun on the last day
 	// postponed Due to the resume day (行政许可法 art. 45) — the last day is
@@ -431,25 +491,9 @@ func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedA
 		if at.Before(req.Start) {
 			at = req.Start // e.g. "last working day" of an hour tier due on its acceptance day
 		}
-		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
-			continue
-		}
-		if loc := r.p.cal.Location(); at.Location() != loc {
-			at = at.In(loc)
-		}
-		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at})
+		dst = append(dst, at)
 	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	// In order of crossing; stable for equal instants (policy order).
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	st.Warning = out[len(out)-1].ID
-	return out, nil
+	return dst, nil
 }
 
 // targetCount is the number of target instances the events replayed start.
@@ -465,7 +509,7 @@ func (r *replayer) targetCount() int {
 			continue
 		}
 		for k := range ts {
-			if ts[k].After == tr {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) {
 				n++
 			}
 		}
@@ -486,7 +530,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	}
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
-			if ts[k].After == tr {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) {
 				// Field by field into dst's zeroed memory (len(out) < n =
 				// len(dst) by the count): no 176-byte temporary and typed copy.
 				out = out[:len(out)+1]
@@ -524,6 +568,10 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 			start(AfterClosed, "", e.At)
 		case kindVisited:
 			meet(e.At, EventVisited, AfterClosed, AfterClosed, AfterClosed, "")
+		case kindReturned:
+			// A return (退回) ends the returning unit's targets: only the
+			// latest transfer's are still running.
+			meet(e.At, EventReturned, AfterTransferred, AfterSignedFor, AfterSignedFor, "")
 		case kindReopened:
 			// A reopening ends a visit still pending for the previous close.
 			meet(e.At, EventReopened, AfterClosed, AfterClosed, AfterClosed, "")
