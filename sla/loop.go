@@ -332,10 +332,10 @@ func (d *policyDecoder) decodeReasons(n *yaml.Node, p *Policy) {
 				}
 			}
 		}
-		// A code and the labels of other codes must not collide on one event type: the
-		// reason of an event would stand for two codes.
 		p.loop.reasons = append(p.loop.reasons, r)
 	}
+	// A code must not be another code's label: the reason of an event would
+	// stand for both.
 	for i := range p.loop.reasons {
 		for j := range p.loop.reasons[:i] {
 			a, b := &p.loop.reasons[i], &p.loop.reasons[j]
@@ -453,4 +453,14 @@ func (d *policyDecoder) decodeRating(n *yaml.Node, p *Policy) {
 			p.loop.rating = append(p.loop.rating, g)
 		}
 	}
+}
+
+// reasonWords is what the reason code of e says, for explanations:
+// " (code expert_review, 专家评审: excluded)", "" for free text.
+func (p *Policy) reasonWords(e *Event) string {
+	rc := p.reasonCode(e.Type, e.Reason)
+	if rc == nil {
+		return ""
+	}
+	return " (reason code " + rc.Code + ", " + rc.Label + ": " + rc.CountsAs.String() + ")"
 }

@@ -230,3 +230,11 @@ func (r *replayer) returned(e *Event) error {
 func isReturnTarget(id string) bool {
 	return id == "return" || strings.HasPrefix(id, "return_")
 }
+
+// pauseName is ` "name"` for a named pause, "" otherwise, for explanations.
+func pauseName(e *Event) string {
+	if e.Pause == "" {
+		return ""
+	}
+	return ` "` + e.Pause + `"`
+}

@@ -722,7 +722,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	r := replayer{p: p, id: c.ID, events: c.Events[:n]}
 	for i := 0; i < n; i++ {
 		e := &c.Events[i]
-		prevTier, prevExt := r.tier, r.extCount
+		prevTier, prevExt, prevFrozen := r.tier, r.extCount, r.frozen
 		if err := r.step(i); err != nil {
 			say("Event %d (%s at %s) does not fit the case: %v.", i+1, e.Type, when(e.At), err)
 			break
@@ -749,11 +749,26 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		case EventSignedFor:
 			say("%s: signed for (签收) by %s.", when(e.At), e.Unit)
 		case EventPaused:
-			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s.", when(e.At), why)
+			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s%s.", when(e.At), pauseName(e), why+p.reasonWords(e))
 		case EventResumed:
-			say("%s: resumed.", when(e.At))
+			if r.cycleFrom == i {
+				say("%s: resumed%s; the pause was for corrected materials (补正, 行政许可法 art. 32): the clock starts again from this instant.", when(e.At), pauseName(e))
+			} else {
+				say("%s: resumed%s.", when(e.At), pauseName(e))
+			}
+		case EventReturned:
+			say("%s: returned (退回) by %s%s; the unit's targets end, and the citizen-facing clock keeps running.", when(e.At), e.Unit, why+p.reasonWords(e))
+		case EventSupervised:
+			level := ""
+			if e.Level != "" {
+				level = " at level " + e.Level
+			}
+			say("%s: supervised (督办)%s by %s.", when(e.At), level, e.Actor)
 		case EventRestarted:
 			say("%s: restarted (补正后重新受理, 行政许可法 art. 32)%s: the clock starts again from this instant; earlier time, pauses and extensions no longer count.", when(e.At), why)
+			if r.frozen && !prevFrozen {
+				say("  It came at or after the deadline in force, %s (late_restart: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			}
 		case EventExtended:
 			late := ""
 			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
@@ -762,6 +777,9 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			say("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", when(e.At), e.Length, e.Approver, why, late)
 		case EventReclassified:
 			say("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), p.lifecycle.Reclassify)
+			if r.frozen && !prevFrozen {
+				say("  It came at or after the deadline in force, %s (late_reclassify: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			}
 		case EventClosed:
 			verdict := "on time: before the due instant " + when(r.closeJDue)
 			if r.cycleLate {
@@ -769,11 +787,23 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			}
 			say("%s: closed (办结) %s.", when(e.At), verdict)
 		case EventVisited:
-			sat := "satisfied (满意)"
-			if e.Satisfied != nil && !*e.Satisfied {
-				sat = "not satisfied (不满意)"
+			if e.Rating == "" && e.Satisfied != nil {
+				// A yes/no visit, in the words it always had.
+				sat := "satisfied (满意)"
+				if !*e.Satisfied {
+					sat = "not satisfied (不满意)"
+				}
+				say("%s: follow-up visit (回访): %s.", when(e.At), sat)
+			} else if g := p.grade(r.grade); g != nil {
+				sat := "counts as satisfied"
+				if !g.Satisfied {
+					sat = "counts as not satisfied"
+				}
+				if g.Reopens {
+					sat += "; the case is to be reopened"
+				}
+				say("%s: follow-up visit (回访): %s (%s).", when(e.At), g.Grade, sat)
 			}
-			say("%s: follow-up visit (回访): %s.", when(e.At), sat)
 		case EventReopened:
 			say("%s: reopened (重新办理)%s; cycle %d counts tier %s from this instant.", when(e.At), why, r.cycle, r.tier)
 		}
@@ -819,6 +849,12 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	}
 	for _, w := range s.Warnings {
 		say("Warning %s (%s) crossed at %s, measured in working time, not wall-clock time.", w.ID, w.Label, when(w.At))
+	}
+	for _, o := range s.OpenPauses {
+		say("Open pause%s since %s: %s.", pauseName(&Event{Pause: o.Pause}), when(o.Since), o.Reason)
+	}
+	for _, l := range s.Supervision {
+		say("Supervision level %s (%s) reached at %s: %s must act.", l.ID, l.Label, when(l.At), l.By)
 	}
 	for _, t := range s.Targets {
 		unit := ""
