@@ -72,6 +72,7 @@ var (
 	lcFromReclass  = []string{"reclassify: from_acceptance", "reclassify: from_reclassification"}
 	lcDispatchTgt  = []string{"targets:\n", "targets:\n  - id: dispatch\n    label: 转办\n    after: accepted\n    limit: 2 workhours\n  - id: unit_done\n    label: 签收后办结\n    after: signed_for\n    limit: 1 workday\n"}
 	lcNoExtensions = []string{"max_count: 1", "max_count: 0"}
+	lcRejectLate   = []string{"late_reclassify: overdue", "late_reclassify: reject", "late_restart: overdue", "late_restart: reject"}
 )
 
 // Event constructors.

@@ -174,9 +174,9 @@ func (r *replayer) lateChange(e *Event, set LateChange, what, key string) error 
 	if set == LateChangeReject {
 		return eventFail(ErrLateChange, "at", "%s at or after the deadline %s; policy %s rejects it (%s: reject)", what, r.when(due), r.p.id, key)
 	}
-	if !r.frozen {
-		r.frozen, r.frozenDue, r.frozenLast = true, due, last
-	}
+	// due is already the earlier of the frozen deadline and the current
+	// one (judge): a second late change keeps the earliest.
+	r.frozen, r.frozenDue, r.frozenLast = true, due, last
 	return nil
 }
 
