@@ -526,3 +526,29 @@ func TestLoopJSONRoundTrip(t *testing.T) {
 	err = json.Unmarshal([]byte(strings.Replace(string(sb), `"counts_as":"applicant"`, `"counts_as":"later"`, 1)), &bad)
 	assert.ErrorContains(t, err, "later")
 }
+
+func TestReportLoopCounts(t *testing.T) {
+	p := lcPolicy(t)
+	ret := func(at, unit string) Event {
+		return Event{Type: EventReturned, At: lcT(at), Unit: unit, Reason: "not_our_duty"}
+	}
+	a := lcCase(t, p, "A", lcAccepted("2026-03-03 10:00"), lcClassified("2026-03-03 10:00", "T1"),
+		lcTransferred("2026-03-03 11:00", "社保中心"), ret("2026-03-03 15:00", "社保中心"),
+		lcTransferred("2026-03-03 16:00", "医保科"), ret("2026-03-04 09:00", "医保科"),
+		lcTransferred("2026-03-04 10:00", "社保中心"), ret("2026-03-04 11:00", "社保中心"),
+		Event{Type: EventSupervised, At: lcT("2026-03-05 10:00"), Actor: "分管领导"})
+	b := lcCase(t, p, "B", lcAccepted("2026-03-03 10:00"), lcClassified("2026-03-03 10:00", "T3"),
+		lcPause("2026-03-04 09:00", "", "联系不上申请人"), lcResume("2026-03-05 09:00", ""),
+		lcClosed("2026-03-05 10:00"), Event{Type: EventVisited, At: lcT("2026-03-05 15:00"), Rating: "基本满意"})
+	rep, err := p.Report([]Case{a, b}, ReportOptions{From: lcT("2026-03-01"), To: lcT("2026-03-31"), Now: lcT("2026-03-09 12:00"), GroupBy: GroupByTier})
+	require.NoError(t, err)
+	assert.Equal(t, []UnitCount{{"社保中心", 2}, {"医保科", 1}}, rep.Loop.Returns, "returns per returning unit, most first")
+	assert.Equal(t, 1, rep.Loop.Supervised)
+	assert.Equal(t, 1, rep.Loop.ApplicantPaused, "a pause coded 联系不上申请人 is applicant-caused")
+	assert.Equal(t, []GradeCount{{"满意", 0}, {"基本满意", 1}, {"不满意", 0}}, rep.Loop.Ratings)
+	assert.Equal(t, 1, rep.Total.Satisfied, "基本满意 counts as satisfied")
+	assert.Equal(t, 1, rep.Total.Returned)
+	assert.Equal(t, 1, rep.Total.Supervised)
+	assert.Equal(t, []LevelCount{{"remind", "催办", 1}, {"supervise", "督办", 1}, {"listed", "挂牌督办", 1}, {"notice", "通报", 0}}, rep.Loop.Levels,
+		"A, overdue since 03-05 and three working days overdue on 03-09, reached 催办, 督办 and 挂牌督办; B closed before orange")
+}
