@@ -499,6 +499,10 @@ type replayer struct {
 	// ones the cycle is judged by), for supervisionInstants.
 	sreq  deadline.Request
 	slast time.Time
+	// wat[:nwat] are the crossing instants of every warning state computed
+	// (warningInstants); nwat is -1 when they did not fit.
+	wat  [8]time.Time
+	nwat int
 
 	// frozen: a reclassification or restart came at or after the deadline
 	// in force under LateChangeOverdue; the cycle is judged by that

@@ -429,10 +429,14 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
-	var tbuf [8]time.Time
-	ats, err := r.warningInstants(req, last, tbuf[:0])
+	ats, err := r.warningInstants(req, last, r.wat[:0])
 	if err != nil {
 		return nil, err
+	}
+	// Kept for supervisionInstants, which would otherwise count them again.
+	r.nwat = -1
+	if len(ats) <= len(r.wat) {
+		r.nwat = len(ats)
 	}
 	for i := range ws {
 		w := &ws[i]

@@ -47,15 +47,11 @@ func (r *replayer) supervisionInstants(st *Status, dst []time.Time) ([]time.Time
 		}
 		return dst, nil
 	}
-	var wbuf [8]time.Time
-	var warnAt []time.Time
-	for i := range levels {
-		if levels[i].Warning != "" {
-			var err error
-			if warnAt, err = r.warningInstants(r.sreq, r.slast, wbuf[:0]); err != nil {
-				return nil, err
-			}
-			break
+	warnAt := r.wat[:max(r.nwat, 0)]
+	if r.nwat < 0 || len(warnAt) != len(r.p.warnings) {
+		var err error
+		if warnAt, err = r.warningInstants(r.sreq, r.slast, nil); err != nil {
+			return nil, err
 		}
 	}
 	loc := r.p.cal.Location()
