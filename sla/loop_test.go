@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shixian-go/shixian/internal/wireschema"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -551,4 +552,42 @@ func TestReportLoopCounts(t *testing.T) {
 	assert.Equal(t, 1, rep.Total.Supervised)
 	assert.Equal(t, []LevelCount{{"remind", "催办", 1}, {"supervise", "督办", 1}, {"listed", "挂牌督办", 1}, {"notice", "通报", 0}}, rep.Loop.Levels,
 		"A, overdue since 03-05 and three working days overdue on 03-09, reached 催办, 督办 and 挂牌督办; B closed before orange")
+}
+
+// TestLoopSchema: the schema accepts every closed-loop field the library
+// writes, in cases, events and statuses, and refuses them where they do not
+// belong, as Apply does.
+func TestLoopSchema(t *testing.T) {
+	caseSchema, eventSchema, statusSchema := wireSchema(t, "Case"), wireSchema(t, "Event"), wireSchema(t, "Status")
+	p := lcPolicy(t)
+	c := lcCase(t, p, "S-1", lcAccepted("2026-03-03 10:00"), lcClassified("2026-03-03 10:00", "T1"), lcTransferred("2026-03-03 11:00", "社保中心"),
+		Event{Type: EventReturned, At: lcT("2026-03-03 15:00"), Unit: "社保中心", Reason: "not_our_duty"},
+		lcPause("2026-03-04 09:00", "review", "专家评审"), lcPause("2026-03-04 10:00", "call", "applicant_unreachable"),
+		lcResume("2026-03-04 11:00", "review"), lcResume("2026-03-04 12:00", ""),
+		Event{Type: EventSupervised, At: lcT("2026-03-05 10:00"), Actor: "分管领导", Level: "supervise", Note: "督办单"},
+		lcClosed("2026-03-05 11:00"), Event{Type: EventVisited, At: lcT("2026-03-05 15:00"), Rating: "不满意"})
+	b, err := json.Marshal(c)
+	require.NoError(t, err)
+	require.NoError(t, wireschema.Validate(caseSchema, b), "%s", b)
+	for _, at := range []string{"2026-03-04 10:30", "2026-03-05 10:30", "2026-03-05 16:00"} {
+		st, err := p.StatusAt(c, lcT(at))
+		require.NoError(t, err)
+		sb, err := json.Marshal(st)
+		require.NoError(t, err)
+		require.NoError(t, wireschema.Validate(statusSchema, sb), "%s", sb)
+	}
+	st, err := p.StatusAt(c, lcT("2026-03-05 16:00"))
+	require.NoError(t, err)
+	assert.True(t, st.ReopenRequired)
+	assert.NotEmpty(t, st.Supervised)
+	for _, bad := range []string{
+		`{"type":"transferred","at":"2026-03-03T11:00:00+08:00","unit":"u","pause":"p"}`,
+		`{"type":"visited","at":"2026-03-03T11:00:00+08:00"}`,
+		`{"type":"closed","at":"2026-03-03T11:00:00+08:00","rating":"满意"}`,
+		`{"type":"supervised","at":"2026-03-03T11:00:00+08:00"}`,
+		`{"type":"returned","at":"2026-03-03T11:00:00+08:00","unit":"u"}`,
+		`{"type":"paused","at":"2026-03-03T11:00:00+08:00","reason":"r","level":"x"}`,
+	} {
+		assert.Error(t, wireschema.Validate(eventSchema, []byte(bad)), bad)
+	}
 }
