@@ -334,7 +334,8 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // and an *EventError naming the event (its 1-based index, type and time in
 // the calendar's location) and the field at fault (Field), and wrapping one
 // of ErrEventOrder, ErrEventField, ErrEventState, ErrExtensionCap,
-// ErrLateExtension or a counting/calendar error; nothing is half-applied.
+// ErrLateExtension, ErrLateChange or a counting/calendar error; nothing is
+// half-applied.
 // Apply refuses exactly what would leave a case unusable, so that a portal
 // validates before it stores: an event the caller sent that is refused can
 // be corrected and sent again, and the corrected one is judged afresh.
@@ -352,7 +353,15 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // (MaxCount, MaxTotal in the cap's unit, counted per clock: a restart or a
 // reopening starts a new clock), late extensions (行政许可法 art. 42, policy
 // LateExtension), reclassification to an unknown or the same tier, visit
-// before close or twice, reopen while open; and that the deadline can be
+// before close or twice, reopen while open; the closed loop (see "The closed
+// loop" in the package documentation): late reclassifications and restarts
+// (LateReclassify, LateRestart), pause names (a resume of a pause that is not
+// open, two open pauses of one name, more than MaxOpenPauses), reason codes
+// (a code on an event type it is not for; free text where the policy
+// requires codes), returns (by a unit that does not hold the case, after the
+// window of a return target), supervision (no level reached, a level not
+// reached) and ratings (outside the scale, contradicting satisfied); and
+// that the deadline can be
 // computed after every event that sets it (classification, reclassification,
 // restart, reopening, extension). Every event's instant must be one the
 // policy's calendar can count (Field "at": inside its range, 2004–2050 for
@@ -935,7 +944,7 @@ func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
 		case kindPaused:
 			open.push(i)
 		case kindResumed:
-			if k, _ := open.resolve(r.events, e.Pause); k >= 0 {
+			if k := open.resolve(r.events, e.Pause); k >= 0 {
 				add(&r.events[open.idx[k]], e.At)
 				open.remove(k)
 			}

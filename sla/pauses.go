@@ -43,24 +43,23 @@ func (o *openPauses) find(events []Event, name string) int {
 
 // resolve is the position of the open pause a resume naming name ends: the
 // one of that name; for no name, the only open pause, else the open unnamed
-// one. -1 and why not otherwise.
-func (o *openPauses) resolve(events []Event, name string) (int, string) {
-	if name != "" {
-		if k := o.find(events, name); k >= 0 {
-			return k, ""
-		}
-		return -1, "no pause " + quote(name) + " is open" + o.list(events)
+// one; -1 if none. It allocates nothing (request calls it on every replay).
+func (o *openPauses) resolve(events []Event, name string) int {
+	if name == "" && o.n == 1 {
+		return 0
 	}
-	switch o.n {
-	case 0:
-		return -1, "resume without a pause"
-	case 1:
-		return 0, ""
+	return o.find(events, name)
+}
+
+// unresolved says why a resume naming name ends no open pause.
+func (o *openPauses) unresolved(events []Event, name string) string {
+	switch {
+	case name != "":
+		return "no pause " + quote(name) + " is open" + o.list(events)
+	case o.n == 0:
+		return "resume without a pause"
 	}
-	if k := o.find(events, ""); k >= 0 {
-		return k, ""
-	}
-	return -1, "several pauses are open" + o.list(events) + "; name the one to end (pause)"
+	return "several pauses are open" + o.list(events) + "; name the one to end (pause)"
 }
 
 // list is " (open: a, b)", or "" when none is open.
@@ -107,13 +106,13 @@ func (r *replayer) pause(i int, e *Event) error {
 // resume ends the pause event i names. A pause whose reason code counts as
 // restart (补正, 行政许可法 art. 32) ends with a restart of the clock.
 func (r *replayer) resume(i int, e *Event) error {
-	k, why := r.open.resolve(r.events, e.Pause)
+	k := r.open.resolve(r.events, e.Pause)
 	if k < 0 {
 		field := ""
 		if e.Pause != "" || r.open.n > 1 {
 			field = "pause"
 		}
-		return eventFail(ErrEventState, field, "%s", why)
+		return eventFail(ErrEventState, field, "%s", r.open.unresolved(r.events, e.Pause))
 	}
 	pe := &r.events[r.open.idx[k]]
 	if rc := r.p.reasonCode(EventPaused, pe.Reason); rc != nil && rc.CountsAs == CountsRestart {
