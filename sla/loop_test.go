@@ -591,3 +591,19 @@ func TestLoopSchema(t *testing.T) {
 		assert.Error(t, wireschema.Validate(eventSchema, []byte(bad)), bad)
 	}
 }
+
+func TestReportRefusesUnboundedReturnUnits(t *testing.T) {
+	p := lcPolicy(t)
+	c := lcCase(t, p, "U-1", lcAccepted("2026-03-03 10:00"), lcClassified("2026-03-03 10:00", "T1"), lcTransferred("2026-03-03 11:00", "社保中心"),
+		Event{Type: EventReturned, At: lcT("2026-03-03 15:00"), Unit: "社保中心", Reason: "r"}, lcTransferred("2026-03-03 16:00", "医保科"))
+	long := strings.Repeat("科", MaxTextBytes/3+1)
+	// Built by hand, past Apply: the report keeps every returning unit, not only the
+	// unit now holding the case, so it bounds them.
+	c.Events[2].Unit, c.Events[3].Unit = long, long
+	r, err := p.NewReporter(ReportOptions{From: lcT("2026-03-01"), To: lcT("2026-03-31"), Now: lcT("2026-03-09 12:00")})
+	require.NoError(t, err)
+	err = r.Add(c)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "event 4: unit is 2049 bytes long")
+	assert.Equal(t, 0, r.Report().Total.Accepted, "nothing was counted")
+}

@@ -65,7 +65,8 @@ type loopFacts struct {
 
 // scanLoop reads the closed-loop facts of c up to now and refuses a case
 // whose returning units would make the report hold more than
-// MaxReportGroups units, before anything is counted.
+// MaxReportGroups units, or one whose returning unit is text beyond
+// MaxTextBytes or not UTF-8, before anything is counted.
 func (r *Reporter) scanLoop(c *Case, now time.Time) (loopFacts, error) {
 	lf := loopFacts{grade: -1}
 	fresh := 0
@@ -81,6 +82,10 @@ func (r *Reporter) scanLoop(c *Case, now time.Time) (loopFacts, error) {
 				lf.grade = g
 			}
 		case EventReturned:
+			// The unit is kept: bounded like every text a report keeps.
+			if msg := textProblem(e.Unit, MaxTextBytes); msg != "" {
+				return lf, diag.Errorf("sla", "report: case %s: event %d: unit %s", c.ID, i+1, msg)
+			}
 			lf.returned = true
 			if _, ok := r.loop.returns[e.Unit]; !ok {
 				fresh++

@@ -29,10 +29,10 @@ type SupervisionAction struct {
 // open pause suspends the deadline (or, for a warning, began before the
 // crossing: nothing is used while paused), or the instant is beyond the
 // calendar. r must hold the state StatusAt computed st from at now (r.state
-// ran for st). This is the one source of the levels: Status.Supervision
-// lists those at or before now, and the earliest after now is when the
-// supervision of the case next changes by itself (Status.NextChange takes
-// it into account).
+// ran for st, as r.status does). This is the one source of the levels:
+// Status.Supervision lists those at or before now, and the earliest after
+// now is when the supervision of the case next changes without a new event,
+// which is what a computation of the status's next change must take.
 //
 // A level triggered by a warning is reached when the warning is crossed
 // (its instant by the same computation as Status.Warnings); one triggered
