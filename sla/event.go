@@ -73,8 +73,10 @@ const (
 	// EventClosed (办结/销号) stops the clock of the current cycle: on time iff
 	// At is strictly before the cycle's Due. An open pause ends with it.
 	EventClosed EventType = "closed"
-	// EventVisited (回访) records the follow-up visit of a closed case
-	// (Satisfied required; once per close). It meets the AfterClosed targets.
+	// EventVisited (回访) records the follow-up visit of a closed case (Rating,
+	// a grade of the policy's scale, or the yes/no Satisfied of earlier
+	// versions, required; once per close). It meets the AfterClosed targets;
+	// a grade that calls for reopening sets Status.ReopenRequired.
 	EventVisited EventType = "visited"
 	// EventReopened (重新办理) starts a new cycle of a closed case from At with
 	// the same tier (Reason required), typically after an unsatisfied visit.

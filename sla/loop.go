@@ -315,6 +315,9 @@ func (d *policyDecoder) decodeReasons(n *yaml.Node, p *Policy) {
 			r.Events = []EventType{EventPaused, EventRestarted}
 		}
 		if f, ok := m["events"]; ok {
+			if f.Value.Kind == yaml.SequenceNode && len(f.Value.Content) == 0 {
+				d.Problem(f.Value, "%s.events: at least one event type (or leave events out for all of %s)", what, eventTypeList(reasonEvents))
+			}
 			r.Events = nil
 			for _, item := range d.Sequence(f.Value, what+".events") {
 				s, ok := d.Text(item, what+".events")

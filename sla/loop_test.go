@@ -479,6 +479,7 @@ func TestLoopPolicyErrors(t *testing.T) {
 			`a code that counts as restart is for paused and restarted events, not extended`},
 		{"a code declared twice", "code: hearing", "code: expert_review", `reason code "expert_review" is declared twice`},
 		{"an unknown event type for a code", "events: [returned]", "events: [closed]", `"closed" is not an event type with a reason code`},
+		{"a code for no event type", "events: [returned]", "events: []", `events: at least one event type`},
 		{"reasons_required not a boolean", "reasons_required: false", "reasons_required: yes please", "reasons_required: expected true or false"},
 		{"a supervision level on an unknown warning", "warning: orange", "warning: purple", `policy declares no warning "purple" (warnings: yellow, orange, last_day)`},
 		{"a supervision level with both triggers", "    warning: orange\n", "    warning: orange\n    overdue: 1 workday\n", "give warning or overdue, not both"},
