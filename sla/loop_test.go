@@ -110,6 +110,15 @@ func TestLateChangesStayLate(t *testing.T) {
 		assert.Equal(t, lcT("2026-03-05 00:00"), st.JudgedDue)
 		assert.Equal(t, StateOverdue, st.State)
 	})
+	t.Run("a case paused after its deadline and then reclassified stays overdue, its pause listed", func(t *testing.T) {
+		c := lcCase(t, overdue, "L-1", lcWith(lcT1Case(t, overdue), lcPaused("2026-03-05 09:00"), lcReclassified("2026-03-05 10:00", "T10"))...)
+		st, err := overdue.StatusAt(c, lcT("2026-03-06 12:00"))
+		require.NoError(t, err)
+		assert.Equal(t, StateOverdue, st.State)
+		assert.True(t, st.Paused)
+		assert.Len(t, st.OpenPauses, 1)
+		assert.Equal(t, lcT("2026-03-05 00:00"), st.JudgedDue)
+	})
 	t.Run("a reopening starts a cycle that is no longer frozen", func(t *testing.T) {
 		c := lcCase(t, overdue, "L-1", lcWith(lcT1Case(t, overdue), lcReclassified("2026-03-05 10:00", "T3"),
 			lcClosed("2026-03-06 10:00"), lcReopened("2026-03-09 10:00"), lcClosed("2026-03-09 15:00"))...)

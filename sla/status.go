@@ -302,10 +302,12 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 	st.JudgedDue, st.JudgedLastDay = jdue, jlast
 	overdue := !now.Before(jdue)
 	suspended := false
-	if r.paused && r.frozen {
+	if r.paused {
 		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
-	} else if r.paused {
-		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
+	}
+	// After a late reclassification or restart (frozen) the cycle is late
+	// already and no pause suspends its deadline.
+	if r.paused && !r.frozen {
 		// An open pause that began before the (judged) deadline suspends it
 		// (行政许可法 art. 45: the time is not counted): the case is paused,
 		// never overdue, and its deadline unknown until it resumes. One that
