@@ -15,7 +15,7 @@ import (
 // reason codes, supervision levels and the rating scale of the follow-up
 // visit. Immutable after loading.
 type loopPolicy struct {
-	reasons         []Reason
+	reasons         []ReasonCode
 	reasonsRequired bool
 	supervision     []SupervisionLevel
 	rating          []Grade // never empty after loading: DefaultRatingScale when the file has none
@@ -64,12 +64,12 @@ func (c *CountsAs) UnmarshalText(b []byte) error {
 	return fmt.Errorf("invalid counts_as %q (want \"excluded\", \"restart\" or \"applicant\")", b)
 }
 
-// Reason is a reason code a policy declares (`reasons:`), for the reason of
+// ReasonCode is a reason code a policy declares (`reasons:`), for the reason of
 // the events listed in Events. An event whose Reason equals the code or
 // its label follows the code; any other reason is free text with the
 // event's ordinary meaning, unless the policy requires codes
 // (ReasonsRequired).
-type Reason struct {
+type ReasonCode struct {
 	Code     string      // e.g. "expert_review"
 	Label    string      // e.g. "专家评审"
 	CountsAs CountsAs    // what the time counts as; see CountsAs
@@ -82,7 +82,7 @@ type Reason struct {
 var reasonEvents = []EventType{EventPaused, EventRestarted, EventExtended, EventReclassified, EventReturned, EventReopened}
 
 // appliesTo reports whether the code may be used on an event of type t.
-func (r *Reason) appliesTo(t EventType) bool {
+func (r *ReasonCode) appliesTo(t EventType) bool {
 	for _, e := range r.Events {
 		if e == t {
 			return true
@@ -92,8 +92,8 @@ func (r *Reason) appliesTo(t EventType) bool {
 }
 
 // Reasons returns the reason codes the policy declares, in file order.
-func (p *Policy) Reasons() []Reason {
-	out := make([]Reason, len(p.loop.reasons))
+func (p *Policy) Reasons() []ReasonCode {
+	out := make([]ReasonCode, len(p.loop.reasons))
 	for i, r := range p.loop.reasons {
 		out[i] = r
 		out[i].Events = append([]EventType(nil), r.Events...)
@@ -108,7 +108,7 @@ func (p *Policy) ReasonsRequired() bool { return p.loop.reasonsRequired }
 
 // reasonCode is the declared code that the reason of an event of type t
 // stands for (its code or its label), nil for free text.
-func (p *Policy) reasonCode(t EventType, reason string) *Reason {
+func (p *Policy) reasonCode(t EventType, reason string) *ReasonCode {
 	if reason == "" {
 		return nil
 	}
@@ -271,7 +271,7 @@ func (d *policyDecoder) decodeReasons(n *yaml.Node, p *Policy) {
 		if m == nil {
 			continue
 		}
-		var r Reason
+		var r ReasonCode
 		if f, ok := m["code"]; ok {
 			if s, ok := d.nonEmpty(f, what+".code"); ok {
 				if seen[s] {
