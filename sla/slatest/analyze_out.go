@@ -1,0 +1,220 @@
+package slatest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+)
+
+// maxTextExamples is how many example inputs the text reports list per section.
+const maxTextExamples = 20
+
+// WriteJSON writes the analysis as one indented JSON object (keys as documented on Analysis;
+// example inputs with times in RFC 3339).
+func (a *Analysis) WriteJSON(w io.Writer) error { return writeJSONNoEscape(w, a) }
+
+// WriteJSON writes the exhaustive diff as one indented JSON object.
+func (r *ExhaustiveDiff) WriteJSON(w io.Writer) error { return writeJSONNoEscape(w, r) }
+
+func writeJSONNoEscape(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // "< 3" stays readable
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// inputText shows an example input on one line, fields in name order, as JSON would.
+func inputText(in map[string]any) string {
+	keys := make([]string, 0, len(in))
+	for k := range in {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteString(": ")
+		v := in[k]
+		if t, ok := v.(time.Time); ok {
+			v = t.In(cst).Format(time.RFC3339Nano)
+		}
+		var vb strings.Builder
+		enc := json.NewEncoder(&vb)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			fmt.Fprint(&b, v)
+			continue
+		}
+		b.WriteString(strings.TrimSuffix(vb.String(), "\n"))
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func coverage(exact, exhaustive bool, evaluated, classes int, sampling string) string {
+	switch {
+	case exact:
+		return fmt.Sprintf("%d input classes, every one evaluated; exact", classes)
+	case exhaustive:
+		return fmt.Sprintf("%d input classes, every one evaluated; NOT exact: some conditions are outside what the classes decide (below)", classes)
+	}
+	return "NOT exhaustive: " + sampling
+}
+
+// WriteText writes the analysis for people: coverage, how each field was cut, the conditions
+// the classes do not decide exactly, unreachable and partly shadowed rules, inputs that fall
+// to the default (the first 20) and the classes per tier and per rule.
+func (a *Analysis) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "policy: %s\n", a.Policy)
+	fmt.Fprintf(&b, "coverage: %s\n", coverage(a.Exact, a.Exhaustive, a.Evaluated, a.Classes, a.Sampling))
+	writeFields(&b, a.Fields)
+	writeInexact(&b, a.Inexact)
+
+	fmt.Fprintf(&b, "\nrules that can never decide (%d):\n", len(a.Unreachable))
+	if len(a.Unreachable) == 0 {
+		b.WriteString("  none\n")
+	}
+	for _, u := range a.Unreachable {
+		if len(u.ShadowedBy) == 0 {
+			fmt.Fprintf(&b, "  %s: its condition is false for every input\n", u.Rule)
+			continue
+		}
+		fmt.Fprintf(&b, "  %s: shadowed by %s in all %d classes where it matches, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), u.Classes, inputText(u.Example))
+	}
+	fmt.Fprintf(&b, "\nrules partly shadowed (%d):\n", len(a.PartlyShadowed))
+	if len(a.PartlyShadowed) == 0 {
+		b.WriteString("  none\n")
+	}
+	for _, u := range a.PartlyShadowed {
+		fmt.Fprintf(&b, "  %s: shadowed by %s in %d classes, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), u.Classes, inputText(u.Example))
+	}
+	def := "the default (" + a.DefaultTier + ")"
+	fmt.Fprintf(&b, "\ninputs that fall to %s: %d classes\n", def, a.DefaultClasses)
+	for i, in := range a.ReachesDefault {
+		if i == maxTextExamples {
+			fmt.Fprintf(&b, "  … %d more\n", a.DefaultClasses-i)
+			break
+		}
+		fmt.Fprintf(&b, "  %s\n", inputText(in))
+	}
+	b.WriteString("\nclasses per tier:\n")
+	tw := 0
+	for _, t := range a.tiers {
+		tw = max(tw, displayWidth(t))
+	}
+	for _, t := range a.tiers {
+		fmt.Fprintf(&b, "  %s%s %d\n", t, strings.Repeat(" ", tw-displayWidth(t)), a.Tiers[t])
+	}
+	b.WriteString("\nclasses per rule:\n")
+	rw := 0
+	for _, id := range a.order {
+		rw = max(rw, displayWidth(id))
+	}
+	for _, id := range a.order {
+		fmt.Fprintf(&b, "  %s%s %d\n", id, strings.Repeat(" ", rw-displayWidth(id)), a.Rules[id])
+	}
+	if a.ErrorCount > 0 {
+		fmt.Fprintf(&b, "\nclasses the classifier refused: %d\n", a.ErrorCount)
+		for i, e := range a.Errors {
+			if i == maxTextExamples {
+				break
+			}
+			fmt.Fprintf(&b, "  %s: %s\n", inputText(e.Input), e.Err)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// displayWidth is how many terminal cells s takes: two for an East Asian wide or full-width
+// character, one for the others, so that columns line up under Chinese tier and rule ids.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		switch {
+		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60,
+			r >= 0xFFE0 && r <= 0xFFE6, r >= 0x20000 && r <= 0x3FFFD:
+			n++
+		}
+	}
+	return n
+}
+
+func writeFields(b *strings.Builder, fs []FieldClasses) {
+	b.WriteString("\nclasses of each field:\n")
+	if len(fs) == 0 {
+		b.WriteString("  none: no rule reads a field\n")
+	}
+	for _, f := range fs {
+		fmt.Fprintf(b, "  %s: %s\n", f.Field, strings.Join(f.Classes, " | "))
+	}
+}
+
+func writeInexact(b *strings.Builder, in []InexactRule) {
+	if len(in) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nconditions the classes do not decide exactly (%d):\n", len(in))
+	for _, x := range in {
+		p := ""
+		if x.Policy != "" {
+			p = x.Policy + " "
+		}
+		fmt.Fprintf(b, "  %srule %s: %s\n", p, x.Rule, x.Why)
+	}
+}
+
+// WriteText writes the exhaustive diff for people: coverage, how each field was cut, the
+// transitions with their class counts and, under each, its changed classes (the first 20),
+// and the unexpected changes when Apply was called.
+func (r *ExhaustiveDiff) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "old: %s\nnew: %s\n", r.Old, r.New)
+	fmt.Fprintf(&b, "coverage: %s\n", coverage(r.Exact, r.Exhaustive, r.Evaluated, r.Classes, r.Sampling))
+	fmt.Fprintf(&b, "changed classes: %d, unchanged: %d\n", len(r.Changes), r.Unchanged)
+	writeFields(&b, r.Fields)
+	writeInexact(&b, r.Inexact)
+	b.WriteString("\ntransitions:\n")
+	if len(r.Transitions) == 0 {
+		b.WriteString("  none: the two versions decide every input class alike\n")
+	}
+	at := 0
+	for _, t := range r.Transitions {
+		fmt.Fprintf(&b, "  %s → %s: %d classes\n", t.Old, t.New, t.Classes)
+		for i := 0; i < t.Classes; i++ {
+			c := r.Changes[at+i]
+			if i == maxTextExamples {
+				fmt.Fprintf(&b, "      … %d more\n", t.Classes-i)
+				break
+			}
+			mark := ""
+			if r.applied && !c.Expected {
+				mark = "  (unexpected)"
+			}
+			fmt.Fprintf(&b, "      %s%s\n", inputText(c.Input), mark)
+			if c.Old.Error != "" {
+				fmt.Fprintf(&b, "        old refuses it: %s\n", c.Old.Error)
+			}
+			if c.New.Error != "" {
+				fmt.Fprintf(&b, "        new refuses it: %s\n", c.New.Error)
+			}
+		}
+		at += t.Classes
+	}
+	if r.applied {
+		fmt.Fprintf(&b, "\nunexpected changes: %d\n", len(r.Unexpected))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

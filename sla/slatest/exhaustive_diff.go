@@ -1,0 +1,183 @@
+package slatest
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/shixian-go/shixian/rules"
+	"github.com/shixian-go/shixian/sla"
+)
+
+// Outcome is what one policy decided for an input class: a tier and the rule that decided it
+// ("default" for the default), or the classifier's refusal of the input (a value the policy
+// does not declare, say), with Tier and Rule empty.
+type Outcome struct {
+	Tier  string `json:"tier"`
+	Rule  string `json:"rule"`
+	Error string `json:"error,omitempty"`
+}
+
+// String is "tier/rule", or "refused".
+func (o Outcome) String() string {
+	if o.Error != "" {
+		return "refused"
+	}
+	return o.Tier + "/" + o.Rule
+}
+
+// ClassChange is an input class that the new policy decides differently from the old: another
+// tier or another rule (or one policy refuses it), with an example input of the class.
+type ClassChange struct {
+	// Input is the class's example: every field either policy reads, and each required field
+	// that neither reads. Each policy was given the fields it declares.
+	Input map[string]any `json:"input"`
+	Old   Outcome        `json:"old"`
+	New   Outcome        `json:"new"`
+	// Expected is set by Apply when an expectation allows the change.
+	Expected bool `json:"expected,omitempty"`
+}
+
+// ClassTransition counts the changed classes of one old→new outcome pair.
+type ClassTransition struct {
+	Old     Outcome `json:"old"`
+	New     Outcome `json:"new"`
+	Classes int     `json:"classes"`
+}
+
+// ExhaustiveDiff is every kind of input that two policy versions decide differently. See
+// DiffExhaustive.
+type ExhaustiveDiff struct {
+	Old PolicyRef `json:"old_policy"`
+	New PolicyRef `json:"new_policy"`
+	// Exact, Exhaustive, Classes, Evaluated, Sampling, Fields and Inexact are as in Analysis,
+	// over the union of both policies' comparisons; Inexact names the policy of each rule.
+	Exact      bool           `json:"exact"`
+	Exhaustive bool           `json:"exhaustive"`
+	Classes    int            `json:"classes"`
+	Evaluated  int            `json:"evaluated"`
+	Sampling   string         `json:"sampling,omitempty"`
+	Fields     []FieldClasses `json:"fields"`
+	Inexact    []InexactRule  `json:"inexact"`
+	// Changes lists every changed class, grouped by transition (in the order of Transitions),
+	// in class order within a group.
+	Changes []ClassChange `json:"changes"`
+	// Transitions counts the changed classes per old→new outcome pair, sorted by old tier,
+	// new tier, old rule, new rule.
+	Transitions []ClassTransition `json:"transitions"`
+	// Unchanged counts the classes both policies decide alike.
+	Unchanged int `json:"unchanged"`
+	// Unexpected lists the changes no expectation allows; filled by Apply.
+	Unexpected []ClassChange `json:"unexpected,omitempty"`
+	applied    bool
+}
+
+// DiffExhaustive compares two policy versions over every kind of input: the union of both
+// policies' fields is cut into classes by the union of their comparisons (as in Analyze), and
+// every class whose representative input the two decide differently — another tier or another
+// rule — is listed with that input, grouped by transition. Each policy is given the fields it
+// declares, so a field only one version has leaves the other as it was. A field declared with
+// two different types cannot be cut into common classes: that is an error. With more than
+// DefaultMaxClasses classes it evaluates a fixed random sample and says so.
+func DiffExhaustive(oldP, newP *sla.Policy) (*ExhaustiveDiff, error) {
+	return DiffExhaustiveWith(oldP, newP, AnalyzeOptions{})
+}
+
+// DiffExhaustiveWith is DiffExhaustive with options.
+func DiffExhaustiveWith(oldP, newP *sla.Policy, o AnalyzeOptions) (*ExhaustiveDiff, error) {
+	if oldP == nil || newP == nil || oldP.Rules() == nil || newP.Rules() == nil {
+		return nil, errors.New("slatest: exhaustive diff: no policy")
+	}
+	max, err := maxClasses(o.MaxClasses)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := newSpace([]*rules.Set{oldP.Rules(), newP.Rules()}, []string{"old", "new"})
+	if err != nil {
+		return nil, fmt.Errorf("slatest: exhaustive diff: %w", err)
+	}
+	r := &ExhaustiveDiff{Old: ref(oldP), New: ref(newP), Classes: sp.total, Fields: sp.fieldClasses(),
+		Inexact: sp.inexact, Changes: []ClassChange{}, Transitions: []ClassTransition{}}
+	if r.Inexact == nil {
+		r.Inexact = []InexactRule{}
+	}
+	outcome := func(d *rules.Decision, err error) Outcome {
+		if err != nil {
+			return Outcome{Error: err.Error()}
+		}
+		return Outcome{Tier: d.Tier, Rule: ruleOf(d)}
+	}
+	r.Evaluated, r.Exhaustive = sp.walk(max, func(ev *evaluation) {
+		a, b := outcome(&ev.decisions[0], ev.errs[0]), outcome(&ev.decisions[1], ev.errs[1])
+		if a.Tier == b.Tier && a.Rule == b.Rule && (a.Error == "") == (b.Error == "") {
+			r.Unchanged++
+			return
+		}
+		r.Changes = append(r.Changes, ClassChange{Input: copyInput(ev.union), Old: a, New: b})
+	})
+	if !r.Exhaustive {
+		r.Sampling = samplingNote(r.Evaluated, r.Classes)
+	}
+	r.Exact = r.Exhaustive && len(r.Inexact) == 0
+	key := func(c ClassChange) [4]string {
+		return [4]string{c.Old.Tier, c.New.Tier, c.Old.Rule, c.New.Rule}
+	}
+	less := func(x, y [4]string) bool {
+		for i := range x {
+			if x[i] != y[i] {
+				return x[i] < y[i]
+			}
+		}
+		return false
+	}
+	sort.SliceStable(r.Changes, func(i, j int) bool { return less(key(r.Changes[i]), key(r.Changes[j])) })
+	for _, c := range r.Changes {
+		n := len(r.Transitions)
+		if n > 0 && key(ClassChange{Old: r.Transitions[n-1].Old, New: r.Transitions[n-1].New}) == key(c) {
+			r.Transitions[n-1].Classes++
+			continue
+		}
+		t := ClassTransition{Old: c.Old, New: c.New, Classes: 1}
+		t.Old.Error, t.New.Error = refusedNote(c.Old), refusedNote(c.New)
+		r.Transitions = append(r.Transitions, t)
+	}
+	return r, nil
+}
+
+// refusedNote stands for the refusals of a group, whose messages differ from class to class.
+func refusedNote(o Outcome) string {
+	if o.Error != "" {
+		return "the policy refuses the input"
+	}
+	return ""
+}
+
+// Apply marks each change Expected when an entry of e allows it, and fills Unexpected with the
+// others, as DiffResult.Apply does for a corpus diff: entries match the old and new tier and
+// the new rule, and an entry's max counts classes, in the order of Changes. A refusal has no
+// tier: only "*" matches it. A nil e allows nothing.
+func (r *ExhaustiveDiff) Apply(e *Expectations) {
+	r.applied = true
+	r.Unexpected = nil
+	var allow []Allowed
+	if e != nil {
+		allow = e.Allow
+	}
+	used := make([]int, len(allow))
+	for i := range r.Changes {
+		c := &r.Changes[i]
+		c.Expected = false
+		cc := ChangedCase{OldTier: c.Old.Tier, OldRule: c.Old.Rule, NewTier: c.New.Tier, NewRule: c.New.Rule}
+		for j, a := range allow {
+			if !a.matches(cc) || a.Max > 0 && used[j] >= a.Max {
+				continue
+			}
+			used[j]++
+			c.Expected = true
+			break
+		}
+		if !c.Expected {
+			r.Unexpected = append(r.Unexpected, *c)
+		}
+	}
+}
