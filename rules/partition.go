@@ -45,11 +45,14 @@ type FieldPartition struct {
 	Read bool
 	// Strings are the texts compared with a String field (==, !=, in a list of literals) or
 	// tested for membership in a StringList field ("x" in tags), in order of first use, each
-	// once. For a text function (startsWith, contains, endsWith) the text is listed too,
-	// as a value worth trying, but that rule is in Partition.Inexact.
+	// once. The texts of a construct the partition does not model (s startsWith "x",
+	// lower(s) == "x") are listed too, as values worth trying, and its rule is in
+	// Partition.Inexact.
 	Strings []string
 	// Numbers are the thresholds an Int or Float field is compared with (==, !=, <, <=, >, >=,
-	// in a list of literals), ascending, each once.
+	// in a list of literals), ascending, each once. The numbers of a comparison the partition
+	// does not model (n + 1 > 3, n > m) are listed too, or 0 when it has none, as values
+	// worth trying, and its rule is in Partition.Inexact.
 	Numbers []float64
 	// Times are the instants a Time field is compared with, ascending, each once, in UTC+8.
 	Times []time.Time
@@ -183,13 +186,7 @@ func (w *partitionWalker) boolean(n ast.Node) {
 			w.in(n)
 			return
 		case "startsWith", "endsWith", "contains":
-			if i, ok := w.fieldIndex(n.Left); ok && w.s.fields[i].Type == String {
-				if v, ok := w.constant(n.Right); ok {
-					if str, ok := v.(string); ok {
-						w.addString(i, str)
-					}
-				}
-			}
+			w.hint(n)
 			w.inexact("%s is a text function, which the partition does not model", n.Operator)
 			return
 		case "matches":
@@ -294,6 +291,7 @@ func (w *partitionWalker) compare(n *ast.BinaryNode) {
 		if w.isConstant(n.Left) && w.isConstant(n.Right) {
 			return
 		}
+		w.hint(n)
 		if w.readsField(n.Left) && w.readsField(n.Right) {
 			w.inexact("operator %s compares two computed values, which the partition does not model", n.Operator)
 		} else {
@@ -302,11 +300,13 @@ func (w *partitionWalker) compare(n *ast.BinaryNode) {
 		return
 	}
 	if _, isField := w.fieldIndex(other); isField {
+		w.hint(n)
 		w.inexact("operator %s compares two fields, which the partition does not model", n.Operator)
 		return
 	}
 	v, ok := w.constant(other)
 	if !ok {
+		w.hint(n)
 		w.inexact("operator %s compares field %s with a computed value, which the partition does not model", n.Operator, w.s.fields[i].Name)
 		return
 	}
@@ -402,5 +402,47 @@ func (w *partitionWalker) in(n *ast.BinaryNode) {
 			return
 		}
 		w.record(i, "==", v)
+	}
+}
+
+// hint gives the fields a comparison the partition does not model reads the literals it holds
+// as values worth trying (0 for a number field when it holds no number), so that the examples
+// have a chance to make the comparison true and false. It claims nothing: the rule is inexact.
+func (w *partitionWalker) hint(n ast.Node) {
+	var nums []float64
+	var strs []string
+	var fields []int
+	walk(n, func(m ast.Node) {
+		switch m := m.(type) {
+		case *ast.IntegerNode:
+			nums = append(nums, float64(m.Value))
+		case *ast.FloatNode:
+			nums = append(nums, m.Value)
+		case *ast.StringNode:
+			strs = append(strs, m.Value)
+		case *ast.IdentifierNode:
+			if i, ok := w.s.index[m.Value]; ok {
+				fields = append(fields, i)
+			}
+		}
+	})
+	for _, i := range fields {
+		switch w.s.fields[i].Type {
+		case Int, Float:
+			if len(nums) == 0 {
+				nums = []float64{0}
+			}
+			for _, x := range nums {
+				if !math.IsNaN(x) && !math.IsInf(x, 0) && math.Abs(x) <= maxExactInt {
+					w.p.Fields[i].Numbers = append(w.p.Fields[i].Numbers, x)
+				}
+			}
+		case String:
+			for _, str := range strs {
+				if w.s.values[i] == nil || w.s.valueIndex(i, str) >= 0 {
+					w.addString(i, str)
+				}
+			}
+		}
 	}
 }

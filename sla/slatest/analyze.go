@@ -8,6 +8,13 @@ import (
 	"github.com/shixian-go/shixian/sla"
 )
 
+// AnalysisFormat and ExhaustiveDiffFormat name the JSON documents of Analysis and
+// ExhaustiveDiff (their "format" key); keys are only ever added within a format.
+const (
+	AnalysisFormat       = "shixian-analysis/v1"
+	ExhaustiveDiffFormat = "shixian-diff-exhaustive/v1"
+)
+
 // AnalyzeOptions tunes Analyze. The zero value is ready to use.
 type AnalyzeOptions struct {
 	// MaxClasses is how many input classes to evaluate at most; 0 means DefaultMaxClasses, and
@@ -19,6 +26,8 @@ type AnalyzeOptions struct {
 // which are partly shadowed, which inputs fall to the default, and how many input classes each
 // tier gets. See Analyze.
 type Analysis struct {
+	// Format is AnalysisFormat, so that a reader of the JSON knows what it holds.
+	Format string    `json:"format"`
 	Policy PolicyRef `json:"policy"`
 	// Exact is true when the analysis is a proof: every class was evaluated (Exhaustive) and
 	// the partition decides every condition exactly (Inexact is empty). Otherwise its findings
@@ -78,6 +87,10 @@ type Shadowing struct {
 	Classes int `json:"classes"`
 	// Example is an input of such a class.
 	Example map[string]any `json:"example,omitempty"`
+	// Proven is true when the finding holds for every input: every class was evaluated and
+	// neither this rule nor any rule before it has a condition the classes do not decide
+	// exactly. Otherwise it holds for the example inputs evaluated, and no more is claimed.
+	Proven bool `json:"proven"`
 }
 
 // ClassError is an input class the classifier refused.
@@ -111,7 +124,7 @@ func AnalyzeWith(p *sla.Policy, o AnalyzeOptions) (*Analysis, error) {
 	}
 	rs := set.Rules()
 	a := &Analysis{
-		Policy: ref(p), Classes: sp.total, Fields: sp.fieldClasses(), Inexact: sp.inexact,
+		Format: AnalysisFormat, Policy: ref(p), Classes: sp.total, Fields: sp.fieldClasses(), Inexact: sp.inexact,
 		Unreachable: []Shadowing{}, PartlyShadowed: []Shadowing{}, ReachesDefault: []map[string]any{},
 		Tiers: map[string]int{}, Rules: map[string]int{}, tiers: set.Tiers(), DefaultTier: set.Default().Tier,
 	}
@@ -168,11 +181,17 @@ func AnalyzeWith(p *sla.Policy, o AnalyzeOptions) (*Analysis, error) {
 		a.Sampling = samplingNote(a.Evaluated, a.Classes)
 	}
 	a.Exact = a.Exhaustive && len(a.Inexact) == 0
+	inexact := map[string]bool{}
+	for _, in := range a.Inexact {
+		inexact[in.Rule] = true
+	}
+	proven := a.Exhaustive
 	for i, r := range rs {
+		proven = proven && !inexact[r.ID]
 		if a.Rules[r.ID] > 0 && shadowed[i] == 0 {
 			continue
 		}
-		s := Shadowing{Rule: r.ID, Pos: r.Pos, ShadowedBy: []string{}, Classes: shadowed[i], Example: examples[i]}
+		s := Shadowing{Rule: r.ID, Pos: r.Pos, ShadowedBy: []string{}, Classes: shadowed[i], Example: examples[i], Proven: proven}
 		for j, ok := range by[i] {
 			if ok {
 				s.ShadowedBy = append(s.ShadowedBy, rs[j].ID)
@@ -201,15 +220,16 @@ func ref(p *sla.Policy) PolicyRef {
 	return PolicyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()}
 }
 
-// UnreachableProblems returns a problem for each rule the analysis proves can never decide, at
-// the rule's position in its policy file (source is that file, for the quoted line; may be
-// nil). It returns none unless the analysis is exact: a sample cannot prove a rule dead.
+// UnreachableProblems returns a problem for each rule the analysis proves can never decide
+// (Shadowing.Proven), at the rule's position in its policy file (source is that file, for the
+// quoted line; may be nil). A rule found unreachable only on a sample, or behind a condition
+// the classes do not decide exactly, gets none: that is not a proof.
 func (a *Analysis) UnreachableProblems(source []byte) rules.Problems {
-	if !a.Exact {
-		return nil
-	}
 	var ps rules.Problems
 	for _, u := range a.Unreachable {
+		if !u.Proven {
+			continue
+		}
 		msg := "rule can never decide: its condition is false for every input"
 		if len(u.ShadowedBy) > 0 {
 			msg = fmt.Sprintf("rule can never decide: every input it matches is decided first by %s", quoteIDs(u.ShadowedBy))

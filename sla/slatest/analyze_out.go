@@ -84,11 +84,15 @@ func (a *Analysis) WriteText(w io.Writer) error {
 		b.WriteString("  none\n")
 	}
 	for _, u := range a.Unreachable {
+		note := ""
+		if !u.Proven {
+			note = " (not proven: on the inputs evaluated)"
+		}
 		if len(u.ShadowedBy) == 0 {
-			fmt.Fprintf(&b, "  %s: its condition is false for every input\n", u.Rule)
+			fmt.Fprintf(&b, "  %s: its condition is false for every input%s\n", u.Rule, note)
 			continue
 		}
-		fmt.Fprintf(&b, "  %s: shadowed by %s in all %d classes where it matches, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), u.Classes, inputText(u.Example))
+		fmt.Fprintf(&b, "  %s: shadowed by %s in all %d classes where it matches%s, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), u.Classes, note, inputText(u.Example))
 	}
 	fmt.Fprintf(&b, "\nrules partly shadowed (%d):\n", len(a.PartlyShadowed))
 	if len(a.PartlyShadowed) == 0 {

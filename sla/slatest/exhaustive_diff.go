@@ -48,8 +48,10 @@ type ClassTransition struct {
 // ExhaustiveDiff is every kind of input that two policy versions decide differently. See
 // DiffExhaustive.
 type ExhaustiveDiff struct {
-	Old PolicyRef `json:"old_policy"`
-	New PolicyRef `json:"new_policy"`
+	// Format is ExhaustiveDiffFormat.
+	Format string    `json:"format"`
+	Old    PolicyRef `json:"old"`
+	New    PolicyRef `json:"new"`
 	// Exact, Exhaustive, Classes, Evaluated, Sampling, Fields and Inexact are as in Analysis,
 	// over the union of both policies' comparisons; Inexact names the policy of each rule.
 	Exact      bool           `json:"exact"`
@@ -96,7 +98,7 @@ func DiffExhaustiveWith(oldP, newP *sla.Policy, o AnalyzeOptions) (*ExhaustiveDi
 	if err != nil {
 		return nil, fmt.Errorf("slatest: exhaustive diff: %w", err)
 	}
-	r := &ExhaustiveDiff{Old: ref(oldP), New: ref(newP), Classes: sp.total, Fields: sp.fieldClasses(),
+	r := &ExhaustiveDiff{Format: ExhaustiveDiffFormat, Old: ref(oldP), New: ref(newP), Classes: sp.total, Fields: sp.fieldClasses(),
 		Inexact: sp.inexact, Changes: []ClassChange{}, Transitions: []ClassTransition{}}
 	if r.Inexact == nil {
 		r.Inexact = []InexactRule{}
