@@ -345,6 +345,10 @@ func (w *partitionWalker) record(i int, op string, v any) {
 		var x float64
 		switch c := v.(type) {
 		case int:
+			if c > maxExactInt || c < -maxExactInt {
+				w.inexact("field %s is compared with %v, beyond the numbers the partition models exactly", f.Name, v)
+				return
+			}
 			x = float64(c)
 		case float64:
 			x = c
@@ -415,7 +419,9 @@ func (w *partitionWalker) hint(n ast.Node) {
 	walk(n, func(m ast.Node) {
 		switch m := m.(type) {
 		case *ast.IntegerNode:
-			nums = append(nums, float64(m.Value))
+			if m.Value <= maxExactInt && m.Value >= -maxExactInt {
+				nums = append(nums, float64(m.Value))
+			}
 		case *ast.FloatNode:
 			nums = append(nums, m.Value)
 		case *ast.StringNode:
