@@ -92,17 +92,17 @@ func (a *Analysis) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  %s: its condition is false for every input%s\n", u.Rule, note)
 			continue
 		}
-		fmt.Fprintf(&b, "  %s: shadowed by %s in all %d classes where it matches%s, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), u.Classes, note, inputText(u.Example))
+		fmt.Fprintf(&b, "  %s: shadowed by %s in all %s where it matches%s, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), classes(u.Classes), note, inputText(u.Example))
 	}
 	fmt.Fprintf(&b, "\nrules partly shadowed (%d):\n", len(a.PartlyShadowed))
 	if len(a.PartlyShadowed) == 0 {
 		b.WriteString("  none\n")
 	}
 	for _, u := range a.PartlyShadowed {
-		fmt.Fprintf(&b, "  %s: shadowed by %s in %d classes, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), u.Classes, inputText(u.Example))
+		fmt.Fprintf(&b, "  %s: shadowed by %s in %s, e.g. %s\n", u.Rule, strings.Join(u.ShadowedBy, ", "), classes(u.Classes), inputText(u.Example))
 	}
 	def := "the default (" + a.DefaultTier + ")"
-	fmt.Fprintf(&b, "\ninputs that fall to %s: %d classes\n", def, a.DefaultClasses)
+	fmt.Fprintf(&b, "\ninputs that fall to %s: %s\n", def, classes(a.DefaultClasses))
 	for i, in := range a.ReachesDefault {
 		if i == maxTextExamples {
 			fmt.Fprintf(&b, "  … %d more\n", a.DefaultClasses-i)
@@ -155,6 +155,14 @@ func displayWidth(s string) int {
 	return n
 }
 
+// classes is "1 class" or "N classes".
+func classes(n int) string {
+	if n == 1 {
+		return "1 class"
+	}
+	return fmt.Sprintf("%d classes", n)
+}
+
 func writeFields(b *strings.Builder, fs []FieldClasses) {
 	b.WriteString("\nclasses of each field:\n")
 	if len(fs) == 0 {
@@ -195,7 +203,7 @@ func (r *ExhaustiveDiff) WriteText(w io.Writer) error {
 	}
 	at := 0
 	for _, t := range r.Transitions {
-		fmt.Fprintf(&b, "  %s → %s: %d classes\n", t.Old, t.New, t.Classes)
+		fmt.Fprintf(&b, "  %s → %s: %s\n", t.Old, t.New, classes(t.Classes))
 		for i := 0; i < t.Classes; i++ {
 			c := r.Changes[at+i]
 			if i == maxTextExamples {
