@@ -91,9 +91,9 @@ func TestDiffExhaustiveCommand(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		var d struct {
 			Changes []struct {
-				Input    map[string]any    `json:"input"`
-				Old      map[string]string `json:"old"`
-				New      map[string]string `json:"new"`
+				Input map[string]any    `json:"input"`
+				Old   map[string]string `json:"old"`
+				New   map[string]string `json:"new"`
 			} `json:"changes"`
 			Exact bool `json:"exact"`
 		}
