@@ -48,11 +48,13 @@ func TestAnalyzeCommand(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "coverage: NOT exhaustive: 10 of 28 input classes, drawn uniformly at random with a fixed seed")
 	})
-	t.Run("usage errors: no policy, two policies, a negative or too large --max-classes", func(t *testing.T) {
+	t.Run("usage errors: no policy, two policies, a negative or too large --max-classes, a negative --max-time", func(t *testing.T) {
 		assert.Equal(t, exitUsage, cli(t, "", "analyze").code)
 		assert.Equal(t, exitUsage, cli(t, "", "analyze", defaultPolicy, deadRulePolicy).code)
 		assert.Equal(t, exitUsage, cli(t, "", "analyze", "--max-classes", "-1", defaultPolicy).code)
 		assert.Equal(t, exitUsage, cli(t, "", "analyze", "--max-classes", "99999999", defaultPolicy).code)
+		assert.Equal(t, exitUsage, cli(t, "", "analyze", "--max-time", "-1s", defaultPolicy).code)
+		assert.Equal(t, exitUsage, cli(t, "", "diff", oldPolicy, newPolicy, "--exhaustive", "--max-time", "-1s").code)
 	})
 	t.Run("a broken policy is exit 2 with its problems", func(t *testing.T) {
 		r := cli(t, "", "analyze", manyProblems)

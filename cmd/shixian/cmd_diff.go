@@ -21,12 +21,13 @@ type diffOpts struct {
 	workers       int
 	exhaustive    bool
 	maxClasses    int
+	maxTime       time.Duration
 }
 
 func diffCommand() *command {
 	return &command{
 		name:       "diff",
-		synopsis:   "shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N]) [--expect FILE] [--format text|json]",
+		synopsis:   "shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N] [--max-time DURATION]) [--expect FILE] [--format text|json]",
 		summary:    "compare two policy versions over a corpus of past cases: tier moves, rule counts, changed due dates",
 		positional: "OLD NEW",
 		details: `OLD and NEW are policy files. --cases is a JSON-lines corpus ("-" = stdin), one case per line:
@@ -49,7 +50,9 @@ every class whose tier or rule changes is listed with an example input, grouped 
 (json: {changes: [{input, old: {tier, rule}, new: {tier, rule}}], transitions, exact, …}; a
 version that refuses an input, such as a value it does not declare, shows as "refused" with its
 error). --expect works as with a corpus, its max counting classes. Past --max-classes classes
-(default 65536) a fixed random sample is compared and the report says it is not exhaustive.
+(default 65536) a fixed random sample is compared and the report says it is not exhaustive;
+--max-time (default 10s) stops versions whose conditions are costly to evaluate, and the report
+says where it stopped.
 
 ` + badLinesHelp,
 		examples: []string{
@@ -66,6 +69,7 @@ error). --expect works as with a corpus, its max counting classes. Past --max-cl
 			fs.IntVar(&o.workers, "workers", 0, "classify with `N` goroutines (0 = one per core)")
 			fs.BoolVar(&o.exhaustive, "exhaustive", false, "compare over every kind of input instead of a corpus")
 			fs.IntVar(&o.maxClasses, "max-classes", 0, "with --exhaustive: compare at most `N` input classes (0 = 65536)")
+			fs.DurationVar(&o.maxTime, "max-time", defaultMaxTime, "with --exhaustive: stop comparing after `DURATION` (0 = no limit)")
 			return o
 		},
 		run: runDiff,
@@ -432,6 +436,8 @@ func runDiffExhaustive(e *env, o *diffOpts, args []string) int {
 		return fail(e, "diff", usagef("--max-changed and --workers go with --cases, not --exhaustive"))
 	case o.maxClasses < 0 || o.maxClasses > slatest.MaxClassesLimit:
 		return fail(e, "diff", usagef("--max-classes must be between 0 and %d", slatest.MaxClassesLimit))
+	case o.maxTime < 0:
+		return fail(e, "diff", usagef("--max-time must not be negative"))
 	}
 	oldP, err := loadPolicy(args[0], nil)
 	if err != nil {
@@ -447,7 +453,7 @@ func runDiffExhaustive(e *env, o *diffOpts, args []string) int {
 			return fail(e, "diff", err)
 		}
 	}
-	r, err := slatest.DiffExhaustiveWith(oldP, newP, slatest.AnalyzeOptions{MaxClasses: o.maxClasses})
+	r, err := slatest.DiffExhaustiveWith(oldP, newP, slatest.AnalyzeOptions{MaxClasses: o.maxClasses, MaxTime: o.maxTime})
 	if err != nil {
 		return fail(e, "diff", err)
 	}

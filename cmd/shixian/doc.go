@@ -171,14 +171,15 @@ analysis (see analyze) proves can never decide, at the rule's position.
 
 # analyze
 
-	shixian analyze POLICY [--format text|json] [--max-classes N]
+	shixian analyze POLICY [--format text|json] [--max-classes N] [--max-time DURATION]
 
 Cuts each field's values into classes by what the rules compare it with, classifies one example
 input of every combination with the policy's own classifier and reports the rules that can never
 decide (and the earlier rules that shadow them), the rules partly shadowed, example inputs that
 fall to the default and the classes per tier and rule. Conditions the classes do not decide
 exactly are listed and the result is marked not exact; past --max-classes (65536) a fixed random
-sample is evaluated and the result is marked not exhaustive. json keys: unreachable,
+sample is evaluated, and past --max-time (10s) the evaluation stops; either way the result is
+marked not exhaustive. json keys: unreachable,
 partly_shadowed, reaches_default, tiers, rules, exact, exhaustive, classes, evaluated, sampling,
 fields, inexact. Exit 0 whatever it finds.
 
@@ -195,7 +196,7 @@ a <testsuite> per suite. Exit 3 if a suite failed, 2 if a suite or policy could 
 
 # diff
 
-	shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N]) [--expect FILE] [--format text|json]
+	shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N] [--max-time DURATION]) [--expect FILE] [--format text|json]
 
 Classifies every corpus case with both policy versions (streamed, in parallel) and prints the
 tier transition matrix, per-rule firing counts old vs new and every case whose tier, rule or due

@@ -3,6 +3,7 @@ package slatest
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
@@ -20,6 +21,11 @@ type AnalyzeOptions struct {
 	// MaxClasses is how many input classes to evaluate at most; 0 means DefaultMaxClasses, and
 	// more than MaxClassesLimit is an error. Past it the analysis samples (see Analysis.Sampling).
 	MaxClasses int
+	// MaxTime, when positive, stops the evaluation after about that much wall time: the result
+	// is then not exhaustive and Sampling says where it stopped. Conditions that are costly to
+	// evaluate (long text built from many pieces, say) can make each class expensive; MaxTime
+	// bounds what they cost. Zero means no time limit (MaxClasses still bounds the work).
+	MaxTime time.Duration
 }
 
 // Analysis is what every kind of input does under one policy: which rules can never decide,
@@ -149,7 +155,7 @@ func AnalyzeWith(p *sla.Policy, o AnalyzeOptions) (*Analysis, error) {
 	for i := range by {
 		by[i] = make([]bool, len(rs))
 	}
-	a.Evaluated, a.Exhaustive = sp.walk(max, func(ev *evaluation) {
+	w := sp.walk(limits(max, o), func(ev *evaluation) {
 		d, err := ev.decisions[0], ev.errs[0]
 		if err != nil {
 			a.ErrorCount++
@@ -177,9 +183,7 @@ func AnalyzeWith(p *sla.Policy, o AnalyzeOptions) (*Analysis, error) {
 			}
 		}
 	})
-	if !a.Exhaustive {
-		a.Sampling = samplingNote(a.Evaluated, a.Classes)
-	}
+	a.Evaluated, a.Exhaustive, a.Sampling = w.evaluated, w.exhaustive, w.note(a.Classes, o.MaxTime)
 	a.Exact = a.Exhaustive && len(a.Inexact) == 0
 	inexact := map[string]bool{}
 	for _, in := range a.Inexact {
@@ -204,6 +208,14 @@ func AnalyzeWith(p *sla.Policy, o AnalyzeOptions) (*Analysis, error) {
 		}
 	}
 	return a, nil
+}
+
+func limits(max int, o AnalyzeOptions) walkLimits {
+	l := walkLimits{max: max}
+	if o.MaxTime > 0 {
+		l.deadline = time.Now().Add(o.MaxTime)
+	}
+	return l
 }
 
 func maxClasses(n int) (int, error) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -373,4 +374,30 @@ func TestAnalyzeExamplePolicies(t *testing.T) {
 			assert.Empty(t, a.Unreachable)
 		})
 	}
+}
+
+func TestAnalyzeMaxTime(t *testing.T) {
+	t.Run("a time limit already past stops after the first class and says so; nothing is proven", func(t *testing.T) {
+		p := miniPolicy(t, `wide: e in ["a", "b"] → A`, `narrow: e == "a" → B`)
+		a, err := slatest.AnalyzeWith(p, slatest.AnalyzeOptions{MaxTime: time.Nanosecond})
+		require.NoError(t, err)
+		assert.False(t, a.Exhaustive)
+		assert.False(t, a.Exact)
+		assert.Equal(t, 1, a.Evaluated, "the first class is always evaluated")
+		assert.Contains(t, a.Sampling, "the first 1 of 3 input classes in order, then the time limit (1ns) stopped the analysis")
+		assert.Empty(t, a.UnreachableProblems(nil))
+	})
+	t.Run("a generous time limit changes nothing", func(t *testing.T) {
+		a, err := slatest.AnalyzeWith(sla.Default(), slatest.AnalyzeOptions{MaxTime: time.Minute})
+		require.NoError(t, err)
+		assert.True(t, a.Exact)
+		assert.Empty(t, a.Sampling)
+	})
+	t.Run("the exhaustive diff stops at its time limit too", func(t *testing.T) {
+		r, err := slatest.DiffExhaustiveWith(sla.Default(), candidatePolicy(t), slatest.AnalyzeOptions{MaxTime: time.Nanosecond})
+		require.NoError(t, err)
+		assert.False(t, r.Exact)
+		assert.Equal(t, 1, r.Evaluated)
+		assert.Contains(t, r.Sampling, "time limit")
+	})
 }

@@ -413,8 +413,38 @@ func (sp *space) fieldClasses() []FieldClasses {
 	return out
 }
 
-// walkOpts is how many classes to evaluate.
-type walkOpts struct{ max int }
+// walkLimits bound a walk: at most max classes, and none started after deadline (zero: no
+// deadline).
+type walkLimits struct {
+	max      int
+	deadline time.Time
+}
+
+// walkResult is what a walk covered.
+type walkResult struct {
+	evaluated  int
+	exhaustive bool
+	sampled    bool // classes were drawn at random (there were more than max)
+	timedOut   bool // the deadline stopped the walk
+}
+
+// note says how a walk that was not exhaustive chose its classes; "" when it was exhaustive.
+func (w walkResult) note(total int, limit time.Duration) string {
+	if w.exhaustive {
+		return ""
+	}
+	of := strconv.Itoa(total)
+	if total == math.MaxInt {
+		of = "more than 2^63"
+	}
+	switch {
+	case w.timedOut && w.sampled:
+		return fmt.Sprintf("%d of %s input classes, drawn uniformly at random with a fixed seed, then the time limit (%s) stopped the analysis", w.evaluated, of, limit)
+	case w.timedOut:
+		return fmt.Sprintf("the first %d of %s input classes in order, then the time limit (%s) stopped the analysis", w.evaluated, of, limit)
+	}
+	return fmt.Sprintf("%d of %s input classes, drawn uniformly at random with a fixed seed (the same classes on every run)", w.evaluated, of)
+}
 
 // evaluation is one input class, as each set decided it.
 type evaluation struct {
@@ -424,10 +454,10 @@ type evaluation struct {
 	errs      []error
 }
 
-// walk classifies every class (or, past max, max classes drawn at random with a fixed seed)
-// and calls fn with each; fn must copy what it keeps. It returns how many classes it evaluated
-// and whether that was all of them.
-func (sp *space) walk(max int, fn func(*evaluation)) (evaluated int, exhaustive bool) {
+// walk classifies every class (or, past lim.max, lim.max classes drawn at random with a fixed
+// seed) and calls fn with each; fn must copy what it keeps. It stops early at lim.deadline. It
+// returns what it covered.
+func (sp *space) walk(lim walkLimits, fn func(*evaluation)) walkResult {
 	ev := &evaluation{union: map[string]any{}, decisions: make([]rules.Decision, len(sp.sets)), errs: make([]error, len(sp.sets))}
 	for k := range sp.sets {
 		in := map[string]any{}
@@ -481,8 +511,17 @@ func (sp *space) walk(max int, fn func(*evaluation)) (evaluated int, exhaustive 
 		}
 		fn(ev)
 	}
-	if sp.total <= max {
+	late := func(n int) bool {
+		// The clock is read before every class but the first: a class can cost milliseconds
+		// (conditions that build long texts), and reading it costs a few percent of the
+		// cheapest class.
+		return !lim.deadline.IsZero() && n > 0 && time.Now().After(lim.deadline)
+	}
+	if sp.total <= lim.max {
 		for n := 0; n < sp.total; n++ {
+			if late(n) {
+				return walkResult{evaluated: n, timedOut: true}
+			}
 			rest := n
 			for j := len(sp.dims) - 1; j >= 0; j-- {
 				r := len(sp.dims[j].reps)
@@ -491,16 +530,19 @@ func (sp *space) walk(max int, fn func(*evaluation)) (evaluated int, exhaustive 
 			}
 			one()
 		}
-		return sp.total, true
+		return walkResult{evaluated: sp.total, exhaustive: true}
 	}
 	rng := rand.New(rand.NewPCG(1310, 2025))
-	for n := 0; n < max; n++ {
+	for n := 0; n < lim.max; n++ {
+		if late(n) {
+			return walkResult{evaluated: n, sampled: true, timedOut: true}
+		}
 		for j := range sp.dims {
 			idx[j] = rng.IntN(len(sp.dims[j].reps))
 		}
 		one()
 	}
-	return max, false
+	return walkResult{evaluated: lim.max, sampled: true}
 }
 
 func firstNonNil(vs []any) any {
@@ -510,15 +552,6 @@ func firstNonNil(vs []any) any {
 		}
 	}
 	return nil
-}
-
-// samplingNote says how a non-exhaustive walk chose its classes.
-func samplingNote(evaluated, total int) string {
-	of := strconv.Itoa(total)
-	if total == math.MaxInt {
-		of = "more than " + strconv.Itoa(math.MaxInt)
-	}
-	return fmt.Sprintf("%d of %s input classes, drawn uniformly at random with a fixed seed (the same classes on every run)", evaluated, of)
 }
 
 // copyInput is a deep copy of an input map, for a report to keep.

@@ -109,7 +109,7 @@ func DiffExhaustiveWith(oldP, newP *sla.Policy, o AnalyzeOptions) (*ExhaustiveDi
 		}
 		return Outcome{Tier: d.Tier, Rule: ruleOf(d)}
 	}
-	r.Evaluated, r.Exhaustive = sp.walk(max, func(ev *evaluation) {
+	w := sp.walk(limits(max, o), func(ev *evaluation) {
 		a, b := outcome(&ev.decisions[0], ev.errs[0]), outcome(&ev.decisions[1], ev.errs[1])
 		if a.Tier == b.Tier && a.Rule == b.Rule && (a.Error == "") == (b.Error == "") {
 			r.Unchanged++
@@ -117,9 +117,7 @@ func DiffExhaustiveWith(oldP, newP *sla.Policy, o AnalyzeOptions) (*ExhaustiveDi
 		}
 		r.Changes = append(r.Changes, ClassChange{Input: copyInput(ev.union), Old: a, New: b})
 	})
-	if !r.Exhaustive {
-		r.Sampling = samplingNote(r.Evaluated, r.Classes)
-	}
+	r.Evaluated, r.Exhaustive, r.Sampling = w.evaluated, w.exhaustive, w.note(r.Classes, o.MaxTime)
 	r.Exact = r.Exhaustive && len(r.Inexact) == 0
 	key := func(c ClassChange) [4]string {
 		return [4]string{c.Old.Tier, c.New.Tier, c.Old.Rule, c.New.Rule}
