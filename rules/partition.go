@@ -319,12 +319,11 @@ func (w *partitionWalker) readsField(n ast.Node) bool { return !w.isConstant(n) 
 // record notes that field i is compared by op with the constant v.
 func (w *partitionWalker) record(i int, op string, v any) {
 	f := w.s.fields[i]
-	if v == nil {
-		// A field's value is never nil once accepted: the comparison is the same for every
-		// value of the field.
-		if op == "==" || op == "!=" {
-			return
-		}
+	if v == nil && (op == "==" || op == "!=") && f.Type != StringList {
+		// A scalar field's value is never nil once accepted: the comparison is the same for
+		// every value of the field. (A list may be a nil slice or an empty one, which expr
+		// need not compare alike: that is left inexact.)
+		return
 	}
 	ordered := op != "==" && op != "!="
 	switch f.Type {

@@ -37,6 +37,8 @@ func TestPartition(t *testing.T) {
 		{name: "a method of a time field is not modelled", when: `accepted_at.Hour() >= 16`, field: "accepted_at", inexact: "computed value"},
 		{name: "ordering texts is not modelled", when: `category < "m"`, field: "category", inexact: "orders the text"},
 		{name: "a predicate over a list is not modelled", when: `any(tags, # == "x")`, field: "tags", inexact: "function any()"},
+		{name: "a list compared with nil is not modelled: a nil list and an empty one need not compare alike", when: `tags == nil`, field: "tags", inexact: "compares field tags"},
+		{name: "a text field compared with nil is the same for every text", when: `category != nil`, field: "category"},
 		{name: "an int threshold beyond 2^53 is not modelled", when: `pages > 9007199254740993`, field: "pages", inexact: "beyond the numbers"},
 	}
 	for _, c := range cases {

@@ -194,7 +194,7 @@ func (r *ExhaustiveDiff) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "old: %s\nnew: %s\n", r.Old, r.New)
 	fmt.Fprintf(&b, "coverage: %s\n", coverage(r.Exact, r.Exhaustive, r.Evaluated, r.Classes, r.Sampling))
-	fmt.Fprintf(&b, "changed classes: %d, unchanged: %d\n", len(r.Changes), r.Unchanged)
+	fmt.Fprintf(&b, "changed classes: %d, unchanged: %d\n", r.ChangeCount, r.Unchanged)
 	writeFields(&b, r.Fields)
 	writeInexact(&b, r.Inexact)
 	b.WriteString("\ntransitions:\n")
@@ -204,12 +204,13 @@ func (r *ExhaustiveDiff) WriteText(w io.Writer) error {
 	at := 0
 	for _, t := range r.Transitions {
 		fmt.Fprintf(&b, "  %s → %s: %s\n", t.Old, t.New, classes(t.Classes))
-		for i := 0; i < t.Classes; i++ {
-			c := r.Changes[at+i]
-			if i == maxTextExamples {
-				fmt.Fprintf(&b, "      … %d more\n", t.Classes-i)
-				break
+		shown := 0
+		for ; at < len(r.Changes) && sameTransition(r.Changes[at], t); at++ {
+			c := r.Changes[at]
+			if shown == maxTextExamples {
+				continue
 			}
+			shown++
 			mark := ""
 			if r.applied && !c.Expected {
 				mark = "  (unexpected)"
@@ -222,11 +223,22 @@ func (r *ExhaustiveDiff) WriteText(w io.Writer) error {
 				fmt.Fprintf(&b, "        new refuses it: %s\n", c.New.Error)
 			}
 		}
-		at += t.Classes
+		if shown < t.Classes {
+			fmt.Fprintf(&b, "      … %d more\n", t.Classes-shown)
+		}
+	}
+	if len(r.Changes) < r.ChangeCount {
+		fmt.Fprintf(&b, "\n%d of the %d changed classes are listed (slatest.MaxListedChanges, MaxListedValues)\n", len(r.Changes), r.ChangeCount)
 	}
 	if r.applied {
 		fmt.Fprintf(&b, "\nunexpected changes: %d\n", len(r.Unexpected))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sameTransition reports whether a change belongs to a transition.
+func sameTransition(c ClassChange, t ClassTransition) bool {
+	return c.Old.Tier == t.Old.Tier && c.Old.Rule == t.Old.Rule && (c.Old.Error != "") == (t.Old.Error != "") &&
+		c.New.Tier == t.New.Tier && c.New.Rule == t.New.Rule && (c.New.Error != "") == (t.New.Error != "")
 }

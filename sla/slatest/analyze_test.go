@@ -354,6 +354,28 @@ func TestDiffExhaustive(t *testing.T) {
 		r.Apply(nil)
 		assert.Len(t, r.Unexpected, 30, "no expectations allow nothing")
 	})
+	t.Run("past MaxListedChanges changed classes the list stops; the counts cover every change", func(t *testing.T) {
+		var nums []string
+		for i := 1; i <= 50; i++ {
+			nums = append(nums, fmt.Sprint(i))
+		}
+		many := fmt.Sprintf(`n in [%s] && m in [%s]`, strings.Join(nums, ", "), strings.Join(nums, ", "))
+		oldP := miniPolicy(t, `all: e in ["a", "b", "c", "d"] → A`, "many: "+many+" → B")
+		src := strings.Replace(miniPolicyText(`all: e in ["a", "b", "c", "d"] → C`, "many: "+many+" → B"), `version: "1"`, `version: "2"`, 1)
+		newP, err := sla.ParsePolicy("new.yaml", []byte(src))
+		require.NoError(t, err)
+		r, err := slatest.DiffExhaustive(oldP, newP)
+		require.NoError(t, err)
+		assert.True(t, r.Exact)
+		assert.Equal(t, 4*52*52, r.ChangeCount, "every class moves from A to C")
+		assert.Len(t, r.Changes, slatest.MaxListedChanges)
+		require.Len(t, r.Transitions, 1)
+		assert.Equal(t, 4*52*52, r.Transitions[0].Classes)
+		var b bytes.Buffer
+		require.NoError(t, r.WriteText(&b))
+		assert.Contains(t, b.String(), "10000 of the 10816 changed classes are listed")
+		assert.Contains(t, b.String(), "… 10796 more")
+	})
 	t.Run("a nil policy is an error", func(t *testing.T) {
 		_, err := slatest.DiffExhaustive(nil, sla.Default())
 		assert.Error(t, err)

@@ -268,6 +268,8 @@ func textDim(i int, lits []string, values [][]string, declared []bool, def any) 
 		d.reps = append(d.reps, g.vals[0])
 		if len(g.vals) == 1 {
 			d.labels = append(d.labels, strconv.Quote(g.vals[0]))
+		} else if len(lits) == 0 && len(groups) == 1 {
+			d.labels = append(d.labels, fmt.Sprintf("any of its %d declared values (%s)", len(g.vals), quoteList(g.vals, 5)))
 		} else {
 			d.labels = append(d.labels, fmt.Sprintf("any of %d other declared values (%s)", len(g.vals), quoteList(g.vals, 5)))
 		}
@@ -552,6 +554,19 @@ func firstNonNil(vs []any) any {
 		}
 	}
 	return nil
+}
+
+// inputSize is how many values an input holds (a list's elements each count), for bounding
+// what a report keeps.
+func inputSize(in map[string]any) int {
+	n := 0
+	for _, v := range in {
+		n++
+		if l, ok := v.([]string); ok {
+			n += len(l)
+		}
+	}
+	return n
 }
 
 // copyInput is a deep copy of an input map, for a report to keep.

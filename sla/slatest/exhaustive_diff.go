@@ -62,8 +62,11 @@ type ExhaustiveDiff struct {
 	Fields     []FieldClasses `json:"fields"`
 	Inexact    []InexactRule  `json:"inexact"`
 	// Changes lists every changed class, grouped by transition (in the order of Transitions),
-	// in class order within a group.
-	Changes []ClassChange `json:"changes"`
+	// in class order within a group — up to MaxListedChanges of them (and MaxListedValues
+	// values in their inputs), the first ones in class order; ChangeCount and Transitions count
+	// all.
+	Changes     []ClassChange `json:"changes"`
+	ChangeCount int           `json:"change_count"`
 	// Transitions counts the changed classes per old→new outcome pair, sorted by old tier,
 	// new tier, old rule, new rule.
 	Transitions []ClassTransition `json:"transitions"`
@@ -73,6 +76,15 @@ type ExhaustiveDiff struct {
 	Unexpected []ClassChange `json:"unexpected,omitempty"`
 	applied    bool
 }
+
+// MaxListedChanges and MaxListedValues bound the changes an ExhaustiveDiff lists (and so its
+// memory): at most 10,000 changed classes, whose example inputs hold at most 2^20 values in
+// all (a list's elements each count). Ordinary policies stay far below both; the counts cover
+// every change.
+const (
+	MaxListedChanges = 10000
+	MaxListedValues  = 1 << 20
+)
 
 // DiffExhaustive compares two policy versions over every kind of input: the union of both
 // policies' fields is cut into classes by the union of their comparisons (as in Analyze), and
@@ -109,44 +121,67 @@ func DiffExhaustiveWith(oldP, newP *sla.Policy, o AnalyzeOptions) (*ExhaustiveDi
 		}
 		return Outcome{Tier: d.Tier, Rule: ruleOf(d)}
 	}
+	counts := map[transitionKey]int{}
+	var order []transitionKey
+	listed := 0
 	w := sp.walk(limits(max, o), func(ev *evaluation) {
 		a, b := outcome(&ev.decisions[0], ev.errs[0]), outcome(&ev.decisions[1], ev.errs[1])
 		if a.Tier == b.Tier && a.Rule == b.Rule && (a.Error == "") == (b.Error == "") {
 			r.Unchanged++
 			return
 		}
-		r.Changes = append(r.Changes, ClassChange{Input: copyInput(ev.union), Old: a, New: b})
+		r.ChangeCount++
+		tr := transitionKey{a.Tier, a.Rule, a.Error != "", b.Tier, b.Rule, b.Error != ""}
+		if counts[tr] == 0 {
+			order = append(order, tr)
+		}
+		counts[tr]++
+		if n := inputSize(ev.union); len(r.Changes) < MaxListedChanges && listed+n <= MaxListedValues {
+			listed += n
+			r.Changes = append(r.Changes, ClassChange{Input: copyInput(ev.union), Old: a, New: b})
+		}
 	})
 	r.Evaluated, r.Exhaustive, r.Sampling = w.evaluated, w.exhaustive, w.note(r.Classes, o.MaxTime)
 	r.Exact = r.Exhaustive && len(r.Inexact) == 0
-	key := func(c ClassChange) [4]string {
-		return [4]string{c.Old.Tier, c.New.Tier, c.Old.Rule, c.New.Rule}
-	}
-	less := func(x, y [4]string) bool {
-		for i := range x {
-			if x[i] != y[i] {
-				return x[i] < y[i]
+	less := func(x, y transitionKey) bool {
+		a := [4]string{x.oldTier, x.newTier, x.oldRule, x.newRule}
+		b := [4]string{y.oldTier, y.newTier, y.oldRule, y.newRule}
+		for i := range a {
+			if a[i] != b[i] {
+				return a[i] < b[i]
 			}
 		}
-		return false
+		return !x.oldRefused && y.oldRefused || x.oldRefused == y.oldRefused && !x.newRefused && y.newRefused
 	}
-	sort.SliceStable(r.Changes, func(i, j int) bool { return less(key(r.Changes[i]), key(r.Changes[j])) })
-	for _, c := range r.Changes {
-		n := len(r.Transitions)
-		if n > 0 && key(ClassChange{Old: r.Transitions[n-1].Old, New: r.Transitions[n-1].New}) == key(c) {
-			r.Transitions[n-1].Classes++
-			continue
-		}
-		t := ClassTransition{Old: c.Old, New: c.New, Classes: 1}
-		t.Old.Error, t.New.Error = refusedNote(c.Old), refusedNote(c.New)
-		r.Transitions = append(r.Transitions, t)
+	sort.SliceStable(order, func(i, j int) bool { return less(order[i], order[j]) })
+	rank := map[transitionKey]int{}
+	for i, k := range order {
+		rank[k] = i
+		r.Transitions = append(r.Transitions, ClassTransition{
+			Old:     Outcome{Tier: k.oldTier, Rule: k.oldRule, Error: refusedNote(k.oldRefused)},
+			New:     Outcome{Tier: k.newTier, Rule: k.newRule, Error: refusedNote(k.newRefused)},
+			Classes: counts[k],
+		})
 	}
+	keyOf := func(c ClassChange) transitionKey {
+		return transitionKey{c.Old.Tier, c.Old.Rule, c.Old.Error != "", c.New.Tier, c.New.Rule, c.New.Error != ""}
+	}
+	sort.SliceStable(r.Changes, func(i, j int) bool { return rank[keyOf(r.Changes[i])] < rank[keyOf(r.Changes[j])] })
 	return r, nil
 }
 
+// transitionKey identifies a transition: the old and new tier and rule, and whether each
+// policy refused the input.
+type transitionKey struct {
+	oldTier, oldRule string
+	oldRefused       bool
+	newTier, newRule string
+	newRefused       bool
+}
+
 // refusedNote stands for the refusals of a group, whose messages differ from class to class.
-func refusedNote(o Outcome) string {
-	if o.Error != "" {
+func refusedNote(refused bool) string {
+	if refused {
 		return "the policy refuses the input"
 	}
 	return ""
