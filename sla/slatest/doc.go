@@ -143,6 +143,8 @@
 // # Concurrency
 //
 // Every function is safe for concurrent use. Results are plain values owned by the caller;
-// Apply and the Write methods of a DiffResult must not run concurrently with each other on
-// the same result. Nothing reads the wall clock: "now" in a suite is always written out.
+// Apply and the Write methods of a DiffResult or an ExhaustiveDiff must not run concurrently
+// with each other on the same result. Nothing reads the wall clock to decide a result: "now"
+// in a suite is always written out; the clock only stops an analysis at
+// AnalyzeOptions.MaxTime, and the result then says it is not exhaustive.
 package slatest

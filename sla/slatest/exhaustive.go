@@ -93,13 +93,12 @@ func newSpace(sets []*rules.Set, names []string) (*space, error) {
 	}
 	// The union of the fields, in the order of the first set, then the others' new ones.
 	type agg struct {
-		values  [][]string // per set, nil when the set declares none (or not the field)
-		strs    []string
-		nums    []float64
-		times   []time.Time
-		read    bool
-		defs    []any
-		typeSet bool
+		values [][]string // per set, nil when the set declares none (or not the field)
+		strs   []string
+		nums   []float64
+		times  []time.Time
+		read   bool
+		defs   []any
 	}
 	var aggs []*agg
 	for k, p := range parts {
