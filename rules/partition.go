@@ -83,11 +83,12 @@ func (s *Set) Partition() Partition {
 			p.Fields[i].Values = g.Values
 		}
 	}
+	seen := map[int]map[string]bool{}
 	for _, r := range s.rules {
 		for _, i := range r.reads {
 			p.Fields[i].Read = true
 		}
-		pw := &partitionWalker{s: s, p: &p, rule: r}
+		pw := &partitionWalker{s: s, p: &p, rule: r, seen: seen}
 		pw.run()
 	}
 	for i := range p.Fields {
@@ -107,6 +108,9 @@ type partitionWalker struct {
 	rule *crule
 	cfg  *conf.Config
 	src  string
+	// seen is, per field, the texts already in its Strings: a policy may compare a field with
+	// many thousands of literals.
+	seen map[int]map[string]bool
 }
 
 func (w *partitionWalker) inexact(format string, args ...any) {
@@ -371,9 +375,14 @@ other:
 }
 
 func (w *partitionWalker) addString(i int, str string) {
-	fp := &w.p.Fields[i]
-	if !slices.Contains(fp.Strings, str) {
-		fp.Strings = append(fp.Strings, str)
+	seen := w.seen[i]
+	if seen == nil {
+		seen = map[string]bool{}
+		w.seen[i] = seen
+	}
+	if !seen[str] {
+		seen[str] = true
+		w.p.Fields[i].Strings = append(w.p.Fields[i].Strings, str)
 	}
 }
 

@@ -95,6 +95,7 @@ func newSpace(sets []*rules.Set, names []string) (*space, error) {
 	type agg struct {
 		values [][]string // per set, nil when the set declares none (or not the field)
 		strs   []string
+		seen   map[string]bool // strs as a set
 		nums   []float64
 		times  []time.Time
 		read   bool
@@ -119,8 +120,12 @@ func newSpace(sets []*rules.Set, names []string) (*space, error) {
 			a.values[k] = f.Values
 			a.defs[k] = f.Default
 			a.read = a.read || f.Read
+			if a.seen == nil {
+				a.seen = map[string]bool{}
+			}
 			for _, s := range f.Strings {
-				if !slices.Contains(a.strs, s) {
+				if !a.seen[s] {
+					a.seen[s] = true
 					a.strs = append(a.strs, s)
 				}
 			}
@@ -241,6 +246,15 @@ func textDim(i int, lits []string, values [][]string, declared []bool, def any) 
 	for _, s := range lits {
 		seen[s] = true
 	}
+	valueSets := make([]map[string]bool, len(values))
+	for k, vs := range values {
+		if vs != nil {
+			valueSets[k] = make(map[string]bool, len(vs))
+			for _, v := range vs {
+				valueSets[k][v] = true
+			}
+		}
+	}
 	for _, vs := range values {
 		for _, v := range vs {
 			if seen[v] {
@@ -249,7 +263,7 @@ func textDim(i int, lits []string, values [][]string, declared []bool, def any) 
 			seen[v] = true
 			var mask strings.Builder
 			for k := range values {
-				if slices.Contains(values[k], v) || declared[k] && values[k] == nil {
+				if valueSets[k][v] || declared[k] && values[k] == nil {
 					mask.WriteByte('1')
 				} else {
 					mask.WriteByte('0')
