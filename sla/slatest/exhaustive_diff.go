@@ -68,7 +68,8 @@ type ExhaustiveDiff struct {
 	Changes     []ClassChange `json:"changes"`
 	ChangeCount int           `json:"change_count"`
 	// Transitions counts the changed classes per old→new outcome pair, sorted by old tier,
-	// new tier, old rule, new rule.
+	// new tier, old rule and new rule, each in the order the policies declare them (the old
+	// one's, then what only the new one has; the default after the rules; refusals last).
 	Transitions []ClassTransition `json:"transitions"`
 	// Unchanged counts the classes both policies decide alike.
 	Unchanged int `json:"unchanged"`
@@ -143,15 +144,39 @@ func DiffExhaustiveWith(oldP, newP *sla.Policy, o AnalyzeOptions) (*ExhaustiveDi
 	})
 	r.Evaluated, r.Exhaustive, r.Sampling = w.evaluated, w.exhaustive, w.note(r.Classes, o.MaxTime)
 	r.Exact = r.Exhaustive && len(r.Inexact) == 0
+	// Tiers and rules sort as the policies declare them (the old one's first, then what only
+	// the new one has); a refusal, which has neither, sorts last.
+	tierRank, ruleRank := map[string]int{}, map[string]int{}
+	for _, p := range []*sla.Policy{oldP, newP} {
+		for _, t := range p.Rules().Tiers() {
+			if _, ok := tierRank[t]; !ok {
+				tierRank[t] = len(tierRank)
+			}
+		}
+		for _, r := range p.Rules().Rules() {
+			if _, ok := ruleRank[r.ID]; !ok {
+				ruleRank[r.ID] = len(ruleRank)
+			}
+		}
+	}
+	ruleRank[DefaultRule] = len(ruleRank) // the default after every rule
+	rankOf := func(m map[string]int, id string, refused bool) int {
+		if r, ok := m[id]; ok && !refused {
+			return r
+		}
+		return len(m) + 1
+	}
 	less := func(x, y transitionKey) bool {
-		a := [4]string{x.oldTier, x.newTier, x.oldRule, x.newRule}
-		b := [4]string{y.oldTier, y.newTier, y.oldRule, y.newRule}
+		a := [4]int{rankOf(tierRank, x.oldTier, x.oldRefused), rankOf(tierRank, x.newTier, x.newRefused),
+			rankOf(ruleRank, x.oldRule, x.oldRefused), rankOf(ruleRank, x.newRule, x.newRefused)}
+		b := [4]int{rankOf(tierRank, y.oldTier, y.oldRefused), rankOf(tierRank, y.newTier, y.newRefused),
+			rankOf(ruleRank, y.oldRule, y.oldRefused), rankOf(ruleRank, y.newRule, y.newRefused)}
 		for i := range a {
 			if a[i] != b[i] {
 				return a[i] < b[i]
 			}
 		}
-		return !x.oldRefused && y.oldRefused || x.oldRefused == y.oldRefused && !x.newRefused && y.newRefused
+		return false
 	}
 	sort.SliceStable(order, func(i, j int) bool { return less(order[i], order[j]) })
 	rank := map[transitionKey]int{}
