@@ -56,6 +56,9 @@ type FieldPartition struct {
 	Numbers []float64
 	// Times are the instants a Time field is compared with, ascending, each once, in UTC+8.
 	Times []time.Time
+	// Lengths are the thresholds the length of a StringList field is compared with
+	// (len(tags) >= 2), ascending, each once.
+	Lengths []float64
 }
 
 // InexactCondition is a construct of a rule's condition that a Partition does not decide
@@ -97,6 +100,8 @@ func (s *Set) Partition() Partition {
 		f.Numbers = slices.Compact(f.Numbers)
 		slices.SortFunc(f.Times, func(a, b time.Time) int { return a.Compare(b) })
 		f.Times = slices.CompactFunc(f.Times, func(a, b time.Time) bool { return a.Equal(b) })
+		slices.Sort(f.Lengths)
+		f.Lengths = slices.Compact(f.Lengths)
 	}
 	return p
 }
@@ -283,8 +288,16 @@ func (w *partitionWalker) constant(n ast.Node) (v any, ok bool) {
 	return out, true
 }
 
-// compare handles field OP constant (either way round).
+// compare handles field OP constant and len(listField) OP constant (either way round).
 func (w *partitionWalker) compare(n *ast.BinaryNode) {
+	if i, ok := w.lenOf(n.Left); ok && w.isConstant(n.Right) {
+		w.recordLen(i, n.Right)
+		return
+	}
+	if i, ok := w.lenOf(n.Right); ok && w.isConstant(n.Left) {
+		w.recordLen(i, n.Left)
+		return
+	}
 	i, ok := w.fieldIndex(n.Left)
 	other := n.Right
 	if !ok {
@@ -315,6 +328,41 @@ func (w *partitionWalker) compare(n *ast.BinaryNode) {
 		return
 	}
 	w.record(i, n.Operator, v)
+}
+
+// lenOf reports whether n is len(f) of a StringList field f, and which.
+func (w *partitionWalker) lenOf(n ast.Node) (int, bool) {
+	b, ok := n.(*ast.BuiltinNode)
+	if !ok || b.Name != "len" || len(b.Arguments) != 1 {
+		return 0, false
+	}
+	i, ok := w.fieldIndex(b.Arguments[0])
+	if !ok || w.s.fields[i].Type != StringList {
+		return 0, false
+	}
+	return i, true
+}
+
+// recordLen notes that the length of list field i is compared with the constant c.
+func (w *partitionWalker) recordLen(i int, c ast.Node) {
+	name := w.s.fields[i].Name
+	v, ok := w.constant(c)
+	var x float64
+	switch n := v.(type) {
+	case int:
+		x = float64(n)
+		ok = ok && n <= maxExactInt && n >= -maxExactInt
+	case float64:
+		x = n
+		ok = ok && !math.IsNaN(n) && math.Abs(n) <= maxExactInt
+	default:
+		ok = false
+	}
+	if !ok {
+		w.inexact("the length of field %s is compared with %v, which the partition does not model", name, v)
+		return
+	}
+	w.p.Fields[i].Lengths = append(w.p.Fields[i].Lengths, x)
 }
 
 // readsField reports whether a node reads some field.

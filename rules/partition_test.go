@@ -17,6 +17,7 @@ func TestPartition(t *testing.T) {
 		strings []string
 		numbers []float64
 		times   []time.Time
+		lengths []float64
 		inexact string // part of the reason, "" when the condition is modelled exactly
 	}{
 		{name: "a declared value compared with == is listed", when: `cause == "complex"`, field: "cause", strings: []string{"complex"}},
@@ -33,7 +34,8 @@ func TestPartition(t *testing.T) {
 		{name: "matches is not modelled", when: `category matches "^a"`, field: "category", inexact: "matches is a pattern"},
 		{name: "arithmetic on a field is not modelled; its numbers are tried", when: `pages + 1 > 3`, field: "pages", numbers: []float64{1, 3}, inexact: "computed value"},
 		{name: "two fields compared are not modelled; 0 is tried", when: `pages > score`, field: "pages", numbers: []float64{0}, inexact: "compares two fields"},
-		{name: "a function of a field is not modelled", when: `len(tags) > 1`, field: "tags", inexact: "computed value"},
+		{name: "the length of a list compared with a number is modelled", when: `len(tags) > 1 || 3 == len(tags)`, field: "tags", lengths: []float64{1, 3}},
+		{name: "the length of a text is a function the partition does not model", when: `len(category) > 1`, field: "category", numbers: nil, inexact: "computed value"},
 		{name: "a method of a time field is not modelled", when: `accepted_at.Hour() >= 16`, field: "accepted_at", inexact: "computed value"},
 		{name: "ordering texts is not modelled", when: `category < "m"`, field: "category", inexact: "orders the text"},
 		{name: "a predicate over a list is not modelled", when: `any(tags, # == "x")`, field: "tags", inexact: "function any()"},
@@ -57,6 +59,7 @@ func TestPartition(t *testing.T) {
 			assert.True(t, f.Read)
 			assert.Equal(t, c.strings, f.Strings)
 			assert.Equal(t, c.numbers, f.Numbers)
+			assert.Equal(t, c.lengths, f.Lengths)
 			assert.Equal(t, len(c.times), len(f.Times))
 			for i := range c.times {
 				assert.True(t, c.times[i].Equal(f.Times[i]), "%s ≠ %s", c.times[i], f.Times[i])

@@ -26,7 +26,7 @@ func analyzeCommand() *command {
 		positional: "POLICY",
 		details: `Cuts each field's values into classes by what the rules compare it with (each declared value or
 text literal, any other text, each side of each number or instant threshold and the threshold
-itself, each text tested in a list present or absent, true and false), classifies one example
+itself, each text tested in a list present or absent, a list's length likewise, true and false), classifies one example
 input of every combination with the policy's own classifier and reports: the rules that can never
 decide (and the earlier rules that shadow them), the rules partly shadowed, example inputs that
 fall to the default, and how many classes each tier and rule gets.

@@ -37,15 +37,22 @@ var (
 )
 
 func propFields() []propField {
+	// Every set of the literals a, b, c with 0 to 3 copies of a text that is none of them: every
+	// membership with every length up to 6.
 	var lists []any
-	for mask := 0; mask < 16; mask++ {
-		l := []string{}
-		for i, v := range []string{"a", "b", "c", "zz"} {
-			if mask&(1<<i) != 0 {
-				l = append(l, v)
+	for mask := 0; mask < 8; mask++ {
+		for extra := 0; extra <= 3; extra++ {
+			l := []string{}
+			for i, v := range []string{"a", "b", "c"} {
+				if mask&(1<<i) != 0 {
+					l = append(l, v)
+				}
 			}
+			for k := 0; k < extra; k++ {
+				l = append(l, "zz")
+			}
+			lists = append(lists, l)
 		}
-		lists = append(lists, l)
 	}
 	return []propField{
 		{name: "s", decl: `{type: string, default: ""}`, domain: []any{"a", "b", "c", "zz", ""},
@@ -59,7 +66,7 @@ func propFields() []propField {
 		{name: "b", decl: `{type: bool, default: false}`, domain: []any{false, true},
 			atoms: []string{`b`, `!b`, `b == true`, `b != true`}},
 		{name: "l", decl: `{type: "[]string", default: []}`, domain: lists,
-			atoms: []string{`"a" in l`, `"b" not in l`, `"c" in l`}},
+			atoms: []string{`"a" in l`, `"b" not in l`, `"c" in l`, `len(l) > 1`, `len(l) == 0`, `2 >= len(l)`}},
 		{name: "t", decl: `{type: time, default: "2025-01-01T00:00:00+08:00"}`,
 			domain: []any{propT1.Add(-time.Second), propT1, propT1.Add(time.Second), propT1.AddDate(0, 2, 0), propT2, propT2.AddDate(0, 1, 0)},
 			atoms:  []string{`t >= date("2025-03-01")`, `t < date("2025-06-01")`, `t == date("2025-03-01")`}},

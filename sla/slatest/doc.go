@@ -117,7 +117,8 @@
 // every kind of input: each field's values are cut into classes by what the conditions compare
 // it with (rules.Set.Partition) — each declared value or text literal and one class for any
 // other text; each number or instant threshold, with a class on either side and between each
-// two; each text tested in a list, present or absent; true and false — and one example input
+// two; each text tested in a list, present or absent, and a list's length like a number; true
+// and false — and one example input
 // of every combination is classified by the policy's own classifier. It reports the rules that
 // can never decide and the earlier rules that shadow them, the rules partly shadowed, example
 // inputs that fall to the default and the classes each tier gets. A condition the classes do

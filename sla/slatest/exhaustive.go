@@ -18,7 +18,9 @@ import (
 // the policies of a diff declare different values: one per set of policies that accept them),
 // any other text is one more; numbers and instants are cut at every threshold, which is a class
 // of its own, with one class on either side and between each two; a boolean has two; a list
-// has, for each text tested in it, a class with it and one without. A class's representative
+// has, for each text tested in it, a class with it and one without, and its length is cut like
+// a number when a condition compares it (the example list is lengthened with a text that is
+// none of those tested, or with copies of one present). A class's representative
 // is one value of it. Every combination of classes of every field is one input class, and its
 // representative input is what the rules are run on, through rules.Set.Classify.
 
@@ -53,6 +55,7 @@ type dim struct {
 	field  int      // index in space.fields
 	lit    string   // for a list field: the text whose presence this axis decides
 	isLit  bool     // the axis is a text's presence in a list (reps: false, true)
+	isLen  bool     // the axis is a list's length (reps: ints, the length at least)
 	reps   []any    // one representative per class (for a list axis: false, true)
 	labels []string // the classes in words
 }
@@ -65,6 +68,12 @@ type spaceField struct {
 	filler   []any  // per set: the value sent when no axis covers the field; nil = leave it out
 	active   bool   // some axis covers it
 	lits     []string
+	// pad is the element a list is lengthened with to reach a length class: a text that is
+	// none of lits and that every set declaring the field accepts; "" with ok false when there
+	// is none (then only present texts are repeated).
+	pad    string
+	padOK  bool
+	hasLen bool // an axis cuts the list's length
 }
 
 // space is the input classes of one or more sets.
@@ -98,6 +107,7 @@ func newSpace(sets []*rules.Set, names []string) (*space, error) {
 		seen   map[string]bool // strs as a set
 		nums   []float64
 		times  []time.Time
+		lens   []float64
 		read   bool
 		defs   []any
 	}
@@ -131,6 +141,7 @@ func newSpace(sets []*rules.Set, names []string) (*space, error) {
 			}
 			a.nums = append(a.nums, f.Numbers...)
 			a.times = append(a.times, f.Times...)
+			a.lens = append(a.lens, f.Lengths...)
 		}
 	}
 	for i := range sp.fields {
@@ -154,8 +165,15 @@ func newSpace(sets []*rules.Set, names []string) (*space, error) {
 		case rules.String:
 			sp.dims = append(sp.dims, textDim(i, a.strs, a.values, sf.declared, def))
 		case rules.StringList:
-			if len(a.strs) == 0 {
+			if len(a.strs) == 0 && len(a.lens) == 0 {
 				sp.dims = append(sp.dims, dim{field: i, reps: []any{[]string{}}, labels: []string{"any list"}})
+			}
+			if len(a.lens) > 0 {
+				slices.Sort(a.lens)
+				a.lens = slices.Compact(a.lens)
+				sp.dims = append(sp.dims, lenDim(i, a.lens))
+				sf.hasLen = true
+				sf.pad, sf.padOK = listPad(a.values, sf.declared, a.seen)
 			}
 			for _, s := range a.strs {
 				sp.dims = append(sp.dims, dim{field: i, lit: s, isLit: true, reps: []any{false, true},
@@ -419,6 +437,64 @@ func timeDim(i int, ts []time.Time, def any) dim {
 	return d
 }
 
+// lenDim cuts the length of a list field at its thresholds, as intDim cuts a number, within
+// 0…rules.MaxListLen (a longer list is refused by the classifier, so no class lies there).
+func lenDim(i int, ts []float64) dim {
+	d := intDim(i, ts, 0)
+	out := dim{field: i, isLen: true}
+	for j, r := range d.reps {
+		n := r.(int)
+		if n < 0 || n > rules.MaxListLen {
+			continue
+		}
+		out.reps = append(out.reps, n)
+		out.labels = append(out.labels, "length "+d.labels[j])
+	}
+	if len(out.reps) == 0 {
+		out.reps, out.labels = []any{0}, []string{"any length"}
+	}
+	return out
+}
+
+// listPad is a text that lengthens a list without changing which literals it holds: one that
+// is no literal and that every set declaring the field accepts.
+func listPad(values [][]string, declared []bool, lits map[string]bool) (string, bool) {
+	sets := make([]map[string]bool, len(values))
+	for k, vs := range values {
+		if vs != nil {
+			sets[k] = make(map[string]bool, len(vs))
+			for _, v := range vs {
+				sets[k][v] = true
+			}
+		}
+	}
+	accepted := func(v string) bool {
+		for k, ok := range declared {
+			if ok && sets[k] != nil && !sets[k][v] {
+				return false
+			}
+		}
+		return !lits[v]
+	}
+	for _, vs := range values {
+		for _, v := range vs {
+			if accepted(v) {
+				return v, true
+			}
+		}
+	}
+	for k, ok := range declared {
+		if ok && values[k] != nil {
+			return "", false // some set declares values, none of which will do
+		}
+	}
+	pad := "other"
+	for n := 2; lits[pad]; n++ {
+		pad = "other-" + strconv.Itoa(n)
+	}
+	return pad, true
+}
+
 // fieldClasses describes the axes for a report.
 func (sp *space) fieldClasses() []FieldClasses {
 	out := make([]FieldClasses, 0, len(sp.dims))
@@ -492,26 +568,41 @@ func (sp *space) walk(lim walkLimits, fn func(*evaluation)) walkResult {
 	}
 	idx := make([]int, len(sp.dims))
 	lists := make([][]string, len(sp.fields))
+	lengths := make([]int, len(sp.fields))
 	one := func() {
 		for fi := range lists {
-			lists[fi] = nil
+			lists[fi], lengths[fi] = nil, 0
 		}
 		for j, d := range sp.dims {
 			f := &sp.fields[d.field]
 			v := d.reps[idx[j]]
-			if d.isLit {
+			switch {
+			case d.isLit:
 				if v == true {
 					lists[d.field] = append(lists[d.field], d.lit)
 				}
+				continue
+			case d.isLen:
+				lengths[d.field] = v.(int)
 				continue
 			}
 			ev.union[f.name] = v
 		}
 		for fi, f := range sp.fields {
-			if f.typ == rules.StringList && f.active && len(f.lits) > 0 {
+			if f.typ == rules.StringList && f.active && (len(f.lits) > 0 || f.hasLen) {
 				l := lists[fi]
 				if l == nil {
 					l = []string{}
+				}
+				// Lengthen to the class's length: with the pad, or else by repeating a text
+				// already there (which changes no membership); a list that can be neither has
+				// no input of that length.
+				for len(l) < lengths[fi] && (f.padOK || len(l) > 0) {
+					if f.padOK {
+						l = append(l, f.pad)
+					} else {
+						l = append(l, l[0])
+					}
 				}
 				ev.union[f.name] = l
 			}
