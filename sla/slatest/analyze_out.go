@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // maxTextExamples is how many example inputs the text reports list per section.
@@ -113,18 +115,18 @@ func (a *Analysis) WriteText(w io.Writer) error {
 	b.WriteString("\nclasses per tier:\n")
 	tw := 0
 	for _, t := range a.tiers {
-		tw = max(tw, displayWidth(t))
+		tw = max(tw, diag.Width(t))
 	}
 	for _, t := range a.tiers {
-		fmt.Fprintf(&b, "  %s%s %d\n", t, strings.Repeat(" ", tw-displayWidth(t)), a.Tiers[t])
+		fmt.Fprintf(&b, "  %s%s %d\n", t, strings.Repeat(" ", tw-diag.Width(t)), a.Tiers[t])
 	}
 	b.WriteString("\nclasses per rule:\n")
 	rw := 0
 	for _, id := range a.order {
-		rw = max(rw, displayWidth(id))
+		rw = max(rw, diag.Width(id))
 	}
 	for _, id := range a.order {
-		fmt.Fprintf(&b, "  %s%s %d\n", id, strings.Repeat(" ", rw-displayWidth(id)), a.Rules[id])
+		fmt.Fprintf(&b, "  %s%s %d\n", id, strings.Repeat(" ", rw-diag.Width(id)), a.Rules[id])
 	}
 	if a.ErrorCount > 0 {
 		fmt.Fprintf(&b, "\nclasses the classifier refused: %d\n", a.ErrorCount)
@@ -137,22 +139,6 @@ func (a *Analysis) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// displayWidth is how many terminal cells s takes: two for an East Asian wide or full-width
-// character, one for the others, so that columns line up under Chinese tier and rule ids.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		n++
-		switch {
-		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
-			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60,
-			r >= 0xFFE0 && r <= 0xFFE6, r >= 0x20000 && r <= 0x3FFFD:
-			n++
-		}
-	}
-	return n
 }
 
 // classes is "1 class" or "N classes".
