@@ -130,9 +130,11 @@ func checkCaseText(c *Case) error {
 
 // Case is one case (诉求/工单): identity, grouping keys for reports and its
 // append-only event log. A Case is a plain value: the methods of this package
-// never modify one that is passed in; (*Policy).Apply returns a new Case that
-// shares the unchanged fields (Attributes) and the old events with its input,
-// so treat Cases as immutable or use Clone before modifying one in place.
+// never modify one that is passed in, and Apply and Accept return a Case that
+// shares nothing mutable with their arguments (its attributes, events and
+// every event's Length, Satisfied and Input are its own), so the caller may
+// change either afterwards. A Case the caller builds or decodes itself is the
+// caller's; Clone gives an independent copy.
 //
 // Events are in non-decreasing order of At (equal instants keep their log
 // order). The first event is EventAccepted.
@@ -192,7 +194,13 @@ func (c Case) MarshalJSON() ([]byte, error) {
 // already, so the caller bounds its size (the CLI reads at most 16 MiB a
 // line, the portal bounds request bodies); decoding is linear in len(data)
 // and encoding/json bounds the nesting of Input. On error *c is unchanged.
+//
+// Every error is the caller's (ErrInvalid).
 func (c *Case) UnmarshalJSON(data []byte) error {
+	return invalid(c.unmarshalJSON(data))
+}
+
+func (c *Case) unmarshalJSON(data []byte) error {
 	if !utf8.Valid(data) {
 		return diag.Errorf("sla", "case JSON is not valid UTF-8 (at byte %d)", invalidUTF8At(data))
 	}
@@ -291,46 +299,71 @@ func (c Case) Tier() string {
 }
 
 // Accept starts a case: it classifies input by the policy's rules at the
-// acceptance instant (see Classify) and returns a Case with the accepted
-// event (carrying a copy of input) and the classified event (tier, rule id and
-// reason of the decision), both at accepted, with PolicyID set. input is not
-// modified. Errors: an empty id, a policy not effective at accepted, a
-// classification error, an acceptance instant the policy's calendar cannot
-// count, or a deadline that cannot be computed (e.g. one falling after the
-// calendar's last year); the errors of Apply are *EventError naming the
-// field at fault (Field "at" for the instant). An id longer than MaxIDBytes
-// or not valid UTF-8 is refused before anything is classified; the tier,
-// rule id and reason come from the policy and are bounded like an event's
-// (MaxIDBytes, MaxTextBytes).
-func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Case, rules.Decision, error) {
+// acceptance instant (see Classify; input is a map[string]any or a struct with
+// `shixian` tags), computes the tier's deadline from that instant, and returns
+// a Case with the accepted event (carrying the input as the map the rules
+// read) and the classified event (tier, rule id and reason of the decision),
+// both at accepted, with PolicyID set. The decision carries the deadline
+// (Decision.Due and LastDay), so a portal can show it without a StatusAt.
+// input is not modified, and the case shares nothing mutable with it.
+//
+// Every error is the caller's (errors.Is(err, ErrInvalid)) and speaks of what
+// the caller sent — the id, the input, the acceptance instant — never of the
+// events Accept builds itself: an empty id, an id longer than MaxIDBytes or
+// not valid UTF-8 (refused before anything is classified), a policy not
+// effective at accepted (*NotEffectiveError), a classification error
+// (*rules.FieldError, *rules.RuleError), an acceptance instant the policy's
+// calendar cannot count or whose deadline falls past the calendar's last year.
+// The tier, rule id and reason come from the policy and are bounded like an
+// event's (MaxIDBytes, MaxTextBytes).
+func (p *Policy) Accept(id string, input any, accepted time.Time) (Case, rules.Decision, error) {
 	if id == "" {
 		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept: the case needs an id")
 	}
 	if err := checkID(id); err != nil {
 		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept: %w", err)
 	}
-	d, err := p.Classify(input, accepted)
+	d, m, err := p.classify(input, accepted)
+	if err != nil {
+		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept case %s: %w", id, err)
+	}
+	// Counted before the events are built: an instant the calendar cannot
+	// count is then reported as the acceptance it is, not as an error of an
+	// event the caller never sent.
+	dl, err := p.Deadline(d.Tier, accepted)
 	if err != nil {
 		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept case %s: %w", id, err)
 	}
 	acc := Event{Type: EventAccepted, At: accepted}
-	if len(input) > 0 {
-		acc.Input = input // Apply deep-copies it
+	if len(m) > 0 {
+		acc.Input = m // Apply deep-copies it
 	}
 	c, err := p.Apply(Case{ID: id, PolicyID: p.id}, acc)
-	if err != nil {
-		return Case{}, rules.Decision{}, err
+	if err == nil {
+		c, err = p.Apply(c, Event{Type: EventClassified, At: accepted, Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason})
 	}
-	c, err = p.Apply(c, Event{Type: EventClassified, At: accepted, Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason})
 	if err != nil {
-		return Case{}, rules.Decision{}, err
+		return Case{}, rules.Decision{}, acceptError(id, accepted, p.cal.Location(), err)
 	}
+	d.Due, d.LastDay = dl.Due, dl.LastDay
 	return c, d, nil
+}
+
+// acceptError is an error of the events Accept builds, said as an error of the
+// acceptance the caller asked for: the reason without the event's number and
+// type, which the caller never sent.
+func acceptError(id string, accepted time.Time, loc *time.Location, err error) error {
+	var ee *EventError
+	if errors.As(err, &ee) {
+		return diag.Invalidf("sla", "accept case %s at %s: %w", id, accepted.In(loc).Format("2006-01-02 15:04 MST"), ee.Err)
+	}
+	return diag.Errorf("sla", "accept case %s: %w", id, err)
 }
 
 // Apply validates e against the case's history and the policy and returns a
 // new Case with a copy of e appended (its time stripped of any monotonic clock
-// reading). c is never modified. On error Apply returns c itself, unchanged,
+// reading). c is never modified, and the result shares nothing mutable with c
+// or e (attributes, events and their Length, Satisfied and Input are copied). On error Apply returns c itself, unchanged,
 // and an *EventError naming the event (its 1-based index, type and time in
 // the calendar's location) and the field at fault (Field), and wrapping one
 // of ErrEventOrder, ErrEventField, ErrEventState, ErrExtensionCap,
@@ -385,7 +418,9 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 		return c, diag.Errorf("sla", "case %s has %d events, the most a case may have", c.ID, len(c.Events))
 	}
 	events := make([]Event, len(c.Events)+1)
-	copy(events, c.Events)
+	for i := range c.Events {
+		events[i] = c.Events[i].clone()
+	}
 	ne := e.clone()
 	ne.At = ne.At.Round(0)
 	events[len(c.Events)] = ne
@@ -402,6 +437,7 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 	}
 	out := c
 	out.Events = events
+	out.Attributes = maps.Clone(c.Attributes)
 	if out.PolicyID == "" {
 		out.PolicyID = p.id
 	}
@@ -416,6 +452,14 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 // for earlier events it checks what Apply checks on every replay (their
 // instants on the calendar, their deadlines computable), not the status at
 // each one, which would make it quadratic in the log.
+//
+// When Validate is needed: a case built only by Accept and Apply and stored as
+// they returned it needs none — Apply has replayed and checked the whole log.
+// StatusAt and Reporter.Add replay the events up to their instant and refuse
+// a log that breaks the state machine, but they ignore later events and do
+// not check every earlier deadline. So Validate a case that comes from
+// anywhere else — decoded from a store others write, imported, edited by hand,
+// received in a request — before storing it or answering with its status.
 func (p *Policy) Validate(c Case) error {
 	if err := p.checkCase(&c); err != nil {
 		return err
@@ -830,7 +874,10 @@ func (r *replayer) extend(e *Event) error {
 			return err
 		}
 	}
-	x := r.p.extensions
+	x, err := r.p.extensionsFor(r.tier)
+	if err != nil {
+		return err
+	}
 	if x.MaxCount <= 0 {
 		return eventFail(ErrExtensionCap, "", "policy %s allows no extensions", r.p.id)
 	}

@@ -84,12 +84,36 @@
 // enforced while reading; its ids are at most [MaxIDBytes] and its reasons at most
 // [MaxTextBytes], the bounds a case holds them to.
 //
+// Labels show a policy in the office's words without changing what it decides. An input field
+// may carry `label:` (its name for people: 办不成的原因 for `cause`), and each item of its
+// `values` may be a plain value or `{id: historical_legacy, label: 历史遗留问题}`; the id is what
+// rules compare and stored decisions carry, the label is what documents and explanations show
+// (rules.Field.Label, rules.Field.ValueLabel). A value may also be Chinese itself and need no
+// label. A rule may carry `label:` too (rules.Rule.Label). A label for a value the field does
+// not declare is a load error.
+//
+// A target may run for some cases only: `when:` on a target is a condition over the input
+// fields, written and checked as a tier rule's (`when: 诉求类型 == "作风投诉"` for a follow-up
+// visit owed on conduct complaints only), judged on the input of the case's accepted event
+// ([Target.When]). A case whose input cannot decide it (a required field missing) cannot be
+// closed or given a status: a skipped visit would hide a duty. `extensions.tiers` limits
+// extensions by tier: a list of tier ids (`tiers: [攻坚]`, each with the policy-wide max_count
+// and max_total) or a mapping of tier id to its own {max_count, max_total}; a case of a tier
+// not listed cannot be extended, and the refusal is an [*EventError] with Field "length"
+// wrapping [ErrExtensionCap] ([Extensions.ForTier]).
+//
+// Limits are written as offices write them: "3 workdays", "3个工作日", "三个工作日",
+// "十五日", "一个月", "5个工作日内"; "当日" and "即日" are the same-day period (0 workdays),
+// which counting.same_day_cutoff ends (see deadline.ParsePeriod).
+//
 // Several versions of one policy form a [History], which picks the version by acceptance time
 // and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
-// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate] — so a portal with
-// several versions never picks one by hand: a case stays with the version in effect when it was
-// accepted for its whole life. A [Holder] swaps in a new version atomically only after it passes
-// its checks (its test suites, see package slatest).
+// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate], [History.Report]
+// and [History.NewReporter] (one report across versions) — so a portal with several versions
+// never picks one by hand: a case stays with the version in effect when it was accepted for
+// its whole life. An open-ended version followed by a later one ends where it begins, its file
+// untouched. A [Holder] swaps in new versions atomically, in one call, only after every version
+// whose range changes passes the checks bound to it (its test suites, see package slatest).
 //
 // The YAML library is go.yaml.in/yaml/v3, the YAML organisation's maintained continuation of
 // gopkg.in/yaml.v3: its node tree carries the line and column of every key and value (columns
@@ -200,6 +224,14 @@
 // # Concurrency
 //
 // Policies, histories and calendars are immutable and safe for concurrent use. A [Case] is a
-// value: [Policy.Apply] returns a new case and never modifies the one given. A [Holder] is safe
-// for concurrent use; its readers never block.
+// value: [Policy.Apply] returns a new case that shares nothing mutable with the one given and
+// never modifies it. A [Holder] is safe for concurrent use; its readers never block. A
+// [Reporter] is not: feed it from one goroutine.
+//
+// # Errors
+//
+// Every error caused by what the caller passed satisfies errors.Is(err, [ErrInvalid]) (a portal
+// answers 4xx); nothing else does (5xx). [EventError.Field] names the event field at fault and
+// rules.FieldError the input field, so no message needs parsing; messages name each package
+// once and speak of what the caller sent.
 package sla

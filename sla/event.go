@@ -248,7 +248,7 @@ func cloneValue(v any) any {
 		if x == nil {
 			return x
 		}
-		return append([]string(nil), x...)
+		return append(make([]string, 0, len(x)), x...) // an empty list stays a list, not null
 	case map[string]string:
 		if x == nil {
 			return x
@@ -336,6 +336,11 @@ func (e *EventError) Detail() string {
 // Unwrap returns the cause, one of the ErrXxx sentinels or a counting error.
 func (e *EventError) Unwrap() error { return e.Err }
 
+// Is makes every EventError satisfy errors.Is(err, ErrInvalid): an event that
+// does not fit is always the caller's (the event sent, or the case passed in),
+// whatever its cause wraps — a counting or calendar error included.
+func (e *EventError) Is(target error) bool { return target == ErrInvalid }
+
 // eventFail wraps a formatted message around a sentinel so that both read
 // well; field is the JSON name of the event field at fault, "" for none.
 func eventFail(sentinel error, field, format string, args ...any) error {
@@ -363,6 +368,10 @@ func (e *statusError) Error() string { return "sla: " + e.Text() }
 func (e *statusError) Text() string  { return "status of case " + e.id + ": " + diag.Text(e.err) }
 func (e *statusError) Unwrap() error { return e.err }
 
+// Is: the status of a case the caller passed fails only on that case (its
+// events, its instants) or on the instant asked, never on a fault of ours.
+func (e *statusError) Is(target error) bool { return target == ErrInvalid }
+
 type reasonError struct {
 	sentinel error
 	field    string
@@ -371,6 +380,10 @@ type reasonError struct {
 
 func (r *reasonError) Error() string { return r.msg }
 func (r *reasonError) Unwrap() error { return r.sentinel }
+
+// Is: a reason of the replay is the reason an event does not fit (see
+// EventError.Is), so it satisfies ErrInvalid even where it surfaces alone.
+func (r *reasonError) Is(target error) bool { return target == ErrInvalid }
 
 // fieldOf is the event field an error of the replay names, "" for none.
 func fieldOf(err error) string {

@@ -228,9 +228,13 @@ func TestHistoryPicksVersionByAcceptanceTime(t *testing.T) {
 
 func TestHistoryRejectsOverlapsAndMixedIDs(t *testing.T) {
 	v1 := mustParse(t, "v1.yaml", policyVersion("2024.1", "2024-01-01", "", "T3"))
+	sameStart := mustParse(t, "v2.yaml", policyVersion("2025.1", "2024-01-01", "", "T1"))
+	_, err := sla.NewHistory(v1, sameStart)
+	assert.ErrorContains(t, err, "overlaps", "an open-ended version overlaps one that starts the same day")
+	bounded := mustParse(t, "b.yaml", policyVersion("2024.1", "2024-01-01", "2025-06-30", "T3"))
 	v2 := mustParse(t, "v2.yaml", policyVersion("2025.1", "2025-01-01", "", "T1"))
-	_, err := sla.NewHistory(v1, v2)
-	assert.ErrorContains(t, err, "overlaps", "an open-ended 2024 version overlaps the 2025 one")
+	_, err = sla.NewHistory(bounded, v2)
+	assert.ErrorContains(t, err, "overlaps", "a version whose declared end is after the next start overlaps it")
 	_, err = sla.NewHistory(v1, v1)
 	assert.ErrorContains(t, err, "appears twice")
 	_, err = sla.NewHistory(v1, sla.Default())
@@ -286,7 +290,8 @@ func TestHolderReadersNeverBlock(t *testing.T) {
 		}()
 	}
 	for i := 0; i < 20; i++ {
-		v := mustParse(t, "v2.yaml", policyVersion("2025.1", "2025-01-01", "", "T1"))
+		tier := []string{"T1", "T3"}[i%2] // new content on every activation: identical content is no swap
+		v := mustParse(t, "v2.yaml", policyVersion("2025.1", "2025-01-01", "", tier))
 		require.NoError(t, holder.Activate(v))
 	}
 	wg.Wait()

@@ -31,6 +31,11 @@ type policyDecoder struct {
 	lines []string
 	// brokenFields are declared input fields whose declaration has a problem.
 	brokenFields map[string]bool
+	// targetConds are the targets' `when` conditions, index-aligned with Policy.targets.
+	targetConds []rules.Rule
+	// tiersIncomplete is set when a declared tier was dropped for a problem with its id, so
+	// that rules naming a tier the policy then lacks are not reported again (see followOn).
+	tiersIncomplete bool
 }
 
 // str returns a pair's text; see yamltree.Decoder.Text.
@@ -138,12 +143,16 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 				if problem.Field != "" && d.brokenFields[problem.Field] {
 					continue // already reported at the field's declaration
 				}
+				if d.followOn(problem) {
+					continue
+				}
 				d.Problems.Add(problem)
 			}
 		} else {
 			d.ProblemAt(Position{File: name}, "%v", err)
 		}
 	}
+	d.compileTargetConditions(spec, p, d.targetConds)
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
@@ -180,8 +189,8 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	}
 	if f, ok := top["id"]; ok {
 		if s, ok := d.nonEmpty(f, "id"); ok {
-			if !validID(s) {
-				d.Problem(f.Value, "id: %q may use only letters, digits, '-', '_' and '.'", s)
+			if !rules.IsID(s) {
+				d.Problem(f.Value, "id: %q may use only letters and digits (of any script), '-', '_' and '.'", s)
 			}
 			p.id = s
 		}
@@ -217,6 +226,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	var tierIDs []string
 	if f, ok := top["tiers"]; ok {
 		tierIDs = d.decodeTiers(f.Value, p)
+		d.tiersIncomplete = tierWithoutID(f.Value, tierIDs)
 	}
 	p.counting = deadline.DefaultCounting()
 	if f, ok := top["counting"]; ok {
@@ -268,15 +278,6 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	}
 }
 
-func validID(s string) bool {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return s != ""
-}
-
 func (d *policyDecoder) decodeEffective(n *yaml.Node, p *Policy) {
 	m := d.Mapping(n, "effective", "from!", "until")
 	if f, ok := m["from"]; ok {
@@ -312,7 +313,7 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 		seen[k.Value] = true
 		what := "input." + k.Value
 		before := len(d.Problems)
-		m := d.Mapping(v, what, "type!", "description", "values", "default")
+		m := d.Mapping(v, what, "type!", "label", "description", "values", "default")
 		if m == nil {
 			broken[k.Value] = true
 			continue
@@ -330,8 +331,11 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 		if f, ok := m["description"]; ok {
 			fd.Description, _ = d.str(f, what+".description")
 		}
+		if f, ok := m["label"]; ok {
+			fd.Label, _ = d.str(f, what+".label")
+		}
 		if f, ok := m["values"]; ok {
-			fd.Values = d.strings(f.Value, what+".values")
+			fd.Values, fd.ValueLabels = d.fieldValues(f.Value, what+".values")
 		}
 		if f, ok := m["default"]; ok && fd.Type != 0 {
 			fd.Default = d.fieldDefault(f.Value, fd.Type, what+".default")
@@ -412,6 +416,7 @@ func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
 	var ids []string
 	for i, item := range items {
 		what := fmt.Sprintf("tiers[%d]", i)
+		item = d.withoutMisplaced(item, what, tierMisplaced)
 		m := d.Mapping(item, what, "id!", "limit!", "label", "label_en", "description")
 		if m == nil {
 			continue
@@ -572,7 +577,7 @@ func parseThreshold(s string) (fraction float64, lastWorkday bool, err error) {
 }
 
 func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
-	m := d.Mapping(n, "extensions", "max_count!", "max_total", "basis")
+	m := d.Mapping(n, "extensions", "max_count!", "max_total", "basis", "tiers")
 	if f, ok := m["max_count"]; ok {
 		p.extensions.MaxCount, _ = d.integer(f, "extensions.max_count", 0, 100)
 	}
@@ -587,16 +592,20 @@ func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
 	if f, ok := m["basis"]; ok {
 		p.extensions.Basis, _ = d.str(f, "extensions.basis")
 	}
+	if f, ok := m["tiers"]; ok {
+		d.extensionTiers(f.Value, p)
+	}
 }
 
 func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
 	for i, item := range d.Sequence(n, "targets") {
 		what := fmt.Sprintf("targets[%d]", i)
-		m := d.Mapping(item, what, "id!", "label", "after!", "limit!")
+		m := d.Mapping(item, what, "id!", "label", "after!", "limit!", "when")
 		if m == nil {
 			continue
 		}
+		d.targetConds = append(d.targetConds, d.targetWhen(m, what))
 		var t Target
 		t.ID, t.Label = d.idAndLabel(m, what, "target", seen)
 		if f, ok := m["after"]; ok {
@@ -619,7 +628,7 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 	var out []rules.Rule
 	for i, item := range d.Sequence(n, "rules") {
 		what := fmt.Sprintf("rules[%d]", i)
-		m := d.Mapping(item, what, "id!", "when!", "tier!", "reason!", "basis")
+		m := d.Mapping(item, what, "id!", "label", "when!", "tier!", "reason!", "basis")
 		if m == nil {
 			continue
 		}
@@ -648,6 +657,9 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 		}
 		if f, ok := m["basis"]; ok {
 			r.Basis, _ = d.str(f, what+".basis")
+		}
+		if f, ok := m["label"]; ok {
+			r.Label, _ = d.str(f, what+".label")
 		}
 		if !whenOK {
 			// Already reported (a missing key, or a value that is not text); compiling an

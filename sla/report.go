@@ -234,6 +234,7 @@ const MaxReportGroups = 10000
 // inputs upstream). The Policy it was made from is shared and not modified.
 type Reporter struct {
 	p        *Policy
+	hist     history // set for a History's reporter (history_report.go)
 	opts     ReportOptions
 	attr     string // attribute name when grouping by attribute
 	key      string // GroupBy without the attribute name
@@ -337,7 +338,8 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 	return f, !f.accepted.IsZero()
 }
 
-// Add counts one case. The case is read, never modified. Errors name the
+// add counts one case for Add (history_report.go, which marks every error as
+// the caller's). The case is read, never modified. Errors name the
 // case and leave the Reporter unchanged: an empty id, a case governed by
 // another policy (a non-empty PolicyID different from the policy's ID), no
 // acceptance event, a StatusAt error, a calendar error, and text the
@@ -348,7 +350,7 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 // whatever the caller built (checked for the cases counted). A case whose first
 // event is after Now, or whose bucket date is outside the period, is counted
 // in Skipped; under BucketAccepted such cases are not otherwise validated.
-func (r *Reporter) Add(c Case) error {
+func (r *Reporter) add(c Case) error {
 	if c.ID == "" {
 		return diag.Errorf("sla", "report: case with an empty id")
 	}
@@ -381,7 +383,11 @@ func (r *Reporter) Add(c Case) error {
 		r.skipped++
 		return nil
 	}
-	st, err := r.p.StatusAt(c, now)
+	p, err := r.policyOf(&c)
+	if err != nil {
+		return diag.Errorf("sla", "report: %w", err)
+	}
+	st, err := p.StatusAt(c, now)
 	if err != nil {
 		return diag.Errorf("sla", "report: %w", err) // StatusAt's errors name the case
 	}
@@ -419,7 +425,7 @@ func (r *Reporter) Add(c Case) error {
 	}
 	toClose := -1
 	if closed {
-		n, err := r.p.Calendar().WorkdaysBetween(f.cycleStart, f.closed)
+		n, err := p.Calendar().WorkdaysBetween(f.cycleStart, f.closed)
 		if err != nil {
 			return diag.Errorf("sla", "report: case %s: working days to close: %w", c.ID, err)
 		}
@@ -595,7 +601,7 @@ func (r *Reporter) Report() Report {
 	rep := Report{
 		Options:         r.opts,
 		PolicyID:        r.p.ID(),
-		PolicyVersion:   r.p.Version(),
+		PolicyVersion:   r.policyVersion(),
 		CalendarVersion: cal.Version(),
 		Calendar:        cal.Name(),
 		Rows:            make([]ReportRow, 0, len(r.groups)),
@@ -675,15 +681,7 @@ func ratio(num, den int) float64 {
 // cases are read, never modified.
 func (p *Policy) Report(cases []Case, opts ReportOptions) (Report, error) {
 	r, err := p.NewReporter(opts)
-	if err != nil {
-		return Report{}, err
-	}
-	for i := range cases {
-		if err := r.Add(cases[i]); err != nil {
-			return Report{}, err
-		}
-	}
-	return r.Report(), nil
+	return reportAll(r, err, cases)
 }
 
 // csvHeader is the contract of WriteCSV's first line.

@@ -130,6 +130,11 @@ type Status struct {
 	// the case was not reopened since.
 	Rating         string
 	ReopenRequired bool
+
+	// Override is set when the tier the classified event recorded contradicts the policy's
+	// rules on the case's input (see ClassificationOverride); nil when they agree or the case
+	// recorded no input.
+	Override *ClassificationOverride
 }
 
 // StatusAt computes the status of c at now. It is a pure function of the
@@ -169,6 +174,7 @@ func (p *Policy) StatusAt(c Case, now time.Time) (st Status, err error) {
 	if err := r.status(&st, now); err != nil {
 		return Status{}, err
 	}
+	st.Override = p.classificationOverride(r.events)
 	return st, nil
 }
 
@@ -508,6 +514,7 @@ func (r *replayer) targetCount() int {
 	if len(ts) == 0 {
 		return 0
 	}
+	on, _ := r.targetsOn() // an error is fillTargets' to report
 	n := 0
 	for i := 0; i < r.n; i++ {
 		tr := triggerOf(r.kind(i))
@@ -515,7 +522,7 @@ func (r *replayer) targetCount() int {
 			continue
 		}
 		for k := range ts {
-			if ts[k].After == tr && !isReturnTarget(ts[k].ID) {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
 				n++
 			}
 		}
@@ -527,6 +534,10 @@ func (r *replayer) targetCount() int {
 // by the rules in TargetStatus's doc comment.
 func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	ts := r.p.targets
+	on, err := r.targetsOn()
+	if err != nil {
+		return r.statusErr(err)
+	}
 	n := len(dst)
 	out := dst[:0]
 	var kbuf [32]int
@@ -536,7 +547,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	}
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
-			if ts[k].After == tr && !isReturnTarget(ts[k].ID) {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
 				// Field by field into dst's zeroed memory (len(out) < n =
 				// len(dst) by the count): no 176-byte temporary and typed copy.
 				out = out[:len(out)+1]
@@ -719,6 +730,9 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	}
 	say("Case %s at %s: %s; tier %s; cycle %d; policy %s %s; calendar %s %s.", s.CaseID, when(s.At), stateWords(s.State, false),
 		tierLabel(s.Tier), s.Cycle, p.id, p.version, p.cal.Name(), s.CalendarVersion)
+	if s.Override != nil {
+		say("%s", overrideSentence(s.Override))
+	}
 
 	// Events in words, replayed step by step to know what each did.
 	n := 0
@@ -746,8 +760,11 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			say("%s: accepted (受理)%s.", when(e.At), by)
 		case EventClassified:
 			rule := "the policy's default"
-			if e.Rule != "" {
+			switch {
+			case e.Rule != "":
 				rule = "rule " + e.Rule
+			case e.Tier != p.set.Default().Tier:
+				rule = "hand (no rule, and not the default tier)" // an override: see ClassificationOverride
 			}
 			say("%s: classified (分类) as %s by %s%s; the limit counts from %s.", when(e.At), tierLabel(e.Tier), rule, why, when(r.tierStart))
 		case EventTransferred:

@@ -44,6 +44,7 @@ type statusWire struct {
 	Supervised     []supervisedWire  `json:"supervised,omitempty"`
 	Rating         string            `json:"rating,omitempty"`
 	ReopenRequired bool              `json:"reopen_required,omitempty"`
+	Override       *overrideWire     `json:"override,omitempty"`
 }
 
 type openPauseWire struct {
@@ -102,7 +103,7 @@ func (s Status) MarshalJSON() ([]byte, error) {
 		Extensions: s.Extensions, LateExtensions: s.LateExtensions,
 		Paused: s.Paused, PausedSince: wire.Instant(s.PausedSince),
 		Warnings: make([]warningWire, len(s.Warnings)), Targets: make([]targetWire, len(s.Targets)),
-		CalendarVersion: s.CalendarVersion,
+		CalendarVersion: s.CalendarVersion, Override: s.Override.wire(),
 	}
 	for i, c := range s.Warnings {
 		w.Warnings[i] = warningWire{ID: c.ID, Label: c.Label, At: wire.Instant(c.At)}
@@ -126,7 +127,7 @@ func (s Status) MarshalJSON() ([]byte, error) {
 func (s *Status) UnmarshalJSON(data []byte) error {
 	out, err := wire.Read(data, (*statusWire).status)
 	if err != nil {
-		return diag.Errorf("sla", "status JSON: %w", err)
+		return diag.Invalidf("sla", "status JSON: %w", err)
 	}
 	*s = out
 	return nil
@@ -146,7 +147,7 @@ func (w *statusWire) status() (Status, error) {
 	s := Status{CaseID: w.CaseID, At: p.Instant("at", w.At), State: w.State, Warning: w.Warning, Tier: w.Tier,
 		Cycle: w.Cycle, Provisional: w.Provisional, RemainingDays: w.RemainingDays, OverdueDays: w.OverdueDays,
 		EverLate: w.EverLate, CycleLate: w.CycleLate, Extensions: w.Extensions, LateExtensions: w.LateExtensions,
-		Paused: w.Paused, CalendarVersion: w.CalendarVersion}
+		Paused: w.Paused, CalendarVersion: w.CalendarVersion, Override: w.Override.override()}
 	p.Loc = s.At.Location()
 	s.Due, s.LastDay = p.Instant("due", w.Due), p.Date("last_day", w.LastDay)
 	s.JudgedDue, s.JudgedLastDay = p.Instant("judged_due", w.JudgedDue), p.Date("judged_last_day", w.JudgedLastDay)

@@ -120,7 +120,7 @@ changes against the current data (for 2027: the unverified days). With --cases, 
 
 # due
 
-	shixian due --accepted RFC3339 (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
+	shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
 
 --limit is a period ("1 workday", "3 workdays", "0 workdays" for same-day 即办, "10 days",
 "1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月") counted with the
@@ -132,7 +132,10 @@ its wire format (sla/schema/shixian-v1.schema.json, #/$defs/Deadline), the objec
 answers with: start, period, due (RFC 3339, the exclusive instant), last_day (YYYY-MM-DD), ends
 ("2025-10-11 24:00"), provisional (bool: a counted day is not from an official notice),
 certainty, end_of_day, calendar (name and version), the counted and skipped days, and
-explanation (list of strings).
+explanation (list of strings). --accepted may be a date alone (2026-09-30): it stands for the
+start of business that day (the policy's first business-hours span, else 09:00 CST), and the
+explanation's first line says so. Limits may be written as offices write them: 三个工作日,
+十五日, 一个月, 5个工作日内, 当日 (same day).
 
 Example: accepted 2025-09-30T17:00:00+08:00 with 3 workdays is due 2025-10-12T00:00:00+08:00,
 last_day 2025-10-11: National Day 10-01..10-08 is skipped, and 10-09, 10-10 and the makeup
@@ -163,7 +166,22 @@ last day and whether a counted day is not yet official). --explain prints a bloc
 
 Loads each policy strictly; prints every problem of every file on stderr (file:line:column, the
 line and a caret) and exits 2 if there is any; prints "ok <file> (<id> v<version>, N rules)" on
-stdout for each good file.
+stdout for each good file. Besides the loader's checks it reports each rule that the exhaustive
+analysis (see analyze) proves can never decide, at the rule's position.
+
+# analyze
+
+	shixian analyze POLICY [--format text|json] [--max-classes N] [--max-time DURATION]
+
+Cuts each field's values into classes by what the rules compare it with, classifies one example
+input of every combination with the policy's own classifier and reports the rules that can never
+decide (and the earlier rules that shadow them), the rules partly shadowed, example inputs that
+fall to the default and the classes per tier and rule. Conditions the classes do not decide
+exactly are listed and the result is marked not exact; past --max-classes (65536) a fixed random
+sample is evaluated, and past --max-time (10s) the evaluation stops; either way the result is
+marked not exhaustive. json keys: unreachable,
+partly_shadowed, reaches_default, tiers, rules, exact, exhaustive, classes, evaluated, sampling,
+fields, inexact. Exit 0 whatever it finds.
 
 # test
 
@@ -178,13 +196,17 @@ a <testsuite> per suite. Exit 3 if a suite failed, 2 if a suite or policy could 
 
 # diff
 
-	shixian diff OLD NEW --cases FILE.jsonl [--expect FILE] [--format text|json] [--max-changed N] [--workers N]
+	shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N] [--max-time DURATION]) [--expect FILE] [--format text|json]
 
 Classifies every corpus case with both policy versions (streamed, in parallel) and prints the
 tier transition matrix, per-rule firing counts old vs new and every case whose tier, rule or due
 date changed. Without --expect every change is reported and the exit code is 0 (a diff is
 information); with --expect FILE (shixian-expect/v1) a change it does not allow exits 4. Bad
-corpus lines exit 2, which outranks 4: the diff is incomplete.
+corpus lines exit 2, which outranks 4: the diff is incomplete. --exhaustive compares the two
+versions over every input class instead (the union of both versions' comparisons, as analyze
+cuts them) and lists every class whose tier or rule changes with an example input, grouped by
+transition (json: changes [{input, old: {tier, rule}, new: {tier, rule}}], transitions, exact);
+--expect applies to it too, max counting classes.
 
 # status
 

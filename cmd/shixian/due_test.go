@@ -101,7 +101,7 @@ func TestDueErrors(t *testing.T) {
 		want string
 	}{
 		{"missing --accepted", []string{"due", "--limit", "3 workdays"}, exitUsage, "--accepted is required"},
-		{"not RFC 3339", []string{"due", "--accepted", "2025-09-30 17:00", "--limit", "1 workday"}, exitUsage, "not an RFC 3339 instant"},
+		{"not RFC 3339", []string{"due", "--accepted", "2025-09-30 17:00", "--limit", "1 workday"}, exitUsage, "neither an RFC 3339 instant (e.g. 2025-09-30T17:00:00+08:00) nor a date (2025-09-30)"},
 		{"neither limit nor policy", []string{"due", acc}, exitUsage, "give --limit"},
 		{"tier without policy", []string{"due", acc, "--tier", "T1"}, exitUsage, "--tier needs --policy"},
 		{"tier and limit", []string{"due", acc, "--policy", defaultPolicy, "--tier", "T1", "--limit", "1 workday"}, exitUsage, "not both"},
