@@ -171,6 +171,16 @@
 // Its seeds run with go test. BENCHMARKS.md compares Classify with plain expr
 // usage.
 //
+// # Partition
+//
+// Set.Partition lists, per field, the constants the conditions compare it with (declared values
+// and text literals, number thresholds, instants from date(), texts tested in a list, the
+// thresholds of a list's length), and each
+// construct it does not decide exactly (arithmetic on a field, a function or method call, two
+// fields compared, text functions such as startsWith) with its rule. One value from every
+// class these constants cut, combined over all fields and classified, evaluates every rule on
+// every kind of input: package sla/slatest's Analyze and DiffExhaustive do that.
+//
 // # Concurrency
 //
 // A *Set is immutable after Compile and safe for concurrent use; Classify

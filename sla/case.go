@@ -274,11 +274,14 @@ func (c Case) Clone() Case {
 }
 
 // Unit returns the unit of the latest transfer in the log, "" if the case was
-// never transferred.
+// never transferred or that unit returned it (退回) since.
 func (c Case) Unit() string {
 	for i := len(c.Events) - 1; i >= 0; i-- {
-		if c.Events[i].Type == EventTransferred {
+		switch c.Events[i].Type {
+		case EventTransferred:
 			return c.Events[i].Unit
+		case EventReturned:
+			return ""
 		}
 	}
 	return ""
@@ -364,7 +367,8 @@ func acceptError(id string, accepted time.Time, loc *time.Location, err error) e
 // and an *EventError naming the event (its 1-based index, type and time in
 // the calendar's location) and the field at fault (Field), and wrapping one
 // of ErrEventOrder, ErrEventField, ErrEventState, ErrExtensionCap,
-// ErrLateExtension or a counting/calendar error; nothing is half-applied.
+// ErrLateExtension, ErrLateChange or a counting/calendar error; nothing is
+// half-applied.
 // Apply refuses exactly what would leave a case unusable, so that a portal
 // validates before it stores: an event the caller sent that is refused can
 // be corrected and sent again, and the corrected one is judged afresh.
@@ -382,7 +386,15 @@ func acceptError(id string, accepted time.Time, loc *time.Location, err error) e
 // (MaxCount, MaxTotal in the cap's unit, counted per clock: a restart or a
 // reopening starts a new clock), late extensions (行政许可法 art. 42, policy
 // LateExtension), reclassification to an unknown or the same tier, visit
-// before close or twice, reopen while open; and that the deadline can be
+// before close or twice, reopen while open; the closed loop (see "The closed
+// loop" in the package documentation): late reclassifications and restarts
+// (LateReclassify, LateRestart), pause names (a resume of a pause that is not
+// open, two open pauses of one name, more than MaxOpenPauses), reason codes
+// (a code on an event type it is not for; free text where the policy
+// requires codes), returns (by a unit that does not hold the case, after the
+// window of a return target), supervision (no level reached, a level not
+// reached) and ratings (outside the scale, contradicting satisfied); and
+// that the deadline can be
 // computed after every event that sets it (classification, reclassification,
 // restart, reopening, extension). Every event's instant must be one the
 // policy's calendar can count (Field "at": inside its range, 2004–2050 for
@@ -531,8 +543,25 @@ type replayer struct {
 	cycleFrom  int       // index of the event that started the current clock
 	cycleStart time.Time // its instant: acceptance, restart or reopening
 	tierStart  time.Time // Request.Start of the current tier
-	paused     bool
-	pauseAt    time.Time
+	paused     bool      // a pause is open (open.n > 0)
+	pauseAt    time.Time // the start of the earliest open pause
+	open       openPauses
+	cycleIdx   int // index of the event that began the cycle: acceptance or reopening
+
+	// The request and last day the warnings were computed on by state (the
+	// ones the cycle is judged by), for supervisionInstants.
+	sreq  deadline.Request
+	slast time.Time
+	// wat[:nwat] are the crossing instants of every warning state computed
+	// (warningInstants); nwat is -1 when they did not fit.
+	wat  [8]time.Time
+	nwat int
+
+	// frozen: a reclassification or restart came at or after the deadline
+	// in force under LateChangeOverdue; the cycle is judged by that
+	// deadline, frozenDue and frozenLast, whatever the change did.
+	frozen                bool
+	frozenDue, frozenLast time.Time
 
 	extCount int
 	extTotal int
@@ -553,6 +582,9 @@ type replayer struct {
 	transferOpen  bool
 	transferSigns bool // the pending transfer was signed for
 	signedAt      time.Time
+	transferAt    time.Time // the latest transfer
+	held          bool      // the unit of the latest transfer holds the case: not returned since
+	grade         int8      // the grade (index in the rating scale) of the latest visit, -1 before any
 }
 
 func (r *replayer) loc() *time.Location { return r.p.cal.Location() }
@@ -673,7 +705,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 			}
 		}
 		r.accepted = true
-		r.cycle = 1
+		r.cycle, r.grade, r.cycleIdx = 1, -1, i
 		r.startClock(i, e.At)
 
 	case kindClassified:
@@ -695,8 +727,16 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		if e.Tier == r.tier {
 			return eventFail(ErrEventState, "tier", "the case is already in tier %s", r.tier)
 		}
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
 		t, err := r.lookupTier(e.Tier)
 		if err != nil {
+			return err
+		}
+		if err := r.lateChange(e, p.lifecycle.LateReclassify, "reclassification", "late_reclassify"); err != nil {
 			return err
 		}
 		r.tier, r.period = t.ID, t.Limit
@@ -711,6 +751,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 
 	case kindTransferred:
 		r.unit, r.transferOpen, r.transferSigns = e.Unit, true, false
+		r.transferAt, r.held = e.At, true
 
 	case kindSignedFor:
 		switch {
@@ -724,22 +765,32 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		r.transferSigns, r.signedAt = true, e.At
 
 	case kindPaused:
-		if r.paused {
-			return eventFail(ErrEventState, "", "the case is already paused since %s", r.when(r.pauseAt))
-		}
-		r.paused, r.pauseAt = true, e.At
+		return r.pause(i, e)
 
 	case kindResumed:
-		if !r.paused {
-			return eventFail(ErrEventState, "", "resume without a pause")
-		}
-		r.paused = false
+		return r.resume(i, e)
 
 	case kindRestarted:
 		// 行政许可法 art. 32: the application is accepted when the materials
 		// are complete; the clock starts again and earlier elapsed time,
 		// pauses and extensions no longer count (they stay in the log).
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
+		if r.hasTier {
+			if err := r.lateChange(e, p.lifecycle.LateRestart, "restart", "late_restart"); err != nil {
+				return err
+			}
+		}
 		r.startClock(i, e.At)
+
+	case kindReturned:
+		return r.returned(e)
+
+	case kindSupervised:
+		return r.supervised(e)
 
 	case kindExtended:
 		return r.extend(e)
@@ -759,14 +810,24 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		case r.visited:
 			return eventFail(ErrEventState, "", "the close at %s was already visited", r.when(r.closedAt))
 		}
-		r.visited = true
+		g, err := r.p.gradeOf(e)
+		if err != nil {
+			return err
+		}
+		r.visited, r.grade = true, int8(g)
 
 	case kindReopened:
 		if !r.closed {
 			return eventFail(ErrEventState, "", "reopen while the case is open")
 		}
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
 		r.prevLate = r.prevLate || r.cycleLate
 		r.closed, r.visited, r.cycleLate = false, false, false
+		r.frozen, r.grade, r.cycleIdx = false, -1, i
 		r.cycle++
 		r.startClock(i, e.At)
 		r.tierStart = e.At
@@ -778,7 +839,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 // Pauses and extensions of the previous clock no longer count.
 func (r *replayer) startClock(i int, at time.Time) {
 	r.cycleFrom, r.cycleStart, r.tierStart = i, at, at
-	r.paused = false
+	r.paused, r.pauseAt, r.open.n = false, time.Time{}, 0
 	r.extCount, r.extTotal, r.lateMask, r.anyLate = 0, 0, [2]uint64{}, false
 }
 
@@ -808,6 +869,11 @@ func (r *replayer) extend(e *Event) error {
 	if !r.hasTier {
 		return eventFail(ErrEventState, "", "extension before classification (the case has no deadline)")
 	}
+	if r.check {
+		if err := r.p.checkReason(e); err != nil {
+			return err
+		}
+	}
 	x, err := r.p.extensionsFor(r.tier)
 	if err != nil {
 		return err
@@ -836,9 +902,9 @@ func (r *replayer) extend(e *Event) error {
 	}
 	// The extension is judged against the deadline the cycle is judged by
 	// (without earlier late extensions), with an open pause taken to end now.
-	due, _, _, err := r.p.due(r.request(e.At, true))
+	due, _, err := r.inForce(e.At)
 	if err != nil {
-		return causeFail(err, "at", "the deadline in force cannot be computed")
+		return err
 	}
 	if !e.At.Before(due) {
 		if r.p.lifecycle.LateExtension != LateExtensionOverdue {
@@ -869,10 +935,11 @@ func (r *replayer) close(at time.Time) error {
 			return causeFail(err, "at", "the deadline cannot be computed")
 		}
 	}
-	r.closed, r.closedAt, r.visited = true, at, false
+	jdue, jlast = r.judge(jdue, jlast)
+	r.closed, r.closedAt, r.visited, r.grade = true, at, false, -1
 	r.closeDue, r.closeLast, r.closeProv, r.closeJDue, r.closeJLast = due, last, prov, jdue, jlast
 	r.cycleLate = !at.Before(jdue)
-	r.paused = false
+	r.paused, r.pauseAt, r.open.n = false, time.Time{}, 0
 	r.transferOpen = false
 	return nil
 }
@@ -914,18 +981,25 @@ func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
 		}
 		req.Pauses = append(req.Pauses, deadline.Pause{Start: st, End: end, Reason: from.Reason})
 	}
-	var open *Event
+	// The pauses still open as the log is read, as in pause and resume:
+	// each resume ends the pause it names (resolve), a close all of them.
+	var open openPauses
 	ext := 0
 	for i := r.cycleFrom; i < r.n; i++ {
 		e := &r.events[i]
 		switch r.kind(i) {
 		case kindPaused:
-			open = e
-		case kindResumed, kindClosed:
-			if open != nil {
-				add(open, e.At)
-				open = nil
+			open.push(i)
+		case kindResumed:
+			if k := open.resolve(r.events, e.Pause); k >= 0 {
+				add(&r.events[open.idx[k]], e.At)
+				open.remove(k)
 			}
+		case kindClosed:
+			for k := 0; k < open.n; k++ {
+				add(&r.events[open.idx[k]], e.At)
+			}
+			open.n = 0
 		case kindExtended:
 			late := ext < 128 && r.lateMask[ext/64]&(1<<(ext%64)) != 0
 			if !judged || !late {
@@ -934,15 +1008,16 @@ func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
 			ext++
 		}
 	}
-	if open != nil {
+	for k := 0; k < open.n; k++ {
+		o := &r.events[open.idx[k]]
 		switch {
 		case upTo.IsZero():
 			// Left open: ComputeDue then reports a suspended deadline.
-			req.Pauses = append(req.Pauses, deadline.Pause{Start: maxTime(open.At, r.tierStart), Reason: open.Reason})
-		case upTo.Before(open.At):
-			add(open, open.At)
+			req.Pauses = append(req.Pauses, deadline.Pause{Start: maxTime(o.At, r.tierStart), Reason: o.Reason})
+		case upTo.Before(o.At):
+			add(o, o.At)
 		default:
-			add(open, upTo)
+			add(o, upTo)
 		}
 	}
 	return req

@@ -197,7 +197,7 @@ func TestEventErrorFields(t *testing.T) {
 		{"a foreign unit on a pause names unit", base, Event{Type: EventPaused, At: lcT("2025-10-13 10:00"), Reason: "x", Unit: "u"}, "unit"},
 		{"a pause without a reason names reason", base, Event{Type: EventPaused, At: lcT("2025-10-13 10:00")}, "reason"},
 		{"an extension without an approver names approver", base, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &deadline.Period{Count: 1, Unit: deadline.Workdays}, Reason: "x"}, "approver"},
-		{"a visit without satisfied names satisfied", append(append([]Event{}, base...), lcClosed("2025-10-13 10:00")), Event{Type: EventVisited, At: lcT("2025-10-13 11:00")}, "satisfied"},
+		{"a visit with neither rating nor satisfied names rating", append(append([]Event{}, base...), lcClosed("2025-10-13 10:00")), Event{Type: EventVisited, At: lcT("2025-10-13 11:00")}, "rating"},
 		{"an unknown tier names tier", base, lcReclassified("2025-10-13 10:00", "T7"), "tier"},
 		{"a sign-for by another unit names unit", transferred, lcSigned("2025-10-13 11:00", "劳动监察"), "unit"},
 		{"an extension beyond the total cap names length", base, lcExtended("2025-10-13 10:00", 11), "length"},

@@ -125,6 +125,7 @@ type Policy struct {
 	warnFractions, warnFractionsPaused []float64
 	extensions                         Extensions
 	targets                            []Target
+	loop                               loopPolicy         // reasons, supervision, rating (loop.go)
 	targetWhen                         []*targetCondition // index-aligned with targets; nil when no target has a condition
 	set                                *rules.Set
 	cal                                *calendar.Calendar

@@ -323,6 +323,11 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules: [{id: a, tier: T1, reason: x}]\n"))
 	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules: [{id: a, when: '', tier: T1, reason: x}]\n"))
 	f.Add([]byte("- a\n- b"))
+	// The closed loop's keys, each wrong: a code without a label that counts as nothing known, a
+	// level with two triggers on a missing warning, a grade both satisfied and reopening.
+	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\n" +
+		"counting: {late_reclassify: later, late_restart: reject}\nreasons: [{code: a, counts_as: sometimes, events: [closed]}, {code: a, label: a}]\nreasons_required: maybe\n" +
+		"supervision: [{id: s, label: 督办, warning: red, overdue: 2 hours}, {id: s}]\nrating: [{grade: 好, satisfied: true, reopens: true}, {grade: 好}]\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := sla.ParsePolicy("fuzz.yaml", data)

@@ -177,7 +177,8 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 // parts the rules depend on (input schema, tiers, default) are unusable.
 func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	top := d.Mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
-		"input", "input_extra", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules")
+		"input", "input_extra", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules",
+		"reasons", "reasons_required", "supervision", "rating")
 	if top == nil {
 		return nil
 	}
@@ -240,6 +241,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	if f, ok := top["targets"]; ok {
 		d.decodeTargets(f.Value, p)
 	}
+	d.decodeLoop(top, p) // reasons, reasons_required, supervision, rating (loop.go)
 	// Without a `default` key (already reported as missing) the rules' own complaint about the
 	// default points at the policy's first line.
 	def := rules.Default{Pos: d.Pos(root)}
@@ -452,7 +454,8 @@ func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
 }
 
 func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
-	m := d.Mapping(n, "counting", "end_of_day", "receipt", "same_day_cutoff", "business_hours", "resume_day", "late_extension", "reclassify")
+	m := d.Mapping(n, "counting", "end_of_day", "receipt", "same_day_cutoff", "business_hours", "resume_day", "late_extension", "reclassify",
+		"late_reclassify", "late_restart")
 	if m == nil {
 		return
 	}
@@ -474,6 +477,8 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 	parse("resume_day", func(s string) (err error) { c.ResumeDay, err = deadline.ParseResumeDay(s); return })
 	parse("late_extension", func(s string) (err error) { p.lifecycle.LateExtension, err = lateExtensionNames.Parse(s); return })
 	parse("reclassify", func(s string) (err error) { p.lifecycle.Reclassify, err = reclassifyNames.Parse(s); return })
+	parse("late_reclassify", func(s string) (err error) { p.lifecycle.LateReclassify, err = lateReclassifyName.Parse(s); return })
+	parse("late_restart", func(s string) (err error) { p.lifecycle.LateRestart, err = lateRestartNames.Parse(s); return })
 	if f, ok := m["business_hours"]; ok {
 		var spans []deadline.Span
 		for _, item := range d.Sequence(f.Value, "counting.business_hours") {

@@ -139,6 +139,12 @@ type ReportRow struct {
 	Satisfied int `json:"satisfied"`
 	// SatisfactionRate (满意率) is Satisfied / Visited; 0 when Visited is 0.
 	SatisfactionRate float64 `json:"satisfaction_rate"`
+	// The closed loop (report_loop.go): cases returned (退回) at least once,
+	// cases with a supervised event (督办), and cases whose current cycle
+	// reached a supervision level.
+	Returned           int `json:"returned"`
+	Supervised         int `json:"supervised"`
+	SupervisionReached int `json:"supervision_reached"`
 }
 
 // Closed returns ClosedOnTime + ClosedLate.
@@ -196,6 +202,9 @@ type Report struct {
 	// Undated is the part of Skipped that had no bucket date (open cases
 	// under BucketClosed; unclassified or suspended cases under BucketDue).
 	Undated int `json:"undated"`
+	// Loop are the closed-loop figures: returns per unit, supervision, applicant-caused
+	// pauses and ratings.
+	Loop LoopCounts `json:"loop"`
 }
 
 // denseHist is how many working days to close a group's histogram keeps in
@@ -237,6 +246,7 @@ type Reporter struct {
 	nOverdue int
 	skipped  int
 	undated  int
+	loop     loopAcc // report_loop.go
 }
 
 // NewReporter returns an empty Reporter for opts. Errors: nil policy; zero
@@ -422,6 +432,12 @@ func (r *Reporter) add(c Case) error {
 		toClose = max(n, 0)
 	}
 
+	lf, err := r.scanLoop(&c, now)
+	if err != nil {
+		return err
+	}
+	f.satisfied = lf.satisfied(r.p) // on the policy's rating scale
+
 	group := r.groupOf(&c, &st, &f)
 	g := r.groups[group]
 	if g == nil && len(r.groups) >= MaxReportGroups {
@@ -451,6 +467,7 @@ func (r *Reporter) add(c Case) error {
 	for _, a := range [2]*groupAcc{g, &r.total} {
 		a.count(&st, &f, closed, late, toClose)
 	}
+	r.countLoop(&c, &st, &lf, &g.row, &r.total.row)
 	if late {
 		r.nOverdue++
 		r.pushOverdue(OverdueItem{
@@ -593,6 +610,7 @@ func (r *Reporter) Report() Report {
 		OverdueTotal:    r.nOverdue,
 		Skipped:         r.skipped,
 		Undated:         r.undated,
+		Loop:            r.loopCounts(),
 	}
 	rep.Total.Group = GroupTotal
 	for _, g := range r.groups {

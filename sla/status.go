@@ -114,6 +114,23 @@ type Status struct {
 	Warnings                           []WarningCrossing
 	Targets                            []TargetStatus
 	CalendarVersion                    string // the calendar's Version(): which notices the status was computed on
+
+	// The closed loop (see "The closed loop" in the package documentation).
+	// OpenPauses are the pauses open at the status instant, earliest first
+	// (Paused and PausedSince summarise them).
+	OpenPauses []OpenPause
+	// Supervision lists the supervision levels (督办) the current cycle
+	// reached at or before the status instant, in order of reaching, and
+	// Supervised the supervised events of the cycle.
+	Supervision []SupervisionReached
+	Supervised  []SupervisionAction
+	// Rating is the grade of the follow-up visit of the current close (a
+	// Satisfied-only visit mapped onto the scale, see Event.Rating); "" before
+	// any. ReopenRequired: that grade calls for reopening (Grade.Reopens) and
+	// the case was not reopened since.
+	Rating         string
+	ReopenRequired bool
+
 	// Override is set when the tier the classified event recorded contradicts the policy's
 	// rules on the case's input (see ClassificationOverride); nil when they agree or the case
 	// recorded no input.
@@ -199,6 +216,9 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		return err
 	}
+	if err := r.loopStatus(st, now); err != nil {
+		return err
+	}
 	wout, tout := statusSlices(len(ws), nt)
 	for i := range ws {
 		// Field by field into the fresh (zeroed) memory: cheaper than a
@@ -258,6 +278,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.State = StateClosedOnTime
 		}
 		req := r.request(r.closedAt, true)
+		r.sreq, r.slast = req, st.JudgedLastDay
 		ws, err := r.warnings(st, req, st.JudgedLastDay, now, r.closedAt, true, buf)
 		if err != nil {
 			return nil, err
@@ -282,12 +303,17 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			return nil, r.statusErr(err)
 		}
 	}
+	jdue, jlast = r.judge(jdue, jlast)
 	st.Due, st.LastDay, st.Provisional = due, last, prov
 	st.JudgedDue, st.JudgedLastDay = jdue, jlast
 	overdue := !now.Before(jdue)
 	suspended := false
 	if r.paused {
 		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
+	}
+	// After a late reclassification or restart (frozen) the cycle is late
+	// already and no pause suspends its deadline.
+	if r.paused && !r.frozen {
 		// An open pause that began before the (judged) deadline suspends it
 		// (行政许可法 art. 45: the time is not counted): the case is paused,
 		// never overdue, and its deadline unknown until it resumes. One that
@@ -342,6 +368,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.RemainingDuration = d
 		}
 	}
+	r.sreq, r.slast = jreq, jlast
 	ws, err := r.warnings(st, jreq, jlast, now, time.Time{}, false, buf)
 	if err != nil {
 		return nil, err
@@ -410,6 +437,46 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
+	ats, err := r.warningInstants(req, last, r.wat[:0])
+	if err != nil {
+		return nil, err
+	}
+	// Kept for supervisionInstants, which would otherwise count them again.
+	r.nwat = -1
+	if len(ats) <= len(r.wat) {
+		r.nwat = len(ats)
+	}
+	for i := range ws {
+		w := &ws[i]
+		at := ats[i]
+		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
+			continue
+		}
+		if loc := r.p.cal.Location(); at.Location() != loc {
+			at = at.In(loc)
+		}
+		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at})
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	// In order of crossing; stable for equal instants (policy order).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	st.Warning = out[len(out)-1].ID
+	return out, nil
+}
+
+// warningInstants appends to dst the crossing instant of every declared
+// warning, in policy order, on req, the request the cycle is judged by, whose
+// last day is last: crossed or not, past or future (warnings filters them by
+// the status instant; supervision levels triggered by a warning use them
+// all). Each is at or after req.Start.
+func (r *replayer) warningInstants(req deadline.Request, last time.Time, dst []time.Time) ([]time.Time, error) {
+	ws := r.p.warnings
 	// One call counts the period once for every threshold. "On the last
 	// working day" is LastDay, except when a pause begun on the last day
 	// postponed Due to the resume day (行政许可法 art. 45) — the last day is
@@ -436,25 +503,9 @@ func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedA
 		if at.Before(req.Start) {
 			at = req.Start // e.g. "last working day" of an hour tier due on its acceptance day
 		}
-		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
-			continue
-		}
-		if loc := r.p.cal.Location(); at.Location() != loc {
-			at = at.In(loc)
-		}
-		out = append(out, WarningCrossing{ID: w.ID, Label: w.Label, At: at})
+		dst = append(dst, at)
 	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	// In order of crossing; stable for equal instants (policy order).
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	st.Warning = out[len(out)-1].ID
-	return out, nil
+	return dst, nil
 }
 
 // targetCount is the number of target instances the events replayed start.
@@ -471,7 +522,7 @@ func (r *replayer) targetCount() int {
 			continue
 		}
 		for k := range ts {
-			if ts[k].After == tr && (on == nil || on[k]) {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
 				n++
 			}
 		}
@@ -496,7 +547,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	}
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
-			if ts[k].After == tr && (on == nil || on[k]) {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
 				// Field by field into dst's zeroed memory (len(out) < n =
 				// len(dst) by the count): no 176-byte temporary and typed copy.
 				out = out[:len(out)+1]
@@ -534,6 +585,10 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 			start(AfterClosed, "", e.At)
 		case kindVisited:
 			meet(e.At, EventVisited, AfterClosed, AfterClosed, AfterClosed, "")
+		case kindReturned:
+			// A return (退回) ends the returning unit's targets: only the
+			// latest transfer's are still running.
+			meet(e.At, EventReturned, AfterTransferred, AfterSignedFor, AfterSignedFor, "")
 		case kindReopened:
 			// A reopening ends a visit still pending for the previous close.
 			meet(e.At, EventReopened, AfterClosed, AfterClosed, AfterClosed, "")
@@ -687,7 +742,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	r := replayer{p: p, id: c.ID, events: c.Events[:n]}
 	for i := 0; i < n; i++ {
 		e := &c.Events[i]
-		prevTier, prevExt := r.tier, r.extCount
+		prevTier, prevExt, prevFrozen := r.tier, r.extCount, r.frozen
 		if err := r.step(i); err != nil {
 			say("Event %d (%s at %s) does not fit the case: %v.", i+1, e.Type, when(e.At), err)
 			break
@@ -717,11 +772,26 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		case EventSignedFor:
 			say("%s: signed for (签收) by %s.", when(e.At), e.Unit)
 		case EventPaused:
-			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s.", when(e.At), why)
+			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s%s.", when(e.At), pauseName(e), why+p.reasonWords(e))
 		case EventResumed:
-			say("%s: resumed.", when(e.At))
+			if r.cycleFrom == i {
+				say("%s: resumed%s; the pause was for corrected materials (补正, 行政许可法 art. 32): the clock starts again from this instant.", when(e.At), pauseName(e))
+			} else {
+				say("%s: resumed%s.", when(e.At), pauseName(e))
+			}
+		case EventReturned:
+			say("%s: returned (退回) by %s%s; the unit's targets end, and the citizen-facing clock keeps running.", when(e.At), e.Unit, why+p.reasonWords(e))
+		case EventSupervised:
+			level := ""
+			if e.Level != "" {
+				level = " at level " + e.Level
+			}
+			say("%s: supervised (督办)%s by %s.", when(e.At), level, e.Actor)
 		case EventRestarted:
 			say("%s: restarted (补正后重新受理, 行政许可法 art. 32)%s: the clock starts again from this instant; earlier time, pauses and extensions no longer count.", when(e.At), why)
+			if r.frozen && !prevFrozen {
+				say("  It came at or after the deadline in force, %s (late_restart: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			}
 		case EventExtended:
 			late := ""
 			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
@@ -730,6 +800,9 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			say("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", when(e.At), e.Length, e.Approver, why, late)
 		case EventReclassified:
 			say("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), p.lifecycle.Reclassify)
+			if r.frozen && !prevFrozen {
+				say("  It came at or after the deadline in force, %s (late_reclassify: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			}
 		case EventClosed:
 			verdict := "on time: before the due instant " + when(r.closeJDue)
 			if r.cycleLate {
@@ -737,11 +810,23 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			}
 			say("%s: closed (办结) %s.", when(e.At), verdict)
 		case EventVisited:
-			sat := "satisfied (满意)"
-			if e.Satisfied != nil && !*e.Satisfied {
-				sat = "not satisfied (不满意)"
+			if e.Rating == "" && e.Satisfied != nil {
+				// A yes/no visit, in the words it always had.
+				sat := "satisfied (满意)"
+				if !*e.Satisfied {
+					sat = "not satisfied (不满意)"
+				}
+				say("%s: follow-up visit (回访): %s.", when(e.At), sat)
+			} else if g := p.grade(r.grade); g != nil {
+				sat := "counts as satisfied"
+				if !g.Satisfied {
+					sat = "counts as not satisfied"
+				}
+				if g.Reopens {
+					sat += "; the case is to be reopened"
+				}
+				say("%s: follow-up visit (回访): %s (%s).", when(e.At), g.Grade, sat)
 			}
-			say("%s: follow-up visit (回访): %s.", when(e.At), sat)
 		case EventReopened:
 			say("%s: reopened (重新办理)%s; cycle %d counts tier %s from this instant.", when(e.At), why, r.cycle, r.tier)
 		}
@@ -787,6 +872,12 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	}
 	for _, w := range s.Warnings {
 		say("Warning %s (%s) crossed at %s, measured in working time, not wall-clock time.", w.ID, w.Label, when(w.At))
+	}
+	for _, o := range s.OpenPauses {
+		say("Open pause%s since %s: %s.", pauseName(&Event{Pause: o.Pause}), when(o.Since), o.Reason)
+	}
+	for _, l := range s.Supervision {
+		say("Supervision level %s (%s) reached at %s: %s must act.", l.ID, l.Label, when(l.At), l.By)
 	}
 	for _, t := range s.Targets {
 		unit := ""

@@ -53,7 +53,7 @@ type command struct {
 // commands returns the subcommands in the order `shixian help` lists them.
 func commands() []*command {
 	return []*command{
-		calendarCommand(), dueCommand(), classifyCommand(), lintCommand(), testCommand(),
+		calendarCommand(), dueCommand(), classifyCommand(), lintCommand(), analyzeCommand(), testCommand(),
 		diffCommand(), statusCommand(), reportCommand(), docCommand(),
 	}
 }

@@ -179,7 +179,22 @@ read named by the policy's labels (办不成的原因：历史遗留问题).
 
 Loads each policy strictly; prints every problem of every file on stderr (file:line:column, the
 line and a caret) and exits 2 if there is any; prints "ok <file> (<id> v<version>, N rules)" on
-stdout for each good file.
+stdout for each good file. Besides the loader's checks it reports each rule that the exhaustive
+analysis (see analyze) proves can never decide, at the rule's position.
+
+# analyze
+
+	shixian analyze POLICY [--format text|json] [--max-classes N] [--max-time DURATION]
+
+Cuts each field's values into classes by what the rules compare it with, classifies one example
+input of every combination with the policy's own classifier and reports the rules that can never
+decide (and the earlier rules that shadow them), the rules partly shadowed, example inputs that
+fall to the default and the classes per tier and rule. Conditions the classes do not decide
+exactly are listed and the result is marked not exact; past --max-classes (65536) a fixed random
+sample is evaluated, and past --max-time (10s) the evaluation stops; either way the result is
+marked not exhaustive. json keys: unreachable,
+partly_shadowed, reaches_default, tiers, rules, exact, exhaustive, classes, evaluated, sampling,
+fields, inexact. Exit 0 whatever it finds.
 
 # test
 
@@ -194,13 +209,17 @@ a <testsuite> per suite. Exit 3 if a suite failed, 2 if a suite or policy could 
 
 # diff
 
-	shixian diff OLD NEW --cases FILE.jsonl [--expect FILE] [--format text|json] [--max-changed N] [--workers N]
+	shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N] [--max-time DURATION]) [--expect FILE] [--format text|json]
 
 Classifies every corpus case with both policy versions (streamed, in parallel) and prints the
 tier transition matrix, per-rule firing counts old vs new and every case whose tier, rule or due
 date changed. Without --expect every change is reported and the exit code is 0 (a diff is
 information); with --expect FILE (shixian-expect/v1) a change it does not allow exits 4. Bad
-corpus lines exit 2, which outranks 4: the diff is incomplete.
+corpus lines exit 2, which outranks 4: the diff is incomplete. --exhaustive compares the two
+versions over every input class instead (the union of both versions' comparisons, as analyze
+cuts them) and lists every class whose tier or rule changes with an example input, grouped by
+transition (json: changes [{input, old: {tier, rule}, new: {tier, rule}}], transitions, exact);
+--expect applies to it too, max counting classes.
 
 # status
 

@@ -111,6 +111,25 @@
 //
 // DiffResult.Apply marks the allowed changes and lists the rest in Unexpected.
 //
+// # Analysis over every kind of input
+//
+// Suites and corpus diffs check the cases someone thought of or that happened. Analyze checks
+// every kind of input: each field's values are cut into classes by what the conditions compare
+// it with (rules.Set.Partition) — each declared value or text literal and one class for any
+// other text; each number or instant threshold, with a class on either side and between each
+// two; each text tested in a list, present or absent, and a list's length like a number; true
+// and false — and one example input
+// of every combination is classified by the policy's own classifier. It reports the rules that
+// can never decide and the earlier rules that shadow them, the rules partly shadowed, example
+// inputs that fall to the default and the classes each tier gets. A condition the classes do
+// not decide exactly is named with its rule and the result is not Exact; a finding is Proven
+// only when no such condition comes before it. The classes multiply with the fields: past
+// AnalyzeOptions.MaxClasses (DefaultMaxClasses) a random sample with a fixed seed is evaluated,
+// and MaxTime bounds conditions that are costly to evaluate; either way the result says it is
+// not exhaustive. DiffExhaustive does the same over the union of two versions' comparisons and
+// lists every class whose tier or rule changes, grouped by transition; ExhaustiveDiff.Apply
+// takes the same expectations as a corpus diff, max counting classes.
+//
 // # Glossary
 //
 //   - 时限 / 期限: time limit; 1310: the mechanism of 1, 3 and 10 working-day tiers.
@@ -125,6 +144,8 @@
 // # Concurrency
 //
 // Every function is safe for concurrent use. Results are plain values owned by the caller;
-// Apply and the Write methods of a DiffResult must not run concurrently with each other on
-// the same result. Nothing reads the wall clock: "now" in a suite is always written out.
+// Apply and the Write methods of a DiffResult or an ExhaustiveDiff must not run concurrently
+// with each other on the same result. Nothing reads the wall clock to decide a result: "now"
+// in a suite is always written out; the clock only stops an analysis at
+// AnalyzeOptions.MaxTime, and the result then says it is not exhaustive.
 package slatest
