@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/expr-lang/expr/vm"
 )
@@ -37,6 +38,13 @@ type Decision struct {
 	Default bool
 
 	PolicyID, PolicyVersion, PolicyHash string
+
+	// Due and LastDay are the deadline of the decided tier counted from the acceptance, set by
+	// the Accept of package sla (sla.Policy.Accept, sla.History.Accept), which computes it to
+	// open the case; zero from Classify, which counts nothing. Due is the exclusive instant
+	// (on time iff closed strictly before it), LastDay 00:00 of the last day, both in the
+	// calendar's location.
+	Due, LastDay time.Time
 
 	// Fields holds the values of the fields the deciding rule read, in schema
 	// order; nil when the default decided or the rule reads no field.
@@ -154,6 +162,8 @@ func (d Decision) String() string {
 //
 // with fields in schema order and times in RFC 3339 (UTC+8). "ignored" is
 // present only when the policy ignored undeclared input keys (see Ignored).
+// Due and LastDay are not written: the JSON is the rules' decision, and a
+// case's deadline is written with its status (sla.Status).
 func (d Decision) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
 	put := func(v any) error {
@@ -213,6 +223,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		b.WriteString(`,"ignored":`)
 		_ = put(d.Ignored)
 	}
+
 	b.WriteByte('}')
 	return b.Bytes(), nil
 }
@@ -277,7 +288,10 @@ func (s *Set) Classify(input map[string]any) (d Decision, err error) {
 }
 
 // ClassifyStruct classifies a struct (or pointer to struct) whose exported
-// fields carry the schema, as described by SchemaFromStruct (`expr` tags,
+// fields carry the schema, as described by SchemaFromStruct. It is kept for
+// structs written for SchemaFromStruct; a struct written for a policy's
+// declared schema is given to ClassifyInput (or sla's Classify and Accept),
+// which reads `shixian` tags, fields opting in one by one. Here (`expr` tags,
 // untagged fields by Go name). Every exported field not tagged `expr:"-"` is
 // an input key: one the schema does not declare is treated as in Classify (an
 // error, unless the policy ignores undeclared keys), so that a misspelt tag is

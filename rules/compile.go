@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -63,6 +64,7 @@ type Set struct {
 	env        map[string]any // zero values of every field: the expr type environment
 	frames     sync.Pool      // *frame
 	vms        sync.Pool      // *vm.VM for the fallback path
+	typed      typedCache     // struct types' input plans (Input)
 }
 
 // fieldInfo is the part of a field that Classify reads for every input,
@@ -155,6 +157,10 @@ type compiler struct {
 	// lineStarts are the byte offsets of the source's lines, built on the first problem, so
 	// that quoting many problems of a large file does not rescan it from the top each time.
 	lineStarts []int
+	// rejected are declared fields refused by the schema checks (a name expr cannot read, a
+	// keyword, an unknown type): already reported at the declaration, so a rule reading one
+	// is not reported again as reading an unknown field.
+	rejected map[string]bool
 }
 
 // sourceLine returns line n (1-based) of the spec's source without its line ending.
@@ -210,6 +216,12 @@ func (c *compiler) add(p Position, rule, field, format string, args ...any) {
 // addExpr records a problem inside rule r's expression at expression line k
 // (1-based) and rune column col (1-based).
 func (c *compiler) addExpr(r *Rule, k, col int, format string, args ...any) {
+	c.addExprField(r, k, col, "", format, args...)
+}
+
+// addExprField is addExpr for a problem about the field named field as well as the rule (an
+// unknown field), so that a loader can drop it when it reported that field's declaration.
+func (c *compiler) addExprField(r *Rule, k, col int, field, format string, args ...any) {
 	if c.probs.Full() {
 		c.probs.Add(Problem{Pos: c.pos(Position{File: r.WhenPos.File})})
 		return
@@ -235,7 +247,7 @@ func (c *compiler) addExpr(r *Rule, k, col int, format string, args ...any) {
 	} else {
 		p = Position{File: wp.File, Line: k, Column: col}
 	}
-	pr := Problem{Pos: p, Rule: r.ID, Message: fmt.Sprintf(format, args...)}
+	pr := Problem{Pos: p, Rule: r.ID, Field: field, Message: fmt.Sprintf(format, args...)}
 	if line, ok := c.sourceLine(p.Line); ok && wp.Line > 0 {
 		pr.Line, pr.Caret = quote(line, p.Column)
 	} else {
@@ -275,33 +287,29 @@ var keywords = map[string]bool{
 	"let": true, "if": true, "else": true,
 }
 
-func isIdent(s string) bool {
-	if s == "" {
-		return false
+// reject records a declared field the schema refused (see compiler.rejected).
+func (c *compiler) reject(name string) {
+	if c.rejected == nil {
+		c.rejected = map[string]bool{}
 	}
-	for i, r := range s {
-		switch {
-		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-		case i > 0 && r >= '0' && r <= '9':
-		default:
-			return false
-		}
-	}
-	return true
+	c.rejected[name] = true
 }
 
-func isRuleID(s string) bool {
-	if s == "" {
-		return false
+// readsRejected reports whether a rule reading the unknown name reads a field the schema
+// refused: the name itself, or the part of a refused name that expr reads before the
+// character that made it refused (a rule writing 原因-1 reads 原因, then minus 1).
+func (c *compiler) readsRejected(name string) bool {
+	if c.rejected[name] {
+		return true
 	}
-	for _, r := range s {
-		switch {
-		case r == '_', r == '.', r == '-', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		default:
-			return false
+	for r := range c.rejected {
+		if rest, ok := strings.CutPrefix(r, name); ok && rest != "" {
+			if first, _ := utf8.DecodeRuneInString(rest); !identRune(first) {
+				return true
+			}
 		}
 	}
-	return true
+	return false
 }
 
 func (c *compiler) compile() *Set {
@@ -341,14 +349,17 @@ func (c *compiler) compile() *Set {
 			c.add(f.Pos, "", "", "field has no name")
 			continue
 		case !isIdent(f.Name):
-			c.add(f.Pos, "", f.Name, "field name %q is not an identifier (letters, digits and _, not starting with a digit)", f.Name)
+			c.add(f.Pos, "", f.Name, "field name %q is not a name rules can read: %s", f.Name, identProblem(f.Name))
+			c.reject(f.Name)
 			continue
 		case keywords[f.Name]:
 			c.add(f.Pos, "", f.Name, "field name %q is an expr keyword; choose another name", f.Name)
+			c.reject(f.Name)
 			continue
 		}
 		if _, ok := builtin.Index[f.Name]; ok {
 			c.add(f.Pos, "", f.Name, "field name %q is an expr builtin function; choose another name", f.Name)
+			c.reject(f.Name)
 			continue
 		}
 		if _, dup := s.index[f.Name]; dup {
@@ -357,6 +368,7 @@ func (c *compiler) compile() *Set {
 		}
 		if !f.Type.valid() {
 			c.add(f.Pos, "", f.Name, "unknown type %s (expected string, int, float, bool, time or []string)", f.Type)
+			c.reject(f.Name)
 			continue
 		}
 		var vt *valueTable
@@ -370,6 +382,16 @@ func (c *compiler) compile() *Set {
 						c.add(f.Pos, "", f.Name, "duplicate value %q", v)
 					}
 				}
+			}
+		}
+		// A label for a value the field does not declare is a typo in one of the two lists;
+		// sorted so that the problems come out in the same order on every run.
+		for _, v := range slices.Sorted(maps.Keys(f.ValueLabels)) {
+			switch {
+			case len(f.Values) == 0:
+				c.add(f.Pos, "", f.Name, "label for the value %q, but the field declares no values to label", v)
+			case !slices.Contains(f.Values, v):
+				c.add(f.Pos, "", f.Name, "label for %q, which is not one of the declared values (%s)", v, valueList(f.Values))
 			}
 		}
 		var def any
@@ -457,8 +479,8 @@ func (c *compiler) compile() *Set {
 		switch {
 		case r.ID == "":
 			c.add(r.Pos, "", "", "rule %d has no id", i+1)
-		case !isRuleID(r.ID):
-			c.add(r.Pos, r.ID, "", "rule id %q may only contain letters, digits, '_', '.' and '-'", r.ID)
+		case ruleIDProblem(r.ID) != "":
+			c.add(r.Pos, r.ID, "", "rule id %q: %s", r.ID, ruleIDProblem(r.ID))
 		}
 		if r.ID != "" {
 			if p, dup := firstID[r.ID]; dup {
@@ -774,12 +796,18 @@ func (c *compiler) exprError(s *Set, r *Rule, err error, maxNodes int) {
 		msg = "now() is disabled: rules must read a time field such as accepted_at"
 	case strings.HasPrefix(msg, "unknown name "):
 		name := strings.TrimPrefix(msg, "unknown name ")
+		if c.readsRejected(name) {
+			return // the declaration's problem says it all
+		}
 		msg = fmt.Sprintf("unknown field %q", name)
 		if best := closest(name, s.fields); best != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", best)
 		} else if len(s.names) > 0 {
 			msg += fmt.Sprintf(" (declared fields: %s)", strings.Join(s.names, ", "))
 		}
+		line := max(fe.Line, 1)
+		c.addExprField(r, line, fe.Column+1, name, "%s", msg)
+		return
 	}
 	line := fe.Line
 	if line < 1 {

@@ -103,7 +103,7 @@ func TestLints(t *testing.T) {
 		{"empty id", []Rule{ok("", `pages > 1`, "T1")}, nil,
 			[]string{`policy.yaml:12:5: rule 1 has no id`}},
 		{"malformed id", []Rule{ok("a b", `pages > 1`, "T1")}, nil,
-			[]string{`policy.yaml:12:5: rule a b: rule id "a b" may only contain letters, digits, '_', '.' and '-'`}},
+			[]string{`policy.yaml:12:5: rule a b: rule id "a b": U+0020 ' ' is not a letter, a digit, '_', '.' or '-'`}},
 		{"unknown tier", []Rule{ok("a", `pages > 1`, "T2")}, nil,
 			[]string{`policy.yaml:12:5: rule a: unknown tier "T2" (declared: T1, T3, T10)`}},
 		{"missing tier", []Rule{ok("a", `pages > 1`, "")}, nil,
@@ -159,7 +159,7 @@ func TestSchemaErrors(t *testing.T) {
 		want  string
 	}{
 		{"empty name", Field{Type: String}, `policy.yaml:3:5: field has no name`},
-		{"not an identifier", Field{Name: "1st", Type: String}, `policy.yaml:3:5: field 1st: field name "1st" is not an identifier (letters, digits and _, not starting with a digit)`},
+		{"not an identifier", Field{Name: "1st", Type: String}, `policy.yaml:3:5: field 1st: field name "1st" is not a name rules can read: it starts with the digit "1", where expr reads a number`},
 		{"keyword", Field{Name: "matches", Type: String}, `policy.yaml:3:5: field matches: field name "matches" is an expr keyword; choose another name`},
 		{"builtin", Field{Name: "len", Type: String}, `policy.yaml:3:5: field len: field name "len" is an expr builtin function; choose another name`},
 		{"duplicate", Field{Name: "pages", Type: Int}, `policy.yaml:3:5: field pages: duplicate field "pages" (first declared at policy.yaml:2:5)`},

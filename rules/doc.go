@@ -15,6 +15,17 @@
 // values of the fields the deciding rule read, every rule's result, and the
 // later rules that also matched (shadowed).
 //
+// Names are the office's own words: a field name is any name expr reads as
+// one identifier — letters and digits of any script, '_' and '$', not
+// starting with an ASCII digit (原因, 申请人类型, 三日, cause) — and not an expr
+// keyword or builtin; rule ids are letters and digits of any script with
+// '_', '.' and '-' (历史遗留与政策瓶颈, legacy-or-bottleneck; IsID); values are
+// any text. A refused name is reported with the character at fault
+// ("U+002D '-' is not a letter, a digit, '_' or '$'"), and rules reading it
+// are not reported again. Field.Label, Field.ValueLabels and Rule.Label name
+// fields, values and rules for people without changing what decides or the
+// hash.
+//
 // # Glossary
 //
 //   - 1310 (一三十): the hotline mechanism of closing a case in 1, 3 or 10
@@ -159,6 +170,16 @@
 // and holds the closures to expr.Run: the same result and the same error.
 // Its seeds run with go test. BENCHMARKS.md compares Classify with plain expr
 // usage.
+//
+// # Partition
+//
+// Set.Partition lists, per field, the constants the conditions compare it with (declared values
+// and text literals, number thresholds, instants from date(), texts tested in a list, the
+// thresholds of a list's length), and each
+// construct it does not decide exactly (arithmetic on a field, a function or method call, two
+// fields compared, text functions such as startsWith) with its rule. One value from every
+// class these constants cut, combined over all fields and classified, evaluates every rule on
+// every kind of input: package sla/slatest's Analyze and DiffExhaustive do that.
 //
 // # Concurrency
 //

@@ -10,7 +10,14 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/internal/clip"
+	"github.com/shixian-go/shixian/internal/diag"
 )
+
+// ErrInvalid is satisfied (errors.Is) by every error caused by what the caller passed: a rule
+// set that does not compile (Problems), an input that does not fit the schema (*FieldError), a
+// rule whose evaluation fails on the input (*RuleError). It is the same value as
+// sla.ErrInvalid, so one test covers both packages.
+var ErrInvalid = diag.ErrInvalid
 
 // FieldError is an input problem found by Classify: a required field is
 // missing, or a value has the wrong type or is not among the field's Values.
@@ -31,6 +38,9 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("rules: field %s: %s", clip.Quote(e.Field), e.Message)
 }
 
+// Is makes every FieldError satisfy errors.Is(err, ErrInvalid): it is the caller's input.
+func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
+
 // RuleError is a failure while evaluating one rule's condition. Classify never
 // treats such a failure as "no match".
 type RuleError struct {
@@ -49,6 +59,11 @@ func (e *RuleError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *RuleError) Unwrap() error { return e.Err }
+
+// Is makes every RuleError satisfy errors.Is(err, ErrInvalid): a rule fails on the input the
+// caller passed under the policy the caller loaded (a list longer than a function allows, a
+// division by a field that is zero), never on a fault of the engine.
+func (e *RuleError) Is(target error) bool { return target == ErrInvalid }
 
 // frame holds one classification's input values, one typed slot per declared
 // field (the slot index is resolved at compile time), so that compiled rule

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"reflect"
 	"strings"
 	"time"
@@ -92,6 +93,17 @@ type Field struct {
 	// listed is a load error, and an input value outside the list is a
 	// Classify error naming the field.
 	Values []string
+	// Label is the field's name in the words of the office that writes the
+	// policy (办不成的原因 for a field named cause), for documents and
+	// explanations shown to people. Empty means none; Name is then shown.
+	// Like Description it changes neither behaviour nor the computed hash.
+	Label string
+	// ValueLabels maps a declared value to its label (historical_legacy →
+	// 历史遗留问题), so that a policy can keep short stable ids in stored
+	// decisions and still be shown in the office's words. Every key must be
+	// one of Values (Compile reports a label for an undeclared value); a value
+	// without a label is shown as itself. Use ValueLabel to read it.
+	ValueLabels map[string]string
 	// Description is free text for people; it does not affect behaviour or
 	// the policy hash.
 	Description string
@@ -99,9 +111,27 @@ type Field struct {
 	Pos Position
 }
 
+// ValueLabel returns the label declared for the value v, or v itself when it
+// has none — the text to show a person for a value of this field.
+func (f Field) ValueLabel(v string) string {
+	if l, ok := f.ValueLabels[v]; ok && l != "" {
+		return l
+	}
+	return v
+}
+
+// DisplayName returns the field's Label, or its Name when it has none.
+func (f Field) DisplayName() string {
+	if f.Label != "" {
+		return f.Label
+	}
+	return f.Name
+}
+
 func (f Field) clone() Field {
 	g := f
 	g.Values = append([]string(nil), f.Values...)
+	g.ValueLabels = maps.Clone(f.ValueLabels)
 	if l, ok := f.Default.([]string); ok {
 		g.Default = append([]string{}, l...)
 	}
@@ -116,6 +146,10 @@ type Rule struct {
 	Tier   string
 	Reason string
 	Basis  string // optional legal or policy basis, shown with the decision
+	// Label optionally names the rule in the office's words (历史遗留与政策瓶颈) for
+	// documents and explanations; empty means the ID is shown. It changes
+	// neither behaviour nor the computed hash.
+	Label string
 	// Pos is the position of the rule (its `id` key); used for problems that
 	// are not inside the expression.
 	Pos Position

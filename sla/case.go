@@ -130,9 +130,11 @@ func checkCaseText(c *Case) error {
 
 // Case is one case (诉求/工单): identity, grouping keys for reports and its
 // append-only event log. A Case is a plain value: the methods of this package
-// never modify one that is passed in; (*Policy).Apply returns a new Case that
-// shares the unchanged fields (Attributes) and the old events with its input,
-// so treat Cases as immutable or use Clone before modifying one in place.
+// never modify one that is passed in, and Apply and Accept return a Case that
+// shares nothing mutable with their arguments (its attributes, events and
+// every event's Length, Satisfied and Input are its own), so the caller may
+// change either afterwards. A Case the caller builds or decodes itself is the
+// caller's; Clone gives an independent copy.
 //
 // Events are in non-decreasing order of At (equal instants keep their log
 // order). The first event is EventAccepted.
@@ -192,7 +194,13 @@ func (c Case) MarshalJSON() ([]byte, error) {
 // already, so the caller bounds its size (the CLI reads at most 16 MiB a
 // line, the portal bounds request bodies); decoding is linear in len(data)
 // and encoding/json bounds the nesting of Input. On error *c is unchanged.
+//
+// Every error is the caller's (ErrInvalid).
 func (c *Case) UnmarshalJSON(data []byte) error {
+	return invalid(c.unmarshalJSON(data))
+}
+
+func (c *Case) unmarshalJSON(data []byte) error {
 	if !utf8.Valid(data) {
 		return diag.Errorf("sla", "case JSON is not valid UTF-8 (at byte %d)", invalidUTF8At(data))
 	}
@@ -266,11 +274,14 @@ func (c Case) Clone() Case {
 }
 
 // Unit returns the unit of the latest transfer in the log, "" if the case was
-// never transferred.
+// never transferred or that unit returned it (退回) since.
 func (c Case) Unit() string {
 	for i := len(c.Events) - 1; i >= 0; i-- {
-		if c.Events[i].Type == EventTransferred {
+		switch c.Events[i].Type {
+		case EventTransferred:
 			return c.Events[i].Unit
+		case EventReturned:
+			return ""
 		}
 	}
 	return ""
@@ -288,50 +299,76 @@ func (c Case) Tier() string {
 }
 
 // Accept starts a case: it classifies input by the policy's rules at the
-// acceptance instant (see Classify) and returns a Case with the accepted
-// event (carrying a copy of input) and the classified event (tier, rule id and
-// reason of the decision), both at accepted, with PolicyID set. input is not
-// modified. Errors: an empty id, a policy not effective at accepted, a
-// classification error, an acceptance instant the policy's calendar cannot
-// count, or a deadline that cannot be computed (e.g. one falling after the
-// calendar's last year); the errors of Apply are *EventError naming the
-// field at fault (Field "at" for the instant). An id longer than MaxIDBytes
-// or not valid UTF-8 is refused before anything is classified; the tier,
-// rule id and reason come from the policy and are bounded like an event's
-// (MaxIDBytes, MaxTextBytes).
-func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Case, rules.Decision, error) {
+// acceptance instant (see Classify; input is a map[string]any or a struct with
+// `shixian` tags), computes the tier's deadline from that instant, and returns
+// a Case with the accepted event (carrying the input as the map the rules
+// read) and the classified event (tier, rule id and reason of the decision),
+// both at accepted, with PolicyID set. The decision carries the deadline
+// (Decision.Due and LastDay), so a portal can show it without a StatusAt.
+// input is not modified, and the case shares nothing mutable with it.
+//
+// Every error is the caller's (errors.Is(err, ErrInvalid)) and speaks of what
+// the caller sent — the id, the input, the acceptance instant — never of the
+// events Accept builds itself: an empty id, an id longer than MaxIDBytes or
+// not valid UTF-8 (refused before anything is classified), a policy not
+// effective at accepted (*NotEffectiveError), a classification error
+// (*rules.FieldError, *rules.RuleError), an acceptance instant the policy's
+// calendar cannot count or whose deadline falls past the calendar's last year.
+// The tier, rule id and reason come from the policy and are bounded like an
+// event's (MaxIDBytes, MaxTextBytes).
+func (p *Policy) Accept(id string, input any, accepted time.Time) (Case, rules.Decision, error) {
 	if id == "" {
 		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept: the case needs an id")
 	}
 	if err := checkID(id); err != nil {
 		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept: %w", err)
 	}
-	d, err := p.Classify(input, accepted)
+	d, m, err := p.classify(input, accepted)
+	if err != nil {
+		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept case %s: %w", id, err)
+	}
+	// Counted before the events are built: an instant the calendar cannot
+	// count is then reported as the acceptance it is, not as an error of an
+	// event the caller never sent.
+	dl, err := p.Deadline(d.Tier, accepted)
 	if err != nil {
 		return Case{}, rules.Decision{}, diag.Errorf("sla", "accept case %s: %w", id, err)
 	}
 	acc := Event{Type: EventAccepted, At: accepted}
-	if len(input) > 0 {
-		acc.Input = input // Apply deep-copies it
+	if len(m) > 0 {
+		acc.Input = m // Apply deep-copies it
 	}
 	c, err := p.Apply(Case{ID: id, PolicyID: p.id}, acc)
-	if err != nil {
-		return Case{}, rules.Decision{}, err
+	if err == nil {
+		c, err = p.Apply(c, Event{Type: EventClassified, At: accepted, Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason})
 	}
-	c, err = p.Apply(c, Event{Type: EventClassified, At: accepted, Tier: d.Tier, Rule: d.RuleID, Reason: d.Reason})
 	if err != nil {
-		return Case{}, rules.Decision{}, err
+		return Case{}, rules.Decision{}, acceptError(id, accepted, p.cal.Location(), err)
 	}
+	d.Due, d.LastDay = dl.Due, dl.LastDay
 	return c, d, nil
+}
+
+// acceptError is an error of the events Accept builds, said as an error of the
+// acceptance the caller asked for: the reason without the event's number and
+// type, which the caller never sent.
+func acceptError(id string, accepted time.Time, loc *time.Location, err error) error {
+	var ee *EventError
+	if errors.As(err, &ee) {
+		return diag.Invalidf("sla", "accept case %s at %s: %w", id, accepted.In(loc).Format("2006-01-02 15:04 MST"), ee.Err)
+	}
+	return diag.Errorf("sla", "accept case %s: %w", id, err)
 }
 
 // Apply validates e against the case's history and the policy and returns a
 // new Case with a copy of e appended (its time stripped of any monotonic clock
-// reading). c is never modified. On error Apply returns c itself, unchanged,
+// reading). c is never modified, and the result shares nothing mutable with c
+// or e (attributes, events and their Length, Satisfied and Input are copied). On error Apply returns c itself, unchanged,
 // and an *EventError naming the event (its 1-based index, type and time in
 // the calendar's location) and the field at fault (Field), and wrapping one
 // of ErrEventOrder, ErrEventField, ErrEventState, ErrExtensionCap,
-// ErrLateExtension or a counting/calendar error; nothing is half-applied.
+// ErrLateExtension, ErrLateChange or a counting/calendar error; nothing is
+// half-applied.
 // Apply refuses exactly what would leave a case unusable, so that a portal
 // validates before it stores: an event the caller sent that is refused can
 // be corrected and sent again, and the corrected one is judged afresh.
@@ -349,7 +386,15 @@ func (p *Policy) Accept(id string, input map[string]any, accepted time.Time) (Ca
 // (MaxCount, MaxTotal in the cap's unit, counted per clock: a restart or a
 // reopening starts a new clock), late extensions (行政许可法 art. 42, policy
 // LateExtension), reclassification to an unknown or the same tier, visit
-// before close or twice, reopen while open; and that the deadline can be
+// before close or twice, reopen while open; the closed loop (see "The closed
+// loop" in the package documentation): late reclassifications and restarts
+// (LateReclassify, LateRestart), pause names (a resume of a pause that is not
+// open, two open pauses of one name, more than MaxOpenPauses), reason codes
+// (a code on an event type it is not for; free text where the policy
+// requires codes), returns (by a unit that does not hold the case, after the
+// window of a return target), supervision (no level reached, a level not
+// reached) and ratings (outside the scale, contradicting satisfied); and
+// that the deadline can be
 // computed after every event that sets it (classification, reclassification,
 // restart, reopening, extension). Every event's instant must be one the
 // policy's calendar can count (Field "at": inside its range, 2004–2050 for
@@ -373,7 +418,9 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 		return c, diag.Errorf("sla", "case %s has %d events, the most a case may have", c.ID, len(c.Events))
 	}
 	events := make([]Event, len(c.Events)+1)
-	copy(events, c.Events)
+	for i := range c.Events {
+		events[i] = c.Events[i].clone()
+	}
 	ne := e.clone()
 	ne.At = ne.At.Round(0)
 	events[len(c.Events)] = ne
@@ -390,6 +437,7 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 	}
 	out := c
 	out.Events = events
+	out.Attributes = maps.Clone(c.Attributes)
 	if out.PolicyID == "" {
 		out.PolicyID = p.id
 	}
@@ -404,6 +452,14 @@ func (p *Policy) Apply(c Case, e Event) (Case, error) {
 // for earlier events it checks what Apply checks on every replay (their
 // instants on the calendar, their deadlines computable), not the status at
 // each one, which would make it quadratic in the log.
+//
+// When Validate is needed: a case built only by Accept and Apply and stored as
+// they returned it needs none — Apply has replayed and checked the whole log.
+// StatusAt and Reporter.Add replay the events up to their instant and refuse
+// a log that breaks the state machine, but they ignore later events and do
+// not check every earlier deadline. So Validate a case that comes from
+// anywhere else — decoded from a store others write, imported, edited by hand,
+// received in a request — before storing it or answering with its status.
 func (p *Policy) Validate(c Case) error {
 	if err := p.checkCase(&c); err != nil {
 		return err
@@ -487,8 +543,24 @@ type replayer struct {
 	cycleFrom  int       // index of the event that started the current clock
 	cycleStart time.Time // its instant: acceptance, restart or reopening
 	tierStart  time.Time // Request.Start of the current tier
-	paused     bool
-	pauseAt    time.Time
+	paused     bool      // a pause is open (open.n > 0)
+	pauseAt    time.Time // the start of the earliest open pause
+	open       openPauses
+	cycleIdx   int // index of the event that began the cycle: acceptance or reopening
+
+	// The request the warnings were computed on by state (the one the cycle
+	// is judged by), for supervisionInstants.
+	sreq deadline.Request
+	// wat[:nwat] are the crossing instants of every warning state computed
+	// (warningInstants); nwat is -1 when they did not fit.
+	wat  [8]time.Time
+	nwat int
+
+	// frozen: a reclassification or restart came at or after the deadline
+	// in force under LateChangeOverdue; the cycle is judged by that
+	// deadline, frozenDue and frozenLast, whatever the change did.
+	frozen                bool
+	frozenDue, frozenLast time.Time
 
 	extCount int
 	extTotal int
@@ -509,6 +581,9 @@ type replayer struct {
 	transferOpen  bool
 	transferSigns bool // the pending transfer was signed for
 	signedAt      time.Time
+	transferAt    time.Time // the latest transfer
+	held          bool      // the unit of the latest transfer holds the case: not returned since
+	grade         int8      // the grade (index in the rating scale) of the latest visit, -1 before any
 }
 
 func (r *replayer) loc() *time.Location { return r.p.cal.Location() }
@@ -629,7 +704,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 			}
 		}
 		r.accepted = true
-		r.cycle = 1
+		r.cycle, r.grade, r.cycleIdx = 1, -1, i
 		r.startClock(i, e.At)
 
 	case kindClassified:
@@ -651,8 +726,16 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		if e.Tier == r.tier {
 			return eventFail(ErrEventState, "tier", "the case is already in tier %s", r.tier)
 		}
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
 		t, err := r.lookupTier(e.Tier)
 		if err != nil {
+			return err
+		}
+		if err := r.lateChange(e, p.lifecycle.LateReclassify, "reclassification", "late_reclassify"); err != nil {
 			return err
 		}
 		r.tier, r.period = t.ID, t.Limit
@@ -667,6 +750,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 
 	case kindTransferred:
 		r.unit, r.transferOpen, r.transferSigns = e.Unit, true, false
+		r.transferAt, r.held = e.At, true
 
 	case kindSignedFor:
 		switch {
@@ -680,22 +764,32 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		r.transferSigns, r.signedAt = true, e.At
 
 	case kindPaused:
-		if r.paused {
-			return eventFail(ErrEventState, "", "the case is already paused since %s", r.when(r.pauseAt))
-		}
-		r.paused, r.pauseAt = true, e.At
+		return r.pause(i, e)
 
 	case kindResumed:
-		if !r.paused {
-			return eventFail(ErrEventState, "", "resume without a pause")
-		}
-		r.paused = false
+		return r.resume(i, e)
 
 	case kindRestarted:
 		// 行政许可法 art. 32: the application is accepted when the materials
 		// are complete; the clock starts again and earlier elapsed time,
 		// pauses and extensions no longer count (they stay in the log).
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
+		if r.hasTier {
+			if err := r.lateChange(e, p.lifecycle.LateRestart, "restart", "late_restart"); err != nil {
+				return err
+			}
+		}
 		r.startClock(i, e.At)
+
+	case kindReturned:
+		return r.returned(e)
+
+	case kindSupervised:
+		return r.supervised(e)
 
 	case kindExtended:
 		return r.extend(e)
@@ -715,14 +809,24 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 		case r.visited:
 			return eventFail(ErrEventState, "", "the close at %s was already visited", r.when(r.closedAt))
 		}
-		r.visited = true
+		g, err := r.p.gradeOf(e)
+		if err != nil {
+			return err
+		}
+		r.visited, r.grade = true, int8(g)
 
 	case kindReopened:
 		if !r.closed {
 			return eventFail(ErrEventState, "", "reopen while the case is open")
 		}
+		if r.check {
+			if err := p.checkReason(e); err != nil {
+				return err
+			}
+		}
 		r.prevLate = r.prevLate || r.cycleLate
 		r.closed, r.visited, r.cycleLate = false, false, false
+		r.frozen, r.grade, r.cycleIdx = false, -1, i
 		r.cycle++
 		r.startClock(i, e.At)
 		r.tierStart = e.At
@@ -734,7 +838,7 @@ func (r *replayer) apply(i int, e *Event, k eventKind) error {
 // Pauses and extensions of the previous clock no longer count.
 func (r *replayer) startClock(i int, at time.Time) {
 	r.cycleFrom, r.cycleStart, r.tierStart = i, at, at
-	r.paused = false
+	r.paused, r.pauseAt, r.open.n = false, time.Time{}, 0
 	r.extCount, r.extTotal, r.lateMask, r.anyLate = 0, 0, [2]uint64{}, false
 }
 
@@ -764,7 +868,15 @@ func (r *replayer) extend(e *Event) error {
 	if !r.hasTier {
 		return eventFail(ErrEventState, "", "extension before classification (the case has no deadline)")
 	}
-	x := r.p.extensions
+	if r.check {
+		if err := r.p.checkReason(e); err != nil {
+			return err
+		}
+	}
+	x, err := r.p.extensionsFor(r.tier)
+	if err != nil {
+		return err
+	}
 	if x.MaxCount <= 0 {
 		return eventFail(ErrExtensionCap, "", "policy %s allows no extensions", r.p.id)
 	}
@@ -789,9 +901,9 @@ func (r *replayer) extend(e *Event) error {
 	}
 	// The extension is judged against the deadline the cycle is judged by
 	// (without earlier late extensions), with an open pause taken to end now.
-	due, _, _, err := r.p.due(r.request(e.At, true))
+	due, _, err := r.inForce(e.At)
 	if err != nil {
-		return causeFail(err, "at", "the deadline in force cannot be computed")
+		return err
 	}
 	if !e.At.Before(due) {
 		if r.p.lifecycle.LateExtension != LateExtensionOverdue {
@@ -822,10 +934,11 @@ func (r *replayer) close(at time.Time) error {
 			return causeFail(err, "at", "the deadline cannot be computed")
 		}
 	}
-	r.closed, r.closedAt, r.visited = true, at, false
+	jdue, jlast = r.judge(jdue, jlast)
+	r.closed, r.closedAt, r.visited, r.grade = true, at, false, -1
 	r.closeDue, r.closeLast, r.closeProv, r.closeJDue, r.closeJLast = due, last, prov, jdue, jlast
 	r.cycleLate = !at.Before(jdue)
-	r.paused = false
+	r.paused, r.pauseAt, r.open.n = false, time.Time{}, 0
 	r.transferOpen = false
 	return nil
 }
@@ -867,18 +980,25 @@ func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
 		}
 		req.Pauses = append(req.Pauses, deadline.Pause{Start: st, End: end, Reason: from.Reason})
 	}
-	var open *Event
+	// The pauses still open as the log is read, as in pause and resume:
+	// each resume ends the pause it names (resolve), a close all of them.
+	var open openPauses
 	ext := 0
 	for i := r.cycleFrom; i < r.n; i++ {
 		e := &r.events[i]
 		switch r.kind(i) {
 		case kindPaused:
-			open = e
-		case kindResumed, kindClosed:
-			if open != nil {
-				add(open, e.At)
-				open = nil
+			open.push(i)
+		case kindResumed:
+			if k := open.resolve(r.events, e.Pause); k >= 0 {
+				add(&r.events[open.idx[k]], e.At)
+				open.remove(k)
 			}
+		case kindClosed:
+			for k := 0; k < open.n; k++ {
+				add(&r.events[open.idx[k]], e.At)
+			}
+			open.n = 0
 		case kindExtended:
 			late := ext < 128 && r.lateMask[ext/64]&(1<<(ext%64)) != 0
 			if !judged || !late {
@@ -887,15 +1007,16 @@ func (r *replayer) request(upTo time.Time, judged bool) deadline.Request {
 			ext++
 		}
 	}
-	if open != nil {
+	for k := 0; k < open.n; k++ {
+		o := &r.events[open.idx[k]]
 		switch {
 		case upTo.IsZero():
 			// Left open: ComputeDue then reports a suspended deadline.
-			req.Pauses = append(req.Pauses, deadline.Pause{Start: maxTime(open.At, r.tierStart), Reason: open.Reason})
-		case upTo.Before(open.At):
-			add(open, open.At)
+			req.Pauses = append(req.Pauses, deadline.Pause{Start: maxTime(o.At, r.tierStart), Reason: o.Reason})
+		case upTo.Before(o.At):
+			add(o, o.At)
 		default:
-			add(open, upTo)
+			add(o, upTo)
 		}
 	}
 	return req

@@ -20,6 +20,13 @@ import (
 var (
 	lcUnits = []string{"社保中心", "劳动监察", "医保科", ""}
 	lcTiers = []string{"T1", "T3", "T10", "T5", ""}
+	// The closed loop: pause names, reasons (free text, codes of each kind,
+	// a label, a code for another event type), supervision levels and
+	// grades of the default policy, with a wrong one of each.
+	lcPauseNames = []string{"", "review", "hearing", "x"}
+	lcReasons    = []string{"r", "expert_review", "applicant_supplement", "applicant_unreachable", "听证", "not_our_duty"}
+	lcLevels     = []string{"", "remind", "supervise", "listed", "nope"}
+	lcGrades     = []string{"", "满意", "基本满意", "不满意", "很好"}
 )
 
 // lcRandomEvent draws an event of a random type at at. bad makes a field
@@ -37,8 +44,20 @@ func lcRandomEvent(rng *rand.Rand, at time.Time, unit string) Event {
 		if rng.Intn(5) == 0 {
 			e.Unit = lcUnits[rng.Intn(len(lcUnits))]
 		}
-	case EventPaused, EventReopened, EventRestarted:
-		e.Reason = "r"
+	case EventPaused:
+		e.Reason = lcReasons[rng.Intn(len(lcReasons))]
+		e.Pause = lcPauseNames[rng.Intn(len(lcPauseNames))]
+	case EventResumed:
+		e.Pause = lcPauseNames[rng.Intn(len(lcPauseNames))]
+	case EventReopened, EventRestarted:
+		e.Reason = lcReasons[rng.Intn(len(lcReasons))]
+	case EventReturned:
+		e.Unit, e.Reason = unit, lcReasons[rng.Intn(len(lcReasons))]
+		if rng.Intn(5) == 0 {
+			e.Unit = lcUnits[rng.Intn(len(lcUnits))]
+		}
+	case EventSupervised:
+		e.Actor, e.Level = "分管领导", lcLevels[rng.Intn(len(lcLevels))]
 	case EventExtended:
 		e.Length = &deadline.Period{Count: 1 + rng.Intn(12), Unit: deadline.Workdays}
 		if rng.Intn(6) == 0 {
@@ -46,8 +65,11 @@ func lcRandomEvent(rng *rand.Rand, at time.Time, unit string) Event {
 		}
 		e.Approver, e.Reason = "a", "r"
 	case EventVisited:
-		ok := rng.Intn(2) == 0
-		e.Satisfied = &ok
+		e.Rating = lcGrades[rng.Intn(len(lcGrades))]
+		if e.Rating == "" || rng.Intn(4) == 0 {
+			ok := rng.Intn(2) == 0
+			e.Satisfied = &ok
+		}
 	}
 	return e
 }
@@ -210,6 +232,24 @@ func lcInvariants(t *testing.T, st Status, ctx string) {
 	}
 	for _, tg := range st.Targets {
 		assert.Equal(t, tg.Done.IsZero(), tg.DoneBy == "")
+		assert.False(t, isReturnTarget(tg.ID), "return windows are not listed")
+	}
+	// The closed loop.
+	assert.Equal(t, len(st.OpenPauses) > 0, st.Paused && !closed, "open pauses listed iff paused: %s", ctx)
+	if len(st.OpenPauses) > 0 {
+		assert.Equal(t, st.OpenPauses[0].Since, st.PausedSince, "paused since the earliest open pause")
+	}
+	for i, l := range st.Supervision {
+		assert.False(t, l.At.After(st.At), "a level reached is not in the future")
+		if i > 0 {
+			assert.False(t, l.At.Before(st.Supervision[i-1].At), "levels in order of reaching")
+		}
+		if closed {
+			assert.True(t, l.At.Before(st.Closed), "a closed cycle reaches levels before it closed only")
+		}
+	}
+	if st.ReopenRequired {
+		assert.NotEmpty(t, st.Rating)
 	}
 }
 
@@ -229,14 +269,26 @@ func lcDecodeEvents(data []byte) []Event {
 			e.Reason = "r"
 		case EventTransferred, EventSignedFor:
 			e.Unit = lcUnits[int(b2)%len(lcUnits)]
-		case EventPaused, EventReopened, EventRestarted:
-			e.Reason = "r"
+		case EventPaused:
+			e.Reason = lcReasons[int(b2)%len(lcReasons)]
+			e.Pause = lcPauseNames[int(b2/8)%len(lcPauseNames)]
+		case EventResumed:
+			e.Pause = lcPauseNames[int(b2)%len(lcPauseNames)]
+		case EventReopened, EventRestarted:
+			e.Reason = lcReasons[int(b2)%len(lcReasons)]
+		case EventReturned:
+			e.Unit, e.Reason = lcUnits[int(b2)%len(lcUnits)], lcReasons[int(b2/4)%len(lcReasons)]
+		case EventSupervised:
+			e.Actor, e.Level = "分管领导", lcLevels[int(b2)%len(lcLevels)]
 		case EventExtended:
 			e.Length = &deadline.Period{Count: int(b2 % 14), Unit: deadline.Unit(1 + int(b2/14)%5)}
 			e.Approver, e.Reason = "a", "r"
 		case EventVisited:
-			ok := b2%2 == 0
-			e.Satisfied = &ok
+			e.Rating = lcGrades[int(b2)%len(lcGrades)]
+			if e.Rating == "" || b2 >= 128 {
+				ok := b2%2 == 0
+				e.Satisfied = &ok
+			}
 		}
 		switch variant {
 		case 1:
@@ -283,8 +335,18 @@ func FuzzApply(f *testing.F) {
 	f.Add([]byte{0, 0, 0, 1, 0, 1, 76, 2, 0, 4, 2, 0, 5, 3, 0})
 	f.Add([]byte{0, 0, 0, 1, 0, 1, 86, 1, 0, 2, 1, 0, 9, 40, 0})
 	f.Add([]byte{0, 0, 0, 1, 0, 1, 105, 9, 0, 9, 9, 0})
+	// The closed loop (types by index: paused 4, resumed 5, restarted 6,
+	// reclassified 8, closed 9, visited 10, returned 12, supervised 13):
+	// two named pauses and their resumes; a transfer and its return, a
+	// return by another unit; an overdue case supervised; a graded visit;
+	// a late reclassification; a pause for corrected materials (restart).
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 4, 1, 8, 4, 1, 16, 5, 9, 1, 5, 9, 2, 9, 1, 0})
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 2, 1, 0, 12, 2, 0, 2, 1, 1, 12, 1, 2, 9, 1, 0})
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 13, 1, 1, 13, 200, 2, 13, 1, 4, 9, 1, 0, 10, 1, 3, 11, 1, 0})
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 8, 200, 1, 9, 1, 0, 10, 1, 1})
+	f.Add([]byte{0, 0, 0, 1, 0, 1, 4, 1, 2, 5, 90, 0, 9, 1, 0})
 	p := lcPolicy(f, lcDispatchTgt...)
-	q := lcPolicy(f, lcOverdueExt...)
+	q := lcPolicy(f, append(append(append([]string{}, lcOverdueExt...), lcRejectLate...), "reasons_required: false", "reasons_required: true")...)
 	f.Fuzz(func(t *testing.T, data []byte) { lcFuzzApply(t, data, p, q) })
 }
 
@@ -346,6 +408,10 @@ func FuzzCaseJSON(f *testing.F) {
 	f.Add([]byte(`{"schema":1,"id":"C-1","attributes":{` + strings.Join(attrs, ",") + `},"events":[]}`))
 	f.Add([]byte("{\"schema\":1,\"id\":\"C-1\",\"department\":\"\xd5\xc5\",\"events\":[]}"))
 	f.Add([]byte(`{"schema":1,"id":"C-1","events":[{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"` + strings.Repeat("x", MaxTextBytes+1) + `"}]}`))
+	// The closed loop's fields: a named pause and its resume, a return, a
+	// supervision at a level, a graded visit; a pause name over MaxIDBytes.
+	f.Add([]byte(`{"schema":1,"id":"C-1","events":[{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"专家评审","pause":"review"},{"type":"resumed","at":"2025-10-10T10:00:00+08:00","pause":"review"},{"type":"returned","at":"2025-10-10T11:00:00+08:00","unit":"u","reason":"not_our_duty"},{"type":"supervised","at":"2025-10-11T10:00:00+08:00","actor":"分管领导","level":"listed","note":"n"},{"type":"visited","at":"2025-10-12T10:00:00+08:00","rating":"基本满意","satisfied":true}]}`))
+	f.Add([]byte(`{"schema":1,"id":"C-1","events":[{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"r","pause":"` + strings.Repeat("p", MaxIDBytes+1) + `"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		keep := Case{ID: "keep"}
 		c := keep

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,25 +103,38 @@ func TestApplyRefusesWhatHasNoStatus(t *testing.T) {
 	}
 }
 
-// TestAcceptRefusesOffCalendar: Accept goes through Apply, so an acceptance
-// the calendar cannot count is an *EventError naming at.
+// TestAcceptRefusesOffCalendar: an acceptance the calendar cannot count, or
+// whose deadline falls past it, is refused as the acceptance the caller asked
+// for — never as an error of an event the caller did not send — and is the
+// caller's fault (ErrInvalid) with the calendar's cause reachable.
 func TestAcceptRefusesOffCalendar(t *testing.T) {
 	p := lcPolicy(t)
 	input := map[string]any{"cause": "complex", "tags": []string{"x"}}
-	_, _, err := p.Accept("C-1", input, lcT("2051-01-03 10:00"))
-	var ee *EventError
-	require.ErrorAs(t, err, &ee)
-	assert.Equal(t, "at", ee.Field)
-	assert.Equal(t, 1, ee.Index)
-	assert.ErrorIs(t, err, calendar.ErrOutOfRange)
-	assert.Equal(t, map[string]any{"cause": "complex", "tags": []string{"x"}}, input, "input unchanged")
-
-	_, _, err = p.Accept("C-1", input, lcT("2050-12-30 10:00"))
-	require.ErrorAs(t, err, &ee)
-	assert.Equal(t, "tier", ee.Field, "the tier's deadline falls after 2050")
-	assert.Equal(t, 2, ee.Index)
-
-	_, _, err = p.Accept("C-1", input, lcT("2025-01-03 10:00"))
+	for _, tc := range []struct {
+		name, at, want string
+	}{
+		{"an acceptance in 2051, outside the calendar", "2051-01-03 10:00",
+			"sla: accept case C-1: policy xinyu-1310 2025.1: deadline of tier T3: 3 workdays from 2051-01-03 10:00 CST: 2051-01-03: outside the calendar's range 2004-01-01..2050-12-31"},
+		{"an acceptance on 2050-12-30, whose 3-day deadline falls after 2050", "2050-12-30 10:00",
+			"sla: accept case C-1: policy xinyu-1310 2025.1: deadline of tier T3: …"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := p.Accept("C-1", input, lcT(tc.at))
+			require.Error(t, err)
+			if prefix, ok := strings.CutSuffix(tc.want, "…"); ok {
+				assert.True(t, strings.HasPrefix(err.Error(), prefix), "got %q", err)
+			} else {
+				assert.Equal(t, tc.want, err.Error())
+			}
+			var ee *EventError
+			assert.False(t, errors.As(err, &ee), "no event the caller never sent is named")
+			assert.NotContains(t, err.Error(), "event")
+			assert.ErrorIs(t, err, calendar.ErrOutOfRange)
+			assert.ErrorIs(t, err, ErrInvalid)
+			assert.Equal(t, map[string]any{"cause": "complex", "tags": []string{"x"}}, input, "input unchanged")
+		})
+	}
+	_, _, err := p.Accept("C-1", input, lcT("2025-01-03 10:00"))
 	require.NoError(t, err)
 }
 
@@ -183,7 +197,7 @@ func TestEventErrorFields(t *testing.T) {
 		{"a foreign unit on a pause names unit", base, Event{Type: EventPaused, At: lcT("2025-10-13 10:00"), Reason: "x", Unit: "u"}, "unit"},
 		{"a pause without a reason names reason", base, Event{Type: EventPaused, At: lcT("2025-10-13 10:00")}, "reason"},
 		{"an extension without an approver names approver", base, Event{Type: EventExtended, At: lcT("2025-10-13 10:00"), Length: &deadline.Period{Count: 1, Unit: deadline.Workdays}, Reason: "x"}, "approver"},
-		{"a visit without satisfied names satisfied", append(append([]Event{}, base...), lcClosed("2025-10-13 10:00")), Event{Type: EventVisited, At: lcT("2025-10-13 11:00")}, "satisfied"},
+		{"a visit with neither rating nor satisfied names rating", append(append([]Event{}, base...), lcClosed("2025-10-13 10:00")), Event{Type: EventVisited, At: lcT("2025-10-13 11:00")}, "rating"},
 		{"an unknown tier names tier", base, lcReclassified("2025-10-13 10:00", "T7"), "tier"},
 		{"a sign-for by another unit names unit", transferred, lcSigned("2025-10-13 11:00", "劳动监察"), "unit"},
 		{"an extension beyond the total cap names length", base, lcExtended("2025-10-13 10:00", 11), "length"},

@@ -72,6 +72,7 @@ var (
 	lcFromReclass  = []string{"reclassify: from_acceptance", "reclassify: from_reclassification"}
 	lcDispatchTgt  = []string{"targets:\n", "targets:\n  - id: dispatch\n    label: 转办\n    after: accepted\n    limit: 2 workhours\n  - id: unit_done\n    label: 签收后办结\n    after: signed_for\n    limit: 1 workday\n"}
 	lcNoExtensions = []string{"max_count: 1", "max_count: 0"}
+	lcRejectLate   = []string{"late_reclassify: overdue", "late_reclassify: reject", "late_restart: overdue", "late_restart: reject"}
 )
 
 // Event constructors.
@@ -342,7 +343,7 @@ func TestApplyRejects(t *testing.T) {
 		{"an extension after closing", closed, nil, lcExtended("2025-10-14 11:00", 1), ErrEventState, "only visited or reopened may follow"},
 		{"closed twice", closed, nil, lcClosed("2025-10-14 11:00"), ErrEventState, "only visited or reopened"},
 		{"a visit before closing", base, nil, lcVisited("2025-10-13 10:00", true), ErrEventState, "visit before the case is closed"},
-		{"a visit needs satisfied", closed, nil, Event{Type: EventVisited, At: lcT("2025-10-14 11:00")}, ErrEventField, "needs satisfied"},
+		{"a visit needs a rating or satisfied", closed, nil, Event{Type: EventVisited, At: lcT("2025-10-14 11:00")}, ErrEventField, "needs a rating (or satisfied"},
 		{"two visits of one close", append(append([]Event{}, closed...), lcVisited("2025-10-14 11:00", true)), nil, lcVisited("2025-10-14 12:00", true), ErrEventState, "already visited"},
 		{"reopen while open", base, nil, lcReopened("2025-10-13 10:00"), ErrEventState, "reopen while the case is open"},
 		{"reopen needs a reason", closed, nil, Event{Type: EventReopened, At: lcT("2025-10-14 11:00")}, ErrEventField, "needs a reason"},
@@ -449,7 +450,7 @@ func TestEventErrorFormat(t *testing.T) {
 	assert.Equal(t, "sla: case C-1: event 4 (resumed at 2025-10-09 10:00 CST): resume without a pause", e.Error())
 	e = &EventError{CaseID: "C-1", Index: 1, Err: errors.New("x")}
 	assert.Equal(t, "sla: case C-1: event 1 (untyped event at no time): x", e.Error())
-	assert.Len(t, EventTypes(), 12)
+	assert.Len(t, EventTypes(), 14)
 	for _, et := range EventTypes() {
 		assert.True(t, et.Valid())
 	}

@@ -69,7 +69,11 @@ func DecodeCase(name string, data []byte) (Case, error) {
 func DecodeCaseReader(name string, r io.Reader) (Case, error) {
 	data, err := boundedio.ReadAll(r, name, MaxCaseBytes, "case")
 	if err != nil {
-		return Case{}, diag.Errorf("sla", "%w", err)
+		var tl *boundedio.TooLargeError
+		if errors.As(err, &tl) {
+			return Case{}, diag.Invalidf("sla", "%w", err) // the document sent is too large
+		}
+		return Case{}, diag.Errorf("sla", "%w", err) // the reader failed: not the document's fault
 	}
 	return DecodeCase(name, data)
 }

@@ -59,7 +59,7 @@ func TestCaseKeysKnowEveryKey(t *testing.T) {
 	c := Case{ID: "A", PolicyID: "p", Department: "d", Handler: "h", Attributes: map[string]string{"k": "v"},
 		Events: []Event{{Type: EventExtended, At: time.Date(2025, 10, 9, 10, 0, 0, 0, time.UTC), Actor: "a",
 			Reason: "r", Tier: "T1", Rule: "x", Unit: "u", Length: &ten, Approver: "b", Satisfied: &yes,
-			Input: map[string]any{"k": 1}, Note: "n"}}}
+			Input: map[string]any{"k": 1}, Note: "n", Pause: "p", Rating: "满意", Level: "l"}}}
 	data, err := json.Marshal(c)
 	require.NoError(t, err)
 	var top map[string]json.RawMessage
@@ -229,6 +229,10 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Add([]byte(`{"type":"paused","at":"2025-10-09T10:00:00+08:00","reason":"x"}`))
 	f.Add([]byte(`{"type":"closed","at":"2025-10-09T10:00:00+08:00"} {}`))
 	f.Add([]byte(`{"type":"extended","at":"2025-10-09T10:00:00+08:00","length":"3 weeks"}`))
+	f.Add([]byte(`{"type":"resumed","at":"2025-10-09T10:00:00+08:00","pause":"review"}`))
+	f.Add([]byte(`{"type":"returned","at":"2025-10-09T10:00:00+08:00","unit":"u","reason":"not_our_duty"}`))
+	f.Add([]byte(`{"type":"supervised","at":"2025-10-09T10:00:00+08:00","actor":"a","level":7}`))
+	f.Add([]byte(`{"type":"visited","at":"2025-10-09T10:00:00+08:00","rating":"基本满意","satisfied":"yes"}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		_, err := DecodeEvent("f", doc)
 		if err == nil {

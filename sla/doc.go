@@ -47,7 +47,8 @@
 // in package [github.com/shixian-go/shixian/sla/deadline], whose doc numbers the counting
 // conventions (1–14) that comments and explanations cite. A policy counts through its
 // [Policy.Counter]; [Policy.Deadline], [Policy.StatusAt] and the command-line tool all go through
-// that one entry. The lifecycle settings of a policy (late extensions, reclassification) are a
+// that one entry. The lifecycle settings of a policy (late extensions, reclassification, late
+// reclassifications and restarts) are a
 // [Lifecycle]; the counting package never sees them.
 //
 // # Warnings
@@ -136,12 +137,52 @@
 // enforced while reading; its ids are at most [MaxIDBytes] and its reasons at most
 // [MaxTextBytes], the bounds a case holds them to.
 //
+// Labels show a policy in the office's words without changing what it decides. An input field
+// may carry `label:` (its name for people: 办不成的原因 for `cause`), and each item of its
+// `values` may be a plain value or `{id: historical_legacy, label: 历史遗留问题}`; the id is what
+// rules compare and stored decisions carry, the label is what documents and explanations show
+// (rules.Field.Label, rules.Field.ValueLabel). A value may also be Chinese itself and need no
+// label. A rule may carry `label:` too (rules.Rule.Label). A label for a value the field does
+// not declare is a load error.
+//
+// A target may run for some cases only: `when:` on a target is a condition over the input
+// fields, written and checked as a tier rule's (`when: 诉求类型 == "作风投诉"` for a follow-up
+// visit owed on conduct complaints only), judged on the input of the case's accepted event
+// ([Target.When]). A case whose input cannot decide it (a required field missing) cannot be
+// closed or given a status: a skipped visit would hide a duty. `extensions.tiers` limits
+// extensions by tier: a list of tier ids (`tiers: [攻坚]`, each with the policy-wide max_count
+// and max_total) or a mapping of tier id to its own {max_count, max_total}; a case of a tier
+// not listed cannot be extended, and the refusal is an [*EventError] with Field "length"
+// wrapping [ErrExtensionCap] ([Extensions.ForTier]).
+//
+// Limits are written as offices write them: "3 workdays", "3个工作日", "三个工作日",
+// "十五日", "一个月", "5个工作日内"; "当日" and "即日" are the same-day period (0 workdays),
+// which counting.same_day_cutoff ends (see deadline.ParsePeriod).
+//
 // Several versions of one policy form a [History], which picks the version by acceptance time
 // and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
-// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate] — so a portal with
-// several versions never picks one by hand: a case stays with the version in effect when it was
-// accepted for its whole life. A [Holder] swaps in a new version atomically only after it passes
-// its checks (its test suites, see package slatest).
+// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate], [History.Report]
+// and [History.NewReporter] (one report across versions) — so a portal with several versions
+// never picks one by hand: a case stays with the version in effect when it was accepted for
+// its whole life. An open-ended version followed by a later one ends where it begins, its file
+// untouched. A [Holder] swaps in new versions atomically, in one call, only after every version
+// whose range changes passes the checks bound to it (its test suites, see package slatest).
+//
+// A [Shadow] runs a candidate version beside the live one before it goes live: each live
+// decision reported to [Shadow.Observe] is decided again by the candidate, which decides nothing,
+// and every disagreement in tier, rule or due date goes to a sink the caller provides, with
+// running counts; [Shadow.Promote] activates the candidate through the Holder. A slow or
+// panicking sink never reaches the live decision (it runs on the shadow's goroutine behind a
+// bounded queue), and the shadow's memory is bounded.
+//
+// Explanations come in English ([Status.Explain], [Policy.Deadline]) or in plain Chinese
+// ([Status.ExplainIn], [Policy.DeadlineIn] with deadline.Chinese): the Chinese form names every
+// day counted and skipped, every makeup working day counted and the same-day rule applied, and
+// cites the statute of each rule it applies, without convention names or calendar hashes.
+// [Policy.Language] is the language a policy's own words suggest (Chinese when its title or a
+// tier label is), which the command-line tool uses as its default. Package
+// github.com/shixian-go/shixian/sla/policydoc renders a policy as the public notice an office
+// publishes.
 //
 // The YAML library is go.yaml.in/yaml/v3, the YAML organisation's maintained continuation of
 // gopkg.in/yaml.v3: its node tree carries the line and column of every key and value (columns
@@ -149,6 +190,78 @@
 // itself and report all problems in one run instead of stopping at the first, and it adds no
 // further dependencies. goccy/go-yaml also has positions and a strict mode, but its strict
 // decoding stops at the first unknown key and it brings a larger dependency tree.
+//
+// # The closed loop
+//
+// Offices run 1310 as a closed loop: 统一受理 (one intake), 及时转办 (prompt transfer), 限时办结
+// (close within the limit), 跟踪督办 (tracking and supervision), 回访评价 (follow-up visit and
+// rating), until the case is 销号 (struck off). The lifecycle records each step as an event and
+// the policy says what each means.
+//
+// Late changes stay late. A reclassification or a restart (补正后重新受理) at or after the
+// deadline in force is governed like a late extension, by the `counting:` settings
+// `late_reclassify` and `late_restart` ([Lifecycle.LateReclassify], [Lifecycle.LateRestart]):
+// `reject` refuses it ([ErrLateChange], naming the deadline); `overdue`, the default, records it
+// and the new tier or clock gives the Due shown, but the cycle stays judged by the deadline in
+// force when the change came (JudgedDue; the earlier one if the change shortens it): CycleLate
+// and EverLate are true and closing gives closed_late. A 1-working-day case overdue since
+// 03-05 00:00, reclassified to 3 working days at 03-05 10:00 and closed 03-06, is closed late.
+// A late extension after such a change is judged against the same deadline, so
+// `late_extension: reject` cannot be bypassed by reclassifying first.
+//
+// Several pauses at once. A paused event may name its pause (`pause`), so that an expert review
+// and a hearing that overlap (行政许可法第四十五条) are both recorded with their reasons; a
+// resumed event names the pause it ends (optional when only one is open, or to end the unnamed
+// one). The excluded time is the union of the pauses (convention 8 of package deadline), never
+// the sum. [Status.OpenPauses] lists the open ones; Paused and PausedSince summarise them.
+//
+// Reason codes. A policy may declare `reasons:` — a code, a label and what the time counts as
+// ([CountsAs]): `excluded` (行政许可法第四十五条: not counted), `restart` (第三十二条: a pause for
+// corrected materials ends, at its resume, with a restart of the clock) or `applicant`
+// (applicant-caused: excluded like any pause, and counted apart in reports), with the event
+// types each code is for (paused, restarted, extended, reclassified, returned, reopened). An
+// event whose reason is a code or its label follows the code; any other reason is free text
+// with the event's ordinary meaning, unless `reasons_required: true`, which makes a code
+// mandatory for every event type some code is for. A code used on an event type it is not
+// declared for is refused. The default policy declares codes (专家评审, 听证, 检验检测鉴定,
+// 申请人补正材料, 联系不上申请人, …) and does not require them.
+//
+// Returns. A returned event (退回) comes from the unit holding the case (the unit of the
+// latest transfer, not returned since) with a reason; it ends that unit's targets (DoneBy
+// "returned") and the case is held by no unit ([Case.Unit] is "") until the next transfer. A
+// target whose id is "return" or starts with "return_" (after transferred or signed_for)
+// bounds how soon a unit may return the case: a return at or after its due is refused. Such
+// targets are a window, not a limit anyone must meet, so [Status.Targets] does not list them.
+//
+// Supervision (督办). A policy declares `supervision:` levels, each with an id, a label (督办,
+// 挂牌督办, 通报), who must act (`by`: 科室负责人, 分管领导) and one trigger: `warning: <id>` (the
+// warning's crossing), or `overdue: N workdays` (the case overdue, N = 0, or N working days
+// overdue: 00:00 of the N-th working day after the last day it is judged by).
+// [Status.Supervision] lists the levels the current cycle reached, with their instants; a
+// level reached is never undone within the cycle, and a closed cycle reaches only the levels
+// before its close. A supervised event records that a supervisor acted (`actor`, optional
+// `level` and `note`); it is refused when the case has reached no level by its instant (there
+// is nothing to supervise) or names a level not reached, and a policy without levels refuses
+// it. [Status.Supervised] lists those of the current cycle.
+//
+// Ratings. The policy declares the rating scale of 回访 (`rating:` grades, each saying whether
+// it counts as satisfied and whether it calls for reopening); without one the scale is
+// [DefaultRatingScale]: 满意 and 基本满意 satisfied, 不满意 not, and calling for reopening. A
+// visited event carries `rating`, a grade of the scale. The earlier yes/no `satisfied` keeps
+// working: true stands for the scale's first satisfied grade (满意), false for its first grade
+// that is not (不满意); both may be sent when they agree. [Status.Rating] is the grade of the
+// current close's visit and ReopenRequired says that it calls for reopening.
+//
+// Reports count the loop: [ReportRow] gains the cases returned, supervised and that reached a
+// supervision level, and [Report.Loop] the returns per returning unit, the supervised cases,
+// the cases per supervision level, the applicant-caused pauses and the visits per grade; the
+// satisfaction rate follows the scale.
+//
+// Every new field is checked where it enters, with the offending JSON field named in
+// [EventError].Field ("pause", "rating", "level", "unit", "reason", "actor"), and an event that
+// does not fit is refused with nothing applied: a resume of a pause that is not open, a return
+// by a unit that does not hold the case, a rating outside the scale, a supervision of a case
+// that reached no level.
 //
 // # Wire format
 //
@@ -160,8 +273,10 @@
 // default); civil dates are YYYY-MM-DD; periods are text ("3 workdays"); states, event types,
 // day kinds and certainties are their strings; durations are whole seconds (an integer every
 // language reads exactly, where a working-time "day" in an ISO 8601 duration would be
-// ambiguous). Unset instants and empty texts are left out; lists are always present. A
-// status reads:
+// ambiguous). Unset instants and empty texts are left out; lists are always present, except
+// the closed loop's lists of a status (open_pauses, supervision, supervised), which are left
+// out when empty, as are rating and reopen_required, so that a status without them reads as
+// before. A status reads:
 //
 //	{"case_id":"C-1","at":"2025-10-13T09:00:00+08:00","state":"overdue","warning":"last_day",
 //	 "tier":"T3","cycle":1,"due":"2025-10-12T00:00:00+08:00","last_day":"2025-10-11",
@@ -178,6 +293,14 @@
 // # Concurrency
 //
 // Policies, histories and calendars are immutable and safe for concurrent use. A [Case] is a
-// value: [Policy.Apply] returns a new case and never modifies the one given. A [Holder] is safe
-// for concurrent use; its readers never block.
+// value: [Policy.Apply] returns a new case that shares nothing mutable with the one given and
+// never modifies it. A [Holder] is safe for concurrent use; its readers never block. A
+// [Reporter] is not: feed it from one goroutine.
+//
+// # Errors
+//
+// Every error caused by what the caller passed satisfies errors.Is(err, [ErrInvalid]) (a portal
+// answers 4xx); nothing else does (5xx). [EventError.Field] names the event field at fault and
+// rules.FieldError the input field, so no message needs parsing; messages name each package
+// once and speak of what the caller sent.
 package sla

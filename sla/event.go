@@ -37,10 +37,18 @@ const (
 	// transfer's sign-for target and starts the AfterSignedFor targets.
 	EventSignedFor EventType = "signed_for"
 	// EventPaused (中止, 行政许可法 art. 45: hearings, testing, appraisal, expert
-	// review are not counted) suspends the clock (Reason required). A case
-	// cannot be paused twice.
+	// review are not counted) suspends the clock (Reason required). Pause
+	// optionally names it, so that several pauses may be open at once (an
+	// expert review and a hearing that overlap); the excluded time is their
+	// union. Two open pauses cannot share a name (the unnamed pause counts as
+	// the name ""), and at most MaxOpenPauses are open at once. A Reason that
+	// is one of the policy's reason codes follows the code (see Reason).
 	EventPaused EventType = "paused"
-	// EventResumed ends the current pause.
+	// EventResumed ends a pause: the one named by Pause, or, when Pause is
+	// empty, the only open pause, or else the open unnamed one; with several
+	// named pauses open and no unnamed one, Pause is required. A pause whose
+	// reason code counts as CountsRestart (补正, 行政许可法 art. 32) ends with
+	// a restart of the clock at the resume, as EventRestarted would.
 	EventResumed EventType = "resumed"
 	// EventRestarted (补正后重新受理, 行政许可法 art. 32: the application is
 	// accepted when the materials are complete): the clock of the current
@@ -65,20 +73,38 @@ const (
 	// EventClosed (办结/销号) stops the clock of the current cycle: on time iff
 	// At is strictly before the cycle's Due. An open pause ends with it.
 	EventClosed EventType = "closed"
-	// EventVisited (回访) records the follow-up visit of a closed case
-	// (Satisfied required; once per close). It meets the AfterClosed targets.
+	// EventVisited (回访) records the follow-up visit of a closed case (Rating,
+	// a grade of the policy's scale, or the yes/no Satisfied of earlier
+	// versions, required; once per close). It meets the AfterClosed targets;
+	// a grade that calls for reopening sets Status.ReopenRequired.
 	EventVisited EventType = "visited"
 	// EventReopened (重新办理) starts a new cycle of a closed case from At with
 	// the same tier (Reason required), typically after an unsatisfied visit.
 	EventReopened EventType = "reopened"
+	// EventReturned (退回): the unit holding the case sends it back (Unit
+	// required and equal to the unit of the latest transfer, which must not
+	// have been returned already; Reason required). It ends that unit's
+	// targets: a return target (id "return" or starting "return_") is met
+	// by it, every other one ended; the case is then held by no unit until
+	// the next transfer. The citizen-facing clock keeps running.
+	EventReturned EventType = "returned"
+	// EventSupervised (督办/催办) records that a supervisor acted on the case
+	// (Actor required: who acted; Note optional; Level optional: the id of
+	// the supervision level acted on). The case must have reached a
+	// supervision level of the policy in the current cycle by At (Level, if
+	// given, must be one of those reached); a policy without supervision
+	// levels refuses it. It changes no deadline.
+	EventSupervised EventType = "supervised"
 )
 
 var eventTypes = [...]EventType{
 	EventAccepted, EventClassified, EventTransferred, EventSignedFor, EventPaused, EventResumed,
 	EventRestarted, EventExtended, EventReclassified, EventClosed, EventVisited, EventReopened,
+	EventReturned, EventSupervised,
 }
 
-// EventTypes returns every event type, in the order of the life of a case.
+// EventTypes returns every event type: those of the life of a case in its
+// order, then returned and supervised, which may come at several points.
 func EventTypes() []EventType { return append([]EventType(nil), eventTypes[:]...) }
 
 // Valid reports whether t is one of the declared event types.
@@ -104,6 +130,8 @@ const (
 	kindClosed
 	kindVisited
 	kindReopened
+	kindReturned
+	kindSupervised // 14: kinds are packed in 4 bits (replayer.kinds), so 15 is the last there is room for
 )
 
 // kindOf maps an event type to its kind, kindNone if it is not declared.
@@ -133,6 +161,10 @@ func kindOf(t EventType) eventKind {
 		return kindVisited
 	case EventReopened:
 		return kindReopened
+	case EventReturned:
+		return kindReturned
+	case EventSupervised:
+		return kindSupervised
 	}
 	return kindNone
 }
@@ -156,9 +188,17 @@ type Event struct {
 	Unit      string           `json:"unit,omitempty"`      // transferred, signed_for: the handling unit (承办单位)
 	Length    *deadline.Period `json:"length,omitempty"`    // extended: e.g. "10 workdays"
 	Approver  string           `json:"approver,omitempty"`  // extended: who approved (负责人)
-	Satisfied *bool            `json:"satisfied,omitempty"` // visited: the citizen's rating (满意/不满意)
+	Satisfied *bool            `json:"satisfied,omitempty"` // visited: the citizen's yes/no rating (满意/不满意); see Rating
 	Input     map[string]any   `json:"input,omitempty"`     // accepted: the classification inputs
 	Note      string           `json:"note,omitempty"`
+	Pause     string           `json:"pause,omitempty"` // paused, resumed: the pause's name, when several may be open
+	// Rating (visited) is a grade of the policy's rating scale (回访评价,
+	// e.g. 满意 / 基本满意 / 不满意; see Policy.RatingScale). A visited event
+	// carries Rating, Satisfied, or both when they agree: Satisfied true
+	// stands for the scale's first satisfied grade, false for its first
+	// grade that is not.
+	Rating string `json:"rating,omitempty"`
+	Level  string `json:"level,omitempty"` // supervised: the supervision level acted on
 }
 
 // clone deep-copies the event's pointers and its Input.
@@ -208,7 +248,7 @@ func cloneValue(v any) any {
 		if x == nil {
 			return x
 		}
-		return append([]string(nil), x...)
+		return append(make([]string, 0, len(x)), x...) // an empty list stays a list, not null
 	case map[string]string:
 		if x == nil {
 			return x
@@ -240,6 +280,10 @@ var (
 	// ErrLateExtension: an extension at or after the deadline under
 	// LateExtensionReject.
 	ErrLateExtension = errors.New("extension after the deadline")
+	// ErrLateChange: a reclassification or restart at or after the deadline
+	// in force under LateChangeReject (settings late_reclassify,
+	// late_restart).
+	ErrLateChange = errors.New("change after the deadline")
 )
 
 // EventError reports an event that cannot be applied to a case. Index is the
@@ -292,6 +336,11 @@ func (e *EventError) Detail() string {
 // Unwrap returns the cause, one of the ErrXxx sentinels or a counting error.
 func (e *EventError) Unwrap() error { return e.Err }
 
+// Is makes every EventError satisfy errors.Is(err, ErrInvalid): an event that
+// does not fit is always the caller's (the event sent, or the case passed in),
+// whatever its cause wraps — a counting or calendar error included.
+func (e *EventError) Is(target error) bool { return target == ErrInvalid }
+
 // eventFail wraps a formatted message around a sentinel so that both read
 // well; field is the JSON name of the event field at fault, "" for none.
 func eventFail(sentinel error, field, format string, args ...any) error {
@@ -319,6 +368,10 @@ func (e *statusError) Error() string { return "sla: " + e.Text() }
 func (e *statusError) Text() string  { return "status of case " + e.id + ": " + diag.Text(e.err) }
 func (e *statusError) Unwrap() error { return e.err }
 
+// Is: the status of a case the caller passed fails only on that case (its
+// events, its instants) or on the instant asked, never on a fault of ours.
+func (e *statusError) Is(target error) bool { return target == ErrInvalid }
+
 type reasonError struct {
 	sentinel error
 	field    string
@@ -327,6 +380,10 @@ type reasonError struct {
 
 func (r *reasonError) Error() string { return r.msg }
 func (r *reasonError) Unwrap() error { return r.sentinel }
+
+// Is: a reason of the replay is the reason an event does not fit (see
+// EventError.Is), so it satisfies ErrInvalid even where it surfaces alone.
+func (r *reasonError) Is(target error) bool { return target == ErrInvalid }
 
 // fieldOf is the event field an error of the replay names, "" for none.
 func fieldOf(err error) string {
@@ -343,36 +400,43 @@ func fieldOf(err error) string {
 
 // Fields that belong to particular event types, as bits.
 const (
-	fieldTier uint8 = 1 << iota
+	fieldTier uint16 = 1 << iota
 	fieldRule
 	fieldUnit
 	fieldLength
 	fieldApprover
 	fieldSatisfied
 	fieldInput
+	fieldPause
+	fieldRating
+	fieldLevel
 )
 
-var fieldNames = [...]string{"tier", "rule", "unit", "length", "approver", "satisfied", "input"}
+var fieldNames = [...]string{"tier", "rule", "unit", "length", "approver", "satisfied", "input", "pause", "rating", "level"}
 
 // allowedFields is the set of type-specific fields an event kind may carry.
-func allowedFields(k eventKind) uint8 {
+func allowedFields(k eventKind) uint16 {
 	switch k {
 	case kindAccepted:
 		return fieldInput
 	case kindClassified, kindReclassified:
 		return fieldTier | fieldRule
-	case kindTransferred, kindSignedFor:
+	case kindTransferred, kindSignedFor, kindReturned:
 		return fieldUnit
 	case kindExtended:
 		return fieldLength | fieldApprover
 	case kindVisited:
-		return fieldSatisfied
+		return fieldSatisfied | fieldRating
+	case kindPaused, kindResumed:
+		return fieldPause
+	case kindSupervised:
+		return fieldLevel
 	}
 	return 0
 }
 
-func presentFields(e *Event) uint8 {
-	var f uint8
+func presentFields(e *Event) uint16 {
+	var f uint16
 	if e.Tier != "" {
 		f |= fieldTier
 	}
@@ -393,6 +457,15 @@ func presentFields(e *Event) uint8 {
 	}
 	if e.Input != nil {
 		f |= fieldInput
+	}
+	if e.Pause != "" {
+		f |= fieldPause
+	}
+	if e.Rating != "" {
+		f |= fieldRating
+	}
+	if e.Level != "" {
+		f |= fieldLevel
 	}
 	return f
 }
@@ -431,6 +504,17 @@ func checkFields(e *Event, k eventKind) error {
 		if e.Unit == "" {
 			missing, field = "a unit", "unit"
 		}
+	case kindReturned:
+		switch {
+		case e.Unit == "":
+			missing, field = "a unit (the unit returning the case)", "unit"
+		case e.Reason == "":
+			missing, field = "a reason", "reason"
+		}
+	case kindSupervised:
+		if e.Actor == "" {
+			missing, field = "an actor (who supervised)", "actor"
+		}
 	case kindPaused, kindReopened:
 		if e.Reason == "" {
 			missing, field = "a reason", "reason"
@@ -445,8 +529,8 @@ func checkFields(e *Event, k eventKind) error {
 			missing, field = "a reason", "reason"
 		}
 	case kindVisited:
-		if e.Satisfied == nil {
-			missing, field = "satisfied (true or false)", "satisfied"
+		if e.Satisfied == nil && e.Rating == "" {
+			missing, field = "a rating (or satisfied, true or false)", "rating"
 		}
 	}
 	if missing != "" {
@@ -464,7 +548,8 @@ func checkFields(e *Event, k eventKind) error {
 }
 
 // checkEventText bounds the text of an event (MaxIDBytes for tier and rule,
-// MaxTextBytes for the rest) and refuses invalid UTF-8, naming the field.
+// MaxTextBytes for the rest; MaxIDBytes for pause, rating and level, which are
+// names) and refuses invalid UTF-8, naming the field.
 // It allocates only when it fails.
 func checkEventText(e *Event) error {
 	for _, f := range [...]struct {
@@ -474,6 +559,7 @@ func checkEventText(e *Event) error {
 		{"tier", e.Tier, MaxIDBytes}, {"rule", e.Rule, MaxIDBytes}, {"unit", e.Unit, MaxTextBytes},
 		{"actor", e.Actor, MaxTextBytes}, {"approver", e.Approver, MaxTextBytes},
 		{"reason", e.Reason, MaxTextBytes}, {"note", e.Note, MaxTextBytes},
+		{"pause", e.Pause, MaxIDBytes}, {"rating", e.Rating, MaxIDBytes}, {"level", e.Level, MaxIDBytes},
 	} {
 		if msg := textProblem(f.s, f.limit); msg != "" {
 			return eventFail(ErrEventField, f.name, "%s %s", f.name, msg)

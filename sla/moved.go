@@ -2,8 +2,9 @@ package sla
 
 import (
 	"errors"
-	"fmt"
 	"time"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // Move is an open case whose deadline differs between two policies, typically
@@ -34,10 +35,10 @@ type Move struct {
 // joining every failure (each naming its case). Cases are not modified.
 func MovedDeadlines(cases []Case, old, new *Policy, now time.Time) ([]Move, error) {
 	if old == nil || new == nil {
-		return nil, errors.New("sla: moved deadlines: nil policy")
+		return nil, diag.Errorf("sla", "moved deadlines: nil policy")
 	}
 	if now.IsZero() {
-		return nil, errors.New("sla: moved deadlines: zero now")
+		return nil, diag.Errorf("sla", "moved deadlines: zero now")
 	}
 	var moves []Move
 	var errs []error
@@ -61,7 +62,7 @@ func MovedDeadlines(cases []Case, old, new *Policy, now time.Time) ([]Move, erro
 		}
 		delta, err := new.cal.WorkdaysBetween(ol, nl)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("sla: moved deadlines: case %s: %w", c.ID, err))
+			errs = append(errs, diag.Invalidf("sla", "moved deadlines: case %s: %w", c.ID, err))
 			continue
 		}
 		moves = append(moves, Move{CaseID: c.ID, OldDue: od, NewDue: nd, OldLastDay: ol, NewLastDay: nl, DeltaWorkdays: delta})

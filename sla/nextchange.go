@@ -8,7 +8,9 @@ import "time"
 // events it changes in two ways only:
 //
 //   - by the clock: At, RemainingDays, OverdueDays, RemainingDuration and
-//     OverdueDuration move with every instant (the clock-derived fields);
+//     OverdueDuration move with every instant, and so, while the case is
+//     paused, do Due, LastDay and Provisional, which show the deadline "if the
+//     case resumed now" (the clock-derived fields);
 //   - at discrete instants, each known in advance from the events so far:
 //     the sources below.
 //
@@ -23,11 +25,14 @@ import "time"
 //     only time separates from now (not one after the start of an open pause:
 //     it waits for the case to resume, an event);
 //   - due: an open case on track or in warning becomes overdue at JudgedDue;
-//   - targets: a running target on track becomes overdue at its Due.
+//   - targets: a running target on track becomes overdue at its Due;
+//   - supervision: a level (督办) not yet reached is reached at the instant
+//     supervisionInstants gives (a warning crossed, the case overdue, or N
+//     working days overdue).
 //
-// A source added to Status (say, supervision levels reached at instants
-// known in advance) is one more line in nextChange; TestNextChangeCoversStatus
-// fails until every field of Status is either clock-derived or covered here.
+// A source added to Status is one more line in nextChange;
+// TestNextChangeCoversStatus fails until every field of Status is either
+// clock-derived, changed by events only, or covered here.
 
 // nextChange sets st.NextChange from every source, after now.
 func (r *replayer) nextChange(st *Status, now time.Time, nextWarning time.Time) {
@@ -35,10 +40,25 @@ func (r *replayer) nextChange(st *Status, now time.Time, nextWarning time.Time) 
 		nextWarning,
 		nextDue(st, now),
 		nextTarget(st, now),
+		r.nextSupervision(st, now),
 	)
 	if !st.NextChange.IsZero() {
 		st.NextChange = st.NextChange.In(r.p.cal.Location())
 	}
+}
+
+// nextSupervision is the earliest supervision level the case will reach
+// after now with no new event; zero when none.
+func (r *replayer) nextSupervision(st *Status, now time.Time) time.Time {
+	if len(r.p.loop.supervision) == 0 {
+		return time.Time{}
+	}
+	var buf [MaxSupervisionLevels]time.Time
+	ats, err := r.supervisionInstants(st, buf[:0])
+	if err != nil {
+		return time.Time{} // the status itself computed them without error; nothing to add
+	}
+	return earliestAfter(now, ats...)
 }
 
 // nextDue is when an open case on track or in warning turns overdue.

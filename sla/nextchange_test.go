@@ -22,18 +22,20 @@ var eventOnly = map[string]bool{
 	"CaseID": true, "Tier": true, "Cycle": true, "Due": true, "LastDay": true, "JudgedDue": true,
 	"JudgedLastDay": true, "Provisional": true, "Closed": true, "Extensions": true, "LateExtensions": true,
 	"Paused": true, "PausedSince": true, "CalendarVersion": true,
+	"OpenPauses": true, "Supervised": true, "Rating": true, "ReopenRequired": true, "Override": true,
 }
 
 // The fields that change at instants known in advance, each with the source
 // of nextChange that gives those instants.
 var timedBy = map[string]string{
-	"State":      "nextDue",
-	"CycleLate":  "nextDue",
-	"EverLate":   "nextDue",
-	"Warning":    "the warnings' next crossing",
-	"Warnings":   "the warnings' next crossing",
-	"Targets":    "nextTarget",
-	"NextChange": "itself",
+	"State":       "nextDue",
+	"CycleLate":   "nextDue",
+	"EverLate":    "nextDue",
+	"Warning":     "the warnings' next crossing",
+	"Warnings":    "the warnings' next crossing",
+	"Targets":     "nextTarget",
+	"Supervision": "nextSupervision",
+	"NextChange":  "itself",
 }
 
 // TestNextChangeCoversStatus: every field of Status is either clock-derived,
@@ -55,9 +57,13 @@ func TestNextChangeCoversStatus(t *testing.T) {
 	}
 }
 
-// lcTimeless is st without its clock-derived fields.
+// lcTimeless is st without its clock-derived fields: always the counts, and
+// while paused the deadline shown "if the case resumed now".
 func lcTimeless(st Status) Status {
 	st.At, st.RemainingDays, st.OverdueDays, st.RemainingDuration, st.OverdueDuration = time.Time{}, 0, 0, 0, 0
+	if st.Paused {
+		st.Due, st.LastDay, st.Provisional = time.Time{}, time.Time{}, false
+	}
 	return st
 }
 
@@ -146,7 +152,9 @@ func TestNextChangeInWords(t *testing.T) {
 		{"a T3 case accepted Monday 10:00, at acceptance: next is yellow, 1.5 days in (Wednesday 12:00)", t3, "2025-11-03 10:00", "2025-11-05 12:00"},
 		{"the same case Wednesday 12:00, yellow just crossed: next is the last day, Thursday 00:00", t3, "2025-11-05 12:00", "2025-11-06 00:00"},
 		{"the same case Thursday 10:00, every warning crossed: next is overdue at Due, Friday 00:00", t3, "2025-11-06 10:00", "2025-11-07 00:00"},
-		{"the same case overdue: nothing changes until an event", t3, "2025-11-07 10:00", ""},
+		{"the same case overdue Friday: next is 挂牌督办 at 3 working days overdue, Tuesday 11-11 00:00", t3, "2025-11-07 10:00", "2025-11-11 00:00"},
+		{"then 通报 at 5 working days overdue, Thursday 11-13 00:00", t3, "2025-11-11 00:00", "2025-11-13 00:00"},
+		{"after the last supervision level: nothing changes until an event", t3, "2025-11-14 10:00", ""},
 		{"a case transferred Monday 11:00: the unit's sign-for target (due 16:30) comes first", append(lcEv(), append(t3, lcTransferred("2025-11-03 11:00", "社保中心"))...), "2025-11-03 11:00", "2025-11-03 16:30"},
 		{"a case paused before its deadline: nothing until it resumes", append(lcEv(), append(t3, lcPaused("2025-11-04 09:00"))...), "2025-11-04 10:00", ""},
 		{"an unclassified case: nothing", lcEv(lcAccepted("2025-11-03 10:00")), "2025-11-03 11:00", ""},

@@ -5,11 +5,14 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
 	"github.com/shixian-go/shixian/internal/boundedio"
+	"github.com/shixian-go/shixian/internal/clip"
 	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla/deadline"
@@ -67,6 +70,10 @@ type Extensions struct {
 	MaxCount int             // how many extensions a case may receive
 	MaxTotal deadline.Period // their summed length; zero Period means no cap beyond MaxCount
 	Basis    string          // the legal or policy basis, quoted in explanations
+	// Tiers, when not empty, lists the only tiers whose cases may be extended, each with its
+	// own limits (policy key extensions.tiers); a case of any other tier cannot be extended.
+	// See ForTier.
+	Tiers []TierExtensions
 }
 
 // Trigger is the event that starts a target's clock.
@@ -107,6 +114,10 @@ type Target struct {
 	Label string
 	After Trigger
 	Limit deadline.Period
+	// When, if not empty, is the condition (an expr expression over the policy's input fields,
+	// as a tier rule's) under which the target runs for a case, judged on the input of the
+	// case's accepted event: a follow-up visit for conduct complaints only. Empty: every case.
+	When string
 }
 
 // Policy is one version of an office's time-limit policy: its tiers, counting conventions,
@@ -134,6 +145,8 @@ type Policy struct {
 	ranking        *Ranking // the `ranking` score formula; nil when none is declared
 	extensions     Extensions
 	targets        []Target
+	loop           loopPolicy         // reasons, supervision, rating (loop.go)
+	targetWhen     []*targetCondition // index-aligned with targets; nil when no target has a condition
 	set            *rules.Set
 	cal            *calendar.Calendar
 }
@@ -171,7 +184,7 @@ const MaxPolicyBytes = maxPolicyBytes
 func LoadPolicy(path string) (*Policy, error) {
 	data, err := boundedio.ReadFile(path, MaxPolicyBytes, "policy file")
 	if err != nil {
-		return nil, diag.Errorf("sla", "%w", err)
+		return nil, invalid(diag.Errorf("sla", "%w", err)) // an unreadable file is no fault of its content
 	}
 	return ParsePolicy(path, data)
 }
@@ -182,7 +195,11 @@ func LoadPolicy(path string) (*Policy, error) {
 // are reported at once as a *Problems (the same type as rules.Problems), each with file:line:column and, for expressions,
 // a caret under the fault. The policy uses calendar.Default(); see WithCalendar.
 func ParsePolicy(name string, data []byte) (*Policy, error) {
-	return parsePolicy(name, data)
+	p, err := parsePolicy(name, data)
+	if err != nil {
+		return nil, invalid(err) // every fault of a policy's bytes is the caller's
+	}
+	return p, nil
 }
 
 // WithCalendar returns a copy of p that counts on c (a regional or unit calendar, or one with a
@@ -263,7 +280,11 @@ func (p *Policy) Counter() *deadline.Counter { return p.counter }
 func (p *Policy) Warnings() []Warning { return append([]Warning(nil), p.warnings...) }
 
 // Extensions returns the extension limits.
-func (p *Policy) Extensions() Extensions { return p.extensions }
+func (p *Policy) Extensions() Extensions {
+	x := p.extensions
+	x.Tiers = slices.Clone(x.Tiers)
+	return x
+}
 
 // Targets returns the targets that run beside the deadline.
 func (p *Policy) Targets() []Target { return append([]Target(nil), p.targets...) }
@@ -276,30 +297,65 @@ func (p *Policy) Calendar() *calendar.Calendar { return p.cal }
 
 // Classify sorts a case into a tier by the policy's rules (first match wins, else the default).
 // accepted must lie in the policy's effective range: version selection is by acceptance time,
-// never by the wall clock (use a History to hold several versions). input is not modified.
-func (p *Policy) Classify(input map[string]any, accepted time.Time) (rules.Decision, error) {
+// never by the wall clock (use a History to hold several versions).
+//
+// input is a map[string]any keyed by the declared field names, or a struct (or pointer to
+// struct) whose exported fields carry `shixian:"name"` tags; a struct type is checked against
+// the schema once (see rules.Set.Input). input is not modified. Every error is the caller's
+// (errors.Is(err, ErrInvalid)): a zero or out-of-range acceptance (*NotEffectiveError), an
+// input that does not fit the schema (*rules.FieldError), a rule that fails on it
+// (*rules.RuleError).
+func (p *Policy) Classify(input any, accepted time.Time) (rules.Decision, error) {
+	d, _, err := p.classify(input, accepted)
+	return d, err
+}
+
+// classify is Classify that also returns the input map the rules read (input itself for a
+// map), for the accepted event's record.
+func (p *Policy) classify(input any, accepted time.Time) (rules.Decision, map[string]any, error) {
 	if accepted.IsZero() {
-		return rules.Decision{}, diag.Errorf("sla", "policy %s %s: acceptance time is required", p.id, p.version)
+		return rules.Decision{}, nil, diag.Errorf("sla", "policy %s %s: acceptance time is required", p.id, p.version)
 	}
 	if !p.Covers(accepted) {
-		return rules.Decision{}, &NotEffectiveError{PolicyID: p.id, Version: p.version, Accepted: accepted, From: p.from, Until: p.until}
+		return rules.Decision{}, nil, p.notEffective(accepted)
 	}
-	d, err := p.set.Classify(input)
-	if err != nil {
-		return rules.Decision{}, diag.Errorf("sla", "policy %s %s: %w", p.id, p.version, err)
+	m, err := p.set.Input(input)
+	if err == nil {
+		var d rules.Decision
+		if d, err = p.set.Classify(m); err == nil {
+			return d, m, nil
+		}
 	}
-	return d, nil
+	return rules.Decision{}, nil, diag.Errorf("sla", "policy %s %s: %w", p.id, p.version, err)
+}
+
+func (p *Policy) notEffective(accepted time.Time) *NotEffectiveError {
+	return &NotEffectiveError{PolicyID: p.id, Version: p.version, Accepted: accepted, From: p.from, Until: p.until}
 }
 
 // Deadline computes the deadline of a case of the given tier accepted at accepted, by the
 // policy's counting conventions on its calendar, with its explanation (see
-// deadline.Counter.Deadline).
+// deadline.Counter.Deadline). accepted must lie in the policy's effective range — inside a
+// History, the range the history gives the version (an open-ended version ends where the next
+// one begins): otherwise the error is a *NotEffectiveError, so that the 2025 version never
+// quietly counts a 2027 acceptance. Every error is the caller's (ErrInvalid): a zero or
+// out-of-range instant, an unknown tier, an instant the calendar cannot count.
 func (p *Policy) Deadline(tier string, accepted time.Time) (deadline.Deadline, error) {
 	t, ok := p.Tier(tier)
 	if !ok {
-		return deadline.Deadline{}, diag.Errorf("sla", "policy %s %s has no tier %q", p.id, p.version, tier)
+		return deadline.Deadline{}, diag.Errorf("sla", "policy %s %s has no tier %s", p.id, p.version, clip.Quote(tier))
 	}
-	return p.counter.Deadline(deadline.Request{Start: accepted, Period: t.Limit, Explain: true})
+	if accepted.IsZero() {
+		return deadline.Deadline{}, diag.Errorf("sla", "policy %s %s: acceptance time is required", p.id, p.version)
+	}
+	if !p.Covers(accepted) {
+		return deadline.Deadline{}, p.notEffective(accepted)
+	}
+	d, err := p.counter.Deadline(deadline.Request{Start: accepted, Period: t.Limit, Explain: true})
+	if err != nil {
+		return deadline.Deadline{}, diag.Invalidf("sla", "policy %s %s: deadline of tier %s: %w", p.id, p.version, tier, err)
+	}
+	return d, nil
 }
 
 // NotEffectiveError reports a case accepted outside a policy's effective range.
@@ -308,6 +364,13 @@ type NotEffectiveError struct {
 	Accepted          time.Time
 	From, Until       time.Time
 }
+
+// Is makes a NotEffectiveError satisfy errors.Is(err, ErrInvalid): the acceptance instant is
+// the caller's.
+func (e *NotEffectiveError) Is(target error) bool { return target == ErrInvalid }
+
+// Text is the message without the package name.
+func (e *NotEffectiveError) Text() string { return strings.TrimPrefix(e.Error(), "sla: ") }
 
 func (e *NotEffectiveError) Error() string {
 	rng := "from " + e.From.Format(time.DateOnly)

@@ -228,9 +228,13 @@ func TestHistoryPicksVersionByAcceptanceTime(t *testing.T) {
 
 func TestHistoryRejectsOverlapsAndMixedIDs(t *testing.T) {
 	v1 := mustParse(t, "v1.yaml", policyVersion("2024.1", "2024-01-01", "", "T3"))
+	sameStart := mustParse(t, "v2.yaml", policyVersion("2025.1", "2024-01-01", "", "T1"))
+	_, err := sla.NewHistory(v1, sameStart)
+	assert.ErrorContains(t, err, "overlaps", "an open-ended version overlaps one that starts the same day")
+	bounded := mustParse(t, "b.yaml", policyVersion("2024.1", "2024-01-01", "2025-06-30", "T3"))
 	v2 := mustParse(t, "v2.yaml", policyVersion("2025.1", "2025-01-01", "", "T1"))
-	_, err := sla.NewHistory(v1, v2)
-	assert.ErrorContains(t, err, "overlaps", "an open-ended 2024 version overlaps the 2025 one")
+	_, err = sla.NewHistory(bounded, v2)
+	assert.ErrorContains(t, err, "overlaps", "a version whose declared end is after the next start overlaps it")
 	_, err = sla.NewHistory(v1, v1)
 	assert.ErrorContains(t, err, "appears twice")
 	_, err = sla.NewHistory(v1, sla.Default())
@@ -286,7 +290,8 @@ func TestHolderReadersNeverBlock(t *testing.T) {
 		}()
 	}
 	for i := 0; i < 20; i++ {
-		v := mustParse(t, "v2.yaml", policyVersion("2025.1", "2025-01-01", "", "T1"))
+		tier := []string{"T1", "T3"}[i%2] // new content on every activation: identical content is no swap
+		v := mustParse(t, "v2.yaml", policyVersion("2025.1", "2025-01-01", "", tier))
 		require.NoError(t, holder.Activate(v))
 	}
 	wg.Wait()
@@ -318,6 +323,11 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules: [{id: a, tier: T1, reason: x}]\n"))
 	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\nrules: [{id: a, when: '', tier: T1, reason: x}]\n"))
 	f.Add([]byte("- a\n- b"))
+	// The closed loop's keys, each wrong: a code without a label that counts as nothing known, a
+	// level with two triggers on a missing warning, a grade both satisfied and reopening.
+	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\n" +
+		"counting: {late_reclassify: later, late_restart: reject}\nreasons: [{code: a, counts_as: sometimes, events: [closed]}, {code: a, label: a}]\nreasons_required: maybe\n" +
+		"supervision: [{id: s, label: 督办, warning: red, overdue: 2 hours}, {id: s}]\nrating: [{grade: 好, satisfied: true, reopens: true}, {grade: 好}]\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := sla.ParsePolicy("fuzz.yaml", data)

@@ -31,6 +31,11 @@ type policyDecoder struct {
 	lines []string
 	// brokenFields are declared input fields whose declaration has a problem.
 	brokenFields map[string]bool
+	// targetConds are the targets' `when` conditions, index-aligned with Policy.targets.
+	targetConds []rules.Rule
+	// tiersIncomplete is set when a declared tier was dropped for a problem with its id, so
+	// that rules naming a tier the policy then lacks are not reported again (see followOn).
+	tiersIncomplete bool
 }
 
 // str returns a pair's text; see yamltree.Decoder.Text.
@@ -138,12 +143,16 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 				if problem.Field != "" && d.brokenFields[problem.Field] {
 					continue // already reported at the field's declaration
 				}
+				if d.followOn(problem) {
+					continue
+				}
 				d.Problems.Add(problem)
 			}
 		} else {
 			d.ProblemAt(Position{File: name}, "%v", err)
 		}
 	}
+	d.compileTargetConditions(spec, p, d.targetConds)
 	if err := d.Err(); err != nil {
 		return nil, err
 	}
@@ -164,7 +173,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	top := d.Mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
 		"input", "input_extra", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules",
-		"ranking")
+		"reasons", "reasons_required", "supervision", "rating", "ranking")
 	if top == nil {
 		return nil
 	}
@@ -175,8 +184,8 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	}
 	if f, ok := top["id"]; ok {
 		if s, ok := d.nonEmpty(f, "id"); ok {
-			if !validID(s) {
-				d.Problem(f.Value, "id: %q may use only letters, digits, '-', '_' and '.'", s)
+			if !rules.IsID(s) {
+				d.Problem(f.Value, "id: %q may use only letters and digits (of any script), '-', '_' and '.'", s)
 			}
 			p.id = s
 		}
@@ -212,6 +221,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	var tierIDs []string
 	if f, ok := top["tiers"]; ok {
 		tierIDs = d.decodeTiers(f.Value, p)
+		d.tiersIncomplete = tierWithoutID(f.Value, tierIDs)
 	}
 	p.counting = deadline.DefaultCounting()
 	if f, ok := top["counting"]; ok {
@@ -229,6 +239,7 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	if f, ok := top["ranking"]; ok {
 		d.decodeRanking(f.Value, p)
 	}
+	d.decodeLoop(top, p) // reasons, reasons_required, supervision, rating (loop.go)
 	// Without a `default` key (already reported as missing) the rules' own complaint about the
 	// default points at the policy's first line.
 	def := rules.Default{Pos: d.Pos(root)}
@@ -263,15 +274,6 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 		Default:       def,
 		ExtraInput:    extra,
 	}
-}
-
-func validID(s string) bool {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 func (d *policyDecoder) decodeEffective(n *yaml.Node, p *Policy) {
@@ -309,7 +311,7 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 		seen[k.Value] = true
 		what := "input." + k.Value
 		before := len(d.Problems)
-		m := d.Mapping(v, what, "type!", "description", "values", "default")
+		m := d.Mapping(v, what, "type!", "label", "description", "values", "default")
 		if m == nil {
 			broken[k.Value] = true
 			continue
@@ -327,8 +329,11 @@ func (d *policyDecoder) decodeInput(n *yaml.Node) ([]rules.Field, map[string]boo
 		if f, ok := m["description"]; ok {
 			fd.Description, _ = d.str(f, what+".description")
 		}
+		if f, ok := m["label"]; ok {
+			fd.Label, _ = d.str(f, what+".label")
+		}
 		if f, ok := m["values"]; ok {
-			fd.Values = d.strings(f.Value, what+".values")
+			fd.Values, fd.ValueLabels = d.fieldValues(f.Value, what+".values")
 		}
 		if f, ok := m["default"]; ok && fd.Type != 0 {
 			fd.Default = d.fieldDefault(f.Value, fd.Type, what+".default")
@@ -409,6 +414,7 @@ func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
 	var ids []string
 	for i, item := range items {
 		what := fmt.Sprintf("tiers[%d]", i)
+		item = d.withoutMisplaced(item, what, tierMisplaced)
 		m := d.Mapping(item, what, "id!", "limit!", "label", "label_en", "description")
 		if m == nil {
 			continue
@@ -446,7 +452,8 @@ func (d *policyDecoder) decodeTiers(n *yaml.Node, p *Policy) []string {
 }
 
 func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
-	m := d.Mapping(n, "counting", "end_of_day", "receipt", "same_day_cutoff", "business_hours", "resume_day", "late_extension", "reclassify")
+	m := d.Mapping(n, "counting", "end_of_day", "receipt", "same_day_cutoff", "business_hours", "resume_day", "late_extension", "reclassify",
+		"late_reclassify", "late_restart")
 	if m == nil {
 		return
 	}
@@ -468,6 +475,8 @@ func (d *policyDecoder) decodeCounting(n *yaml.Node, p *Policy) {
 	parse("resume_day", func(s string) (err error) { c.ResumeDay, err = deadline.ParseResumeDay(s); return })
 	parse("late_extension", func(s string) (err error) { p.lifecycle.LateExtension, err = lateExtensionNames.Parse(s); return })
 	parse("reclassify", func(s string) (err error) { p.lifecycle.Reclassify, err = reclassifyNames.Parse(s); return })
+	parse("late_reclassify", func(s string) (err error) { p.lifecycle.LateReclassify, err = lateReclassifyName.Parse(s); return })
+	parse("late_restart", func(s string) (err error) { p.lifecycle.LateRestart, err = lateRestartNames.Parse(s); return })
 	if f, ok := m["business_hours"]; ok {
 		var spans []deadline.Span
 		for _, item := range d.Sequence(f.Value, "counting.business_hours") {
@@ -582,7 +591,7 @@ func parseThreshold(s string) (fraction float64, lastWorkday bool, err error) {
 }
 
 func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
-	m := d.Mapping(n, "extensions", "max_count!", "max_total", "basis")
+	m := d.Mapping(n, "extensions", "max_count!", "max_total", "basis", "tiers")
 	if f, ok := m["max_count"]; ok {
 		p.extensions.MaxCount, _ = d.integer(f, "extensions.max_count", 0, 100)
 	}
@@ -597,16 +606,20 @@ func (d *policyDecoder) decodeExtensions(n *yaml.Node, p *Policy) {
 	if f, ok := m["basis"]; ok {
 		p.extensions.Basis, _ = d.str(f, "extensions.basis")
 	}
+	if f, ok := m["tiers"]; ok {
+		d.extensionTiers(f.Value, p)
+	}
 }
 
 func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
 	for i, item := range d.Sequence(n, "targets") {
 		what := fmt.Sprintf("targets[%d]", i)
-		m := d.Mapping(item, what, "id!", "label", "after!", "limit!")
+		m := d.Mapping(item, what, "id!", "label", "after!", "limit!", "when")
 		if m == nil {
 			continue
 		}
+		d.targetConds = append(d.targetConds, d.targetWhen(m, what))
 		var t Target
 		t.ID, t.Label = d.idAndLabel(m, what, "target", seen)
 		if f, ok := m["after"]; ok {
@@ -629,7 +642,7 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 	var out []rules.Rule
 	for i, item := range d.Sequence(n, "rules") {
 		what := fmt.Sprintf("rules[%d]", i)
-		m := d.Mapping(item, what, "id!", "when!", "tier!", "reason!", "basis")
+		m := d.Mapping(item, what, "id!", "label", "when!", "tier!", "reason!", "basis")
 		if m == nil {
 			continue
 		}
@@ -658,6 +671,9 @@ func (d *policyDecoder) decodeRules(n *yaml.Node) []rules.Rule {
 		}
 		if f, ok := m["basis"]; ok {
 			r.Basis, _ = d.str(f, what+".basis")
+		}
+		if f, ok := m["label"]; ok {
+			r.Label, _ = d.str(f, what+".label")
 		}
 		if !whenOK {
 			// Already reported (a missing key, or a value that is not text); compiling an

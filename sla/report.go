@@ -143,6 +143,12 @@ type ReportRow struct {
 	Satisfied int `json:"satisfied"`
 	// SatisfactionRate (满意率) is Satisfied / Visited; 0 when Visited is 0.
 	SatisfactionRate float64 `json:"satisfaction_rate"`
+	// The closed loop (report_loop.go): cases returned (退回) at least once,
+	// cases with a supervised event (督办), and cases whose current cycle
+	// reached a supervision level.
+	Returned           int `json:"returned"`
+	Supervised         int `json:"supervised"`
+	SupervisionReached int `json:"supervision_reached"`
 }
 
 // Closed returns ClosedOnTime + ClosedLate.
@@ -200,6 +206,9 @@ type Report struct {
 	// Undated is the part of Skipped that had no bucket date (open cases
 	// under BucketClosed; unclassified or suspended cases under BucketDue).
 	Undated int `json:"undated"`
+	// Loop are the closed-loop figures: returns per unit, supervision, applicant-caused
+	// pauses and ratings.
+	Loop LoopCounts `json:"loop"`
 }
 
 // denseHist is how many working days to close a group's histogram keeps in
@@ -229,6 +238,7 @@ const MaxReportGroups = 10000
 // inputs upstream). The Policy it was made from is shared and not modified.
 type Reporter struct {
 	p        *Policy
+	hist     history // set for a History's reporter (history_report.go)
 	opts     ReportOptions
 	attr     string // attribute name when grouping by attribute
 	key      string // GroupBy without the attribute name
@@ -240,6 +250,7 @@ type Reporter struct {
 	nOverdue int
 	skipped  int
 	undated  int
+	loop     loopAcc // report_loop.go
 	// statusOf, when set, computes the statuses in place of Policy.StatusAt: an Analyzer
 	// shares one status per case and instant among its reports.
 	statusOf func(c *Case, now time.Time) (Status, error)
@@ -336,7 +347,8 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 	return f, !f.accepted.IsZero()
 }
 
-// Add counts one case. The case is read, never modified. Errors name the
+// add counts one case for Add (history_report.go, which marks every error as
+// the caller's). The case is read, never modified. Errors name the
 // case and leave the Reporter unchanged: an empty id, a case governed by
 // another policy (a non-empty PolicyID different from the policy's ID), no
 // acceptance event, a StatusAt error, a calendar error, and text the
@@ -347,7 +359,7 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 // whatever the caller built (checked for the cases counted). A case whose first
 // event is after Now, or whose bucket date is outside the period, is counted
 // in Skipped; under BucketAccepted such cases are not otherwise validated.
-func (r *Reporter) Add(c Case) error {
+func (r *Reporter) add(c Case) error {
 	var a pendingAdd
 	if err := r.prepare(&c, &a); err != nil {
 		return err
@@ -365,6 +377,7 @@ type pendingAdd struct {
 	f             caseFacts
 	closed, late  bool
 	toClose       int
+	lf            loopFacts
 }
 
 // prepare does all of Add that can fail, changing nothing; commit counts the case. An
@@ -405,12 +418,15 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 		a.skip = true
 		return nil
 	}
+	p, err := r.policyOf(&c)
+	if err != nil {
+		return diag.Errorf("sla", "report: %w", err)
+	}
 	var st Status
-	var err error
 	if r.statusOf != nil {
 		st, err = r.statusOf(cp, now)
 	} else {
-		st, err = r.p.StatusAt(c, now)
+		st, err = p.StatusAt(c, now)
 	}
 	if err != nil {
 		return diag.Errorf("sla", "report: %w", err) // StatusAt's errors name the case
@@ -448,12 +464,18 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 	}
 	toClose := -1
 	if closed {
-		n, err := r.p.Calendar().WorkdaysBetween(f.cycleStart, f.closed)
+		n, err := p.Calendar().WorkdaysBetween(f.cycleStart, f.closed)
 		if err != nil {
 			return diag.Errorf("sla", "report: case %s: working days to close: %w", c.ID, err)
 		}
 		toClose = max(n, 0)
 	}
+
+	lf, err := r.scanLoop(&c, now)
+	if err != nil {
+		return err
+	}
+	f.satisfied = lf.satisfied(r.p) // on the policy's rating scale
 
 	group := r.groupOf(&c, &st, &f)
 	if msg := textProblem(group, MaxTextBytes); msg != "" {
@@ -479,7 +501,7 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 		// rescue it) or got a late extension under LateExtensionOverdue.
 		late = st.State == StateOverdue || st.CycleLate
 	}
-	a.group, a.st, a.f, a.closed, a.late, a.toClose = group, st, f, closed, late, toClose
+	a.group, a.st, a.f, a.closed, a.late, a.toClose, a.lf = group, st, f, closed, late, toClose, lf
 	return nil
 }
 
@@ -502,6 +524,7 @@ func (r *Reporter) commit(a *pendingAdd) {
 	for _, acc := range [2]*groupAcc{g, &r.total} {
 		acc.count(st, f, a.closed, a.late, a.toClose)
 	}
+	r.countLoop(c, st, &a.lf, &g.row, &r.total.row)
 	if a.late {
 		r.nOverdue++
 		r.pushOverdue(OverdueItem{
@@ -661,7 +684,7 @@ func (r *Reporter) Report() Report {
 	rep := Report{
 		Options:         r.opts,
 		PolicyID:        r.p.ID(),
-		PolicyVersion:   r.p.Version(),
+		PolicyVersion:   r.policyVersion(),
 		CalendarVersion: cal.Version(),
 		Calendar:        cal.Name(),
 		Rows:            make([]ReportRow, 0, len(r.groups)),
@@ -670,6 +693,7 @@ func (r *Reporter) Report() Report {
 		OverdueTotal:    r.nOverdue,
 		Skipped:         r.skipped,
 		Undated:         r.undated,
+		Loop:            r.loopCounts(),
 	}
 	rep.Total.Group = GroupTotal
 	for _, g := range r.groups {
@@ -740,15 +764,7 @@ func ratio(num, den int) float64 {
 // cases are read, never modified.
 func (p *Policy) Report(cases []Case, opts ReportOptions) (Report, error) {
 	r, err := p.NewReporter(opts)
-	if err != nil {
-		return Report{}, err
-	}
-	for i := range cases {
-		if err := r.Add(cases[i]); err != nil {
-			return Report{}, err
-		}
-	}
-	return r.Report(), nil
+	return reportAll(r, err, cases)
 }
 
 // csvHeader is the contract of WriteCSV's first line.

@@ -42,8 +42,9 @@ func TestReportJSONNames(t *testing.T) {
 
 	var top map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(b, &top))
-	assert.Equal(t, []string{"calendar", "calendar_version", "options", "overdue", "overdue_total", "policy_id",
+	assert.Equal(t, []string{"calendar", "calendar_version", "loop", "options", "overdue", "overdue_total", "policy_id",
 		"policy_version", "rows", "skipped", "total", "undated"}, jsonKeys(t, b))
+	assert.Equal(t, []string{"applicant_paused", "levels", "ratings", "returns", "supervised"}, jsonKeys(t, top["loop"]))
 	assert.Equal(t, []string{"bucket", "from", "group_by", "now", "overdue_limit", "to"}, jsonKeys(t, top["options"]))
 
 	rowKeys := jsonKeys(t, top["total"])
@@ -52,7 +53,7 @@ func TestReportJSONNames(t *testing.T) {
 	}
 	assert.Equal(t, []string{"accepted", "avg_workdays_to_close", "closed_late", "closed_on_time", "ever_late", "group",
 		"on_time_rate", "open", "open_overdue", "overdue_workdays", "p90_workdays_to_close", "rated", "reopened",
-		"satisfaction_rate", "satisfied", "visited"}, rowKeys)
+		"returned", "satisfaction_rate", "satisfied", "supervised", "supervision_reached", "visited"}, rowKeys)
 
 	var items []json.RawMessage
 	require.NoError(t, json.Unmarshal(top["overdue"], &items))

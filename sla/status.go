@@ -124,6 +124,27 @@ type Status struct {
 	Warnings                           []WarningCrossing
 	Targets                            []TargetStatus
 	CalendarVersion                    string // the calendar's Version(): which notices the status was computed on
+
+	// The closed loop (see "The closed loop" in the package documentation).
+	// OpenPauses are the pauses open at the status instant, earliest first
+	// (Paused and PausedSince summarise them).
+	OpenPauses []OpenPause
+	// Supervision lists the supervision levels (督办) the current cycle
+	// reached at or before the status instant, in order of reaching, and
+	// Supervised the supervised events of the cycle.
+	Supervision []SupervisionReached
+	Supervised  []SupervisionAction
+	// Rating is the grade of the follow-up visit of the current close (a
+	// Satisfied-only visit mapped onto the scale, see Event.Rating); "" before
+	// any. ReopenRequired: that grade calls for reopening (Grade.Reopens) and
+	// the case was not reopened since.
+	Rating         string
+	ReopenRequired bool
+
+	// Override is set when the tier the classified event recorded contradicts the policy's
+	// rules on the case's input (see ClassificationOverride); nil when they agree or the case
+	// recorded no input.
+	Override *ClassificationOverride
 }
 
 // StatusAt computes the status of c at now. It is a pure function of the
@@ -163,6 +184,7 @@ func (p *Policy) StatusAt(c Case, now time.Time) (st Status, err error) {
 	if err := r.status(&st, now); err != nil {
 		return Status{}, err
 	}
+	st.Override = p.classificationOverride(r.events)
 	return st, nil
 }
 
@@ -203,6 +225,9 @@ func (r *replayer) status(st *Status, now time.Time) error {
 				return terr
 			}
 		}
+		return err
+	}
+	if err := r.loopStatus(st, now); err != nil {
 		return err
 	}
 	wout, tout := statusSlices(len(ws), nt)
@@ -266,6 +291,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing, nextW
 			st.State = StateClosedOnTime
 		}
 		req := r.request(r.closedAt, true)
+		r.sreq = req
 		ws, err := r.warnings(st, req, now, r.closedAt, true, buf, nextWarning)
 		if err != nil {
 			return nil, err
@@ -290,12 +316,17 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing, nextW
 			return nil, r.statusErr(err)
 		}
 	}
+	jdue, jlast = r.judge(jdue, jlast)
 	st.Due, st.LastDay, st.Provisional = due, last, prov
 	st.JudgedDue, st.JudgedLastDay = jdue, jlast
 	overdue := !now.Before(jdue)
 	suspended := false
 	if r.paused {
 		st.Paused, st.PausedSince = true, r.pauseAt.In(cal.Location())
+	}
+	// After a late reclassification or restart (frozen) the cycle is late
+	// already and no pause suspends its deadline.
+	if r.paused && !r.frozen {
 		// An open pause that began before the (judged) deadline suspends it
 		// (行政许可法 art. 45: the time is not counted): the case is paused,
 		// never overdue, and its deadline unknown until it resumes. One that
@@ -350,6 +381,7 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing, nextW
 			st.RemainingDuration = d
 		}
 	}
+	r.sreq = jreq
 	ws, err := r.warnings(st, jreq, now, time.Time{}, false, buf, nextWarning)
 	if err != nil {
 		return nil, err
@@ -427,23 +459,18 @@ func (r *replayer) warningCrossed(at, now, closedAt time.Time, closed bool) bool
 func (r *replayer) warnings(st *Status, req deadline.Request, now, closedAt time.Time, closed bool, buf []WarningCrossing, next *time.Time) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
-	if len(ws) == 0 {
-		return nil, nil
-	}
-	// One call counts the period once for every threshold. "On the last
-	// working day" is 00:00 of the last counted day, which a pause begun on
-	// it (行政许可法 art. 45) leaves where the period was used up.
-	var tbuf [8]time.Time
-	ats, err := r.p.counter.ThresholdsAt(req, r.p.warnThresholds, tbuf[:0])
+	ats, err := r.warningInstants(req, r.wat[:0])
 	if err != nil {
-		return nil, r.statusErr(err)
+		return nil, err
+	}
+	// Kept for supervisionInstants, which would otherwise count them again.
+	r.nwat = -1
+	if len(ats) <= len(r.wat) {
+		r.nwat = len(ats)
 	}
 	for i := range ws {
 		w := &ws[i]
 		at := ats[i]
-		if at.Before(req.Start) {
-			at = req.Start
-		}
 		if !r.warningCrossed(at, now, closedAt, closed) {
 			// Still to come if crossing it needs only time to pass: open,
 			// and not waiting for a pause to end.
@@ -470,12 +497,37 @@ func (r *replayer) warnings(st *Status, req deadline.Request, now, closedAt time
 	return out, nil
 }
 
+// warningInstants appends to dst[:0] the crossing instant of every declared
+// warning, in policy order, on req, the request the cycle is judged by:
+// crossed or not, past or future (warnings filters them by the status
+// instant; supervision levels triggered by a warning use them all). Each is
+// at or after req.Start. One call counts the period once for every
+// threshold; "on the last working day" is 00:00 of the last counted day,
+// which a pause begun on it (行政许可法 art. 45) leaves where the period was
+// used up.
+func (r *replayer) warningInstants(req deadline.Request, dst []time.Time) ([]time.Time, error) {
+	if len(r.p.warnings) == 0 {
+		return dst[:0], nil
+	}
+	ats, err := r.p.counter.ThresholdsAt(req, r.p.warnThresholds, dst)
+	if err != nil {
+		return nil, r.statusErr(err)
+	}
+	for i := range ats {
+		if ats[i].Before(req.Start) {
+			ats[i] = req.Start
+		}
+	}
+	return ats, nil
+}
+
 // targetCount is the number of target instances the events replayed start.
 func (r *replayer) targetCount() int {
 	ts := r.p.targets
 	if len(ts) == 0 {
 		return 0
 	}
+	on, _ := r.targetsOn() // an error is fillTargets' to report
 	n := 0
 	for i := 0; i < r.n; i++ {
 		tr := triggerOf(r.kind(i))
@@ -483,7 +535,7 @@ func (r *replayer) targetCount() int {
 			continue
 		}
 		for k := range ts {
-			if ts[k].After == tr {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
 				n++
 			}
 		}
@@ -495,6 +547,10 @@ func (r *replayer) targetCount() int {
 // by the rules in TargetStatus's doc comment.
 func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	ts := r.p.targets
+	on, err := r.targetsOn()
+	if err != nil {
+		return r.statusErr(err)
+	}
 	n := len(dst)
 	out := dst[:0]
 	var kbuf [32]int
@@ -504,7 +560,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	}
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
-			if ts[k].After == tr {
+			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
 				// Field by field into dst's zeroed memory (len(out) < n =
 				// len(dst) by the count): no 176-byte temporary and typed copy.
 				out = out[:len(out)+1]
@@ -542,6 +598,10 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 			start(AfterClosed, "", e.At)
 		case kindVisited:
 			meet(e.At, EventVisited, AfterClosed, AfterClosed, AfterClosed, "")
+		case kindReturned:
+			// A return (退回) ends the returning unit's targets: only the
+			// latest transfer's are still running.
+			meet(e.At, EventReturned, AfterTransferred, AfterSignedFor, AfterSignedFor, "")
 		case kindReopened:
 			// A reopening ends a visit still pending for the previous close.
 			meet(e.At, EventReopened, AfterClosed, AfterClosed, AfterClosed, "")
@@ -683,6 +743,9 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	}
 	say("Case %s at %s: %s; tier %s; cycle %d; policy %s %s; calendar %s %s.", s.CaseID, when(s.At), stateWords(s.State, false),
 		tierLabel(s.Tier), s.Cycle, p.id, p.version, p.cal.Name(), s.CalendarVersion)
+	if s.Override != nil {
+		say("%s", overrideSentence(s.Override))
+	}
 
 	// Events in words, replayed step by step to know what each did.
 	n := 0
@@ -692,7 +755,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	r := replayer{p: p, id: c.ID, events: c.Events[:n]}
 	for i := 0; i < n; i++ {
 		e := &c.Events[i]
-		prevTier, prevExt := r.tier, r.extCount
+		prevTier, prevExt, prevFrozen := r.tier, r.extCount, r.frozen
 		if err := r.step(i); err != nil {
 			say("Event %d (%s at %s) does not fit the case: %v.", i+1, e.Type, when(e.At), err)
 			break
@@ -710,8 +773,11 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			say("%s: accepted (受理)%s.", when(e.At), by)
 		case EventClassified:
 			rule := "the policy's default"
-			if e.Rule != "" {
+			switch {
+			case e.Rule != "":
 				rule = "rule " + e.Rule
+			case e.Tier != p.set.Default().Tier:
+				rule = "hand (no rule, and not the default tier)" // an override: see ClassificationOverride
 			}
 			say("%s: classified (分类) as %s by %s%s; the limit counts from %s.", when(e.At), tierLabel(e.Tier), rule, why, when(r.tierStart))
 		case EventTransferred:
@@ -719,11 +785,26 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		case EventSignedFor:
 			say("%s: signed for (签收) by %s.", when(e.At), e.Unit)
 		case EventPaused:
-			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s.", when(e.At), why)
+			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s%s.", when(e.At), pauseName(e), why+p.reasonWords(e))
 		case EventResumed:
-			say("%s: resumed.", when(e.At))
+			if r.cycleFrom == i {
+				say("%s: resumed%s; the pause was for corrected materials (补正, 行政许可法 art. 32): the clock starts again from this instant.", when(e.At), pauseName(e))
+			} else {
+				say("%s: resumed%s.", when(e.At), pauseName(e))
+			}
+		case EventReturned:
+			say("%s: returned (退回) by %s%s; the unit's targets end, and the citizen-facing clock keeps running.", when(e.At), e.Unit, why+p.reasonWords(e))
+		case EventSupervised:
+			level := ""
+			if e.Level != "" {
+				level = " at level " + e.Level
+			}
+			say("%s: supervised (督办)%s by %s.", when(e.At), level, e.Actor)
 		case EventRestarted:
 			say("%s: restarted (补正后重新受理, 行政许可法 art. 32)%s: the clock starts again from this instant; earlier time, pauses and extensions no longer count.", when(e.At), why)
+			if r.frozen && !prevFrozen {
+				say("  It came at or after the deadline in force, %s (late_restart: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			}
 		case EventExtended:
 			late := ""
 			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
@@ -732,6 +813,9 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			say("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", when(e.At), e.Length, e.Approver, why, late)
 		case EventReclassified:
 			say("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), p.lifecycle.Reclassify)
+			if r.frozen && !prevFrozen {
+				say("  It came at or after the deadline in force, %s (late_reclassify: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			}
 		case EventClosed:
 			verdict := "on time: before the due instant " + when(r.closeJDue)
 			if r.cycleLate {
@@ -739,11 +823,23 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			}
 			say("%s: closed (办结) %s.", when(e.At), verdict)
 		case EventVisited:
-			sat := "satisfied (满意)"
-			if e.Satisfied != nil && !*e.Satisfied {
-				sat = "not satisfied (不满意)"
+			if e.Rating == "" && e.Satisfied != nil {
+				// A yes/no visit, in the words it always had.
+				sat := "satisfied (满意)"
+				if !*e.Satisfied {
+					sat = "not satisfied (不满意)"
+				}
+				say("%s: follow-up visit (回访): %s.", when(e.At), sat)
+			} else if g := p.grade(r.grade); g != nil {
+				sat := "counts as satisfied"
+				if !g.Satisfied {
+					sat = "counts as not satisfied"
+				}
+				if g.Reopens {
+					sat += "; the case is to be reopened"
+				}
+				say("%s: follow-up visit (回访): %s (%s).", when(e.At), g.Grade, sat)
 			}
-			say("%s: follow-up visit (回访): %s.", when(e.At), sat)
 		case EventReopened:
 			say("%s: reopened (重新办理)%s; cycle %d counts tier %s from this instant.", when(e.At), why, r.cycle, r.tier)
 		}
@@ -790,6 +886,12 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	for _, w := range s.Warnings {
 		say("Warning %s (%s) crossed at %s: %s.", w.ID, w.Label, when(w.At), p.warningRule(w.ID))
 	}
+	for _, o := range s.OpenPauses {
+		say("Open pause%s since %s: %s.", pauseName(&Event{Pause: o.Pause}), when(o.Since), o.Reason)
+	}
+	for _, l := range s.Supervision {
+		say("Supervision level %s (%s) reached at %s: %s must act.", l.ID, l.Label, when(l.At), l.By)
+	}
 	for _, t := range s.Targets {
 		unit := ""
 		if t.Unit != "" {
@@ -822,6 +924,25 @@ func (p *Policy) warningRule(id string) string {
 		}
 	}
 	return "a warning the policy no longer declares"
+}
+
+// warningRuleZh is warningRule in Chinese.
+func (p *Policy) warningRuleZh(id string) string {
+	for _, w := range p.warnings {
+		if w.ID != id {
+			continue
+		}
+		switch {
+		case w.Fraction > 0:
+			return fmt.Sprintf("即时限已用去%s的时刻，按已用的工作时间计算，不按自然时间（每个计入的工作日从0:00计到当日结束，用去100%%即到期）",
+				strconv.FormatFloat(w.Fraction*100, 'g', 6, 64)+"%")
+		case w.LastWorkday:
+			return "即最后一个工作日的0:00"
+		default:
+			return fmt.Sprintf("即到期前%d个工作日（最后一个工作日之前第%d个计入的工作日，中止的日子不计）的0:00", w.DaysLeft, w.DaysLeft)
+		}
+	}
+	return "政策已不再规定此预警"
 }
 
 // stateWords renders a state for a case or, with target, for a target.

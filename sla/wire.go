@@ -39,6 +39,35 @@ type statusWire struct {
 	Warnings         []warningWire `json:"warnings"`
 	Targets          []targetWire  `json:"targets"`
 	CalendarVersion  string        `json:"calendar_version"`
+	// The closed loop; left out when empty, so statuses without them read as before.
+	OpenPauses     []openPauseWire   `json:"open_pauses,omitempty"`
+	Supervision    []supervisionWire `json:"supervision,omitempty"`
+	Supervised     []supervisedWire  `json:"supervised,omitempty"`
+	Rating         string            `json:"rating,omitempty"`
+	ReopenRequired bool              `json:"reopen_required,omitempty"`
+	Override       *overrideWire     `json:"override,omitempty"`
+}
+
+type openPauseWire struct {
+	Pause    string   `json:"pause,omitempty"`
+	Reason   string   `json:"reason"`
+	Code     string   `json:"code,omitempty"`
+	CountsAs CountsAs `json:"counts_as"`
+	Since    string   `json:"since"`
+}
+
+type supervisionWire struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	By    string `json:"by,omitempty"`
+	At    string `json:"at"`
+}
+
+type supervisedWire struct {
+	Level string `json:"level,omitempty"`
+	By    string `json:"by"`
+	At    string `json:"at"`
+	Note  string `json:"note,omitempty"`
 }
 
 type warningWire struct {
@@ -75,7 +104,7 @@ func (s Status) MarshalJSON() ([]byte, error) {
 		Extensions: s.Extensions, LateExtensions: s.LateExtensions,
 		Paused: s.Paused, PausedSince: wire.Instant(s.PausedSince),
 		Warnings: make([]warningWire, len(s.Warnings)), Targets: make([]targetWire, len(s.Targets)),
-		CalendarVersion: s.CalendarVersion,
+		CalendarVersion: s.CalendarVersion, Override: s.Override.wire(),
 	}
 	for i, c := range s.Warnings {
 		w.Warnings[i] = warningWire{ID: c.ID, Label: c.Label, At: wire.Instant(c.At)}
@@ -84,6 +113,7 @@ func (s Status) MarshalJSON() ([]byte, error) {
 		w.Targets[i] = targetWire{ID: t.ID, Label: t.Label, Unit: t.Unit, Start: wire.Instant(t.Start),
 			Due: wire.Instant(t.Due), LastDay: wire.Date(t.LastDay), Done: wire.Instant(t.Done), DoneBy: t.DoneBy, State: t.State}
 	}
+	w.loopWire(&s)
 	return json.Marshal(w)
 }
 
@@ -98,7 +128,7 @@ func (s Status) MarshalJSON() ([]byte, error) {
 func (s *Status) UnmarshalJSON(data []byte) error {
 	out, err := wire.Read(data, (*statusWire).status)
 	if err != nil {
-		return diag.Errorf("sla", "status JSON: %w", err)
+		return diag.Invalidf("sla", "status JSON: %w", err)
 	}
 	*s = out
 	return nil
@@ -118,7 +148,7 @@ func (w *statusWire) status() (Status, error) {
 	s := Status{CaseID: w.CaseID, At: p.Instant("at", w.At), State: w.State, Warning: w.Warning, Tier: w.Tier,
 		Cycle: w.Cycle, Provisional: w.Provisional, RemainingDays: w.RemainingDays, OverdueDays: w.OverdueDays,
 		EverLate: w.EverLate, CycleLate: w.CycleLate, Extensions: w.Extensions, LateExtensions: w.LateExtensions,
-		Paused: w.Paused, CalendarVersion: w.CalendarVersion}
+		Paused: w.Paused, CalendarVersion: w.CalendarVersion, Override: w.Override.override()}
 	p.Loc = s.At.Location()
 	s.Due, s.LastDay = p.Instant("due", w.Due), p.Date("last_day", w.LastDay)
 	s.JudgedDue, s.JudgedLastDay = p.Instant("judged_due", w.JudgedDue), p.Date("judged_last_day", w.JudgedLastDay)
@@ -151,10 +181,58 @@ func (w *statusWire) status() (Status, error) {
 				DoneBy: t.DoneBy, State: t.State}
 		}
 	}
+	w.loopStatus(&p, &s)
 	if p.Err != nil {
 		return Status{}, p.Err
 	}
 	return s, nil
+}
+
+// loopWire writes the closed-loop fields of s.
+func (w *statusWire) loopWire(s *Status) {
+	if len(s.OpenPauses) > 0 {
+		w.OpenPauses = make([]openPauseWire, len(s.OpenPauses))
+		for i, o := range s.OpenPauses {
+			w.OpenPauses[i] = openPauseWire{Pause: o.Pause, Reason: o.Reason, Code: o.Code, CountsAs: o.CountsAs, Since: wire.Instant(o.Since)}
+		}
+	}
+	if len(s.Supervision) > 0 {
+		w.Supervision = make([]supervisionWire, len(s.Supervision))
+		for i, l := range s.Supervision {
+			w.Supervision[i] = supervisionWire{ID: l.ID, Label: l.Label, By: l.By, At: wire.Instant(l.At)}
+		}
+	}
+	if len(s.Supervised) > 0 {
+		w.Supervised = make([]supervisedWire, len(s.Supervised))
+		for i, a := range s.Supervised {
+			w.Supervised[i] = supervisedWire{Level: a.Level, By: a.By, At: wire.Instant(a.At), Note: a.Note}
+		}
+	}
+	w.Rating, w.ReopenRequired = s.Rating, s.ReopenRequired
+}
+
+// loopStatus reads the closed-loop fields back into s.
+func (w *statusWire) loopStatus(p *wire.Parser, s *Status) {
+	if len(w.OpenPauses) > 0 {
+		s.OpenPauses = make([]OpenPause, len(w.OpenPauses))
+		for i, o := range w.OpenPauses {
+			s.OpenPauses[i] = OpenPause{Pause: o.Pause, Reason: o.Reason, Code: o.Code, CountsAs: o.CountsAs,
+				Since: p.Instant(fmt.Sprintf("open_pauses[%d].since", i), o.Since)}
+		}
+	}
+	if len(w.Supervision) > 0 {
+		s.Supervision = make([]SupervisionReached, len(w.Supervision))
+		for i, l := range w.Supervision {
+			s.Supervision[i] = SupervisionReached{ID: l.ID, Label: l.Label, By: l.By, At: p.Instant(fmt.Sprintf("supervision[%d].at", i), l.At)}
+		}
+	}
+	if len(w.Supervised) > 0 {
+		s.Supervised = make([]SupervisionAction, len(w.Supervised))
+		for i, a := range w.Supervised {
+			s.Supervised[i] = SupervisionAction{Level: a.Level, By: a.By, At: p.Instant(fmt.Sprintf("supervised[%d].at", i), a.At), Note: a.Note}
+		}
+	}
+	s.Rating, s.ReopenRequired = w.Rating, w.ReopenRequired
 }
 
 var states = [...]State{StateOnTrack, StateWarning, StateOverdue, StatePaused, StateClosedOnTime, StateClosedLate, StateUnclassified}

@@ -361,6 +361,10 @@ func FuzzStatusJSON(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"case_id":"x","at":"2025-01-01T00:00:00Z","state":"on_track","overdue_seconds":-1}`))
+	// The closed loop's fields: open pauses, levels reached, supervisions, a rating; a counts_as
+	// that is no word and an instant that is no instant.
+	f.Add([]byte(`{"case_id":"x","at":"2025-01-01T00:00:00Z","state":"paused","paused":true,"open_pauses":[{"pause":"a","reason":"专家评审","code":"expert_review","counts_as":"excluded","since":"2025-01-01T00:00:00Z"}],"supervision":[{"id":"s","label":"督办","by":"科长","at":"2025-01-01T00:00:00Z"}],"supervised":[{"level":"s","by":"b","at":"2025-01-01T00:00:00Z","note":"n"}],"rating":"不满意","reopen_required":true}`))
+	f.Add([]byte(`{"case_id":"x","at":"2025-01-01T00:00:00Z","state":"paused","open_pauses":[{"reason":"r","counts_as":"later","since":"yesterday"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var st Status
 		if json.Unmarshal(data, &st) != nil {

@@ -66,8 +66,8 @@ func TestClassifyInput(t *testing.T) {
 		assert.True(t, got[0].Deadline.Start.Equal(time.Date(2025, 9, 30, 17, 0, 0, 250_000_000, cst)), "deadline.start is the same instant: %v", got[0].Deadline.Start)
 		assert.Equal(t, "+08:00", got[0].Deadline.Start.Format("Z07:00"), "in the calendar's offset")
 	})
-	t.Run("--explain prints bilingual labels and the deadline explanation", func(t *testing.T) {
-		r := cli(t, "", append(args, "--explain")...)
+	t.Run("--explain --lang en prints bilingual labels and the deadline explanation", func(t *testing.T) {
+		r := cli(t, "", append(args, "--explain", "--lang", "en")...)
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "classify-input-explain.txt", r.stdout)
 		for _, label := range []string{"分类 Tier: T10", "规则 Rule: cross-department", "理由 Reason:", "期限 Due: 2025-10-21 24:00", "版本 Version: xinyu-1310 v2025.1", "被遮蔽的规则 Shadowed: complex-case", "Skipped 2025-10-01..2025-10-08"} {
@@ -113,7 +113,7 @@ func TestClassifyCases(t *testing.T) {
 	t.Run("the same read from stdin with --explain", func(t *testing.T) {
 		data, err := os.ReadFile("testdata/corpus.jsonl")
 		require.NoError(t, err)
-		r := cli(t, string(data), "classify", "--policy", defaultPolicy, "--cases", "-", "--explain")
+		r := cli(t, string(data), "classify", "--policy", defaultPolicy, "--cases", "-", "--explain", "--lang", "en")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "classify-cases-explain.txt", r.stdout)
 		assert.Equal(t, 8, strings.Count(r.stdout, "案件 Case: D-"))
@@ -180,7 +180,7 @@ func TestClassifyStrictAndIgnoredInput(t *testing.T) {
 		assert.Equal(t, []string{"applicant_name", "tag"}, got.Ignored)
 	})
 	t.Run("with input_extra: ignore --explain says which keys were ignored", func(t *testing.T) {
-		r := cli(t, "", append(args, "--explain")...)
+		r := cli(t, "", append(args, "--explain", "--lang", "en")...)
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "Ignored input fields (input_extra: ignore): applicant_name, tag\n")
 	})

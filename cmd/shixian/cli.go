@@ -53,8 +53,8 @@ type command struct {
 // commands returns the subcommands in the order `shixian help` lists them.
 func commands() []*command {
 	return []*command{
-		calendarCommand(), dueCommand(), classifyCommand(), lintCommand(), testCommand(),
-		diffCommand(), statusCommand(), reportCommand(),
+		calendarCommand(), dueCommand(), classifyCommand(), lintCommand(), analyzeCommand(), testCommand(),
+		diffCommand(), statusCommand(), reportCommand(), docCommand(),
 	}
 }
 

@@ -20,13 +20,14 @@ import (
 type classifyOpts struct {
 	policy, input, cases, accepted string
 	explain                        bool
+	lang                           *enumFlag
 	cal                            *calFlags
 }
 
 func classifyCommand() *command {
 	return &command{
 		name:     "classify",
-		synopsis: "shixian classify --policy FILE (--input JSON | --cases FILE.jsonl) [--accepted RFC3339] [--explain] [--schedule FILE]… [--strict]",
+		synopsis: "shixian classify --policy FILE (--input JSON | --cases FILE.jsonl) [--accepted RFC3339] [--explain [--lang zh|en]] [--schedule FILE]… [--strict]",
 		summary:  "sort cases into tiers by a policy's rules and give each its deadline",
 		details: `--input is one case's input fields as a JSON object, e.g. '{"cause":"complex"}'; it needs
 --accepted. --cases is a JSON-lines file ("-" = stdin), one case per line in the corpus format
@@ -42,7 +43,10 @@ rule is "" when the default decided (then "default" is true); fields are the val
 rule read; deadline is the library's wire format (sla/schema/shixian-v1.schema.json,
 #/$defs/Deadline) without the day lists and explanation: "due" is the exclusive instant
 (RFC 3339), "last_day" YYYY-MM-DD, "provisional" whether a counted day is not yet official.
---explain prints a block per case for people instead, with Chinese and English labels.
+--explain prints a block per case for people instead: with --lang zh in plain Chinese (the
+deadline explained with every makeup working day 调休上班 named and the statutes cited), with
+--lang en with Chinese and English labels. Default: zh for a policy whose title or tier labels
+are Chinese, else en.
 
 ` + badLinesHelp,
 		examples: []string{
@@ -57,6 +61,7 @@ rule read; deadline is the library's wire format (sla/schema/shixian-v1.schema.j
 			fs.StringVar(&o.cases, "cases", "", "JSON-lines `FILE` of cases (\"-\" = stdin)")
 			fs.StringVar(&o.accepted, "accepted", "", "acceptance `instant` (RFC 3339); required with --input, default for --cases lines")
 			fs.BoolVar(&o.explain, "explain", false, "print a readable explanation per case instead of JSON lines")
+			o.lang = addLangFlag(fs)
 			o.cal = addCalFlags(fs)
 			return o
 		},
@@ -84,11 +89,14 @@ func runClassify(e *env, opts any, _ []string) int {
 			return fail(e, "classify", err)
 		}
 	}
+	if o.lang.value != "" && !o.explain {
+		return fail(e, "classify", usagef("--lang chooses the language of --explain; give --explain too"))
+	}
 	p, err := loadPolicy(o.policy, o.cal)
 	if err != nil {
 		return fail(e, "classify", err)
 	}
-	cl := &classifier{p: p, explain: o.explain}
+	cl := &classifier{p: p, explain: o.explain, lang: explainLang(o.lang, p)}
 	if o.input != "" {
 		if len(o.input) > sla.MaxCaseBytes {
 			return fail(e, "classify", fmt.Errorf("--input is longer than the %s a case may have", sizeText(sla.MaxCaseBytes)))
@@ -193,6 +201,7 @@ func decodeObject(data []byte, v any) error {
 type classifier struct {
 	p       *sla.Policy
 	explain bool
+	lang    deadline.Lang // of the --explain block
 }
 
 type policyRef struct {
@@ -261,12 +270,16 @@ func (c *classifier) render(id string, line int, accepted time.Time, input map[s
 	if !ok {
 		return nil, fmt.Errorf("policy %s has no tier %q", c.p.ID(), d.Tier)
 	}
-	dl, err := c.p.Counter().Deadline(deadline.Request{Start: accepted, Period: tier.Limit, Explain: c.explain})
+	dl, err := c.p.Counter().Deadline(deadline.Request{Start: accepted, Period: tier.Limit, Explain: c.explain, Lang: c.lang})
 	if err != nil {
 		return nil, err
 	}
 	if c.explain {
 		var b bytes.Buffer
+		if c.lang == deadline.Chinese {
+			err = writeDecisionTextZh(&b, c.p, id, line, accepted, d, tier, dl)
+			return b.Bytes(), err
+		}
 		err = writeDecisionText(&b, id, line, accepted, d, tier, dl)
 		return b.Bytes(), err
 	}

@@ -19,12 +19,15 @@ type diffOpts struct {
 	format        *enumFlag
 	maxChanged    int
 	workers       int
+	exhaustive    bool
+	maxClasses    int
+	maxTime       time.Duration
 }
 
 func diffCommand() *command {
 	return &command{
 		name:       "diff",
-		synopsis:   "shixian diff OLD NEW --cases FILE.jsonl [--expect FILE] [--format text|json] [--max-changed N] [--workers N]",
+		synopsis:   "shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N] [--max-time DURATION]) [--expect FILE] [--format text|json]",
 		summary:    "compare two policy versions over a corpus of past cases: tier moves, rule counts, changed due dates",
 		positional: "OLD NEW",
 		details: `OLD and NEW are policy files. --cases is a JSON-lines corpus ("-" = stdin), one case per line:
@@ -41,10 +44,21 @@ FILE (format shixian-expect/v1: allow: [{from: T3, to: T10, rule: cross-departme
 exit 4 when a change is not allowed by it. Bad corpus lines make the exit code 2, which
 outranks 4 because the diff is incomplete. --workers is clamped to 4 per core (with a note).
 
+--exhaustive compares the two versions over every kind of input instead of a corpus: the fields
+are cut into classes by the union of both versions' comparisons (as shixian analyze does) and
+every class whose tier or rule changes is listed with an example input, grouped by transition
+(json: {changes: [{input, old: {tier, rule}, new: {tier, rule}}], transitions, exact, …}; a
+version that refuses an input, such as a value it does not declare, shows as "refused" with its
+error). --expect works as with a corpus, its max counting classes. Past --max-classes classes
+(default 65536) a fixed random sample is compared and the report says it is not exhaustive;
+--max-time (default 10s) stops versions whose conditions are costly to evaluate, and the report
+says where it stopped.
+
 ` + badLinesHelp,
 		examples: []string{
 			"shixian diff policy-2025.1.yaml policy-2025.2.yaml --cases corpus-2025.jsonl",
 			"shixian diff old.yaml new.yaml --cases corpus.jsonl --expect expected-moves.yaml --format json",
+			"shixian diff policy-2025.1.yaml policy-2025.2.yaml --exhaustive",
 		},
 		setup: func(fs *flag.FlagSet) any {
 			o := &diffOpts{format: newEnum("text", "text", "json")}
@@ -53,6 +67,9 @@ outranks 4 because the diff is incomplete. --workers is clamped to 4 per core (w
 			fs.Var(o.format, "format", "output `FORMAT`: text or json")
 			fs.IntVar(&o.maxChanged, "max-changed", 0, "keep at most `N` changed cases in the listing (0 = all)")
 			fs.IntVar(&o.workers, "workers", 0, "classify with `N` goroutines (0 = one per core)")
+			fs.BoolVar(&o.exhaustive, "exhaustive", false, "compare over every kind of input instead of a corpus")
+			fs.IntVar(&o.maxClasses, "max-classes", 0, "with --exhaustive: compare at most `N` input classes (0 = 65536)")
+			fs.DurationVar(&o.maxTime, "max-time", defaultMaxTime, "with --exhaustive: stop comparing after `DURATION` (0 = no limit)")
 			return o
 		},
 		run: runDiff,
@@ -73,8 +90,14 @@ func runDiff(e *env, opts any, args []string) int {
 	if len(args) != 2 {
 		return fail(e, "diff", usagef("want two policy files OLD NEW, got %d argument(s)", len(args)))
 	}
+	if o.exhaustive {
+		return runDiffExhaustive(e, o, args)
+	}
+	if o.maxClasses != 0 {
+		return fail(e, "diff", usagef("--max-classes goes with --exhaustive"))
+	}
 	if o.cases == "" {
-		return fail(e, "diff", usagef("--cases FILE.jsonl is required"))
+		return fail(e, "diff", usagef("--cases FILE.jsonl is required (or --exhaustive)"))
 	}
 	if o.maxChanged < 0 || o.workers < 0 {
 		return fail(e, "diff", usagef("--max-changed and --workers must not be negative"))
@@ -402,4 +425,52 @@ func (d *differ) merge(r *slatest.DiffResult, offset int) {
 	t.TierChanged += r.TierChanged
 	t.RuleChanged += r.RuleChanged
 	t.DueChanged += r.DueChanged
+}
+
+// runDiffExhaustive is diff --exhaustive: the two versions over every input class.
+func runDiffExhaustive(e *env, o *diffOpts, args []string) int {
+	switch {
+	case o.cases != "":
+		return fail(e, "diff", usagef("--exhaustive compares every kind of input: leave out --cases"))
+	case o.maxChanged != 0 || o.workers != 0:
+		return fail(e, "diff", usagef("--max-changed and --workers go with --cases, not --exhaustive"))
+	case o.maxClasses < 0 || o.maxClasses > slatest.MaxClassesLimit:
+		return fail(e, "diff", usagef("--max-classes must be between 0 and %d", slatest.MaxClassesLimit))
+	case o.maxTime < 0:
+		return fail(e, "diff", usagef("--max-time must not be negative"))
+	}
+	oldP, err := loadPolicy(args[0], nil)
+	if err != nil {
+		return fail(e, "diff", err)
+	}
+	newP, err := loadPolicy(args[1], nil)
+	if err != nil {
+		return fail(e, "diff", err)
+	}
+	var exp *slatest.Expectations
+	if o.expect != "" {
+		if exp, err = readExpectations(o.expect); err != nil {
+			return fail(e, "diff", err)
+		}
+	}
+	r, err := slatest.DiffExhaustiveWith(oldP, newP, slatest.AnalyzeOptions{MaxClasses: o.maxClasses, MaxTime: o.maxTime})
+	if err != nil {
+		return fail(e, "diff", err)
+	}
+	if exp != nil {
+		r.Apply(exp)
+	}
+	if o.format.value == "json" {
+		err = r.WriteJSON(e.stdout)
+	} else {
+		err = r.WriteText(e.text)
+	}
+	if err != nil {
+		return fail(e, "diff", err)
+	}
+	if exp != nil && len(r.Unexpected) > 0 {
+		fmt.Fprintf(e.stderr, "shixian diff: %d changed input class(es) not allowed by %s\n", len(r.Unexpected), o.expect)
+		return exitUnexpected
+	}
+	return exitOK
 }

@@ -5,18 +5,19 @@ import (
 	"io"
 
 	"github.com/shixian-go/shixian/sla"
+	"github.com/shixian-go/shixian/sla/deadline"
 )
 
 type statusOpts struct {
 	policy, caseFile, now string
-	format                *enumFlag
+	format, lang          *enumFlag
 	cal                   *calFlags
 }
 
 func statusCommand() *command {
 	return &command{
 		name:     "status",
-		synopsis: "shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--schedule FILE]… [--strict]",
+		synopsis: "shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--lang zh|en] [--schedule FILE]… [--strict]",
 		summary:  "the status of one case at an instant: state, due, working days left or overdue, warnings, targets",
 		details: `--case is one case in the sla.Case JSON format (schema 1: {"schema":1, "id", "policy",
 "department", "handler", "attributes", "events": [{"type": "accepted", "at": …}, …]}); "-" = stdin.
@@ -34,7 +35,12 @@ overdue_days, remaining_seconds, overdue_seconds, closed, ever_late, cycle_late,
 late_extensions, paused, paused_since, warnings [{id, label, at}], targets [{id, label, unit,
 start, due, last_day, done, done_by, state}], calendar_version}. Instants are RFC 3339 with
 the calendar's offset, dates YYYY-MM-DD, durations whole seconds; unset instants and empty
-texts are left out.`,
+texts are left out.
+
+--lang zh gives the text and the explanation in plain Chinese (events, every day counted or
+skipped, each makeup working day named, the statutes cited; no convention names or calendar
+hash), --lang en in English with the Chinese terms. Default: zh for a policy whose title or
+tier labels are Chinese, else en.`,
 		examples: []string{
 			"shixian status --policy examples/policies/xinyu-1310.yaml --case case.json --now 2025-10-09T12:00:00+08:00",
 		},
@@ -44,6 +50,7 @@ texts are left out.`,
 			fs.StringVar(&o.caseFile, "case", "", "case `FILE` (sla.Case JSON; \"-\" = stdin), required")
 			fs.StringVar(&o.now, "now", "", "the `instant` the status describes (RFC 3339), required")
 			fs.Var(o.format, "format", "output `FORMAT`: text or json")
+			o.lang = addLangFlag(fs)
 			o.cal = addCalFlags(fs)
 			return o
 		},
@@ -84,9 +91,12 @@ func runStatus(e *env, opts any, _ []string) int {
 	if err != nil {
 		return fail(e, "status", p.CaseError(name, data, c, err))
 	}
-	expl := st.Explain(p, c)
+	lang := explainLang(o.lang, p)
+	expl := st.ExplainIn(p, c, lang)
 	if o.format.value == "json" {
 		err = newJSONEncoder(e.stdout).Encode(statusToJSON(p, st, expl))
+	} else if lang == deadline.Chinese {
+		err = writeStatusTextZh(e.text, p, st, expl)
 	} else {
 		err = writeStatusText(e.text, p, st, expl)
 	}

@@ -150,13 +150,13 @@ func TestStatus(t *testing.T) {
 	// not count): day 1 = 10-09, day 2 = 10-14, day 3 = 10-15.
 	args := []string{"status", "--policy", defaultPolicy, "--case", "testdata/case-open.json", "--now", "2025-10-14T12:00:00+08:00"}
 	t.Run("text", func(t *testing.T) {
-		r := cli(t, "", args...)
+		r := cli(t, "", append(args, "--lang", "en")...)
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "status.txt", r.stdout)
 		assert.Contains(t, r.stdout, "期限 Due: 2025-10-15 24:00")
 	})
 	t.Run("json", func(t *testing.T) {
-		r := cli(t, "", append(args, "--format", "json")...)
+		r := cli(t, "", append(args, "--format", "json", "--lang", "en")...)
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "status.json", r.stdout)
 		var out struct {

@@ -2,8 +2,8 @@
 Shixian is the command-line tool of the shixian library (时限, time limits), for people who work
 on "1310" time-limit policies without writing Go: it lists the working-day calendar, computes and
 explains deadlines, classifies cases by a policy's rules, lints policies, runs policy test
-suites, diffs two policy versions over a corpus of past cases, shows a case's status and writes
-the weekly and monthly reports.
+suites, diffs two policy versions over a corpus of past cases, shows a case's status, writes
+the weekly and monthly reports and renders a policy as the notice an office publishes.
 
 Usage:
 
@@ -39,6 +39,17 @@ Exit codes (a contract for scripts and CI):
 
 A failure to write the output (a full disk, a closed pipe) is reported on stderr and exits 2.
 Errors go to stderr, results to stdout.
+
+# Language of explanations
+
+due, status and classify --explain explain in Chinese or English (--lang zh|en). Chinese is
+plain: the days counted and skipped and why, every makeup working day (调休上班) counted named,
+which same-day rule applied, and the statute of each rule applied (民法典第二百零一条至第二百零三条,
+行政许可法第八十二条 …), without the counting conventions' names or the calendar's version hash.
+English keeps the Chinese terms and names the conventions. Without --lang a policy whose title or
+tier labels contain Chinese explains in Chinese (sla.Policy.Language), any other policy and due
+--limit without a policy in English. The language changes the words only, never a date, and the
+JSON outputs carry the explanation in the language chosen.
 
 # Input limits
 
@@ -120,7 +131,7 @@ changes against the current data (for 2027: the unverified days). With --cases, 
 
 # due
 
-	shixian due --accepted RFC3339 (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--schedule FILE]… [--strict]
+	shixian due --accepted RFC3339|DATE (--limit "3 workdays" | --policy FILE --tier ID) [--format text|json] [--lang zh|en] [--schedule FILE]… [--strict]
 
 --limit is a period ("1 workday", "3 workdays", "0 workdays" for same-day 即办, "10 days",
 "1 month", "2 workhours", "24 hours", or Chinese "3个工作日", "10日", "1个月") counted with the
@@ -132,7 +143,10 @@ its wire format (sla/schema/shixian-v1.schema.json, #/$defs/Deadline), the objec
 answers with: start, period, due (RFC 3339, the exclusive instant), last_day (YYYY-MM-DD), ends
 ("2025-10-11 24:00"), provisional (bool: a counted day is not from an official notice),
 certainty, end_of_day, calendar (name and version), the counted and skipped days, and
-explanation (list of strings).
+explanation (list of strings). --accepted may be a date alone (2026-09-30): it stands for the
+start of business that day (the policy's first business-hours span, else 09:00 CST), and the
+explanation's first line says so. Limits may be written as offices write them: 三个工作日,
+十五日, 一个月, 5个工作日内, 当日 (same day).
 
 Example: accepted 2025-09-30T17:00:00+08:00 with 3 workdays is due 2025-10-12T00:00:00+08:00,
 last_day 2025-10-11: National Day 10-01..10-08 is skipped, and 10-09, 10-10 and the makeup
@@ -140,7 +154,7 @@ Saturday 10-11 count.
 
 # classify
 
-	shixian classify --policy FILE (--input JSON | --cases FILE.jsonl) [--accepted RFC3339] [--explain] [--schedule FILE]… [--strict]
+	shixian classify --policy FILE (--input JSON | --cases FILE.jsonl) [--accepted RFC3339] [--explain [--lang zh|en]] [--schedule FILE]… [--strict]
 
 --input is one case's input fields as a JSON object and needs --accepted. --cases is a JSON-lines
 file in the corpus format of package sla/slatest, {"id", "accepted", "input": {…}} per line;
@@ -153,9 +167,11 @@ that also matched), fields (the values the deciding rule read, in schema order),
 undeclared input keys an input_extra: ignore policy left out; absent when none), and deadline,
 the library's Deadline in its wire format as due prints it, without the day lists and the
 explanation (deadline.due, deadline.last_day and deadline.provisional are the due instant, the
-last day and whether a counted day is not yet official). --explain prints a block per case for people instead, labelled 案件 Case,
-受理 Accepted, 分类 Tier, 规则 Rule, 理由 Reason, 依据 Basis, 字段 Fields, 被遮蔽的规则 Shadowed,
-版本 Version, 期限 Due, 说明 Explanation (the deadline's explanation lines).
+last day and whether a counted day is not yet official). --explain prints a block per case for people instead: with --lang en
+labelled 案件 Case, 受理 Accepted, 分类 Tier, 规则 Rule, 理由 Reason, 依据 Basis, 字段 Fields,
+被遮蔽的规则 Shadowed, 版本 Version, 期限 Due, 说明 Explanation (the deadline's explanation
+lines); with --lang zh (the default for a Chinese policy) in plain Chinese, the fields the rule
+read named by the policy's labels (办不成的原因：历史遗留问题).
 
 # lint
 
@@ -163,7 +179,22 @@ last day and whether a counted day is not yet official). --explain prints a bloc
 
 Loads each policy strictly; prints every problem of every file on stderr (file:line:column, the
 line and a caret) and exits 2 if there is any; prints "ok <file> (<id> v<version>, N rules)" on
-stdout for each good file.
+stdout for each good file. Besides the loader's checks it reports each rule that the exhaustive
+analysis (see analyze) proves can never decide, at the rule's position.
+
+# analyze
+
+	shixian analyze POLICY [--format text|json] [--max-classes N] [--max-time DURATION]
+
+Cuts each field's values into classes by what the rules compare it with, classifies one example
+input of every combination with the policy's own classifier and reports the rules that can never
+decide (and the earlier rules that shadow them), the rules partly shadowed, example inputs that
+fall to the default and the classes per tier and rule. Conditions the classes do not decide
+exactly are listed and the result is marked not exact; past --max-classes (65536) a fixed random
+sample is evaluated, and past --max-time (10s) the evaluation stops; either way the result is
+marked not exhaustive. json keys: unreachable,
+partly_shadowed, reaches_default, tiers, rules, exact, exhaustive, classes, evaluated, sampling,
+fields, inexact. Exit 0 whatever it finds.
 
 # test
 
@@ -178,17 +209,21 @@ a <testsuite> per suite. Exit 3 if a suite failed, 2 if a suite or policy could 
 
 # diff
 
-	shixian diff OLD NEW --cases FILE.jsonl [--expect FILE] [--format text|json] [--max-changed N] [--workers N]
+	shixian diff OLD NEW (--cases FILE.jsonl [--max-changed N] [--workers N] | --exhaustive [--max-classes N] [--max-time DURATION]) [--expect FILE] [--format text|json]
 
 Classifies every corpus case with both policy versions (streamed, in parallel) and prints the
 tier transition matrix, per-rule firing counts old vs new and every case whose tier, rule or due
 date changed. Without --expect every change is reported and the exit code is 0 (a diff is
 information); with --expect FILE (shixian-expect/v1) a change it does not allow exits 4. Bad
-corpus lines exit 2, which outranks 4: the diff is incomplete.
+corpus lines exit 2, which outranks 4: the diff is incomplete. --exhaustive compares the two
+versions over every input class instead (the union of both versions' comparisons, as analyze
+cuts them) and lists every class whose tier or rule changes with an example input, grouped by
+transition (json: changes [{input, old: {tier, rule}, new: {tier, rule}}], transitions, exact);
+--expect applies to it too, max counting classes.
 
 # status
 
-	shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--schedule FILE]… [--strict]
+	shixian status --policy FILE --case FILE.json --now RFC3339 [--format text|json] [--lang zh|en] [--schedule FILE]… [--strict]
 
 Reads one case in the sla.Case JSON format (schema 1), validates its events against the policy
 (exit 2 with file:line:column and the event: "case.json:9:7: event 4 (resumed at 2025-10-09
@@ -230,6 +265,19 @@ trend, formula, rank); svg: the on-time trend as a chart. --rank, --top and svg 
 
 The directory examples/cases holds stored-format data to try status and report on (see its
 README.md).
+
+# doc
+
+	shixian doc POLICY [--format md|html]
+
+Renders the policy as the public notice an office publishes (政务公开), in Chinese and generated
+from the same file the system decides by: title, basis, version and effective dates, each tier
+with its limit in words, each rule as a sentence built from its condition and the labels of the
+policy's fields and values, in order with the first-match rule stated, the default, how days
+are counted (from the policy's counting settings, citing the statutes), warnings, extension
+limits, step time limits and the follow-up visit. A condition with no exact sentence is quoted
+as written. md (default) is Markdown; html is one self-contained file (inline CSS, nothing
+fetched, every text escaped) for printing on A4. Package sla/policydoc renders the same.
 
 # help and version
 

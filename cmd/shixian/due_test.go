@@ -64,7 +64,7 @@ func TestDue(t *testing.T) {
 	})
 	t.Run("policy tier T10 from the same acceptance → last day Tuesday 10-21", func(t *testing.T) {
 		// counted: 10-09, 10-10, 10-11 (makeup), 10-13..10-17, 10-20, 10-21.
-		r := cli(t, "", "due", "--accepted", "2025-09-30T17:00:00+08:00", "--policy", defaultPolicy, "--tier", "T10", "--format", "json")
+		r := cli(t, "", "due", "--accepted", "2025-09-30T17:00:00+08:00", "--policy", defaultPolicy, "--tier", "T10", "--format", "json", "--lang", "en")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "due-policy-T10.json", r.stdout)
 		got := decodeDue(t, r.stdout)
@@ -101,7 +101,7 @@ func TestDueErrors(t *testing.T) {
 		want string
 	}{
 		{"missing --accepted", []string{"due", "--limit", "3 workdays"}, exitUsage, "--accepted is required"},
-		{"not RFC 3339", []string{"due", "--accepted", "2025-09-30 17:00", "--limit", "1 workday"}, exitUsage, "not an RFC 3339 instant"},
+		{"not RFC 3339", []string{"due", "--accepted", "2025-09-30 17:00", "--limit", "1 workday"}, exitUsage, "neither an RFC 3339 instant (e.g. 2025-09-30T17:00:00+08:00) nor a date (2025-09-30)"},
 		{"neither limit nor policy", []string{"due", acc}, exitUsage, "give --limit"},
 		{"tier without policy", []string{"due", acc, "--tier", "T1"}, exitUsage, "--tier needs --policy"},
 		{"tier and limit", []string{"due", acc, "--policy", defaultPolicy, "--tier", "T1", "--limit", "1 workday"}, exitUsage, "not both"},

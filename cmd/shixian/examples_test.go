@@ -269,7 +269,7 @@ func TestExampleCasesThroughTheCLI(t *testing.T) {
 		// day 2 is 10-14, day 3 10-15, due 10-15 24:00; the extension of 3 working days on 10-14
 		// runs from that last day: 10-16, 10-17, 10-20 → due 10-20 24:00. On Friday 10-17 at
 		// noon one working day (10-20) is left.
-		r := cli(t, "", "status", "--policy", defaultPolicy, "--case", paused, "--now", "2025-10-17T12:00:00+08:00")
+		r := cli(t, "", "status", "--policy", defaultPolicy, "--case", paused, "--now", "2025-10-17T12:00:00+08:00", "--lang", "en")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "examples-status-paused.txt", r.stdout)
 		assert.Contains(t, r.stdout, "期限 Due: 2025-10-20 24:00")

@@ -182,11 +182,16 @@ func (r *Reminders) Scheduled(limit int) []ScheduledReminder {
 	return out[:min(limit, len(out))]
 }
 
+// statusSource computes statuses: a policy version, or the history that picks the version.
+type statusSource interface {
+	StatusAt(c sla.Case, now time.Time) (sla.Status, error)
+}
+
 // nextLook is when case c, under p, must be looked at again after now: its status's
 // NextChange, or its next recorded event if that is earlier (an event dated after now takes
 // effect then); zero when nothing is to come. A case whose status cannot be computed at now
 // (now before its first event) is looked at when that event takes effect.
-func nextLook(p *sla.Policy, c sla.Case, now time.Time) time.Time {
+func nextLook(p statusSource, c sla.Case, now time.Time) time.Time {
 	var event time.Time
 	for _, e := range c.Events {
 		if e.At.After(now) {
@@ -209,7 +214,7 @@ func nextLook(p *sla.Policy, c sla.Case, now time.Time) time.Time {
 
 // remind reschedules case c after a write, from the wall clock. A server without a schedule
 // does nothing.
-func (s *Server) remind(p *sla.Policy, c sla.Case) {
+func (s *Server) remind(p statusSource, c sla.Case) {
 	if s.reminders == nil {
 		return
 	}

@@ -135,14 +135,15 @@ func TestRemindersFromNextChange(t *testing.T) {
 		"C-1 10-23 09:36 warning orange",
 		"C-1 10-24 00:00 overdue orange",
 	}, seen.lines(), "one reminder per change, at its instant, in order")
-	_, ok := rem.Next()
-	assert.False(t, ok, "an overdue case with nothing else to come leaves the schedule")
+	at, ok := rem.Next()
+	require.True(t, ok)
+	assert.True(t, at.Equal(remAt("2025-10-28 00:00")), "an overdue case is next looked at when it reaches 挂牌督办, 3 working days after its last day: %v", at)
 
 	// An event reschedules its case: transferred on the 24th at 09:00 (the clock says so too),
 	// the unit's sign-for target is due the same day at 14:30 (4 working hours, lunch excluded).
 	clock.set(remAt("2025-10-24 09:00"))
 	e.mustEvent("C-1", map[string]any{"type": "transferred", "at": "2025-10-24T09:00:00+08:00", "unit": "社保中心"})
-	at, ok := rem.Next()
+	at, ok = rem.Next()
 	require.True(t, ok)
 	assert.True(t, at.Equal(remAt("2025-10-24 14:30")), "the next look is the sign-for target's due instant: %v", at)
 

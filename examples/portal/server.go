@@ -54,6 +54,7 @@ type Server struct {
 	readDB   *sql.DB
 	timeout  time.Duration
 	policyMu sync.Mutex // serialises POST /policy so that the database and the holder agree
+	shadow   shadowSlot // the shadow run of a candidate policy (shadow.go)
 
 	// reminders is nil when the portal keeps no reminder schedule (reminders.go).
 	reminders *Reminders
@@ -299,6 +300,9 @@ func (s *Server) auditStart(ctx context.Context) error {
 //	GET  /policy                  ✓        ✓         ✓     the active policy versions
 //	GET  /policy/history                   ✓         ✓     who activated which policy, when
 //	POST /policy                                     ✓     hot reload of a policy version
+//	POST /policy?mode=shadow                         ✓     shadow a candidate (shadow.go)
+//	GET  /policy/shadow                    ✓         ✓     the shadow run's counts and disagreements
+//	DELETE /policy/shadow                            ✓     stop the shadow run
 //
 // Every answer that is not a success is JSON of one shape (apiError), unknown routes and
 // methods included.
@@ -316,6 +320,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /policy", s.guard(reader, s.timeout, s.getPolicy))
 	mux.Handle("GET /policy/history", s.guard(overseer, s.timeout, s.policyHistory))
 	mux.Handle("POST /policy", s.guard(admin, s.timeout, s.postPolicy))
+	s.shadowRoutes(mux, overseer, admin)
 	mux.Handle("GET /reminders", s.guard(overseer, s.timeout, s.listReminders))
 	// The same paths without a method answer 405 in JSON (a method pattern is more specific,
 	// so these only catch the methods not served); "/" answers 404 in JSON.
@@ -725,13 +730,10 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 	if req.Input == nil {
 		req.Input = map[string]any{}
 	}
-	// Version selection is by the acceptance time, never by the wall clock.
-	p, err := s.holder.Current().At(accepted)
-	if err != nil {
-		fail(w, http.StatusBadRequest, "accepted", "%v", err)
-		return
-	}
-	c, d, err := p.Accept(req.ID, req.Input, accepted)
+	// The history chooses the version by the acceptance time, never by the wall clock; the
+	// decision names it and carries the deadline.
+	hist := s.holder.Current()
+	c, d, err := hist.Accept(req.ID, req.Input, accepted)
 	if err != nil {
 		s.classifyError(w, r, err)
 		return
@@ -740,26 +742,27 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 	if len(req.Attributes) > 0 {
 		c.Attributes = req.Attributes
 	}
-	dl, err := p.Deadline(d.Tier, accepted)
+	// The deadline with its explanation, for the answer.
+	dl, err := hist.Deadline(d.Tier, accepted)
 	if err != nil {
-		fail(w, http.StatusBadRequest, "accepted", "no deadline can be computed for a case accepted %s: %v", req.Accepted, err)
+		s.classifyError(w, r, err)
 		return
 	}
 	// A case is stored only if its status can be computed: one that could not be judged would
 	// sit in the database answering 422 to every request.
-	if _, err := p.StatusAt(c, accepted); err != nil {
+	if _, err := hist.StatusAt(c, accepted); err != nil {
 		fail(w, http.StatusUnprocessableEntity, "accepted", "the status of a case accepted %s cannot be computed: %v; nothing was stored", req.Accepted, err)
 		return
 	}
 	// Checked again under the write slot, where POST /policy swaps versions: a case is never
 	// stored under a version that stopped governing its acceptance time meanwhile.
 	stillGoverns := func() error {
-		if q, err := s.holder.Current().At(accepted); err != nil || q.Hash() != p.Hash() {
+		if q, err := s.holder.Current().Governing(c); err != nil || q.Hash() != d.PolicyHash {
 			return errPolicyChanged
 		}
 		return nil
 	}
-	switch err := s.store.insertCase(r.Context(), c, p.Version(), accepted, s.clock(), stillGoverns); {
+	switch err := s.store.insertCase(r.Context(), c, d.PolicyVersion, accepted, s.clock(), stillGoverns); {
 	case errors.Is(err, errDuplicate):
 		fail(w, http.StatusConflict, "id", "case %q exists already", req.ID)
 		return
@@ -771,31 +774,29 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, r, err)
 		return
 	}
-	s.remind(p, c)
+	s.observeShadow(req.ID, req.Input, accepted, d, dl.Due)
+	s.remind(hist, c)
 	w.Header().Set("Location", "/cases/"+url.PathEscape(req.ID))
 	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: dl})
 }
 
-// classifyError maps an Accept error: an input problem → 400 naming "input.<field>"; a policy
-// not in effect or a date outside the calendar → 400 on "accepted"; a rule that failed to evaluate is the policy's fault → 500.
+// classifyError maps an Accept error by its type, never by its text: an input problem → 400
+// naming "input.<field>"; a rule that failed to evaluate is the portal's own policy's fault →
+// 500; any other error of the request (sla.ErrInvalid: no version in effect, a date outside
+// the calendar, an id) → 400 on "accepted" or "id"; anything else → 500.
 func (s *Server) classifyError(w http.ResponseWriter, r *http.Request, err error) {
 	var fieldErr *rules.FieldError
-	var notEffective *sla.NotEffectiveError
 	var ruleErr *rules.RuleError
-	var dateErr *calendar.DateError
 	switch {
-	case errors.As(err, &fieldErr):
-		fail(w, http.StatusBadRequest, "input."+fieldErr.Field, "%s", fieldErr.Error())
-	case errors.As(err, &notEffective):
-		fail(w, http.StatusBadRequest, "accepted", "%s", notEffective.Error())
-	case errors.As(err, &dateErr):
-		// The deadline runs off the calendar (a year with no schedule): the acceptance time
-		// is what the client can change.
-		fail(w, http.StatusBadRequest, "accepted", "%v", err)
 	case errors.As(err, &ruleErr):
 		s.fault(w, r, err)
+	case errors.As(err, &fieldErr):
+		fail(w, http.StatusBadRequest, "input."+fieldErr.Field, "%s", fieldErr.Error())
+	case errors.Is(err, sla.ErrInvalid):
+		// The id was checked before; what is left of the request is the acceptance time.
+		fail(w, http.StatusBadRequest, "accepted", "%v", err)
 	default:
-		fail(w, http.StatusBadRequest, "", "%v", err)
+		s.fault(w, r, err)
 	}
 }
 
@@ -808,10 +809,10 @@ func decisionOf(d rules.Decision) decisionJSON {
 		PolicyID: d.PolicyID, PolicyVersion: d.PolicyVersion, PolicyHash: d.PolicyHash, Ignored: d.Ignored}
 }
 
-// policyFor returns the policy version that governs a stored case: the version in effect at
-// its acceptance in the active history.
+// policyFor returns the policy version that governs a stored case, as the active history
+// chooses it (the version in effect at its acceptance), for the answer's explanation.
 func (s *Server) policyFor(sc storedCase) (*sla.Policy, error) {
-	return s.holder.Current().At(sc.Accepted)
+	return s.holder.Current().Governing(sc.Case)
 }
 
 // checkEvent checks the fields of a raw event whose JSON errors would not name them (times,
@@ -940,27 +941,30 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 	refused := errors.New("refused")
 	_, err = s.store.appendEvent(r.Context(), id, func(sc storedCase) (sla.Case, error) {
 		refuse, code = nil, 0
-		p, err := s.policyFor(sc)
+		hist := s.holder.Current()
+		p, err := hist.Governing(sc.Case)
 		if err != nil {
 			refuse, code = &apiError{Error: fmt.Sprintf("case %s: %v; nothing was stored", id, err)}, http.StatusUnprocessableEntity
 			return sla.Case{}, refused
 		}
-		next, err := p.Apply(sc.Case, ev)
+		next, err := hist.Apply(sc.Case, ev)
 		if err != nil {
-			refuse, code = eventError(err)
+			if refuse, code = eventError(err); refuse == nil {
+				return sla.Case{}, err // not the request's fault: a 500
+			}
 			return sla.Case{}, refused
 		}
 		// The library's Apply may accept an event its calendar cannot count from (a date
 		// past the last year with a schedule): computing the status at the event's instant
 		// finds it, and the event is refused before it is stored — once stored it would lock
 		// the case, since a correct event dated earlier would be out of order.
-		st, err := p.StatusAt(next, ev.At)
+		st, err := hist.StatusAt(next, ev.At)
 		if err != nil {
 			refuse, code = &apiError{Error: fmt.Sprintf("the case's status after this event cannot be computed: %v; nothing was stored", err), Field: "at"}, http.StatusUnprocessableEntity
 			return sla.Case{}, refused
 		}
 		if !now.Equal(ev.At) {
-			st, err = p.StatusAt(next, now)
+			st, err = hist.StatusAt(next, now)
 		}
 		if err != nil {
 			refuse, code = &apiError{Error: fmt.Sprintf("the case's status at now cannot be computed: %v; nothing was stored", err), Field: "now"}, http.StatusUnprocessableEntity
@@ -984,11 +988,15 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, answer)
 }
 
-// eventError maps an Apply error: a field problem → 400, a date the calendar cannot count →
-// 422 on "at", every other misfit (order, state, extension cap, late extension, a case at
-// sla.MaxEvents) → 409. The field is the event's own field when the error names one
-// (EventError.Field, where the library provides it), else "event". Nothing was stored.
+// eventError maps an Apply error by its type and sentinels, never by its text: a field problem
+// → 400, a date the calendar cannot count → 422 on "at", every other misfit (order, state,
+// extension cap, late extension, a case at sla.MaxEvents) → 409. The field is the event's own
+// field (EventError.Field), else "event". An error that is not the request's (not
+// sla.ErrInvalid) gives nil: the caller answers 500. Nothing was stored.
 func eventError(err error) (*apiError, int) {
+	if !errors.Is(err, sla.ErrInvalid) {
+		return nil, 0
+	}
 	field := eventErrorField(err)
 	var dateErr *calendar.DateError
 	switch {
@@ -1068,8 +1076,8 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 // report answers GET /report?from=DATE&to=DATE&by=GROUP&bucket=RULE&now=INSTANT&format=FMT.
 // Cases stream from the database one row at a time into the Reporter (memory O(groups), not
 // O(cases)); the output is written only when the whole report is known, so an error is still a
-// clean JSON answer. The report counts on the policy version in effect at `now` (falling back
-// to the latest version): its tiers, calendar and conventions.
+// clean JSON answer. Each case is judged by the version it was accepted under (one report
+// across a version switch); periods and the order of tiers follow the latest version.
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	// Dates are civil dates where the policy counts (UTC+8 for every shipped calendar).
@@ -1122,28 +1130,27 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request, from, to time
 	default:
 		return &apiError{Error: fmt.Sprintf("format %q is not json, csv or md", format), Field: "format"}
 	}
+	// One report over the cases of every version, each judged by the version it was
+	// accepted under.
 	hist := s.holder.Current()
-	p, err := hist.At(now)
+	rep, err := hist.NewReporter(opts)
 	if err != nil {
-		p = hist.Latest()
-	}
-	rep, err := p.NewReporter(opts)
-	if err != nil {
-		field := ""
-		if strings.Contains(err.Error(), "GroupBy") {
-			field = "by"
+		if !errors.Is(err, sla.ErrInvalid) {
+			s.fault(w, r, err)
+			return nil
 		}
-		return &apiError{Error: err.Error(), Field: field}
+		// from, to, now and bucket were checked above: what is left of the query is `by`.
+		return &apiError{Error: err.Error(), Field: "by"}
 	}
 	var addErr error
 	if err := s.store.eachCase(r.Context(), func(sc storedCase) error {
 		addErr = rep.Add(sc.Case)
 		return addErr
 	}); err != nil {
-		if addErr != nil {
-			// A case the report's policy version cannot judge (e.g. a tier a later version
-			// removed): say which, rather than hide it behind a 500.
-			fail(w, http.StatusUnprocessableEntity, "", "the report cannot be computed with policy %s %s: %v", p.ID(), p.Version(), addErr)
+		if addErr != nil && errors.Is(addErr, sla.ErrInvalid) {
+			// A stored case the history cannot judge (its version was removed): say which,
+			// rather than hide it behind a 500.
+			fail(w, http.StatusUnprocessableEntity, "", "the report cannot be computed with policy %s: %v", hist.ID(), addErr)
 			return nil
 		}
 		s.fault(w, r, err)
@@ -1216,6 +1223,9 @@ func (s *Server) getPolicy(w http.ResponseWriter, _ *http.Request) {
 // stored, audited (who, when, old and new hash) and swapped in within one database
 // transaction, so that the stored policies, the audit trail and the holder agree.
 func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
+	if s.policyMode(w, r) {
+		return
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
@@ -1300,6 +1310,26 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 	var code int
 	errRefused := errors.New("refused")
 	err = s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if old == nil {
+			// A new version after an open-ended one ends it where the new one begins (the
+			// library derives the end; the file is untouched). That must not move a case:
+			// every case the earlier version governs must still fall before the new start.
+			if prev := openEndedBefore(s.holder.Current(), candidate); prev != nil {
+				from, _ := candidate.Effective()
+				n, err := s.store.casesAcceptedFrom(ctx, tx, prev.Version(), from)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					refuse, code = &apiError{
+						Error: fmt.Sprintf("%d case(s) governed by version %s were accepted on or after %s, where version %s would begin; they would change version; the active policy is unchanged",
+							n, prev.Version(), from.Format(time.DateOnly), candidate.Version()),
+						Field: "policy",
+					}, http.StatusConflict
+					return errRefused
+				}
+			}
+		}
 		if old != nil {
 			// Ending a range must not strand a case: every case this version governs must
 			// still fall inside it.
@@ -1356,6 +1386,27 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 	}
 	s.policyChanged(r.Context())
 	writeJSON(w, http.StatusOK, policyChangeJSON{policyJSON: policyRef(candidate)})
+}
+
+// openEndedBefore is the active version that a new candidate would end: the last version
+// starting before the candidate, when it has no end of its own (nil otherwise).
+func openEndedBefore(h *sla.History, candidate *sla.Policy) *sla.Policy {
+	from, _ := candidate.Effective()
+	var prev *sla.Policy
+	for _, v := range h.Versions() {
+		if vf, _ := v.Effective(); vf.Before(from) {
+			prev = v
+		}
+	}
+	if prev == nil {
+		return nil
+	}
+	// Versions() gives the ranges as they govern; an open-ended version is one whose range
+	// the history does not end, or ends at a later version's start.
+	if _, until := prev.Effective(); until.IsZero() || !until.Before(from) {
+		return prev
+	}
+	return nil
 }
 
 // policyChangeJSON answers POST /policy: the version now active, and whether it was so

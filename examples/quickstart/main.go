@@ -1,7 +1,9 @@
 // Command quickstart is the main job of shixian in one run: it classifies sample hotline cases
 // with the embedded 1310 policy and prints each case's tier, rule, reason and due date, then
 // shows — for acceptance times around the Spring Festival and National Day — the 1, 3 and 10
-// working-day due dates with the kind of every day crossed.
+// working-day due dates with the kind of every day crossed, and finally one case through the
+// whole closed loop (闭环): transfer and return, two overlapping pauses, supervision (督办), the
+// follow-up visit with its rating and the close (销号).
 //
 // Run it from the repository root:
 //
@@ -138,6 +140,90 @@ func run(w io.Writer) error {
 			return err
 		}
 	}
+	return printLoop(w, policy)
+}
+
+// loopEvents take a case from intake to 销号: transferred to a unit that returns it (退回), then
+// to the right one; an expert review and a hearing that overlap (行政许可法 art. 45: their union
+// is not counted); the case falls overdue and is supervised (督办); it is closed, visited and
+// rated 基本满意.
+var loopEvents = []sla.Event{
+	{Type: sla.EventTransferred, At: at(2026, 3, 2, 10, 0), Unit: "医保科"},
+	{Type: sla.EventReturned, At: at(2026, 3, 2, 11, 0), Unit: "医保科", Reason: "not_our_duty"},
+	{Type: sla.EventTransferred, At: at(2026, 3, 2, 11, 30), Unit: "劳动保障监察大队"},
+	{Type: sla.EventSignedFor, At: at(2026, 3, 2, 14, 0), Unit: "劳动保障监察大队"},
+	{Type: sla.EventPaused, At: at(2026, 3, 3, 9, 0), Pause: "review", Reason: "专家评审"},
+	{Type: sla.EventPaused, At: at(2026, 3, 3, 14, 0), Pause: "hearing", Reason: "听证"},
+	{Type: sla.EventResumed, At: at(2026, 3, 4, 10, 0), Pause: "review"},
+	{Type: sla.EventResumed, At: at(2026, 3, 5, 16, 0), Pause: "hearing"},
+	{Type: sla.EventSupervised, At: at(2026, 3, 10, 9, 30), Actor: "分管领导", Level: "supervise", Note: "督办单〔2026〕3号"},
+	{Type: sla.EventClosed, At: at(2026, 3, 10, 15, 0), Note: "责令补发工资"},
+	{Type: sla.EventVisited, At: at(2026, 3, 11, 10, 0), Rating: "基本满意"},
+}
+
+// loopLooks are the instants at which the loop's case is looked at.
+var loopLooks = []time.Time{at(2026, 3, 3, 15, 0), at(2026, 3, 10, 9, 0), at(2026, 3, 11, 12, 0)}
+
+// printLoop follows one case through the closed loop and prints its status at each look.
+func printLoop(w io.Writer, policy *sla.Policy) error {
+	fmt.Fprintln(w, "\n== The closed loop (闭环): intake, transfer, pauses, supervision, visit and rating, 销号")
+	c, d, err := policy.Accept("QS-LOOP", map[string]any{"cause": "complex", "category": "wage_arrears"}, at(2026, 3, 2, 9, 30))
+	if err != nil {
+		return err
+	}
+	cal := policy.Calendar()
+	fmt.Fprintf(w, "\naccepted  %s, tier %s by rule %s\n", describeInstant(cal, at(2026, 3, 2, 9, 30)), d.Tier, d.RuleID)
+	look := 0
+	show := func(upTo time.Time) error {
+		for look < len(loopLooks) && !loopLooks[look].After(upTo) {
+			if err := printLoopStatus(w, policy, c, loopLooks[look]); err != nil {
+				return err
+			}
+			look++
+		}
+		return nil
+	}
+	for _, e := range loopEvents {
+		if err := show(e.At.Add(-time.Nanosecond)); err != nil {
+			return err
+		}
+		if c, err = policy.Apply(c, e); err != nil {
+			return err
+		}
+		detail := eventDetail(e)
+		if e.Pause != "" {
+			detail = " [" + e.Pause + "]" + detail
+		}
+		fmt.Fprintf(w, "event     %s %s%s\n", e.At.In(cal.Location()).Format("2006-01-02 15:04"), e.Type, detail)
+	}
+	return show(loopLooks[len(loopLooks)-1])
+}
+
+func printLoopStatus(w io.Writer, policy *sla.Policy, c sla.Case, t time.Time) error {
+	st, err := policy.StatusAt(c, t)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  status at %s: %s", t.Format("2006-01-02 15:04"), st.State)
+	if !st.JudgedDue.IsZero() {
+		fmt.Fprintf(w, ", due %s 24:00", st.JudgedLastDay.Format(time.DateOnly))
+	}
+	if st.OverdueDays > 0 {
+		fmt.Fprintf(w, ", %d working day(s) overdue", st.OverdueDays)
+	}
+	fmt.Fprintln(w)
+	for _, o := range st.OpenPauses {
+		fmt.Fprintf(w, "    open pause  %s since %s: %s (%s, counts as %s)\n", o.Pause, o.Since.Format("01-02 15:04"), o.Reason, o.Code, o.CountsAs)
+	}
+	for _, l := range st.Supervision {
+		fmt.Fprintf(w, "    supervision %s %s since %s: %s must act\n", l.ID, l.Label, l.At.Format("01-02 15:04"), l.By)
+	}
+	for _, a := range st.Supervised {
+		fmt.Fprintf(w, "    supervised  by %s at %s: %s\n", a.By, a.At.Format("01-02 15:04"), a.Note)
+	}
+	if st.Rating != "" {
+		fmt.Fprintf(w, "    rating      %s (reopen required: %t) — the case is struck off (销号)\n", st.Rating, st.ReopenRequired)
+	}
 	return nil
 }
 
@@ -220,10 +306,16 @@ func printStatus(w io.Writer, policy *sla.Policy, s sampleCase, n int) error {
 
 func eventDetail(e sla.Event) string {
 	switch {
+	case e.Type == sla.EventReturned:
+		return " by " + e.Unit + ": " + e.Reason
 	case e.Unit != "":
 		return " → " + e.Unit
 	case e.Length != nil:
 		return fmt.Sprintf(" +%s approved by %s: %s", e.Length, e.Approver, e.Reason)
+	case e.Rating != "":
+		return " (" + e.Rating + ")"
+	case e.Type == sla.EventSupervised:
+		return fmt.Sprintf(" by %s at level %s: %s", e.Actor, e.Level, e.Note)
 	case e.Satisfied != nil && *e.Satisfied:
 		return " (满意 satisfied)"
 	case e.Satisfied != nil:

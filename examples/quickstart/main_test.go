@@ -27,6 +27,13 @@ func TestQuickstartOutput(t *testing.T) {
 		// (行政许可法 art. 42): last day 2026-01-26, so on 02-26 it is 18 working days late.
 		"status    overdue, 18 working day(s) overdue",
 		"status    closed_late, 2 working day(s) overdue, closed 2025-03-14 10:00",
+		// The closed loop: two overlapping pauses are open at once; their union (03-04 and
+		// 03-05) is not counted, so the 3-workday case is due 03-09 24:00 instead of 03-05;
+		// overdue on 03-10, it reaches 督办, is supervised, closed late and rated 基本满意.
+		"open pause  hearing since 03-03 14:00: 听证 (hearing, counts as excluded)",
+		"status at 2026-03-10 09:00: overdue, due 2026-03-09 24:00, 1 working day(s) overdue",
+		"supervision supervise 督办 since 03-10 00:00: 科室负责人 must act",
+		"rating      基本满意 (reopen required: false)",
 	} {
 		assert.Contains(t, out.String(), fact)
 	}

@@ -11,12 +11,33 @@ type Error struct {
 	// a layer adds inside its own package, which a caller never sees alone.
 	Pkg string
 	err error
+	// invalid: the error describes something wrong with what the caller passed (see
+	// ErrInvalid); set by Errorf for a fresh error and by Invalidf.
+	invalid bool
 }
 
 // Errorf formats an error of package pkg as fmt.Errorf does, %w included (errors.Is and
 // errors.As reach the wrapped errors), except that an error among args is written as its Text.
 // pkg "" gives context without a package name, for a layer wrapped again before it returns.
+//
+// An error Errorf makes without wrapping another error is a fault of the caller's input and
+// satisfies errors.Is(err, ErrInvalid): the library describes what it was given. One that
+// wraps errors is classified by what it wraps (see Invalidf for wrapping a foreign error that
+// is the caller's fault, such as a JSON syntax error).
 func Errorf(pkg, format string, args ...any) error {
+	wraps := false
+	for _, a := range args {
+		if e, ok := a.(error); ok && e != nil {
+			wraps = true
+			break
+		}
+	}
+	e := errorf(pkg, format, args...)
+	e.invalid = !wraps
+	return e
+}
+
+func errorf(pkg, format string, args ...any) *Error {
 	if len(args) > 0 {
 		args = append([]any(nil), args...) // the caller's slice is not changed
 		for i, a := range args {

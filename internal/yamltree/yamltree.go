@@ -108,6 +108,28 @@ func (d *Decoder) Mapping(n *yaml.Node, what string, allowed ...string) map[stri
 		known[name] = true
 		names = append(names, name)
 	}
+	// A misspelt required key ("typ" for "type") is one fault: it is reported once, as the
+	// unknown key with the name meant, not again as the required key missing.
+	var unknown []*yaml.Node
+	present := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode {
+			if known[k.Value] {
+				present[k.Value] = true
+			} else {
+				unknown = append(unknown, k)
+			}
+		}
+	}
+	meant := map[*yaml.Node]string{}
+	misspelt := map[string]bool{}
+	for _, a := range allowed {
+		if name, ok := strings.CutSuffix(a, "!"); ok && !present[name] {
+			if k := misspelling(unknown, name, meant); k != nil {
+				meant[k], misspelt[name] = name, true
+			}
+		}
+	}
 	out := make(map[string]Pair, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -118,6 +140,8 @@ func (d *Decoder) Mapping(n *yaml.Node, what string, allowed ...string) map[stri
 			d.Problem(k, "%s: keys must be plain names, found %s", what, Describe(k))
 		case hasKey(out, k.Value):
 			d.Problem(k, "%s: key %q appears twice", what, k.Value)
+		case meant[k] != "":
+			d.Problem(k, "%s: unknown key %q (did you mean %q? it is required)", what, k.Value, meant[k])
 		case !known[k.Value]:
 			d.Problem(k, "%s: unknown key %q (expected one of: %s)", what, k.Value, strings.Join(names, ", "))
 		default:
@@ -125,11 +149,51 @@ func (d *Decoder) Mapping(n *yaml.Node, what string, allowed ...string) map[stri
 		}
 	}
 	for _, a := range allowed {
-		if name, ok := strings.CutSuffix(a, "!"); ok && !hasKey(out, name) {
+		if name, ok := strings.CutSuffix(a, "!"); ok && !hasKey(out, name) && !misspelt[name] {
 			d.Problem(n, "%s: missing required key %q", what, name)
 		}
 	}
 	return out
+}
+
+// misspelling returns the first of the unknown keys not yet taken that is a likely typo of
+// name: one edit away (two for names longer than four characters).
+func misspelling(unknown []*yaml.Node, name string, taken map[*yaml.Node]string) *yaml.Node {
+	limit := 1
+	if len([]rune(name)) > 4 {
+		limit = 2
+	}
+	for _, k := range unknown {
+		if _, ok := taken[k]; !ok && editDistance([]rune(k.Value), []rune(name), limit) <= limit {
+			return k
+		}
+	}
+	return nil
+}
+
+// editDistance is the Levenshtein distance of a and b, or limit+1 once it is known to exceed
+// limit (keys are short; the bound keeps a hostile long key cheap).
+func editDistance(a, b []rune, limit int) int {
+	if d := len(a) - len(b); d > limit || -d > limit || len(a) > 64 || len(b) > 64 {
+		return limit + 1
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func hasKey(m map[string]Pair, key string) bool {

@@ -143,6 +143,21 @@ func TestMapping(t *testing.T) {
 			want: []string{`2:1: t: unknown key "colour" (expected one of: id, label, basis)`},
 		},
 		{
+			name: "a misspelt required key is one problem: the unknown key, with the name meant", src: "typ: int\nlabel: y\n",
+			allowed: []string{"type!", "label"}, keys: []string{"label"},
+			want: []string{`1:1: t: unknown key "typ" (did you mean "type"? it is required)`},
+		},
+		{
+			name: "an unknown key far from the missing one leaves both problems", src: "colour: red\n",
+			allowed: []string{"type!", "label"},
+			keys:    []string{}, want: []string{`1:1: t: unknown key "colour" (expected one of: type, label)`, `1:1: t: missing required key "type"`},
+		},
+		{
+			name: "short names take one edit only: xy, two edits from id, is not taken for it", src: "xy: 1\n",
+			allowed: []string{"id!"},
+			keys:    []string{}, want: []string{`1:1: t: unknown key "xy" (expected one of: id)`, `1:1: t: missing required key "id"`},
+		},
+		{
 			name: "a key given twice: the first counts, the second is reported", src: "id: x\nid: y\n",
 			allowed: []string{"id"}, keys: []string{"id"},
 			want: []string{`2:1: t: key "id" appears twice`},

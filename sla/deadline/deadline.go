@@ -59,6 +59,9 @@ type Request struct {
 	// Explanation, which cost allocations; without it they are nil and
 	// everything else is the same.
 	Explain bool
+	// Lang is the language of Deadline.Explanation (English when zero); it changes nothing
+	// else.
+	Lang Lang
 }
 
 // Deadline is a computed time limit with everything needed to explain it.
@@ -117,8 +120,8 @@ type Deadline struct {
 	// holidays and rest days (Workdays), days after the N-th calendar day
 	// rolled over under 民法典 art. 203 (Days, Months), and paused days.
 	Skipped []calendar.Day
-	// Explanation is sentences a case officer would accept, English with the
-	// Chinese terms and legal basis.
+	// Explanation is sentences a case officer would accept: English with the
+	// Chinese terms and legal basis, or plain Chinese (Request.Lang).
 	Explanation []string
 }
 
@@ -172,7 +175,13 @@ func (k *Counter) deadline(r *Request) (Deadline, error) {
 	}
 	if r.Explain {
 		x := explainer{e: &e, o: &o, r: r, d: &d}
-		if err := x.explain(); err != nil {
+		err := x.explain()
+		if err == nil && r.Lang == Chinese {
+			// The English pass has filled Counted and Skipped, which the Chinese one reads.
+			d.Explanation = nil
+			err = x.explainZh()
+		}
+		if err != nil {
 			return Deadline{}, diag.Errorf("", "explaining %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
 		}
 	}

@@ -10,6 +10,13 @@
 // package calendar and the standard library, so a portal that counts without a policy imports
 // just these two.
 //
+// # Explanations
+//
+// The explanation is English with the Chinese terms, or plain Chinese for a director or a
+// citizen ([Request].Lang = [Chinese]): every day counted and skipped and why, every makeup
+// working day counted, the same-day rule applied and the statute of each rule applied. The
+// language changes the words only.
+//
 // # Time
 //
 // All civil dates are taken in the calendar's location (China Standard Time, [calendar.CST], by

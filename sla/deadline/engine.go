@@ -328,6 +328,9 @@ func validateRequest(r *Request) error {
 	if r.Start.IsZero() {
 		return errors.New("request has no start (acceptance) time")
 	}
+	if r.Lang > Chinese {
+		return fmt.Errorf("request asks for explanation language %s (want en or zh)", r.Lang)
+	}
 	if err := r.Period.Validate(); err != nil {
 		return err
 	}

@@ -126,9 +126,15 @@ var periodUnitWords = map[string]Unit{
 
 // ParsePeriod parses a period written in English ("1 workday", "3 workdays",
 // "0 workdays", "10 days", "1 month", "2 workhours", "24 hours") or Chinese
-// ("3个工作日", "10日", "10天", "1个月", "2个工作小时", "24小时"). Surrounding
-// spaces are ignored; the count is a non-negative decimal integer of at most
-// MaxPeriodCount. Errors quote the input and say what was expected, e.g.
+// ("3个工作日", "10日", "10天", "1个月", "2个工作小时", "24小时") as offices
+// write it: the count may be Chinese numerals (三个工作日, 十五日, 一个月, 两个月,
+// 二十个工作日) or full-width digits (３个工作日), and a trailing 内 or 以内
+// ("within": 5个工作日内) is dropped. 当日, 即日 and 当天 are the same-day period,
+// "0 workdays", which Counting.SameDayCutoff ends. Surrounding spaces are
+// ignored; the count is a non-negative integer of at most MaxPeriodCount.
+// Malformed numerals (三三, 一百五, which readers take as 150 and a strict
+// reading as 105) are refused rather than guessed. Errors quote the input and
+// say what was expected, e.g.
 //
 //	sla: invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)
 func ParsePeriod(s string) (Period, error) {
@@ -139,21 +145,23 @@ func ParsePeriod(s string) (Period, error) {
 	if in == "" {
 		return fail("empty (want a count and a unit, e.g. \"3 workdays\" or \"3个工作日\")")
 	}
+	if sameDayWords[cutWithin(in)] {
+		return Period{Count: 0, Unit: Workdays}, nil
+	}
 	i := 0
 	neg := false
 	if in[0] == '-' || in[0] == '+' {
 		neg = in[0] == '-'
 		i = 1
 	}
-	j := i
-	for j < len(in) && in[j] >= '0' && in[j] <= '9' {
-		j++
+	digits, rest, bad, ok := leadingCount(in[i:])
+	if !ok {
+		return fail("missing count (want a count and a unit, e.g. \"3 workdays\", \"3个工作日\" or \"三个工作日\")")
 	}
-	if j == i {
-		return fail("missing count (want a count and a unit, e.g. \"3 workdays\" or \"3个工作日\")")
+	if bad != "" {
+		return fail("%s", bad)
 	}
-	digits := in[i:j]
-	unitText := strings.TrimSpace(in[j:])
+	unitText := cutWithin(strings.TrimSpace(rest))
 	if neg {
 		return fail("negative count")
 	}

@@ -100,7 +100,8 @@ func TestUnitString(t *testing.T) {
 }
 
 func FuzzParsePeriod(f *testing.F) {
-	for _, s := range []string{"1 workday", "3 workdays", "0 workdays", "10日", "10天", "1个月", "2个工作小时", "24小时", "3 wrkdays", "-1 days", "", " 7 hours ", "99999999999999999999 days", "0 days", "3个工作日"} {
+	for _, s := range []string{"1 workday", "3 workdays", "0 workdays", "10日", "10天", "1个月", "2个工作小时", "24小时", "3 wrkdays", "-1 days", "", " 7 hours ", "99999999999999999999 days", "0 days", "3个工作日",
+		"三个工作日", "十个工作日", "一个月", "十五日", "5个工作日内", "当日", "即日", "一百零五日", "一百五日", "三三日", "１５日", "两万日", "一万五日", "零"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

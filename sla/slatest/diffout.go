@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // maxTextChanged is how many changed (and unexpected) cases WriteText lists before "… N more".
@@ -42,9 +44,10 @@ func (r *DiffResult) WriteText(w io.Writer) error {
 
 	tiers := r.tierOrder()
 	b.WriteString("\ntier transitions (rows: old, columns: new):\n")
-	width := len("old\\new")
+	// Widths are display columns (diag.Width), so that Chinese tier and rule ids line up.
+	width := diag.Width("old\\new")
 	for _, t := range tiers {
-		width = max(width, len(t))
+		width = max(width, diag.Width(t))
 	}
 	col := width
 	for _, t := range tiers {
@@ -52,13 +55,13 @@ func (r *DiffResult) WriteText(w io.Writer) error {
 			col = max(col, len(fmt.Sprint(r.Matrix[Transition{t, u}])))
 		}
 	}
-	fmt.Fprintf(&b, "  %-*s", width, "old\\new")
+	fmt.Fprintf(&b, "  %s", diag.PadRight("old\\new", width))
 	for _, t := range tiers {
-		fmt.Fprintf(&b, " %*s", col, t)
+		fmt.Fprintf(&b, " %s", diag.PadLeft(t, col))
 	}
 	b.WriteByte('\n')
 	for _, t := range tiers {
-		fmt.Fprintf(&b, "  %-*s", width, t)
+		fmt.Fprintf(&b, "  %s", diag.PadRight(t, width))
 		for _, u := range tiers {
 			fmt.Fprintf(&b, " %*d", col, r.Matrix[Transition{t, u}])
 		}
@@ -67,11 +70,11 @@ func (r *DiffResult) WriteText(w io.Writer) error {
 
 	b.WriteString("\nrule firings:\n")
 	ids := r.ruleOrder()
-	rw := len("rule")
+	rw := diag.Width("rule")
 	for _, id := range ids {
-		rw = max(rw, len(id))
+		rw = max(rw, diag.Width(id))
 	}
-	fmt.Fprintf(&b, "  %-*s %8s %8s %8s\n", rw, "rule", "old", "new", "delta")
+	fmt.Fprintf(&b, "  %s %8s %8s %8s\n", diag.PadRight("rule", rw), "old", "new", "delta")
 	for _, id := range ids {
 		o, on := r.OldRuleHits[id]
 		n, nn := r.NewRuleHits[id]
@@ -82,7 +85,7 @@ func (r *DiffResult) WriteText(w io.Writer) error {
 		if !nn {
 			ns = "-"
 		}
-		fmt.Fprintf(&b, "  %-*s %8s %8s %+8d\n", rw, id, os, ns, n-o)
+		fmt.Fprintf(&b, "  %s %8s %8s %+8d\n", diag.PadRight(id, rw), os, ns, n-o)
 	}
 
 	writeCases := func(title string, cs []ChangedCase, total int) {
@@ -91,13 +94,14 @@ func (r *DiffResult) WriteText(w io.Writer) error {
 			b.WriteString("  none\n")
 			return
 		}
-		fmt.Fprintf(&b, "  %6s  %-12s %-28s %-28s %-18s %-18s\n", "line", "id", "old tier/rule", "new tier/rule", "old due (last day)", "new due (last day)")
+		pad := diag.PadRight
+		fmt.Fprintf(&b, "  %6s  %s %s %s %-18s %-18s\n", "line", pad("id", 12), pad("old tier/rule", 28), pad("new tier/rule", 28), "old due (last day)", "new due (last day)")
 		for i, c := range cs {
 			if i == maxTextChanged {
 				break
 			}
-			fmt.Fprintf(&b, "  %6d  %-12s %-28s %-28s %-18s %-18s\n", c.Line, c.ID,
-				c.OldTier+"/"+c.OldRule, c.NewTier+"/"+c.NewRule, dueText(c.OldDue), dueText(c.NewDue))
+			fmt.Fprintf(&b, "  %6d  %s %s %s %-18s %-18s\n", c.Line, pad(c.ID, 12),
+				pad(c.OldTier+"/"+c.OldRule, 28), pad(c.NewTier+"/"+c.NewRule, 28), dueText(c.OldDue), dueText(c.NewDue))
 		}
 		if shown := min(len(cs), maxTextChanged); total > shown {
 			fmt.Fprintf(&b, "  … %d more\n", total-shown)

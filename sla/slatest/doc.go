@@ -41,6 +41,15 @@
 //	      due: 2025-10-16T00:00:00+08:00
 //	      status: {now: 2025-10-13T12:00:00+08:00, state: on_track, remaining_days: 2}
 //	                                 # now is required; also tier (after reclassification), warning, overdue_days
+//	  - name: a conduct complaint closed on Tuesday owes its visit by Thursday; an extension's effect
+//	    input: {诉求类型: 作风投诉}
+//	    events:
+//	      - {type: closed, at: 2026-03-03T15:00:00+08:00}
+//	    expect:
+//	      status:
+//	        now: 2026-03-03T16:00:00+08:00
+//	        targets: {回访: 2026-03-05T00:00:00+08:00}   # target id → due of its latest instance; none: must not run
+//	        extensions: 0                              # extensions recorded; also late_extensions
 //	  - name: a bad input is rejected
 //	    input: {cause: nonsense}
 //	    expect: {error: "not one of the declared values"}   # a part of the error; no other expect key with it
@@ -60,8 +69,14 @@
 // the status taken (sla.Policy.StatusAt) at status.now — or, without a status, at the latest
 // event — so due, last_day and provisional then reflect pauses, extensions and
 // reclassifications. expect.tier and expect.rule always describe the classification; a
-// reclassified tier is status.tier. A case that expects an error passes when the message
-// contains the text; an error that is not expected fails the case and is shown.
+// reclassified tier is status.tier. An extension's effect is pinned by expect.due (the
+// deadline in force after it) with status.extensions; a target's by status.targets, which
+// also pins that a target with a `when` does not run for a case (none). A case that expects
+// an error passes when the message contains the text; an error that is not expected fails the
+// case and is shown. An event the case refuses is named as the file lists it, with the key at
+// fault: "events[1].length (extended at 2026-03-02 11:00 CST): …" — events[0] is the first
+// event under `events:`, although the case's own log (sla.EventError.Index) counts the
+// acceptance and classification first.
 //
 // # Coverage
 //
@@ -96,6 +111,25 @@
 //
 // DiffResult.Apply marks the allowed changes and lists the rest in Unexpected.
 //
+// # Analysis over every kind of input
+//
+// Suites and corpus diffs check the cases someone thought of or that happened. Analyze checks
+// every kind of input: each field's values are cut into classes by what the conditions compare
+// it with (rules.Set.Partition) — each declared value or text literal and one class for any
+// other text; each number or instant threshold, with a class on either side and between each
+// two; each text tested in a list, present or absent, and a list's length like a number; true
+// and false — and one example input
+// of every combination is classified by the policy's own classifier. It reports the rules that
+// can never decide and the earlier rules that shadow them, the rules partly shadowed, example
+// inputs that fall to the default and the classes each tier gets. A condition the classes do
+// not decide exactly is named with its rule and the result is not Exact; a finding is Proven
+// only when no such condition comes before it. The classes multiply with the fields: past
+// AnalyzeOptions.MaxClasses (DefaultMaxClasses) a random sample with a fixed seed is evaluated,
+// and MaxTime bounds conditions that are costly to evaluate; either way the result says it is
+// not exhaustive. DiffExhaustive does the same over the union of two versions' comparisons and
+// lists every class whose tier or rule changes, grouped by transition; ExhaustiveDiff.Apply
+// takes the same expectations as a corpus diff, max counting classes.
+//
 // # Glossary
 //
 //   - 时限 / 期限: time limit; 1310: the mechanism of 1, 3 and 10 working-day tiers.
@@ -110,6 +144,8 @@
 // # Concurrency
 //
 // Every function is safe for concurrent use. Results are plain values owned by the caller;
-// Apply and the Write methods of a DiffResult must not run concurrently with each other on
-// the same result. Nothing reads the wall clock: "now" in a suite is always written out.
+// Apply and the Write methods of a DiffResult or an ExhaustiveDiff must not run concurrently
+// with each other on the same result. Nothing reads the wall clock to decide a result: "now"
+// in a suite is always written out; the clock only stops an analysis at
+// AnalyzeOptions.MaxTime, and the result then says it is not exhaustive.
 package slatest

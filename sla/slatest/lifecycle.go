@@ -1,9 +1,11 @@
 package slatest
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 )
@@ -32,6 +34,9 @@ type lcOutcome struct {
 	overdueDays   int
 	remainingDays int
 	explanation   []string
+	// extensions and lateExtensions count the extensions recorded; targets are the status's.
+	extensions, lateExtensions int
+	targets                    []sla.TargetStatus
 }
 
 // runLifecycle accepts the case (classifying it), applies the events in order and takes the
@@ -47,6 +52,10 @@ func runLifecycle(p *sla.Policy, id string, input map[string]any, accepted time.
 	for i, e := range events {
 		c, err = p.Apply(c, e)
 		if err != nil {
+			var ee *sla.EventError
+			if errors.As(err, &ee) {
+				return out, &suiteEventError{index: i, ee: ee}
+			}
 			return out, fmt.Errorf("events[%d]: %w", i, err)
 		}
 	}
@@ -58,6 +67,56 @@ func runLifecycle(p *sla.Policy, id string, input map[string]any, accepted time.
 	out.due, out.lastDay, out.provisional = st.Due, st.LastDay, st.Provisional
 	out.state, out.warning = st.State, st.Warning
 	out.overdueDays, out.remainingDays = st.OverdueDays, st.RemainingDays
+	out.extensions, out.lateExtensions, out.targets = st.Extensions, st.LateExtensions, st.Targets
 	out.explanation = st.Explain(p, c)
 	return out, nil
 }
+
+// checkStatusPins compares the extension counts and target pins of status with the life the
+// case had, reporting each mismatch through fail.
+func checkStatusPins(st *statusExpect, life lcOutcome, at string, fail func(string, ...any)) {
+	if st.extensions != nil && *st.extensions != life.extensions {
+		fail("status.extensions at %s: expected %d, got %d", at, *st.extensions, life.extensions)
+	}
+	if st.lateExtensions != nil && *st.lateExtensions != life.lateExtensions {
+		fail("status.late_extensions at %s: expected %d, got %d", at, *st.lateExtensions, life.lateExtensions)
+	}
+	for _, pin := range st.targets {
+		var got *sla.TargetStatus
+		for i := range life.targets {
+			if life.targets[i].ID == pin.id {
+				got = &life.targets[i] // the latest instance wins
+			}
+		}
+		switch {
+		case pin.due == nil && got != nil:
+			fail("status.targets.%s at %s: expected the target not to run, got one due %s", pin.id, at, fmtInstant(got.Due))
+		case pin.due != nil && got == nil:
+			fail("status.targets.%s at %s: expected due %s, got no such target running", pin.id, at, fmtInstant(*pin.due))
+		case pin.due != nil && !pin.due.Equal(got.Due):
+			fail("status.targets.%s at %s: expected due %s, got %s", pin.id, at, fmtInstant(*pin.due), fmtInstant(got.Due))
+		}
+	}
+}
+
+// suiteEventError is an event of a suite case that the case refused, numbered as the suite
+// file lists it (events[0] is the first event written under `events:`) and followed by the
+// key at fault when there is one (events[1].length). sla.EventError counts
+// the case's whole log, where acceptance and classification come first, so its "event 3"
+// would name what the file calls events[0].
+type suiteEventError struct {
+	index int
+	ee    *sla.EventError
+}
+
+func (e *suiteEventError) Error() string {
+	ev := e.ee.Event
+	field := ""
+	if e.ee.Field != "" {
+		field = "." + e.ee.Field // the key written in the file
+	}
+	return fmt.Sprintf("events[%d]%s (%s at %s): %s", e.index, field, ev.Type, ev.At.In(cst).Format("2006-01-02 15:04 MST"), diag.Text(e.ee.Err))
+}
+
+// Unwrap gives the sla.EventError, for errors.As and the sentinels beneath it.
+func (e *suiteEventError) Unwrap() error { return e.ee }

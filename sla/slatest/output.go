@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/shixian-go/shixian/internal/diag"
 )
 
 // WriteText writes a human summary: ✓/✗ per case with its failures, the coverage table, the
@@ -30,16 +32,16 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 	}
 	b.WriteString("coverage:\n")
-	width := len("rule")
+	width := diag.Width("rule")
 	for _, h := range r.Coverage.Rules {
-		width = max(width, len(h.RuleID))
+		width = max(width, diag.Width(h.RuleID))
 	}
 	for _, h := range r.Coverage.Rules {
 		mark := ""
 		if h.Hits == 0 {
 			mark = "  ← not exercised"
 		}
-		fmt.Fprintf(&b, "  %-*s %4d%s\n", width, h.RuleID, h.Hits, mark)
+		fmt.Fprintf(&b, "  %s %4d%s\n", diag.PadRight(h.RuleID, width), h.Hits, mark)
 	}
 	fmt.Fprintf(&b, "  %d of %d exercised (%s)", r.Coverage.Covered, r.Coverage.Total, percent(r.Coverage.Percent))
 	if r.MinCoverage > 0 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shixian-go/shixian/internal/boundedio"
+	"github.com/shixian-go/shixian/internal/diag"
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/deadline"
@@ -235,6 +236,7 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 	var err error
 	var warning string
 	var overdueDays, remainingDays int
+	var life lcOutcome
 	lifecycle := len(c.events) > 0 || e.status != nil
 	if lifecycle {
 		now := c.accepted
@@ -256,6 +258,7 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 			cr.Tier, cr.Due, cr.LastDay, cr.Provisional, cr.State = out.tier, out.due, out.lastDay, out.provisional, out.state
 			cr.Explanation = out.explanation
 			warning, overdueDays, remainingDays = out.warning, out.overdueDays, out.remainingDays
+			life = out
 		}
 	} else {
 		var d rules.Decision
@@ -329,6 +332,7 @@ func runCase(p *sla.Policy, s *suite, i int, c suiteCase) CaseResult {
 		if st.remainingDays != nil && *st.remainingDays != remainingDays {
 			fail("status.remaining_days at %s: expected %d, got %d", at, *st.remainingDays, remainingDays)
 		}
+		checkStatusPins(st, life, at, fail)
 	}
 	cr.Passed = len(cr.Failures) == 0
 	return cr
@@ -389,7 +393,9 @@ func (r *Result) Err() error {
 		errs = append(errs, fmt.Errorf("%s: rule coverage %s is below min_coverage %s (not exercised: %s)",
 			r.File, percent(r.Coverage.Percent), percent(r.MinCoverage), strings.Join(r.Coverage.Unexercised(), ", ")))
 	}
-	return fmt.Errorf("slatest: suite %q failed against policy %s %s: %w", r.Suite, r.PolicyID, r.PolicyVersion, errors.Join(errs...))
+	// A failing suite is a fault of the policy the caller gave (sla.ErrInvalid: a portal
+	// answers 4xx to an upload that fails its suite).
+	return diag.MarkInvalid(fmt.Errorf("slatest: suite %q failed against policy %s %s: %w", r.Suite, r.PolicyID, r.PolicyVersion, errors.Join(errs...)))
 }
 
 func percent(v float64) string {

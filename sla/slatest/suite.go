@@ -79,12 +79,23 @@ type expectation struct {
 }
 
 type statusExpect struct {
-	now           time.Time
-	tier          *string
-	state         *sla.State
-	warning       *string
-	overdueDays   *int
-	remainingDays *int
+	now            time.Time
+	tier           *string
+	state          *sla.State
+	warning        *string
+	overdueDays    *int
+	remainingDays  *int
+	extensions     *int
+	lateExtensions *int
+	// targets pins targets by id: the due of the target's latest instance, or none
+	// (a nil *time.Time) when the target must not run for the case.
+	targets []targetPin
+}
+
+// targetPin is one entry of status.targets.
+type targetPin struct {
+	id  string
+	due *time.Time // nil: the target does not run
 }
 
 // partialCase is a case or the defaults block before merging.
@@ -318,6 +329,8 @@ func (s *suite) checkReferences(p *sla.Policy) error {
 			known = tiers[ref.name]
 		case "rule":
 			known = ruleIDs[ref.name]
+		case "target":
+			known = slices.ContainsFunc(p.Targets(), func(t sla.Target) bool { return t.ID == ref.name })
 		}
 		if !known {
 			problems.Add(diag.NewProblem(s.src, ref.pos, fmt.Sprintf(
@@ -571,7 +584,7 @@ func (d *decoder) tier(n *yaml.Node, what string) *string {
 }
 
 func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
-	m := d.Mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days")
+	m := d.Mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days", "extensions", "late_extensions", "targets")
 	if m == nil {
 		return nil
 	}
@@ -601,6 +614,15 @@ func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
 	}
 	if f, ok := m["remaining_days"]; ok {
 		st.remainingDays = d.integer(f.Value, what+".remaining_days")
+	}
+	if f, ok := m["extensions"]; ok {
+		st.extensions = d.integer(f.Value, what+".extensions")
+	}
+	if f, ok := m["late_extensions"]; ok {
+		st.lateExtensions = d.integer(f.Value, what+".late_extensions")
+	}
+	if f, ok := m["targets"]; ok {
+		st.targets = d.targetPins(f.Value, what+".targets")
 	}
 	return st
 }
@@ -691,3 +713,29 @@ func names[T ~string](list []T) []string {
 func eventTypeNames() []string { return names(eventTypeList()) }
 
 func stateNames() []string { return names(stateList()) }
+
+// targetPins reads status.targets: a mapping of target id to the due instant of the target's
+// latest instance, or to `none` when the target must not run for the case (a target whose
+// `when` does not hold).
+func (d *decoder) targetPins(n *yaml.Node, what string) []targetPin {
+	if n.Kind != yaml.MappingNode {
+		d.Problem(n, "%s: expected a mapping of target id to its due instant (or none), found %s", what, yamltree.Describe(n))
+		return nil
+	}
+	var out []targetPin
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		at := what + "." + k.Value
+		d.refs = append(d.refs, reference{kind: "target", name: k.Value, pos: d.Pos(k), where: at})
+		pin := targetPin{id: k.Value}
+		if v.Kind == yaml.ScalarNode && v.Value == "none" {
+			out = append(out, pin)
+			continue
+		}
+		if t := d.instant(v, at); t != nil {
+			pin.due = t
+			out = append(out, pin)
+		}
+	}
+	return out
+}

@@ -1,0 +1,315 @@
+package sla
+
+import (
+	"fmt"
+	"time"
+	"unicode"
+
+	"github.com/shixian-go/shixian/sla/deadline"
+)
+
+// Language is the language a policy's explanations default to: Chinese when its title or any
+// tier label contains a Han character (a policy written for a Chinese office, such as the
+// default 1310 policy), English otherwise. A caller with its own preference passes it to
+// Status.ExplainIn and deadline.Request.Lang instead.
+func (p *Policy) Language() deadline.Lang {
+	if hasHan(p.title) {
+		return deadline.Chinese
+	}
+	for _, t := range p.tiers {
+		if hasHan(t.Label) {
+			return deadline.Chinese
+		}
+	}
+	return deadline.English
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// DeadlineIn is Deadline with its explanation in the language given (Policy.Deadline explains
+// in English).
+func (p *Policy) DeadlineIn(tier string, accepted time.Time, lang deadline.Lang) (deadline.Deadline, error) {
+	t, ok := p.Tier(tier)
+	if !ok {
+		return p.Deadline(tier, accepted) // the same error
+	}
+	return p.counter.Deadline(deadline.Request{Start: accepted, Period: t.Limit, Explain: true, Lang: lang})
+}
+
+// ExplainIn is Explain in the language given: deadline.English is Explain itself;
+// deadline.Chinese says the same in plain Chinese for a director or a citizen — the events in
+// words, the deadline with every day counted and skipped (each makeup working day named) and
+// the statute of each rule applied, the state, warnings and targets — without the counting
+// conventions' names or the calendar's version hash.
+func (s Status) ExplainIn(p *Policy, c Case, lang deadline.Lang) []string {
+	if lang != deadline.Chinese {
+		return s.Explain(p, c)
+	}
+	return s.explainZh(p, c)
+}
+
+// zhWhen renders an instant as "2025年9月30日 17:00" in loc.
+func zhWhen(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return fmt.Sprintf("%d年%d月%d日 %s", t.Year(), int(t.Month()), t.Day(), t.Format("15:04"))
+}
+
+// zhDue renders a due instant; 00:00 is shown as 24:00 of the day before, as offices write
+// the end of the last day.
+func zhDue(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+		return zhDay(t.AddDate(0, 0, -1)) + " 24:00"
+	}
+	return zhWhen(t, loc)
+}
+
+// zhEvent names an event type in words: "签收", "办结", "回访", ….
+func zhEvent(t EventType) string {
+	switch t {
+	case EventAccepted:
+		return "受理"
+	case EventClassified:
+		return "分类"
+	case EventTransferred:
+		return "转办"
+	case EventSignedFor:
+		return "签收"
+	case EventPaused:
+		return "中止"
+	case EventResumed:
+		return "恢复"
+	case EventRestarted:
+		return "重新受理"
+	case EventExtended:
+		return "延期"
+	case EventReclassified:
+		return "改变分类"
+	case EventClosed:
+		return "办结"
+	case EventVisited:
+		return "回访"
+	case EventReopened:
+		return "重新办理"
+	case "returned":
+		return "退回"
+	case "supervised":
+		return "督办"
+	}
+	return string(t)
+}
+
+// zhDay renders a date as "2025年10月9日".
+func zhDay(t time.Time) string {
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// zhState renders a state for a case or, with target, for a target.
+func zhState(s State, target bool) string {
+	switch s {
+	case StateOnTrack:
+		return "正常办理中"
+	case StateWarning:
+		return "已预警"
+	case StateOverdue:
+		return "已超期"
+	case StatePaused:
+		return "中止中"
+	case StateClosedOnTime:
+		if target {
+			return "按时完成"
+		}
+		return "按期办结"
+	case StateClosedLate:
+		if target {
+			return "超时完成"
+		}
+		return "超期办结"
+	case StateUnclassified:
+		return "尚未分类"
+	}
+	return string(s)
+}
+
+func (s Status) explainZh(p *Policy, c Case) []string {
+	if p == nil {
+		return []string{"没有可用于说明状态的政策。"}
+	}
+	loc := p.cal.Location()
+	when := func(t time.Time) string { return zhWhen(t, loc) }
+	due := func(t time.Time) string { return zhDue(t, loc) }
+	var out []string
+	say := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	tierLabel := func(id string) string {
+		t, ok := p.Tier(id)
+		switch {
+		case ok && t.Label != "":
+			return id + "（" + t.Label + "，时限" + t.Limit.Chinese() + "）"
+		case ok:
+			return id + "（时限" + t.Limit.Chinese() + "）"
+		}
+		return id
+	}
+	head := fmt.Sprintf("案件%s截至%s：%s", s.CaseID, when(s.At), zhState(s.State, false))
+	if s.Tier != "" {
+		head += "；分类为" + tierLabel(s.Tier)
+	}
+	if s.Cycle > 1 {
+		head += fmt.Sprintf("；第%d轮办理", s.Cycle)
+	}
+	title := p.title
+	if title == "" {
+		title = p.id
+	}
+	say("%s；依据《%s》（%s版）。", head, title, p.version)
+	if o := s.Override; o != nil {
+		by := "默认分类"
+		if o.Rule != "" {
+			by = "规则“" + o.Rule + "”"
+		}
+		say("本案登记的分类%s与政策规则不一致：按受理时登记的信息，规则给出的分类是%s（%s）。这是工作人员的人工改定，按登记的分类计算时限。", tierLabel(o.Tier), tierLabel(o.RulesTier), by)
+	}
+
+	n := 0
+	for n < len(c.Events) && !c.Events[n].At.After(s.At) {
+		n++
+	}
+	r := replayer{p: p, id: c.ID, events: c.Events[:n]}
+	for i := 0; i < n; i++ {
+		e := &c.Events[i]
+		prevTier, prevExt := r.tier, r.extCount
+		if err := r.step(i); err != nil {
+			say("第%d个事件（%s，%s）与案件不符：%v。", i+1, e.Type, when(e.At), err)
+			break
+		}
+		by := ""
+		if e.Actor != "" {
+			by = "（经办人：" + e.Actor + "）"
+		}
+		why := ""
+		if e.Reason != "" {
+			why = "，原因：" + e.Reason
+		}
+		switch e.Type {
+		case EventAccepted:
+			say("%s受理%s。", when(e.At), by)
+		case EventClassified:
+			rule := "按默认分类"
+			switch {
+			case e.Rule != "":
+				rule = "按规则“" + e.Rule + "”"
+			case e.Tier != p.set.Default().Tier:
+				rule = "由工作人员直接" // no rule and not the default tier: an override (see ClassificationOverride)
+			}
+			say("%s%s分类为%s%s；时限从%s起算。", when(e.At), rule, tierLabel(e.Tier), why, when(r.tierStart))
+		case EventTransferred:
+			say("%s转办至%s%s；转办不停止计时，办理时限仍从受理时起算。", when(e.At), e.Unit, by)
+		case EventSignedFor:
+			say("%s由%s签收。", when(e.At), e.Unit)
+		case EventPaused:
+			say("%s中止办理%s（行政许可法第四十五条，中止期间不计入办理时限）。", when(e.At), why)
+		case EventResumed:
+			say("%s恢复办理。", when(e.At))
+		case EventRestarted:
+			say("%s补正材料后重新受理%s（行政许可法第三十二条）：期限从此时重新起算，此前的用时、中止和延期不再计算。", when(e.At), why)
+		case EventExtended:
+			late := ""
+			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
+				late = "该延期在期限届满时或之后才提出：予以记录，但仍按延期前的期限考核，本案为超期办结。"
+			}
+			length := ""
+			if e.Length != nil {
+				length = e.Length.Chinese()
+			}
+			say("%s延期%s（行政许可法第四十二条），从当时的期限接续计算，批准人：%s%s。%s", when(e.At), length, e.Approver, why, late)
+		case EventReclassified:
+			from := "自原受理时起算"
+			if p.lifecycle.Reclassify == FromReclassification {
+				from = "自改变分类时起算"
+			}
+			say("%s改变分类：由%s改为%s%s；新的时限从%s起算（%s）。", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), from)
+		case EventClosed:
+			verdict := "按期（在期限" + due(r.closeJDue) + "之前）"
+			if r.cycleLate {
+				verdict = "超期（在期限" + due(r.closeJDue) + "或之后）"
+			}
+			say("%s办结，%s。", when(e.At), verdict)
+		case EventVisited:
+			sat := "满意"
+			if e.Satisfied != nil && !*e.Satisfied {
+				sat = "不满意"
+			}
+			say("%s回访：%s。", when(e.At), sat)
+		case EventReopened:
+			say("%s重新办理%s；第%d轮按%s从此时起算。", when(e.At), why, r.cycle, r.tier)
+		default:
+			// An event type without its own sentence here is still said in words, with who,
+			// which unit and why.
+			unit := ""
+			if e.Unit != "" {
+				unit = "（单位：" + e.Unit + "）"
+			}
+			say("%s%s%s%s%s。", when(e.At), zhEvent(e.Type), unit, by, why)
+		}
+		if e.Note != "" {
+			say("  备注：%s", e.Note)
+		}
+	}
+
+	if r.hasTier {
+		upTo := s.At
+		if r.closed {
+			upTo = r.closedAt
+		}
+		req := r.request(upTo, false)
+		req.Explain, req.Lang = true, deadline.Chinese
+		d, err := p.counter.Deadline(req)
+		if err != nil {
+			say("无法说明期限：%v。", err)
+		} else {
+			if r.paused && !r.closed {
+				say("案件自%s起中止；以下期限按在%s恢复办理计算。", when(r.pauseAt), when(s.At))
+			}
+			out = append(out, d.Explanation...)
+		}
+	}
+	switch s.State {
+	case StateOverdue:
+		say("自%s起超期，已超过最后一日%s共%d个工作日。", due(s.JudgedDue), zhDay(s.JudgedLastDay), s.OverdueDays)
+	case StateClosedLate:
+		say("超期办结：比最后一日%s晚%d个工作日。", zhDay(s.JudgedLastDay), s.OverdueDays)
+	case StatePaused:
+		if s.Due.IsZero() {
+			say("自%s起中止，期限暂停计算；如现在恢复办理，尚余%d个工作日。", when(s.PausedSince), s.RemainingDays)
+		} else {
+			say("自%s起中止，但期限在中止前已经届满，中止不改变期限。", when(s.PausedSince))
+		}
+	case StateOnTrack, StateWarning:
+		say("距期限%s，除今天外还剩%d个工作日。", due(s.JudgedDue), s.RemainingDays)
+	}
+	if s.LateExtensions > 0 {
+		say("记录了%d次在期限届满时或之后提出的延期：显示的期限为%s，但按%s考核。", s.LateExtensions, due(s.Due), due(s.JudgedDue))
+	}
+	for _, w := range s.Warnings {
+		say("预警“%s”于%s触发：%s。", w.Label, when(w.At), p.warningRuleZh(w.ID))
+	}
+	for _, t := range s.Targets {
+		unit := ""
+		if t.Unit != "" {
+			unit = "（" + t.Unit + "）"
+		}
+		if t.Done.IsZero() {
+			say("“%s”%s自%s起，应于%s前完成，%s。", t.Label, unit, when(t.Start), due(t.Due), zhState(t.State, true))
+		} else {
+			say("“%s”%s自%s起，应于%s前完成，%s：%s于%s完成。", t.Label, unit, when(t.Start), due(t.Due), zhState(t.State, true), zhEvent(t.DoneBy), when(t.Done))
+		}
+	}
+	return out
+}
