@@ -271,6 +271,11 @@ func TestRankingFormulaRefused(t *testing.T) {
 	_, err := ParsePolicy("rank.yaml", []byte(y))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "rank.yaml:"+strconv.Itoa(line)+":"+strconv.Itoa(10+21))
+	// The closed loop's counts are metrics too (十佳服务明星 weighs returns and supervision).
+	pl := rankPolicy(t, "on_time_rate * 100 - returned * 5 - supervised * 2 - supervision_reached")
+	kl, ok := pl.Ranking()
+	require.True(t, ok)
+	assert.InDelta(t, 100-5-4-3, kl.score(&ReportRow{Rated: 1, ClosedOnTime: 1, OnTimeRate: 1, Returned: 1, Supervised: 2, SupervisionReached: 3}), 1e-9)
 	p := rankPolicy(t, "closed_on_time / rated")
 	k, ok := p.Ranking()
 	require.True(t, ok)

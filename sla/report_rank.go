@@ -49,8 +49,7 @@ func RankMetrics() []string {
 	return out
 }
 
-// rankMetrics reads each metric of a row. Counts of other concepts (returns, supervision) are
-// appended where those concepts keep their report code.
+// rankMetrics reads each metric of a row, named as its JSON key.
 var rankMetrics = [...]struct {
 	name string
 	of   func(*ReportRow) float64
@@ -71,6 +70,9 @@ var rankMetrics = [...]struct {
 	{"visited", func(r *ReportRow) float64 { return float64(r.Visited) }},
 	{"satisfied", func(r *ReportRow) float64 { return float64(r.Satisfied) }},
 	{"satisfaction_rate", func(r *ReportRow) float64 { return r.SatisfactionRate }},
+	{"returned", func(r *ReportRow) float64 { return float64(r.Returned) }},
+	{"supervised", func(r *ReportRow) float64 { return float64(r.Supervised) }},
+	{"supervision_reached", func(r *ReportRow) float64 { return float64(r.SupervisionReached) }},
 }
 
 // scoreFuncs are the builtins a formula may call.
