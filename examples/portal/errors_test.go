@@ -83,7 +83,7 @@ func TestBadRequests(t *testing.T) {
 		})
 	}
 	var n int
-	require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM cases`).Scan(&n))
+	require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM cases`).Scan(&n))
 	assert.Equal(t, 1, n, "no rejected case was stored")
 }
 

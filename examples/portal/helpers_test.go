@@ -49,6 +49,7 @@ type env struct {
 	t      *testing.T
 	path   string
 	db     *sql.DB
+	driver string // the database/sql driver of db: "sqlite", or "pgx" (pg_test.go)
 	holder *sla.Holder
 	srv    *Server
 	http   *httptest.Server
@@ -71,15 +72,14 @@ func newEnv(t *testing.T, path string, base *sla.Policy, opts ...Option) *env {
 	if base == nil {
 		base = sla.Default()
 	}
-	db, err := OpenSQLite(path)
-	require.NoError(t, err)
+	db, driver := openTestDB(t, path)
 	h, err := sla.NewHistory(base)
 	require.NoError(t, err)
 	holder, err := sla.NewHolder(h)
 	require.NoError(t, err)
-	srv, err := NewServer(db, holder, append([]Option{WithDriverName("sqlite"), WithClock(testClock), WithTokens(testTokens(t))}, opts...)...)
+	srv, err := NewServer(db, holder, append([]Option{WithDriverName(driver), WithClock(testClock), WithTokens(testTokens(t))}, opts...)...)
 	require.NoError(t, err)
-	e := &env{t: t, path: path, db: db, holder: holder, srv: srv, http: httptest.NewServer(srv.Handler()), token: adminToken}
+	e := &env{t: t, path: path, db: db, driver: driver, holder: holder, srv: srv, http: httptest.NewServer(srv.Handler()), token: adminToken}
 	t.Cleanup(e.close)
 	return e
 }
@@ -170,7 +170,7 @@ func (e *env) status(id, now string) map[string]any {
 func (e *env) eventCount(id string) int {
 	e.t.Helper()
 	var n int
-	require.NoError(e.t, e.db.QueryRow(`SELECT COUNT(*) FROM events WHERE case_id = ?`, id).Scan(&n))
+	require.NoError(e.t, e.queryRow(`SELECT COUNT(*) FROM events WHERE case_id = ?`, id).Scan(&n))
 	return n
 }
 
@@ -178,7 +178,7 @@ func (e *env) eventCount(id string) int {
 func (e *env) caseBody(id string) string {
 	e.t.Helper()
 	var body string
-	require.NoError(e.t, e.db.QueryRow(`SELECT body FROM cases WHERE id = ?`, id).Scan(&body))
+	require.NoError(e.t, e.queryRow(`SELECT body FROM cases WHERE id = ?`, id).Scan(&body))
 	return body
 }
 

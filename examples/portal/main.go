@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" PostgreSQL driver
 	"github.com/shixian-go/shixian/sla"
 	"github.com/shixian-go/shixian/sla/slatest"
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
@@ -45,6 +46,8 @@ type config struct {
 	suites                   []string
 	timeout                  time.Duration
 	readers                  int
+	webhook                  string
+	policyPoll               time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -56,7 +59,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.tokens, "tokens", "", "token file: one `ROLE NAME SECRET` per line (roles clerk, supervisor, admin); default: one random admin token, printed once on stderr")
 	fs.DurationVar(&c.timeout, "timeout", DefaultTimeout, "how long a request may wait for the database before it is answered 503 with Retry-After")
 	fs.IntVar(&c.readers, "readers", 4, "connections of the read pool (the writer has one)")
-	fs.StringVar(&c.db, "db", "portal.db", "SQLite database file (created if missing)")
+	fs.StringVar(&c.db, "db", "portal.db", "SQLite database file (created if missing), or a PostgreSQL URL (postgres://user@host:port/dbname?sslmode=…); several portals may share one PostgreSQL database")
+	fs.StringVar(&c.webhook, "webhook", "", "http(s) URL every reminder is POSTed to as JSON (default: reminders are logged)")
+	fs.DurationVar(&c.policyPoll, "policy-poll", DefaultPolicyPoll, "how often to look for policy versions another portal on the same database activated (0: never)")
 	fs.StringVar(&c.policy, "policy", "", "policy file (YAML); default: the embedded 1310 policy, sla.Default()")
 	fs.Var(&suites, "suite", "policy test suite (YAML) a policy posted to POST /policy must pass; repeatable")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +75,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.readers < 1 || c.readers > 64 {
 		return config{}, fmt.Errorf("--readers %d: must be 1 to 64", c.readers)
+	}
+	if c.policyPoll < 0 {
+		return config{}, fmt.Errorf("--policy-poll %v: must not be negative", c.policyPoll)
+	}
+	if c.webhook != "" {
+		if _, err := NewWebhookNotifier(c.webhook, 0, 0, 0); err != nil {
+			return config{}, fmt.Errorf("--webhook: %w", err)
+		}
 	}
 	c.suites = suites
 	return c, nil
@@ -135,6 +148,69 @@ func OpenSQLiteReader(path string, n int) (*sql.DB, error) {
 	return db, nil
 }
 
+// IsPostgresURL says whether the --db value names a PostgreSQL database rather than an
+// SQLite file.
+func IsPostgresURL(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// OpenPostgres opens a pool of at most n connections on the PostgreSQL database dsn through
+// pgx's database/sql driver ("pgx"). The portal opens two: the write pool, one connection
+// (its writes are grouped under the in-process write slot, see store.write), and the read
+// pool. Pass the driver name "pgx" to WithDriverName.
+func OpenPostgres(dsn string, n int) (*sql.DB, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("OpenPostgres: %d connections: at least 1 is needed", n)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+	}
+	return db, nil
+}
+
+// openDB opens the write and read pools of cfg.db and names their driver.
+func openDB(cfg config) (write, read *sql.DB, driver string, err error) {
+	if IsPostgresURL(cfg.db) {
+		if write, err = OpenPostgres(cfg.db, 1); err != nil {
+			return nil, nil, "", err
+		}
+		if read, err = OpenPostgres(cfg.db, cfg.readers); err != nil {
+			write.Close()
+			return nil, nil, "", err
+		}
+		return write, read, "pgx", nil
+	}
+	if write, err = OpenSQLite(cfg.db); err != nil {
+		return nil, nil, "", err
+	}
+	if read, err = OpenSQLiteReader(cfg.db, cfg.readers); err != nil {
+		write.Close()
+		return nil, nil, "", err
+	}
+	return write, read, "sqlite", nil
+}
+
+// dbName is cfg.db as it may be logged: a PostgreSQL URL without its password.
+func dbName(db string) string {
+	if !IsPostgresURL(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "(PostgreSQL)"
+	}
+	return u.Redacted()
+}
+
 // loadHolder builds the policy holder from a policy file, or from sla.Default().
 func loadHolder(path string) (*sla.Holder, error) {
 	p := sla.Default()
@@ -186,22 +262,24 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		// Printed once, here, and never logged again: whoever started the portal has it.
 		fmt.Fprintf(stderr, "portal: no --tokens file: this run accepts one admin token (name \"admin\"), valid until the portal stops:\n\n    Authorization: Bearer %s\n\n", secret)
 	}
-	db, err := OpenSQLite(cfg.db)
+	db, readDB, driver, err := openDB(cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	readDB, err := OpenSQLiteReader(cfg.db, cfg.readers)
-	if err != nil {
-		return err
-	}
 	defer readDB.Close()
 	var opts []Option
-	opts = append(opts, WithDriverName("sqlite"), WithLogger(logger), WithTokens(tokens), WithReadDB(readDB), WithTimeout(cfg.timeout))
+	opts = append(opts, WithDriverName(driver), WithLogger(logger), WithTokens(tokens), WithReadDB(readDB), WithTimeout(cfg.timeout))
 	if len(cfg.suites) > 0 {
 		opts = append(opts, WithChecks(slatest.Check(cfg.suites...)))
 	}
-	opts = append(opts, WithReminders(NewReminders(logReminder(logger))))
+	var notifier Notifier = LogNotifier{Logger: logger}
+	if cfg.webhook != "" {
+		if notifier, err = NewWebhookNotifier(cfg.webhook, 0, 0, 0); err != nil {
+			return err
+		}
+	}
+	opts = append(opts, WithReminders(NewReminders(notifier)))
 	srv, err := NewServer(db, holder, opts...)
 	if err != nil {
 		return err
@@ -221,7 +299,10 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go srv.runReminders(ctx) // returns when ctx is done
-	logger.Printf("listening on http://%s, database %s, policy %s", ln.Addr(), cfg.db, holder.Current().ID())
+	if cfg.policyPoll > 0 {
+		go srv.WatchPolicies(ctx, cfg.policyPoll) //nolint:errcheck // returns ctx's error when ctx is done
+	}
+	logger.Printf("listening on http://%s, database %s, policy %s", ln.Addr(), dbName(cfg.db), holder.Current().ID())
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		logger.Printf("warning: listening beyond loopback without TLS: bearer tokens cross the network in clear text unless a TLS reverse proxy is in front")
 	}

@@ -19,11 +19,18 @@ import (
 func TestParseFlags(t *testing.T) {
 	cfg, err := parseFlags(nil, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, config{addr: "127.0.0.1:8080", db: "portal.db", timeout: DefaultTimeout, readers: 4}, cfg, "loopback by default")
+	assert.Equal(t, config{addr: "127.0.0.1:8080", db: "portal.db", timeout: DefaultTimeout, readers: 4, policyPoll: DefaultPolicyPoll}, cfg, "loopback by default")
 
-	cfg, err = parseFlags([]string{"--addr", "127.0.0.1:9000", "--db", "x.db", "--policy", "p.yaml", "--suite", "a.yaml", "--suite", "b.yaml", "--tokens", "t.txt", "--timeout", "2s", "--readers", "8"}, io.Discard)
+	cfg, err = parseFlags([]string{"--addr", "127.0.0.1:9000", "--db", "x.db", "--policy", "p.yaml", "--suite", "a.yaml", "--suite", "b.yaml", "--tokens", "t.txt", "--timeout", "2s", "--readers", "8",
+		"--webhook", "https://hooks.example.gov.cn/shixian", "--policy-poll", "500ms"}, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, config{addr: "127.0.0.1:9000", db: "x.db", policy: "p.yaml", tokens: "t.txt", suites: []string{"a.yaml", "b.yaml"}, timeout: 2 * time.Second, readers: 8}, cfg)
+	assert.Equal(t, config{addr: "127.0.0.1:9000", db: "x.db", policy: "p.yaml", tokens: "t.txt", suites: []string{"a.yaml", "b.yaml"}, timeout: 2 * time.Second, readers: 8,
+		webhook: "https://hooks.example.gov.cn/shixian", policyPoll: 500 * time.Millisecond}, cfg)
+
+	_, err = parseFlags([]string{"--webhook", "file:///etc/passwd"}, io.Discard)
+	assert.ErrorContains(t, err, "--webhook", "a webhook that is not http(s) is refused at start")
+	_, err = parseFlags([]string{"--policy-poll", "-1s"}, io.Discard)
+	assert.ErrorContains(t, err, "--policy-poll")
 
 	_, err = parseFlags([]string{"--timeout", "0s"}, io.Discard)
 	assert.ErrorContains(t, err, "--timeout")

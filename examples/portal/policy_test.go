@@ -67,9 +67,9 @@ func TestPolicyHotReload(t *testing.T) {
 		assert.Contains(t, out.Error, "not activated")
 		assert.Equal(t, map[string]string{"2025.1": defaultHash}, e.activeVersions())
 		var stored, audited int
-		require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM policies`).Scan(&stored))
+		require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM policies`).Scan(&stored))
 		assert.Zero(t, stored, "a rejected policy is not stored")
-		require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM policy_audit WHERE who <> '(start-up)'`).Scan(&audited))
+		require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM policy_audit WHERE who <> '(start-up)'`).Scan(&audited))
 		assert.Zero(t, audited, "nor audited")
 		created := e.mustCreate("C-1", "2025-09-30T17:00:00+08:00", map[string]any{"cause": "unclear_request"})
 		assert.Equal(t, "2025-10-09", get(created, "deadline", "last_day"), "T1 is still 1 working day")
@@ -97,7 +97,7 @@ func TestPolicyHotReload(t *testing.T) {
 		assert.Equal(t, true, out["unchanged"])
 		assert.Equal(t, defaultHash, out["hash"])
 		var audited int
-		require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM policy_audit WHERE who <> '(start-up)'`).Scan(&audited))
+		require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM policy_audit WHERE who <> '(start-up)'`).Scan(&audited))
 		assert.Zero(t, audited)
 	})
 
@@ -174,15 +174,14 @@ func TestRestartWithAnotherPolicy(t *testing.T) {
 	require.Equal(t, http.StatusOK, code, "%v", out)
 	e.close()
 
-	db, err := OpenSQLite(path)
-	require.NoError(t, err)
+	db, driver := openTestDB(t, path)
 	defer db.Close()
 	other := parsePolicy(t, policyYAML(t, "id: xinyu-1310", "id: other-office"))
 	h, err := sla.NewHistory(other)
 	require.NoError(t, err)
 	holder, err := sla.NewHolder(h)
 	require.NoError(t, err)
-	_, err = NewServer(db, holder, WithTokens(testTokens(t)))
+	_, err = NewServer(db, holder, WithDriverName(driver), WithTokens(testTokens(t)))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "other-office")
 }
@@ -209,7 +208,7 @@ func TestCaseOutsideEveryVersion(t *testing.T) {
 	assert.Contains(t, out["error"], "nothing was stored")
 	assert.Equal(t, 2, e.eventCount("C-1"))
 	var action string
-	require.NoError(t, e.db.QueryRow(`SELECT action FROM policy_audit ORDER BY seq DESC LIMIT 1`).Scan(&action))
+	require.NoError(t, e.queryRow(`SELECT action FROM policy_audit ORDER BY seq DESC LIMIT 1`).Scan(&action))
 	assert.Equal(t, "changed_at_start", action, "the changed start-up policy is in the audit trail")
 }
 

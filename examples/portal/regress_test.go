@@ -91,7 +91,7 @@ func TestIDsThatCannotBeFetchedBack(t *testing.T) {
 		})
 	}
 	var n int
-	require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM cases`).Scan(&n))
+	require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM cases`).Scan(&n))
 	assert.Equal(t, 1, n, "no refused case was stored")
 	assert.Equal(t, 2, e.eventCount("C-1"))
 
@@ -194,7 +194,7 @@ func TestBusyWriterIs503(t *testing.T) {
 	assert.Equal(t, before, e.eventCount("C-1"))
 	assert.Equal(t, body, e.caseBody("C-1"))
 	var n int
-	require.NoError(t, e.db.QueryRow(`SELECT COUNT(*) FROM cases`).Scan(&n))
+	require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM cases`).Scan(&n))
 	assert.Equal(t, 1, n)
 
 	release()
@@ -237,7 +237,7 @@ func TestAppendDoesNotReplayUnderTheSlot(t *testing.T) {
 	require.NoError(t, <-done)
 	assert.Len(t, computed, 0, "computed once: no retry was needed")
 	var count int
-	require.NoError(t, e.db.QueryRow(`SELECT event_count FROM cases WHERE id = 'C-1'`).Scan(&count))
+	require.NoError(t, e.queryRow(`SELECT event_count FROM cases WHERE id = 'C-1'`).Scan(&count))
 	assert.Equal(t, 3, count)
 	assert.Equal(t, 3, e.eventCount("C-1"))
 }
@@ -257,9 +257,9 @@ func TestCaseAtMaxEvents(t *testing.T) {
 		c.Events = append(c.Events, sla.Event{Type: sla.EventTransferred, At: at, Unit: "U"})
 	}
 	require.NoError(t, sla.Default().Validate(c))
-	_, err = e.db.Exec(`DELETE FROM events WHERE case_id = 'C-1'`)
+	_, err = e.exec(`DELETE FROM events WHERE case_id = 'C-1'`)
 	require.NoError(t, err)
-	_, err = e.db.Exec(`UPDATE cases SET body = ?, event_count = ? WHERE id = 'C-1'`, mustJSON(t, c), len(c.Events))
+	_, err = e.exec(`UPDATE cases SET body = ?, event_count = ? WHERE id = 'C-1'`, mustJSON(t, c), len(c.Events))
 	require.NoError(t, err)
 	body := e.caseBody("C-1")
 

@@ -1,185 +1,121 @@
 package main
 
 import (
-	"container/heap"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/shixian-go/shixian/sla"
 )
 
-// Reminders is the portal's reminder schedule: for every case, the one instant at which it must
-// be looked at again — the case's sla.Status.NextChange (a warning crossed, the case or one of
-// its unit's targets turning overdue), or its next recorded event if that comes first. Nothing
-// polls: the schedule is filled once at start-up from the stored cases and then kept by the
-// writes themselves (each new case or event reschedules its case), and RunReminders sleeps
-// until the earliest instant, recomputes only the cases due then, tells the notifier, and
-// schedules each one's next change. A case with nothing to come (closed with its follow-up
-// visit done, paused, already overdue with no target running) has no entry at all.
+// Reminders is the portal's reminder scheduler, persisted in the database so that it survives
+// restarts and is shared by replicas:
 //
-// The schedule lives in memory, one entry per case with something to come; a restart rebuilds
-// it with one pass over the cases. Safe for concurrent use.
+//   - every write of a case (intake, event, policy change) stores in cases.next_change the one
+//     instant at which the case must be looked at again — its sla.Status.NextChange (a warning
+//     crossed, a supervision level reached, the case or one of its unit's targets turning
+//     overdue), or its next recorded event if that comes first; NULL when nothing is to come;
+//   - RunReminders sleeps until the earliest next_change (an indexed query, never a scan),
+//     computes the status of each case due at its instant, records each warning, supervision
+//     level and overdue transition of that instant in the reminders table — once: the table's
+//     primary key (case, kind, ref, instant) makes a second recording, by a restarted portal
+//     or by another replica, a no-op — hands the reminders it recorded to the Notifier, and
+//     moves the case's next_change on.
+//
+// Safe for concurrent use.
 type Reminders struct {
-	mu     sync.Mutex
-	queue  reminderQueue        // by instant; entries that disagree with when are stale
-	when   map[string]time.Time // the instant each scheduled case is due for a look
-	wake   chan struct{}        // a schedule changed: RunReminders recomputes its sleep
-	notify func(Reminder)
+	notifier Notifier
+	// wake is poked by this process's writes: the scheduler recomputes its sleep.
+	wake chan struct{}
+	// poll is the longest sleep: writes of other replicas do not wake this one, and their
+	// own schedulers handle what they wrote, but a bound keeps a stalled peer from hiding a
+	// reminder for long.
+	poll time.Duration
 }
 
-// Reminder is one change of a case's status that happened with no new event: the case, the
-// instant, and the status from that instant on.
-type Reminder struct {
-	CaseID string
-	At     time.Time
-	Status sla.Status
-}
+// DefaultReminderPoll is the longest the scheduler sleeps without looking at the database.
+const DefaultReminderPoll = time.Minute
 
-// NewReminders returns an empty schedule that reports each change to notify (nil: to nobody;
-// the schedule still answers GET /reminders). notify is called from RunReminders' goroutine,
-// one reminder at a time.
-func NewReminders(notify func(Reminder)) *Reminders {
-	if notify == nil {
-		notify = func(Reminder) {}
+// NewReminders returns a scheduler that hands each recorded reminder to n (nil: to nobody; the
+// reminders are still recorded and listed by GET /reminders).
+func NewReminders(n Notifier) *Reminders {
+	if n == nil {
+		n = NotifierFunc(func(context.Context, Reminder) error { return nil })
 	}
-	return &Reminders{when: map[string]time.Time{}, wake: make(chan struct{}, 1), notify: notify}
+	return &Reminders{notifier: n, wake: make(chan struct{}, 1), poll: DefaultReminderPoll}
 }
 
-// WithReminders makes the server keep rem up to date on every write and lets RunReminders and
-// GET /reminders use it.
+// WithReminders makes the server run rem (RunReminders) and answer GET /reminders. Without it
+// the server still keeps cases.next_change on every write, so that a replica with a scheduler
+// can serve the cases written by one without.
 func WithReminders(rem *Reminders) Option {
 	return func(s *Server) error {
 		if rem == nil {
-			return errors.New("portal: WithReminders: nil schedule")
+			return errors.New("portal: WithReminders: nil scheduler")
 		}
 		s.reminders = rem
 		return nil
 	}
 }
 
-type reminderEntry struct {
-	id string
-	at time.Time
+// Reminder kinds: what changed at the reminder's instant.
+const (
+	ReminderWarning     = "warning"     // a warning was crossed; Ref is its id
+	ReminderSupervision = "supervision" // a supervision level (督办) was reached; Ref is its id
+	ReminderOverdue     = "overdue"     // the case (Ref "case") or a target (Ref its id) turned overdue
+)
+
+// Reminder is one change of a case's status that happened with no new event, as recorded in
+// the reminders table: the case, what changed (Kind, Ref, Label), the instant, and the
+// case's status at that instant (not stored; set for the notifier).
+type Reminder struct {
+	CaseID string     `json:"case_id"`
+	Kind   string     `json:"kind"`
+	Ref    string     `json:"ref"`
+	Label  string     `json:"label"`
+	At     time.Time  `json:"at"`
+	Status sla.Status `json:"-"`
 }
 
-type reminderQueue []reminderEntry
-
-func (q reminderQueue) Len() int           { return len(q) }
-func (q reminderQueue) Less(i, j int) bool { return q[i].at.Before(q[j].at) }
-func (q reminderQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
-func (q *reminderQueue) Push(x any)        { *q = append(*q, x.(reminderEntry)) }
-func (q *reminderQueue) Pop() any {
-	old := *q
-	e := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return e
-}
-
-// Schedule sets the instant case id is next due for a look; zero removes it.
-func (r *Reminders) Schedule(id string, at time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if at.IsZero() {
-		delete(r.when, id)
-	} else {
-		if old, ok := r.when[id]; ok && old.Equal(at) {
-			return
-		}
-		r.when[id] = at
-		heap.Push(&r.queue, reminderEntry{id: id, at: at})
+// transitionsAt lists the changes of st that happen exactly at instant at: the warnings
+// crossed, the supervision levels reached, the running targets and the case turning overdue.
+func transitionsAt(caseID string, st sla.Status, at time.Time) []Reminder {
+	var out []Reminder
+	at = at.In(st.At.Location()) // the calendar's zone, as every instant of the status
+	add := func(kind, ref, label string) {
+		out = append(out, Reminder{CaseID: caseID, Kind: kind, Ref: ref, Label: label, At: at, Status: st})
 	}
-	r.compact()
-	select {
-	case r.wake <- struct{}{}:
-	default:
-	}
-}
-
-// compact drops the stale entries once they outnumber the live ones, so that a case
-// rescheduled many times does not grow the queue. r.mu is held.
-func (r *Reminders) compact() {
-	if len(r.queue) <= 2*len(r.when)+64 {
-		return
-	}
-	live := r.queue[:0]
-	for _, e := range r.queue {
-		if at, ok := r.when[e.id]; ok && at.Equal(e.at) {
-			live = append(live, e)
+	for _, w := range st.Warnings {
+		if w.At.Equal(at) {
+			add(ReminderWarning, w.ID, w.Label)
 		}
 	}
-	clear(r.queue[len(live):])
-	r.queue = live
-	heap.Init(&r.queue)
-}
-
-// next returns the earliest live entry; ok is false when nothing is scheduled. r.mu is held.
-func (r *Reminders) next() (e reminderEntry, ok bool) {
-	for len(r.queue) > 0 {
-		e = r.queue[0]
-		if at, live := r.when[e.id]; live && at.Equal(e.at) {
-			return e, true
-		}
-		heap.Pop(&r.queue)
+	if st.State == sla.StateOverdue && st.JudgedDue.Equal(at) {
+		add(ReminderOverdue, "case", "超期")
 	}
-	return reminderEntry{}, false
-}
-
-// Next returns the earliest scheduled instant; ok is false when nothing is scheduled.
-func (r *Reminders) Next() (at time.Time, ok bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.next()
-	return e.at, ok
-}
-
-// takeDue removes and returns the entries due at or before now, earliest first.
-func (r *Reminders) takeDue(now time.Time) []reminderEntry {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []reminderEntry
-	for {
-		e, ok := r.next()
-		if !ok || e.at.After(now) {
-			return out
+	for _, t := range st.Targets {
+		if t.Done.IsZero() && t.Due.Equal(at) {
+			label := t.Label
+			if t.Unit != "" {
+				label += "（" + t.Unit + "）"
+			}
+			add(ReminderOverdue, t.ID, label)
 		}
-		heap.Pop(&r.queue)
-		delete(r.when, e.id)
-		out = append(out, e)
 	}
-}
-
-// ScheduledReminder is one entry of the schedule, as GET /reminders lists it.
-type ScheduledReminder struct {
-	CaseID string    `json:"case_id"`
-	At     time.Time `json:"at"`
-}
-
-// Scheduled returns up to limit entries, earliest first (ties by case id).
-func (r *Reminders) Scheduled(limit int) []ScheduledReminder {
-	r.mu.Lock()
-	out := make([]ScheduledReminder, 0, len(r.when))
-	for id, at := range r.when {
-		out = append(out, ScheduledReminder{CaseID: id, At: at})
+	for _, l := range st.Supervision {
+		if l.At.Equal(at) {
+			label := l.Label
+			if l.By != "" {
+				label += "（" + l.By + "）"
+			}
+			add(ReminderSupervision, l.ID, label)
+		}
 	}
-	r.mu.Unlock()
-	slices.SortFunc(out, func(a, b ScheduledReminder) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		if a.CaseID < b.CaseID {
-			return -1
-		}
-		if a.CaseID > b.CaseID {
-			return 1
-		}
-		return 0
-	})
-	return out[:min(limit, len(out))]
+	return out
 }
 
 // statusSource computes statuses: a policy version, or the history that picks the version.
@@ -212,118 +148,191 @@ func nextLook(p statusSource, c sla.Case, now time.Time) time.Time {
 	return event
 }
 
-// remind reschedules case c after a write, from the wall clock. A server without a schedule
-// does nothing.
-func (s *Server) remind(p statusSource, c sla.Case) {
+// nextLookNow is the store's next function (store.next): the next look after the wall clock,
+// under the version that governs c.
+func (s *Server) nextLookNow(c sla.Case) time.Time {
+	return nextLook(s.holder.Current(), c, s.clock())
+}
+
+// remind is called after a case was stored: the write stored its next_change, and the
+// scheduler is woken to recompute its sleep.
+func (s *Server) remind(_ statusSource, _ sla.Case) { s.wakeReminders() }
+
+// remindStored is remind after an event was appended to case id.
+func (s *Server) remindStored(_ context.Context, _ string) { s.wakeReminders() }
+
+func (s *Server) wakeReminders() {
 	if s.reminders == nil {
 		return
 	}
-	s.reminders.Schedule(c.ID, nextLook(p, c, s.clock()))
+	select {
+	case s.reminders.wake <- struct{}{}:
+	default:
+	}
 }
 
-// remindStored reschedules the stored case id after a write (see remind).
-func (s *Server) remindStored(ctx context.Context, id string) {
-	if s.reminders == nil {
-		return
-	}
-	sc, err := s.store.getCase(ctx, s.store.read, id)
-	if err != nil {
-		s.logger.Printf("reminders: case %s: %v", id, err)
-		return
-	}
-	p, err := s.policyFor(sc)
-	if err != nil {
-		s.logger.Printf("reminders: case %s: %v", id, err)
-		return
-	}
-	s.remind(p, sc.Case)
-}
-
-// policyChanged rebuilds the schedule after a policy activation: a new version may move the
-// warnings and deadlines of the cases it governs. It is one pass over the cases, as at start-up,
-// done before POST /policy answers; a failure is logged and leaves the earlier instants.
+// policyChanged recomputes every case's next_change after a policy activation (a new version
+// may move the warnings and deadlines of the cases it governs), before POST /policy answers; a
+// failure is logged and leaves the earlier instants.
 func (s *Server) policyChanged(ctx context.Context) {
-	if s.reminders == nil {
-		return
+	if err := s.refreshNextChanges(ctx); err != nil {
+		s.logger.Printf("reminders: recomputing next changes after the policy change: %v", err)
 	}
-	if err := s.LoadReminders(ctx); err != nil {
-		s.logger.Printf("reminders: reloading after the policy change: %v", err)
-	}
+	s.wakeReminders()
 }
 
-// LoadReminders fills the schedule from every stored case, from the wall clock: the one pass
-// over the cases, at start-up.
-func (s *Server) LoadReminders(ctx context.Context) error {
-	if s.reminders == nil {
-		return errors.New("portal: no reminder schedule (WithReminders)")
+// refreshNextChanges recomputes cases.next_change of every case from the wall clock: one pass
+// over the cases, after a policy change and after the migration that added the column. Each
+// update is conditional on the case's event count, so that an event appended meanwhile (whose
+// own write set the column) is not overwritten.
+func (s *Server) refreshNextChanges(ctx context.Context) error {
+	type upd struct {
+		id    string
+		count int
+		next  any
 	}
-	return s.store.eachCase(ctx, func(sc storedCase) error {
-		p, err := s.policyFor(sc)
-		if err != nil {
-			s.logger.Printf("reminders: case %s: %v", sc.Case.ID, err)
+	var batch []upd
+	flush := func() error {
+		if len(batch) == 0 {
 			return nil
 		}
-		s.remind(p, sc.Case)
+		b := batch
+		batch = nil
+		return s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			for _, u := range b {
+				if _, err := tx.ExecContext(ctx, s.store.q(`UPDATE cases SET next_change = ? WHERE id = ? AND event_count = ?`), u.next, u.id, u.count); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	err := s.store.eachCase(ctx, func(sc storedCase) error {
+		batch = append(batch, upd{sc.Case.ID, sc.Count, s.store.nextChange(sc.Case)})
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for len(batch) > 0 {
+		n := min(len(batch), 500)
+		rest := batch[n:]
+		batch = batch[:n]
+		if err := flush(); err != nil {
+			return err
+		}
+		batch = rest
+	}
+	return nil
 }
 
-// FireReminders handles every case due for a look at or before now: its status at its due
-// instant goes to the notifier and its next look is scheduled. A case due several times
-// before now (the clock jumped, or the machine slept) is handled once per change, in order.
-// It returns how many reminders went out.
+// maxFireRounds bounds one FireReminders call: a case's next_change only moves forward, so
+// the rounds end, but a database that does not keep the conditional updates must not spin.
+const maxFireRounds = 100_000
+
+// FireReminders handles every case whose next_change is at or before now, earliest first: at
+// that instant it records each transition (transitionsAt) once and notifies the ones this
+// call recorded, then moves the case's next_change to its next look after that instant — which
+// may be at or before now as well (the clock jumped, or the portal was down) and is then
+// handled in order. It returns how many reminders this call recorded. A notifier's error is
+// logged; the reminder stays recorded with no notified_at.
 func (s *Server) FireReminders(ctx context.Context, now time.Time) (int, error) {
 	if s.reminders == nil {
-		return 0, errors.New("portal: no reminder schedule (WithReminders)")
+		return 0, errors.New("portal: no reminder scheduler (WithReminders)")
 	}
 	sent := 0
-	for {
-		due := s.reminders.takeDue(now)
+	seen := map[string]bool{}
+	for round := 0; round < maxFireRounds; round++ {
+		due, err := s.store.dueCases(ctx, now, 100)
+		if err != nil {
+			return sent, err
+		}
 		if len(due) == 0 {
 			return sent, nil
 		}
-		for _, e := range due {
+		for _, d := range due {
 			if err := ctx.Err(); err != nil {
-				s.reminders.Schedule(e.id, e.at) // not handled: keep it
 				return sent, err
 			}
-			sc, err := s.store.getCase(ctx, s.store.read, e.id)
+			key := d.id + "\x00" + dbTime(d.at)
+			if seen[key] {
+				return sent, fmt.Errorf("portal: reminders: case %s stays due at %s after it was handled", d.id, dbTime(d.at))
+			}
+			seen[key] = true
+			n, err := s.fireCase(ctx, d.id, d.at)
+			sent += n
 			if err != nil {
-				s.logger.Printf("reminders: case %s: %v", e.id, err)
-				continue
+				return sent, err
 			}
-			p, err := s.policyFor(sc)
-			if err != nil {
-				s.logger.Printf("reminders: case %s: %v", e.id, err)
-				continue
-			}
-			if st, err := p.StatusAt(sc.Case, e.at); err == nil {
-				s.reminders.notify(Reminder{CaseID: e.id, At: e.at, Status: st})
-				sent++
-			}
-			// The next look after this one: it may be at or before now as well, and is then
-			// taken by the next round.
-			s.reminders.Schedule(e.id, nextLook(p, sc.Case, e.at))
 		}
 	}
+	return sent, errors.New("portal: reminders: too many rounds")
 }
 
-// RunReminders fills the schedule (LoadReminders) and then, until ctx is done, sleeps until
-// the earliest scheduled instant by the server's clock, fires what is due (FireReminders) and
-// sleeps again; a write that schedules an earlier instant wakes it. It returns ctx's error.
+// fireCase handles case id, due at instant at (see FireReminders).
+func (s *Server) fireCase(ctx context.Context, id string, at time.Time) (int, error) {
+	sc, err := s.store.getCase(ctx, s.store.read, id)
+	if err != nil {
+		return 0, err
+	}
+	var next time.Time
+	var recorded []Reminder
+	if p, err := s.policyFor(sc); err != nil {
+		s.logger.Printf("reminders: case %s: %v", id, err) // next stays zero: not looked at again until it changes
+	} else {
+		if st, err := p.StatusAt(sc.Case, at); err == nil {
+			for _, m := range transitionsAt(id, st, at) {
+				ok, err := s.store.recordReminder(ctx, m, s.clock())
+				if err != nil {
+					return len(recorded), err
+				}
+				if ok {
+					recorded = append(recorded, m)
+				}
+			}
+		}
+		if next = nextLook(p, sc.Case, at); !next.After(at) {
+			next = time.Time{}
+		}
+	}
+	if err := s.store.advanceNextChange(ctx, id, at, sc.Count, next); err != nil {
+		return len(recorded), err
+	}
+	for _, m := range recorded {
+		if err := s.reminders.notifier.Notify(ctx, m); err != nil {
+			s.logger.Printf("reminders: notifying case %s %s %s at %s: %v", m.CaseID, m.Kind, m.Ref, dbTime(m.At), err)
+			continue
+		}
+		if err := s.store.markNotified(ctx, m, s.clock()); err != nil {
+			s.logger.Printf("reminders: case %s: %v", m.CaseID, err)
+		}
+	}
+	return len(recorded), nil
+}
+
+// RunReminders, until ctx is done, fires what is due by the server's clock (FireReminders),
+// then sleeps until the earliest next_change of the cases, or a write of this process wakes
+// it, or the scheduler's poll interval passes. It returns ctx's error, or the database's.
 func (s *Server) RunReminders(ctx context.Context) error {
-	if err := s.LoadReminders(ctx); err != nil {
-		return err
+	if s.reminders == nil {
+		return errors.New("portal: no reminder scheduler (WithReminders)")
 	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
 		if _, err := s.FireReminders(ctx, s.clock()); err != nil {
-			return err
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			s.logger.Printf("reminders: %v", err)
 		}
-		wait := 24 * time.Hour // nothing scheduled: a write will wake us
-		if at, ok := s.reminders.Next(); ok {
-			wait = max(at.Sub(s.clock()), 0)
+		wait := s.reminders.poll
+		at, ok, err := s.store.earliestNextChange(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.logger.Printf("reminders: %v", err)
+		case ok:
+			wait = min(max(at.Sub(s.clock()), 0), wait)
 		}
 		timer.Reset(wait)
 		select {
@@ -338,8 +347,16 @@ func (s *Server) RunReminders(ctx context.Context) error {
 	}
 }
 
-// listReminders answers GET /reminders?limit=N (default 100, at most 10000): the cases due for
-// a look, earliest first — the supervision board's "what changes next".
+// ScheduledReminder is one case due for a look, as GET /reminders lists it.
+type ScheduledReminder struct {
+	CaseID string    `json:"case_id"`
+	At     time.Time `json:"at"`
+}
+
+// listReminders answers GET /reminders?limit=N (default 100, at most 10000): `reminders`, the
+// cases due for a look, earliest first (from cases.next_change), and `recorded`, the latest
+// reminders recorded, latest first — the supervision board's "what changes next" and "what
+// changed".
 func (s *Server) listReminders(w http.ResponseWriter, r *http.Request) {
 	if s.reminders == nil {
 		fail(w, http.StatusNotFound, "", "this portal keeps no reminder schedule")
@@ -354,35 +371,161 @@ func (s *Server) listReminders(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reminders": s.reminders.Scheduled(limit)})
-}
-
-// logReminder is the notifier main uses: one log line per change, saying what changed at that
-// instant (the warnings crossed, the targets turned overdue) and the state a clerk acts on.
-func logReminder(logger interface{ Printf(string, ...any) }) func(Reminder) {
-	return func(m Reminder) {
-		what := "state " + string(m.Status.State)
-		for _, w := range m.Status.Warnings {
-			if w.At.Equal(m.At) {
-				what += ", warning " + w.ID + " " + w.Label
-			}
-		}
-		for _, t := range m.Status.Targets {
-			if t.Done.IsZero() && t.Due.Equal(m.At) {
-				what += ", target " + t.ID + " overdue"
-				if t.Unit != "" {
-					what += " (" + t.Unit + ")"
-				}
-			}
-		}
-		logger.Printf("reminder: case %s at %s: %s", m.CaseID, m.At.Format("2006-01-02 15:04 MST"), what)
+	loc := s.holder.Current().Latest().Calendar().Location()
+	upcoming, err := s.store.upcoming(r.Context(), limit, loc)
+	if err != nil {
+		s.fault(w, r, err)
+		return
 	}
+	recorded, err := s.store.recorded(r.Context(), limit, loc)
+	if err != nil {
+		s.fault(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reminders": upcoming, "recorded": recorded})
 }
 
-// runReminders is RunReminders for main: it logs why the schedule stopped, unless the portal is
-// shutting down.
+// runReminders is RunReminders for main: it logs why the scheduler stopped, unless the portal
+// is shutting down.
 func (s *Server) runReminders(ctx context.Context) {
 	if err := s.RunReminders(ctx); err != nil && ctx.Err() == nil {
 		s.logger.Printf("reminders stopped: %v", err)
 	}
+}
+
+// dueCase is a case whose next_change is due.
+type dueCase struct {
+	id string
+	at time.Time
+}
+
+// dueCases lists up to limit cases whose next_change is at or before now, earliest first
+// (ties by id): a range scan of the cases_next_change index.
+func (s *store) dueCases(ctx context.Context, now time.Time, limit int) ([]dueCase, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, next_change FROM cases WHERE next_change IS NOT NULL AND next_change <= ? ORDER BY next_change, id LIMIT ?`), dbTime(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []dueCase
+	for rows.Next() {
+		var d dueCase
+		var at string
+		if err := rows.Scan(&d.id, &at); err != nil {
+			return nil, err
+		}
+		if d.at, err = time.Parse(time.RFC3339Nano, at); err != nil {
+			return nil, fmt.Errorf("portal: case %s has a bad next_change %q: %w", d.id, at, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// earliestNextChange is the earliest next_change of all cases (the first entry of the
+// index); ok is false when no case has one.
+func (s *store) earliestNextChange(ctx context.Context) (at time.Time, ok bool, err error) {
+	var text sql.NullString
+	if err := s.read.QueryRowContext(ctx, `SELECT MIN(next_change) FROM cases`).Scan(&text); err != nil {
+		return time.Time{}, false, err
+	}
+	if !text.Valid {
+		return time.Time{}, false, nil
+	}
+	at, err = time.Parse(time.RFC3339Nano, text.String)
+	return at, err == nil, err
+}
+
+// advanceNextChange moves case id's next_change from at to next (zero: NULL) unless the case
+// changed meanwhile (another event, or another replica moved it first).
+func (s *store) advanceNextChange(ctx context.Context, id string, at time.Time, count int, next time.Time) error {
+	var v any
+	if !next.IsZero() {
+		v = dbTime(next)
+	}
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET next_change = ? WHERE id = ? AND next_change = ? AND event_count = ?`), v, id, dbTime(at), count)
+		return err
+	})
+}
+
+// recordReminder records m unless it was recorded before; true when this call recorded it.
+// INSERT … ON CONFLICT DO NOTHING is the same statement in SQLite (3.24+) and PostgreSQL.
+func (s *store) recordReminder(ctx context.Context, m Reminder, now time.Time) (bool, error) {
+	inserted := false
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO reminders (case_id, kind, ref, at, label, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (case_id, kind, ref, at) DO NOTHING`), m.CaseID, m.Kind, m.Ref, dbTime(m.At), m.Label, dbTime(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		inserted = n == 1
+		return err
+	})
+	return inserted, err
+}
+
+// markNotified records that the notifier took m.
+func (s *store) markNotified(ctx context.Context, m Reminder, now time.Time) error {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE reminders SET notified_at = ? WHERE case_id = ? AND kind = ? AND ref = ? AND at = ?`),
+			dbTime(now), m.CaseID, m.Kind, m.Ref, dbTime(m.At))
+		return err
+	})
+}
+
+// upcoming lists up to limit cases due for a look, earliest first, with instants in loc.
+func (s *store) upcoming(ctx context.Context, limit int, loc *time.Location) ([]ScheduledReminder, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT id, next_change FROM cases WHERE next_change IS NOT NULL ORDER BY next_change, id LIMIT ?`), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ScheduledReminder{}
+	for rows.Next() {
+		var r ScheduledReminder
+		var at string
+		if err := rows.Scan(&r.CaseID, &at); err != nil {
+			return nil, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			return nil, fmt.Errorf("portal: case %s has a bad next_change %q: %w", r.CaseID, at, err)
+		}
+		r.At = t.In(loc)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// recordedReminder is one row of the reminders table as GET /reminders lists it.
+type recordedReminder struct {
+	Reminder
+	Notified bool `json:"notified"`
+}
+
+// recorded lists up to limit recorded reminders, latest first, with instants in loc.
+func (s *store) recorded(ctx context.Context, limit int, loc *time.Location) ([]recordedReminder, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT case_id, kind, ref, label, at, notified_at FROM reminders ORDER BY at DESC, case_id, kind, ref LIMIT ?`), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []recordedReminder{}
+	for rows.Next() {
+		var r recordedReminder
+		var at string
+		var notified sql.NullString
+		if err := rows.Scan(&r.CaseID, &r.Kind, &r.Ref, &r.Label, &at, &notified); err != nil {
+			return nil, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			return nil, fmt.Errorf("portal: a reminder of case %s has a bad instant %q: %w", r.CaseID, at, err)
+		}
+		r.At, r.Notified = t.In(loc), notified.Valid
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -147,7 +147,7 @@ func TestConcurrentAppends(t *testing.T) {
 	}
 	assert.Equal(t, 12, e.eventCount("SHARED"))
 	var maxSeq int
-	require.NoError(t, e.db.QueryRow(`SELECT MAX(seq) FROM events WHERE case_id = 'SHARED'`).Scan(&maxSeq))
+	require.NoError(t, e.queryRow(`SELECT MAX(seq) FROM events WHERE case_id = 'SHARED'`).Scan(&maxSeq))
 	assert.Equal(t, 12, maxSeq, "sequence numbers are contiguous")
 	st := e.status("SHARED", "2025-10-09T12:00:00%2B08:00")
 	assert.Len(t, get(st, "case", "events"), 12, "the case body holds every event")

@@ -192,9 +192,11 @@ func NewServer(db *sql.DB, holder *sla.Holder, opts ...Option) (*Server, error) 
 		s.store.read = s.readDB
 	}
 	ctx := context.Background()
-	if err := s.store.migrate(ctx); err != nil {
+	applied, err := s.store.migrate(ctx)
+	if err != nil {
 		return nil, err
 	}
+	s.store.next = s.nextLookNow
 	if err := s.store.prepare(ctx); err != nil {
 		return nil, err
 	}
@@ -203,6 +205,11 @@ func NewServer(db *sql.DB, holder *sla.Holder, opts ...Option) (*Server, error) 
 	}
 	if err := s.auditStart(ctx); err != nil {
 		return nil, err
+	}
+	if slices.Contains(applied, 2) { // cases.next_change is new: fill it (reminders.go)
+		if err := s.refreshNextChanges(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/shixian-go/shixian/sla"
 )
 
@@ -69,49 +71,6 @@ func Rebind(d Dialect, query string) string {
 	return b.String()
 }
 
-// schema creates the tables. It runs at every start (IF NOT EXISTS) and is portable between
-// SQLite and PostgreSQL: TEXT and INTEGER columns only, times as RFC 3339 text in UTC with a
-// fixed width (timeLayout) so that text order is time order.
-var schema = []string{
-	`CREATE TABLE IF NOT EXISTS cases (
-		id TEXT PRIMARY KEY,
-		policy_id TEXT NOT NULL,
-		policy_version TEXT NOT NULL,
-		accepted_at TEXT NOT NULL,
-		department TEXT,
-		body TEXT NOT NULL,
-		updated_at TEXT NOT NULL,
-		event_count INTEGER NOT NULL DEFAULT 0
-	)`,
-	`CREATE TABLE IF NOT EXISTS events (
-		case_id TEXT NOT NULL REFERENCES cases(id),
-		seq INTEGER NOT NULL,
-		type TEXT NOT NULL,
-		at TEXT NOT NULL,
-		body TEXT NOT NULL,
-		PRIMARY KEY (case_id, seq)
-	)`,
-	`CREATE TABLE IF NOT EXISTS policies (
-		id TEXT,
-		version TEXT,
-		hash TEXT,
-		body TEXT,
-		activated_at TEXT,
-		PRIMARY KEY (id, version)
-	)`,
-	`CREATE TABLE IF NOT EXISTS policy_audit (
-		seq INTEGER PRIMARY KEY,
-		at TEXT NOT NULL,
-		who TEXT NOT NULL,
-		role TEXT NOT NULL,
-		policy_id TEXT NOT NULL,
-		version TEXT NOT NULL,
-		old_hash TEXT NOT NULL,
-		new_hash TEXT NOT NULL,
-		action TEXT NOT NULL
-	)`,
-}
-
 // timeLayout stores instants as UTC text of fixed width, so that comparing the text compares
 // the instants in every database.
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
@@ -138,8 +97,28 @@ func isBusy(err error) bool {
 	if errors.Is(err, errBusy) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return true
 	}
+	if c := pgCode(err); c == pgDeadlock || c == pgSerialization || c == pgLockNotAvailable {
+		return true
+	}
 	msg := err.Error()
 	return strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "database is locked")
+}
+
+// PostgreSQL error codes (SQLSTATE) the store acts on.
+const (
+	pgUniqueViolation  = "23505"
+	pgDeadlock         = "40P01"
+	pgSerialization    = "40001"
+	pgLockNotAvailable = "55P03"
+)
+
+// pgCode is the SQLSTATE of a PostgreSQL error, "" for any other error.
+func pgCode(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
 }
 
 // store is the portal's persistence: cases (the JSON of sla.Case: the snapshot every status
@@ -165,18 +144,44 @@ type store struct {
 	stmts map[string]*sql.Stmt
 	// readCase is the read of one case on the read pool, prepared by prepare.
 	readCase *sql.Stmt
+	// next gives the instant a case is next due for a look (reminders.go), stored with every
+	// write in cases.next_change; zero (stored as NULL) when nothing is to come. nil: always
+	// NULL. Set before the store is shared.
+	next func(sla.Case) time.Time
+}
+
+// nextChange is the next_change column's value for c: the text of s.next(c), or NULL.
+func (s *store) nextChange(c sla.Case) any {
+	if s.next == nil {
+		return nil
+	}
+	t := s.next(c)
+	if t.IsZero() {
+		return nil
+	}
+	return dbTime(t)
 }
 
 const readCaseQuery = `SELECT body, policy_version, accepted_at, event_count FROM cases WHERE id = ?`
+
+// lockCaseQuery reads a case inside a write transaction on PostgreSQL and locks its row until
+// the transaction ends: another replica's append to the same case waits for it instead of
+// racing it. SQLite has no FOR UPDATE and needs none: its write transaction is exclusive.
+const lockCaseQuery = readCaseQuery + ` FOR UPDATE`
 
 // hotStatements are the statements every write runs while holding the write slot.
 var hotStatements = []string{
 	`SAVEPOINT w`, `RELEASE SAVEPOINT w`, `ROLLBACK TO SAVEPOINT w`,
 	`SELECT 1 FROM cases WHERE id = ?`,
-	`INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	insertCaseQuery,
 	`INSERT INTO events (case_id, seq, type, at, body) VALUES (?, ?, ?, ?, ?)`,
-	`UPDATE cases SET body = ?, event_count = ?, updated_at = ? WHERE id = ? AND event_count = ?`,
+	updateCaseQuery,
 }
+
+const (
+	insertCaseQuery = `INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at, event_count, next_change) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	updateCaseQuery = `UPDATE cases SET body = ?, event_count = ?, updated_at = ?, next_change = ? WHERE id = ? AND event_count = ?`
+)
 
 // prepare prepares hotStatements on the write pool; it runs once, after migrate and before
 // the store is shared, because the write pool's one connection is taken while a write runs
@@ -224,28 +229,6 @@ func newStore(write, read *sql.DB, d Dialect) *store {
 }
 
 func (s *store) q(query string) string { return Rebind(s.dialect, query) }
-
-func (s *store) migrate(ctx context.Context) error {
-	for _, stmt := range schema {
-		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("portal: creating the schema: %w", err)
-		}
-	}
-	// Databases made before cases had event_count: add it and fill it from the log.
-	if rows, err := s.db.QueryContext(ctx, `SELECT event_count FROM cases WHERE 1 = 0`); err == nil {
-		rows.Close()
-		return nil
-	}
-	for _, stmt := range []string{
-		`ALTER TABLE cases ADD COLUMN event_count INTEGER NOT NULL DEFAULT 0`,
-		`UPDATE cases SET event_count = (SELECT COUNT(*) FROM events WHERE events.case_id = cases.id)`,
-	} {
-		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("portal: adding cases.event_count: %w", err)
-		}
-	}
-	return nil
-}
 
 // maxBatch bounds how many writes share one transaction.
 const maxBatch = 64
@@ -414,8 +397,12 @@ func (s *store) insertCase(ctx context.Context, c sla.Case, policyVersion string
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		if _, err := s.txExec(ctx, tx, `INSERT INTO cases (id, policy_id, policy_version, accepted_at, department, body, updated_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.PolicyID, policyVersion, dbTime(accepted), c.Department, string(body), dbTime(now), len(c.Events)); err != nil {
+		if _, err := s.txExec(ctx, tx, insertCaseQuery,
+			c.ID, c.PolicyID, policyVersion, dbTime(accepted), c.Department, string(body), dbTime(now), len(c.Events), s.nextChange(c)); err != nil {
+			if pgCode(err) == pgUniqueViolation {
+				// Another replica inserted the id between the check above and this insert.
+				return errDuplicate
+			}
 			return err
 		}
 		for i, e := range c.Events {
@@ -478,14 +465,18 @@ func decodeCase(id, body, version, accepted string, count int) (storedCase, erro
 
 // appendEvent appends one event to a stored case. compute gets the stored case and returns the
 // case with the event appended; it validates the event and builds the answer, and its error
-// stores nothing. It may be called twice.
+// stores nothing. It may be called more than once.
 //
 // The first attempt reads the case from the read pool and runs compute outside the write slot,
 // so that replaying a long case never holds up other writers; the write is then conditional on
 // the case's event count being unchanged (one UPDATE … WHERE event_count = n, then the event
-// row with seq n+1), under the write slot, in one transaction. If another request appended in
-// between, the second attempt holds the write slot while it reads, computes and writes, so it
-// cannot lose again: two attempts at most.
+// row with seq n+1): an optimistic version check, with the event count as the version. If
+// another request appended in between — in this process or in another replica on the same
+// database — the next attempt reads, computes and writes inside the write transaction, with
+// the case's row locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's write transaction is
+// exclusive already), so it cannot lose again. On PostgreSQL that attempt can still be chosen
+// as a deadlock victim (two replicas' write groups locking the same cases in opposite order);
+// it is then retried, up to maxAppendAttempts in all, and after that answered as busy (503).
 func (s *store) appendEvent(ctx context.Context, id string, compute func(storedCase) (sla.Case, error), now time.Time) (storedCase, error) {
 	sc, err := s.getCase(ctx, s.read, id)
 	if err != nil {
@@ -505,37 +496,71 @@ func (s *store) appendEvent(ctx context.Context, id string, compute func(storedC
 		won, err = s.writeAppend(ctx, tx, sc, next, body, now)
 		return err
 	})
+	if err != nil && !retryable(err) {
+		return storedCase{}, err
+	}
+	if won && err == nil {
+		return storedCase{Case: next, PolicyVersion: sc.PolicyVersion, Accepted: sc.Accepted, Count: sc.Count + 1}, nil
+	}
+	for attempt := 2; ; attempt++ {
+		var out storedCase
+		err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			sc, err := s.lockCase(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			next, err := compute(sc)
+			if err != nil {
+				return err
+			}
+			body, err := s.encodeNext(sc, next)
+			if err != nil {
+				return err
+			}
+			won, err := s.writeAppend(ctx, tx, sc, next, body, now)
+			if err != nil {
+				return err
+			}
+			if !won {
+				return fmt.Errorf("portal: case %s changed while its row was locked", id)
+			}
+			out = storedCase{Case: next, PolicyVersion: sc.PolicyVersion, Accepted: sc.Accepted, Count: sc.Count + 1}
+			return nil
+		})
+		if err == nil || !retryable(err) {
+			return out, err
+		}
+		if attempt >= maxAppendAttempts {
+			return storedCase{}, fmt.Errorf("%w: case %s: %d attempts lost to concurrent writers: %w", errBusy, id, attempt, err)
+		}
+	}
+}
+
+// maxAppendAttempts bounds the attempts of one append (see appendEvent).
+const maxAppendAttempts = 5
+
+// retryable says whether a write failed only because a concurrent transaction won: a
+// PostgreSQL deadlock victim or serialisation failure. Nothing of the write was stored.
+func retryable(err error) bool {
+	c := pgCode(err)
+	return c == pgDeadlock || c == pgSerialization
+}
+
+// lockCase reads case id inside tx, locking its row on PostgreSQL (lockCaseQuery).
+func (s *store) lockCase(ctx context.Context, tx *sql.Tx, id string) (storedCase, error) {
+	if s.dialect != DialectDollar {
+		return s.getCase(ctx, tx, id)
+	}
+	var body, version, accepted string
+	var count int
+	err := tx.QueryRowContext(ctx, s.q(lockCaseQuery), id).Scan(&body, &version, &accepted, &count)
+	if errors.Is(err, sql.ErrNoRows) {
+		return storedCase{}, errNotFound
+	}
 	if err != nil {
 		return storedCase{}, err
 	}
-	if won {
-		return storedCase{Case: next, PolicyVersion: sc.PolicyVersion, Accepted: sc.Accepted, Count: sc.Count + 1}, nil
-	}
-	var out storedCase
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		sc, err := s.getCase(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		next, err := compute(sc)
-		if err != nil {
-			return err
-		}
-		body, err := s.encodeNext(sc, next)
-		if err != nil {
-			return err
-		}
-		won, err := s.writeAppend(ctx, tx, sc, next, body, now)
-		if err != nil {
-			return err
-		}
-		if !won {
-			return fmt.Errorf("portal: case %s changed while the write slot was held", id)
-		}
-		out = storedCase{Case: next, PolicyVersion: sc.PolicyVersion, Accepted: sc.Accepted, Count: sc.Count + 1}
-		return nil
-	})
-	return out, err
+	return decodeCase(id, body, version, accepted, count)
 }
 
 func (s *store) encodeNext(sc storedCase, next sla.Case) ([]byte, error) {
@@ -552,8 +577,8 @@ func (s *store) encodeNext(sc storedCase, next sla.Case) ([]byte, error) {
 // writeAppend writes next over sc if the case still has sc.Count events; false when it has
 // not (another request appended first) and nothing was written.
 func (s *store) writeAppend(ctx context.Context, tx *sql.Tx, sc storedCase, next sla.Case, body []byte, now time.Time) (bool, error) {
-	res, err := s.txExec(ctx, tx, `UPDATE cases SET body = ?, event_count = ?, updated_at = ? WHERE id = ? AND event_count = ?`,
-		string(body), sc.Count+1, dbTime(now), sc.Case.ID, sc.Count)
+	res, err := s.txExec(ctx, tx, updateCaseQuery,
+		string(body), sc.Count+1, dbTime(now), s.nextChange(next), sc.Case.ID, sc.Count)
 	if err != nil {
 		return false, err
 	}

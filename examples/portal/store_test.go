@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -90,7 +91,8 @@ func TestAppendRetriesALostRace(t *testing.T) {
 	defer db.Close()
 	s := newStore(db, nil, DialectQuestion)
 	ctx := context.Background()
-	require.NoError(t, s.migrate(ctx))
+	_, err = s.migrate(ctx)
+	require.NoError(t, err)
 	p := sla.Default()
 	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, calendar.CST())
 	c, _, err := p.Accept("C-1", map[string]any{"cause": "complex"}, accepted)
@@ -193,12 +195,16 @@ func TestGroupCommit(t *testing.T) {
 	assert.Equal(t, []int{0, 2, 4, 6, 8}, got, "the refused writes left nothing")
 }
 
-// TestMigrateAddsEventCount: a database made before cases had event_count gets the column at
-// start, filled from the event log, and its cases take appends as before.
+// TestMigrateAddsEventCount: a database made before cases had event_count (and before
+// migrations were numbered) is adopted at start: the column is added and filled from the event
+// log, the later migrations run and are recorded in schema_migrations, the case's next_change
+// is filled, and its cases take appends as before. On both databases.
 func TestMigrateAddsEventCount(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := OpenSQLite(path)
-	require.NoError(t, err)
+	db, driver := openTestDB(t, path)
+	exec := func(q string, args ...any) (sql.Result, error) {
+		return db.Exec(Rebind(DialectFor(driver), q), args...)
+	}
 	p := sla.Default()
 	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, calendar.CST())
 	c, _, err := p.Accept("OLD-1", map[string]any{"cause": "complex"}, accepted)
@@ -212,22 +218,52 @@ func TestMigrateAddsEventCount(t *testing.T) {
 		_, err := db.Exec(stmt)
 		require.NoError(t, err)
 	}
-	_, err = db.Exec(`INSERT INTO cases VALUES ('OLD-1', 'xinyu-1310', '2025.1', ?, '', ?, ?)`, dbTime(accepted), string(body), dbTime(accepted))
+	_, err = exec(`INSERT INTO cases VALUES ('OLD-1', 'xinyu-1310', '2025.1', ?, '', ?, ?)`, dbTime(accepted), string(body), dbTime(accepted))
 	require.NoError(t, err)
 	for i, ev := range c.Events {
 		evBody, err := json.Marshal(ev)
 		require.NoError(t, err)
-		_, err = db.Exec(`INSERT INTO events VALUES ('OLD-1', ?, ?, ?, ?)`, i+1, string(ev.Type), dbTime(ev.At), string(evBody))
+		_, err = exec(`INSERT INTO events VALUES ('OLD-1', ?, ?, ?, ?)`, i+1, string(ev.Type), dbTime(ev.At), string(evBody))
+		require.NoError(t, err)
+	}
+	// OLD-2, accepted at the test clock's day, turns yellow on 10-22 at 12:00.
+	accepted2 := time.Date(2025, 10, 20, 8, 0, 0, 0, calendar.CST())
+	c2, _, err := p.Accept("OLD-2", map[string]any{"cause": "complex"}, accepted2)
+	require.NoError(t, err)
+	body2, err := json.Marshal(c2)
+	require.NoError(t, err)
+	_, err = exec(`INSERT INTO cases VALUES ('OLD-2', 'xinyu-1310', '2025.1', ?, '', ?, ?)`, dbTime(accepted2), string(body2), dbTime(accepted2))
+	require.NoError(t, err)
+	for i, ev := range c2.Events {
+		evBody, err := json.Marshal(ev)
+		require.NoError(t, err)
+		_, err = exec(`INSERT INTO events VALUES ('OLD-2', ?, ?, ?, ?)`, i+1, string(ev.Type), dbTime(ev.At), string(evBody))
 		require.NoError(t, err)
 	}
 	require.NoError(t, db.Close())
 
 	e := newEnv(t, path, nil)
 	var count int
-	require.NoError(t, e.db.QueryRow(`SELECT event_count FROM cases WHERE id = 'OLD-1'`).Scan(&count))
+	require.NoError(t, e.queryRow(`SELECT event_count FROM cases WHERE id = 'OLD-1'`).Scan(&count))
 	assert.Equal(t, 2, count)
+	var versions string
+	require.NoError(t, e.queryRow(`SELECT CAST(MIN(version) AS TEXT) || ',' || CAST(MAX(version) AS TEXT) || ',' || CAST(COUNT(*) AS TEXT) FROM schema_migrations`).Scan(&versions))
+	assert.Equal(t, "1,"+strconv.Itoa(len(migrations))+","+strconv.Itoa(len(migrations)), versions, "every migration ran once and is recorded")
+	var next sql.NullString
+	require.NoError(t, e.queryRow(`SELECT next_change FROM cases WHERE id = 'OLD-2'`).Scan(&next))
+	assert.Equal(t, dbTime(time.Date(2025, 10, 22, 12, 0, 0, 0, calendar.CST())), next.String, "the new next_change column is filled for the existing cases")
 	e.mustEvent("OLD-1", map[string]any{"type": "closed", "at": "2025-10-09T10:00:00+08:00"})
 	assert.Equal(t, 3, e.eventCount("OLD-1"))
+
+	// A second start applies nothing.
+	e.close()
+	s := newStore(e.db, nil, DialectFor(driver))
+	db2, _ := openTestDB(t, path)
+	defer db2.Close()
+	s.db, s.read = db2, db2
+	applied, err := s.migrate(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, applied)
 }
 
 // TestGroupSurvivesAPanic: a write that panics releases the slot, and the other write of its
