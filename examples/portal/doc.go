@@ -1,13 +1,15 @@
 // Command portal is a small HTTP JSON service as a government portal would embed shixian: it
 // accepts and classifies cases, records their events, answers their status with an explanation,
 // reports, and hot-reloads the policy after testing it. Cases persist in a real database through
-// database/sql: SQLite by default through a pure-Go driver (modernc.org/sqlite, no cgo); the
-// schema is portable, so PostgreSQL works by changing the driver and DSN (see README.md).
+// database/sql: SQLite by default through a pure-Go driver (modernc.org/sqlite, no cgo), or
+// PostgreSQL through pgx with --db postgres://…, where several portal processes may share one
+// database (see replicas.go and README.md). The schema is built by numbered migrations
+// (migrations.go).
 //
 // Usage:
 //
 //	portal [--addr 127.0.0.1:8080] [--tokens FILE] [--db portal.db] [--policy FILE] [--suite FILE]...
-//	       [--timeout 5s] [--readers 4]
+//	       [--timeout 5s] [--readers 4] [--webhook URL] [--policy-poll 2s]
 //
 // Routes (JSON in and out; every route but GET /healthz needs a bearer token of a role the
 // route admits; see Server.Handler and README.md):
@@ -20,15 +22,17 @@
 //	GET  /policy              the active policy versions                                    all roles
 //	GET  /policy/history      the audit trail of policy activations                         supervisor, admin
 //	POST /policy              a policy file (YAML), validated and tested before it is swapped in   admin
-//	GET  /reminders?limit=N   the cases due for a look, earliest first (reminders.go)         supervisor, admin
+//	GET  /reminders?limit=N   the cases due for a look, and the reminders recorded (reminders.go)  supervisor, admin
 //
 // Security: tokens come from --tokens (one `ROLE NAME SECRET` per line) or, without it, one
 // random admin token is printed once at start. The portal listens on loopback by default and
 // has no TLS: put a TLS reverse proxy in front before opening it wider (README.md, Security).
 //
-// Reminders: the portal keeps, for every case, the instant its status next changes without a
-// new event (sla.Status.NextChange) and sleeps until the earliest, then logs the change and
-// schedules the case's next one — no periodic scan of open cases (see Reminders).
+// Reminders: every write stores, in the indexed column cases.next_change, the instant the
+// case's status next changes without a new event (sla.Status.NextChange); the scheduler sleeps
+// until the earliest, records each warning, supervision level and overdue transition once in
+// the reminders table (idempotent across restarts and replicas), hands it to a Notifier (log,
+// or --webhook), and moves the case on — no periodic scan of open cases (see Reminders).
 //
 // Time zone: every civil date is taken in China Standard Time (UTC+8), the library's
 // convention. The wall clock is read only by the HTTP layer, as the default `now` (see Server).
@@ -41,5 +45,6 @@
 // (then 503 with Retry-After, nothing stored), and writes waiting together are committed as a
 // group, a savepoint each. An append does its expensive work (replay, statuses, explanation)
 // before taking the slot and writes conditionally on the case's event count, redoing the work
-// once under the slot if another append won. Any answer but 2xx means nothing was stored.
+// inside the write with the case's row locked if another append — of this process or of
+// another replica — won. Any answer but 2xx means nothing was stored.
 package main

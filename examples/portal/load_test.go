@@ -7,7 +7,11 @@ package main
 //	cd examples/portal && go test -tags loadtest -run TestLoad -v -timeout 10m .
 //
 // SHIXIAN_LOAD_DURATION (a Go duration, default 20s) sets how long each client count runs;
-// SHIXIAN_LOAD_CLIENTS (comma-separated, default "50,400") which client counts run.
+// SHIXIAN_LOAD_CLIENTS (comma-separated, default "50,400") which client counts run;
+// SHIXIAN_PORTAL_PG (a PostgreSQL DSN, see pg_test.go and scripts/with-postgres.sh) runs the
+// portal on PostgreSQL instead of SQLite; SHIXIAN_LOAD_REPLICAS (default 1, at most 4) starts
+// that many portals on the one database, in this process (each with its own pools and write
+// slot, as separate processes would have), and spreads the clients over them.
 //
 // Besides the clients, one more client appends, one request after the other, to a "heavy"
 // case that starts with 90 % of sla.MaxEvents events: every such append replays the whole case
@@ -61,12 +65,23 @@ func TestLoad(t *testing.T) {
 			counts = append(counts, n)
 		}
 	}
-	fmt.Printf("portal load test: %s, GOMAXPROCS %d, %d CPUs, %s per run, loopback, client in the same process\n\n",
-		runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), duration)
+	replicas := 1
+	if v := os.Getenv("SHIXIAN_LOAD_REPLICAS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err)
+		require.True(t, n >= 1 && n <= 4, "SHIXIAN_LOAD_REPLICAS must be 1 to 4")
+		replicas = n
+	}
+	database := "SQLite"
+	if testDSN() != "" {
+		database = "PostgreSQL"
+	}
+	fmt.Printf("portal load test: %s, %d replica(s), %s, GOMAXPROCS %d, %d CPUs, %s per run, loopback, client in the same process\n\n",
+		database, replicas, runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), duration)
 	fmt.Println("| clients | requests | req/s | reads | read p50 | read p99 | writes | write p50 | write p99 | answers by status | heavy-case appends: count, p50, p99, answers |")
 	fmt.Println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 	for _, n := range counts {
-		r := runLoad(t, n, duration)
+		r := runLoad(t, n, replicas, duration)
 		fmt.Println(r.row())
 		assert.Zero(t, r.codes[http.StatusInternalServerError], "%d clients: no 500s", n)
 		assert.Zero(t, r.transport, "%d clients: no transport errors", n)
@@ -119,7 +134,7 @@ func (r loadResult) row() string {
 // ack is one acknowledged write: a case (unit "") or an event with its unique unit.
 type ack struct{ caseID, unit string }
 
-func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
+func runLoad(t *testing.T, clients, replicas int, duration time.Duration) loadResult {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "load.db")
 	tokPath := filepath.Join(dir, "tokens.txt")
@@ -131,27 +146,32 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	prefillHeavyCases(t, dbPath, heavyIDs)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", dbPath, "--tokens", tokPath, "--timeout", "5s"}, &logs)
-	}()
-	addrRE := regexp.MustCompile(`listening on (http://\S+),`)
-	var base string
-	require.Eventually(t, func() bool {
-		if m := addrRE.FindStringSubmatch(logs.String()); m != nil {
-			base = m[1]
-			return true
-		}
-		return false
-	}, 10*time.Second, 10*time.Millisecond, "the server did not start: %s", logs.String())
-	require.True(t, strings.HasPrefix(base, "http://127.0.0.1:"), base)
+	dones := make([]chan error, replicas)
+	bases := make([]string, replicas)
+	for i := range replicas {
+		var logs syncBuffer
+		done := make(chan error, 1)
+		dones[i] = done
+		go func() {
+			done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", testDBArg(t, dbPath), "--tokens", tokPath, "--timeout", "5s"}, &logs)
+		}()
+		addrRE := regexp.MustCompile(`listening on (http://\S+),`)
+		require.Eventually(t, func() bool {
+			if m := addrRE.FindStringSubmatch(logs.String()); m != nil {
+				bases[i] = m[1]
+				return true
+			}
+			return false
+		}, 10*time.Second, 10*time.Millisecond, "the server did not start: %s", logs.String())
+		require.True(t, strings.HasPrefix(bases[i], "http://127.0.0.1:"), bases[i])
+	}
+	base := bases[0]
 
 	client := &http.Client{
 		Transport: &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients, IdleConnTimeout: time.Minute},
 		Timeout:   30 * time.Second,
 	}
-	do := func(method, path string, body []byte) (int, error) {
+	do := func(base, method, path string, body []byte) (int, error) {
 		req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
 		if err != nil {
 			return 0, err
@@ -180,7 +200,7 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	// Shared cases every client appends to now and then: contention on one row.
 	const shared = 20
 	for i := 0; i < shared; i++ {
-		code, err := do("POST", "/cases", newCase(fmt.Sprintf("S%d-%02d", clients, i)))
+		code, err := do(base, "POST", "/cases", newCase(fmt.Sprintf("S%d-%02d", clients, i)))
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, code)
 	}
@@ -200,7 +220,7 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 			heavyID := heavyIDs[seq/room]
 			unit := fmt.Sprintf("heavy-%d", seq)
 			t0 := time.Now()
-			code, err := do("POST", "/cases/"+heavyID+"/events", event(unit))
+			code, err := do(base, "POST", "/cases/"+heavyID+"/events", event(unit))
 			d := time.Since(t0)
 			if err != nil {
 				mu.Lock()
@@ -257,7 +277,7 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 					method, path = "GET", "/cases/"+id+"?now=2025-10-15T12:00:00%2B08:00"
 				}
 				t0 := time.Now()
-				code, err := do(method, path, body)
+				code, err := do(bases[c%replicas], method, path, body)
 				d := time.Since(t0)
 				if err != nil {
 					transport++
@@ -297,16 +317,17 @@ func runLoad(t *testing.T, clients int, duration time.Duration) loadResult {
 	client.CloseIdleConnections()
 
 	cancel()
-	select {
-	case err := <-done:
-		require.NoError(t, err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the server did not shut down")
+	for _, done := range dones {
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("the server did not shut down")
+		}
 	}
 
 	// Every acknowledged write is in the database, read back after the server closed it.
-	db, err := OpenSQLite(dbPath)
-	require.NoError(t, err)
+	db, _ := openTestDB(t, dbPath)
 	defer db.Close()
 	cases := map[string]bool{}
 	rows, err := db.Query(`SELECT id FROM cases`)
@@ -363,12 +384,13 @@ const (
 )
 
 func prefillHeavyCases(t *testing.T, path string, ids []string) {
-	db, err := OpenSQLite(path)
-	require.NoError(t, err)
+	db, driver := openTestDB(t, path)
 	defer db.Close()
-	s := newStore(db, nil, DialectQuestion)
+	s := newStore(db, nil, DialectFor(driver))
 	ctx := context.Background()
-	require.NoError(t, s.migrate(ctx))
+	_, err := s.migrate(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.prepare(ctx))
 	p := sla.Default()
 	accepted := time.Date(2025, 9, 30, 17, 0, 0, 0, calendar.CST())
 	at := time.Date(2025, 10, 9, 9, 0, 0, 0, calendar.CST())

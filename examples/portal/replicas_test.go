@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -212,4 +213,43 @@ func TestTwoReplicasOneDatabase(t *testing.T) {
 		return strings.Contains(string(out), `"2026.1"`)
 	}, 5*time.Second, 10*time.Millisecond, "replica B never saw the version A activated: %s", b.logs.String())
 	t.Logf("replica B had the new version %v after A answered (poll interval 200ms)", time.Since(activated).Round(time.Millisecond))
+}
+
+// TestReplicasStartTogether: four portals started at the same moment on one fresh database all
+// start: the migrations run once (schema_migrations has each version once), and the start-up
+// audit entries are written once, whichever replica wins.
+func TestReplicasStartTogether(t *testing.T) {
+	path := tempDB(t)
+	const n = 4
+	dbs := make([]*sql.DB, n)
+	var driver string
+	for i := range dbs {
+		dbs[i], driver = openTestDB(t, path)
+		defer dbs[i].Close()
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range dbs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h, err := sla.NewHistory(sla.Default())
+			if err == nil {
+				var holder *sla.Holder
+				if holder, err = sla.NewHolder(h); err == nil {
+					_, err = NewServer(dbs[i], holder, WithDriverName(driver), WithClock(testClock), WithTokens(testTokens(t)))
+				}
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		assert.NoError(t, err, "replica %d", i)
+	}
+	var versions, audits int
+	require.NoError(t, dbs[0].QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&versions))
+	require.NoError(t, dbs[0].QueryRow(`SELECT COUNT(*) FROM policy_audit`).Scan(&audits))
+	assert.Equal(t, len(migrations), versions, "each migration recorded once")
+	assert.Equal(t, 1, audits, "the start-up policy audited once")
 }

@@ -260,33 +260,34 @@ func (s *Server) restorePolicies(ctx context.Context) error {
 // first start, and a policy file edited between two runs under the same version string, which
 // the trail would otherwise never show.
 func (s *Server) auditStart(ctx context.Context) error {
-	entries, err := s.store.auditLogFrom(ctx, s.store.db)
-	if err != nil {
-		return fmt.Errorf("portal: reading the policy audit: %w", err)
-	}
-	last := map[string]string{}
-	for _, e := range entries {
-		last[e.Version] = e.NewHash
-	}
-	var missing []auditEntry
-	now := dbTime(s.clock())
-	for _, p := range s.holder.Current().Versions() {
-		old, seen := last[p.Version()]
-		if seen && old == p.Hash() {
-			continue
-		}
-		action := "loaded_at_start"
-		if seen {
-			action = "changed_at_start"
-		}
-		missing = append(missing, auditEntry{At: now, Who: "(start-up)", Role: "", PolicyID: p.ID(), Version: p.Version(), OldHash: old, NewHash: p.Hash(), Action: action})
-	}
-	if len(missing) == 0 {
-		return nil
-	}
+	// The trail is read and written in one write transaction, so that replicas starting
+	// together do not both record the same start: SQLite's write transaction is exclusive, and
+	// on PostgreSQL the migrations' advisory lock serialises them.
 	return s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for _, a := range missing {
-			if err := s.store.audit(ctx, tx, a); err != nil {
+		if s.store.dialect == DialectDollar {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
+				return err
+			}
+		}
+		entries, err := s.store.auditLogFrom(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("portal: reading the policy audit: %w", err)
+		}
+		last := map[string]string{}
+		for _, e := range entries {
+			last[e.Version] = e.NewHash
+		}
+		now := dbTime(s.clock())
+		for _, p := range s.holder.Current().Versions() {
+			old, seen := last[p.Version()]
+			if seen && old == p.Hash() {
+				continue
+			}
+			action := "loaded_at_start"
+			if seen {
+				action = "changed_at_start"
+			}
+			if err := s.store.audit(ctx, tx, auditEntry{At: now, Who: "(start-up)", Role: "", PolicyID: p.ID(), Version: p.Version(), OldHash: old, NewHash: p.Hash(), Action: action}); err != nil {
 				return err
 			}
 		}

@@ -384,6 +384,7 @@ func (s *store) insertCase(ctx context.Context, c sla.Case, policyVersion string
 	if err != nil {
 		return fmt.Errorf("portal: encoding case %s: %w", c.ID, err)
 	}
+	nextChange := s.nextChange(c) // a status computation: outside the write slot
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if check != nil {
 			if err := check(); err != nil {
@@ -398,7 +399,7 @@ func (s *store) insertCase(ctx context.Context, c sla.Case, policyVersion string
 			return err
 		}
 		if _, err := s.txExec(ctx, tx, insertCaseQuery,
-			c.ID, c.PolicyID, policyVersion, dbTime(accepted), c.Department, string(body), dbTime(now), len(c.Events), s.nextChange(c)); err != nil {
+			c.ID, c.PolicyID, policyVersion, dbTime(accepted), c.Department, string(body), dbTime(now), len(c.Events), nextChange); err != nil {
 			if pgCode(err) == pgUniqueViolation {
 				// Another replica inserted the id between the check above and this insert.
 				return errDuplicate
@@ -490,10 +491,11 @@ func (s *store) appendEvent(ctx context.Context, id string, compute func(storedC
 	if err != nil {
 		return storedCase{}, err
 	}
+	nextChange := s.nextChange(next) // a status computation: outside the write slot
 	won := false
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
-		won, err = s.writeAppend(ctx, tx, sc, next, body, now)
+		won, err = s.writeAppend(ctx, tx, sc, next, body, nextChange, now)
 		return err
 	})
 	if err != nil && !retryable(err) {
@@ -517,7 +519,7 @@ func (s *store) appendEvent(ctx context.Context, id string, compute func(storedC
 			if err != nil {
 				return err
 			}
-			won, err := s.writeAppend(ctx, tx, sc, next, body, now)
+			won, err := s.writeAppend(ctx, tx, sc, next, body, s.nextChange(next), now)
 			if err != nil {
 				return err
 			}
@@ -576,9 +578,10 @@ func (s *store) encodeNext(sc storedCase, next sla.Case) ([]byte, error) {
 
 // writeAppend writes next over sc if the case still has sc.Count events; false when it has
 // not (another request appended first) and nothing was written.
-func (s *store) writeAppend(ctx context.Context, tx *sql.Tx, sc storedCase, next sla.Case, body []byte, now time.Time) (bool, error) {
+// nextChange is next's cases.next_change value (store.nextChange).
+func (s *store) writeAppend(ctx context.Context, tx *sql.Tx, sc storedCase, next sla.Case, body []byte, nextChange any, now time.Time) (bool, error) {
 	res, err := s.txExec(ctx, tx, updateCaseQuery,
-		string(body), sc.Count+1, dbTime(now), s.nextChange(next), sc.Case.ID, sc.Count)
+		string(body), sc.Count+1, dbTime(now), nextChange, sc.Case.ID, sc.Count)
 	if err != nil {
 		return false, err
 	}
@@ -682,7 +685,12 @@ func (s *store) auditLog(ctx context.Context) ([]auditEntry, error) {
 	return s.auditLogFrom(ctx, s.read)
 }
 
-func (s *store) auditLogFrom(ctx context.Context, db *sql.DB) ([]auditEntry, error) {
+// rowsQueryer is a *sql.DB or a *sql.Tx.
+type rowsQueryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (s *store) auditLogFrom(ctx context.Context, db rowsQueryer) ([]auditEntry, error) {
 	rows, err := db.QueryContext(ctx, s.q(`SELECT seq, at, who, role, policy_id, version, old_hash, new_hash, action FROM policy_audit ORDER BY seq`))
 	if err != nil {
 		return nil, err
