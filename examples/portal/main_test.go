@@ -150,3 +150,22 @@ func TestRunWarnsBeyondLoopback(t *testing.T) {
 		})
 	}
 }
+
+// TestDatabaseFlag: --db names PostgreSQL by its URL scheme and anything else is an SQLite
+// file; a PostgreSQL URL is logged without its password.
+func TestDatabaseFlag(t *testing.T) {
+	for _, tc := range []struct {
+		db     string
+		pg     bool
+		logged string
+	}{
+		{"portal.db", false, "portal.db"},
+		{"/var/lib/portal/postgres.db", false, "/var/lib/portal/postgres.db"},
+		{"postgres://portal:s3cret@db.internal:5432/portal?sslmode=verify-full", true, "postgres://portal:xxxxx@db.internal:5432/portal?sslmode=verify-full"},
+		{"postgresql://portal@127.0.0.1/portal", true, "postgresql://portal@127.0.0.1/portal"},
+	} {
+		assert.Equal(t, tc.pg, IsPostgresURL(tc.db), tc.db)
+		assert.Equal(t, tc.logged, dbName(tc.db), tc.db)
+		assert.NotContains(t, dbName(tc.db), "s3cret")
+	}
+}

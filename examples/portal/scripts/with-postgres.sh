@@ -27,7 +27,8 @@ if [ "$(id -u)" -eq 0 ]; then
 	run_as=(runuser -u "$PG_USER" --)
 fi
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/shixian-pg.XXXXXX")
+# Under /tmp (or PG_TMPDIR), not $TMPDIR: the server's user must be able to reach the directory.
+dir=$(mktemp -d "${PG_TMPDIR:-/tmp}/shixian-pg.XXXXXX")
 chmod 0755 "$dir"
 mkdir -m 0700 "$dir/data"
 if [ ${#run_as[@]} -gt 0 ]; then chown "$PG_USER" "$dir" "$dir/data"; fi
