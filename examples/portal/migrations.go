@@ -161,9 +161,12 @@ func migrateReminders(ctx context.Context, s *store, tx *sql.Tx) error {
 			label TEXT NOT NULL,
 			recorded_at TEXT NOT NULL,
 			notified_at TEXT,
+			attempts INTEGER NOT NULL DEFAULT 0,
+			claimed_until TEXT NOT NULL,
 			PRIMARY KEY (case_id, kind, ref, at)
 		)`,
 		`CREATE INDEX reminders_at ON reminders (at)`,
+		`CREATE INDEX reminders_pending ON reminders (claimed_until) WHERE notified_at IS NULL`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err

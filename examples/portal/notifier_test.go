@@ -143,13 +143,15 @@ func TestWebhookTimeout(t *testing.T) {
 func TestWebhookFromTheScheduler(t *testing.T) {
 	var mu sync.Mutex
 	var kinds []string
+	refuse := "last_day"
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var m map[string]any
 		assert.NoError(t, json.NewDecoder(r.Body).Decode(&m))
 		mu.Lock()
 		kinds = append(kinds, m["ref"].(string))
+		refused := m["ref"] == refuse
 		mu.Unlock()
-		if m["ref"] == "last_day" {
+		if refused {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
@@ -171,4 +173,58 @@ func TestWebhookFromTheScheduler(t *testing.T) {
 	require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM reminders WHERE notified_at IS NULL`).Scan(&pending))
 	assert.Equal(t, 1, notified)
 	assert.Equal(t, 1, pending, "the refused one stays recorded, not notified")
+
+	// The receiver takes it now. It is delivered again once its pause (a minute after the
+	// failure) is over, not before, and then marked notified.
+	mu.Lock()
+	refuse = ""
+	mu.Unlock()
+	_, err = e.srv.FireReminders(context.Background(), remAt("2025-10-23 00:00").Add(59*time.Second))
+	require.NoError(t, err)
+	mu.Lock()
+	assert.Len(t, kinds, 2, "not redelivered during its pause")
+	mu.Unlock()
+	_, err = e.srv.FireReminders(context.Background(), remAt("2025-10-23 00:01"))
+	require.NoError(t, err)
+	mu.Lock()
+	assert.Equal(t, []string{"yellow", "last_day", "last_day"}, kinds, "redelivered after its pause")
+	mu.Unlock()
+	require.NoError(t, e.queryRow(`SELECT COUNT(*) FROM reminders WHERE notified_at IS NULL`).Scan(&pending))
+	assert.Zero(t, pending)
+}
+
+// TestRedeliveryIsBounded: a receiver that refuses every delivery gets a reminder at most
+// maxNotifyAttempts times, however often the scheduler runs; the reminder stays listed as not
+// notified. Two portals on the database never deliver the same attempt twice.
+func TestRedeliveryIsBounded(t *testing.T) {
+	var calls atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	defer ts.Close()
+	n, err := NewWebhookNotifier(ts.URL, time.Second, 1, time.Millisecond)
+	require.NoError(t, err)
+	path := tempDB(t)
+	a := newEnv(t, path, nil, WithReminders(NewReminders(n)))
+	b := newEnv(t, path, nil, WithReminders(NewReminders(n)))
+	a.mustCreate("C-1", "2025-10-20T08:00:00+08:00", map[string]any{"cause": "complex"})
+	now := remAt("2025-10-22 12:00")
+	_, err = a.srv.FireReminders(context.Background(), now)
+	require.NoError(t, err)
+	require.Equal(t, int32(1), calls.Load(), "the yellow warning, once")
+	for range 40 { // 40 rounds, two hours apart: far more than the backoff needs
+		now = now.Add(2 * time.Hour)
+		for _, e := range []*env{a, b} {
+			// Only the pending reminder: the case's later changes are moved out of the way.
+			_, err := e.exec(`UPDATE cases SET next_change = NULL`)
+			require.NoError(t, err)
+			_, err = e.srv.FireReminders(context.Background(), now)
+			require.NoError(t, err)
+		}
+	}
+	assert.Equal(t, int32(maxNotifyAttempts), calls.Load())
+	var attempts int
+	require.NoError(t, a.queryRow(`SELECT attempts FROM reminders WHERE ref = 'yellow' AND notified_at IS NULL`).Scan(&attempts))
+	assert.Equal(t, maxNotifyAttempts, attempts)
 }

@@ -24,7 +24,8 @@ import (
 //     level and overdue transition of that instant in the reminders table — once: the table's
 //     primary key (case, kind, ref, instant) makes a second recording, by a restarted portal
 //     or by another replica, a no-op — hands the reminders it recorded to the Notifier, and
-//     moves the case's next_change on.
+//     moves the case's next_change on. A delivery the notifier fails is retried later, with
+//     a pause that doubles, a bounded number of times (FireReminders).
 //
 // Safe for concurrent use.
 type Reminders struct {
@@ -235,7 +236,10 @@ const maxFireRounds = 100_000
 // call recorded, then moves the case's next_change to its next look after that instant — which
 // may be at or before now as well (the clock jumped, or the portal was down) and is then
 // handled in order. It returns how many reminders this call recorded. A notifier's error is
-// logged; the reminder stays recorded with no notified_at.
+// logged and the reminder stays recorded with no notified_at; it is delivered again by a later
+// call once a pause is over (a minute after the first failure, doubling, at most an hour), up
+// to maxNotifyAttempts deliveries in all, by whichever replica claims it first (redeliver).
+// Recording, claims and pauses go by now, the caller's clock.
 func (s *Server) FireReminders(ctx context.Context, now time.Time) (int, error) {
 	if s.reminders == nil {
 		return 0, errors.New("portal: no reminder scheduler (WithReminders)")
@@ -248,6 +252,9 @@ func (s *Server) FireReminders(ctx context.Context, now time.Time) (int, error) 
 			return sent, err
 		}
 		if len(due) == 0 {
+			if _, err := s.redeliver(ctx, now); err != nil {
+				return sent, err
+			}
 			return sent, nil
 		}
 		for _, d := range due {
@@ -259,7 +266,7 @@ func (s *Server) FireReminders(ctx context.Context, now time.Time) (int, error) 
 				return sent, fmt.Errorf("portal: reminders: case %s stays due at %s after it was handled", d.id, dbTime(d.at))
 			}
 			seen[key] = true
-			n, err := s.fireCase(ctx, d.id, d.at)
+			n, err := s.fireCase(ctx, d.id, d.at, now)
 			sent += n
 			if err != nil {
 				return sent, err
@@ -269,8 +276,8 @@ func (s *Server) FireReminders(ctx context.Context, now time.Time) (int, error) 
 	return sent, errors.New("portal: reminders: too many rounds")
 }
 
-// fireCase handles case id, due at instant at (see FireReminders).
-func (s *Server) fireCase(ctx context.Context, id string, at time.Time) (int, error) {
+// fireCase handles case id, due at instant at, by the clock reading now (see FireReminders).
+func (s *Server) fireCase(ctx context.Context, id string, at, now time.Time) (int, error) {
 	sc, err := s.store.getCase(ctx, s.store.read, id)
 	if err != nil {
 		return 0, err
@@ -282,7 +289,7 @@ func (s *Server) fireCase(ctx context.Context, id string, at time.Time) (int, er
 	} else {
 		if st, err := p.StatusAt(sc.Case, at); err == nil {
 			for _, m := range transitionsAt(id, st, at) {
-				ok, err := s.store.recordReminder(ctx, m, s.clock())
+				ok, err := s.store.recordReminder(ctx, m, now)
 				if err != nil {
 					return len(recorded), err
 				}
@@ -299,15 +306,47 @@ func (s *Server) fireCase(ctx context.Context, id string, at time.Time) (int, er
 		return len(recorded), err
 	}
 	for _, m := range recorded {
-		if err := s.reminders.notifier.Notify(ctx, m); err != nil {
-			s.logger.Printf("reminders: notifying case %s %s %s at %s: %v", m.CaseID, m.Kind, m.Ref, dbTime(m.At), err)
-			continue
-		}
-		if err := s.store.markNotified(ctx, m, s.clock()); err != nil {
-			s.logger.Printf("reminders: case %s: %v", m.CaseID, err)
-		}
+		s.deliver(ctx, m, 0, now)
 	}
 	return len(recorded), nil
+}
+
+// deliver hands m to the notifier and records the outcome: notified, or one more failed
+// attempt (attempts before this one: done) with the next attempt after a backoff.
+func (s *Server) deliver(ctx context.Context, m Reminder, done int, now time.Time) {
+	if err := s.reminders.notifier.Notify(ctx, m); err != nil {
+		s.logger.Printf("reminders: notifying case %s %s %s at %s (attempt %d of %d): %v", m.CaseID, m.Kind, m.Ref, dbTime(m.At), done+1, maxNotifyAttempts, err)
+		if err := s.store.notifyFailed(ctx, m, done+1, now); err != nil {
+			s.logger.Printf("reminders: case %s: %v", m.CaseID, err)
+		}
+		return
+	}
+	if err := s.store.markNotified(ctx, m, now); err != nil {
+		s.logger.Printf("reminders: case %s: %v", m.CaseID, err)
+	}
+}
+
+// redeliver retries the reminders whose delivery failed before and is due again at now
+// (claimPending), with the case's status at the reminder's instant; it returns how many it
+// handed to the notifier.
+func (s *Server) redeliver(ctx context.Context, now time.Time) (int, error) {
+	pending, err := s.store.claimPending(ctx, now, 100)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range pending {
+		m := p.Reminder
+		if sc, err := s.store.getCase(ctx, s.store.read, m.CaseID); err == nil {
+			if pol, err := s.policyFor(sc); err == nil {
+				if st, err := pol.StatusAt(sc.Case, m.At); err == nil {
+					m.Status = st
+					m.At = m.At.In(st.At.Location())
+				}
+			}
+		}
+		s.deliver(ctx, m, p.attempts, now)
+	}
+	return len(pending), nil
 }
 
 // RunReminders, until ctx is done, fires what is due by the server's clock (FireReminders),
@@ -449,13 +488,14 @@ func (s *store) advanceNextChange(ctx context.Context, id string, at time.Time, 
 	})
 }
 
-// recordReminder records m unless it was recorded before; true when this call recorded it.
-// INSERT … ON CONFLICT DO NOTHING is the same statement in SQLite (3.24+) and PostgreSQL.
+// recordReminder records m unless it was recorded before; true when this call recorded it,
+// and then it holds the reminder's delivery claim for reminderLease. INSERT … ON CONFLICT DO
+// NOTHING is the same statement in SQLite (3.24+) and PostgreSQL.
 func (s *store) recordReminder(ctx context.Context, m Reminder, now time.Time) (bool, error) {
 	inserted := false
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO reminders (case_id, kind, ref, at, label, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (case_id, kind, ref, at) DO NOTHING`), m.CaseID, m.Kind, m.Ref, dbTime(m.At), m.Label, dbTime(now))
+		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO reminders (case_id, kind, ref, at, label, recorded_at, claimed_until) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (case_id, kind, ref, at) DO NOTHING`), m.CaseID, m.Kind, m.Ref, dbTime(m.At), m.Label, dbTime(now), dbTime(now.Add(reminderLease)))
 		if err != nil {
 			return err
 		}
@@ -464,6 +504,98 @@ func (s *store) recordReminder(ctx context.Context, m Reminder, now time.Time) (
 		return err
 	})
 	return inserted, err
+}
+
+// Redelivery of reminders the notifier refused (a webhook receiver that was down).
+const (
+	// reminderLease is how long the replica that recorded (or claimed) a reminder has to
+	// deliver it before another replica may: a replica that dies mid-delivery delays a
+	// reminder by this much, never loses it.
+	reminderLease = 5 * time.Minute
+	// maxNotifyAttempts bounds the deliveries of one reminder; after the last failure it stays
+	// recorded and not notified, listed by GET /reminders.
+	maxNotifyAttempts = 8
+	// firstRetry is the pause after the first failed delivery; it doubles after each, up to
+	// maxRetryPause.
+	firstRetry    = time.Minute
+	maxRetryPause = time.Hour
+)
+
+// notifyFailed records a failed delivery of m: one more attempt, and the next no sooner than
+// the backoff.
+func (s *store) notifyFailed(ctx context.Context, m Reminder, attempts int, now time.Time) error {
+	pause := firstRetry
+	for i := 1; i < attempts && pause < maxRetryPause; i++ {
+		pause *= 2
+	}
+	pause = min(pause, maxRetryPause)
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`UPDATE reminders SET attempts = ?, claimed_until = ? WHERE case_id = ? AND kind = ? AND ref = ? AND at = ? AND notified_at IS NULL`),
+			attempts, dbTime(now.Add(pause)), m.CaseID, m.Kind, m.Ref, dbTime(m.At))
+		return err
+	})
+}
+
+// pendingReminder is a recorded reminder not yet notified, as claimPending returns it.
+type pendingReminder struct {
+	Reminder
+	attempts int
+}
+
+// claimPending claims up to limit reminders whose delivery is due again (not notified, fewer
+// than maxNotifyAttempts attempts, claim expired at now) for reminderLease: a conditional
+// update each, so that of two replicas claiming at once, one gets each reminder.
+func (s *store) claimPending(ctx context.Context, now time.Time, limit int) ([]pendingReminder, error) {
+	rows, err := s.read.QueryContext(ctx, s.q(`SELECT case_id, kind, ref, label, at, attempts, claimed_until FROM reminders
+		WHERE notified_at IS NULL AND claimed_until <= ? AND attempts < ? ORDER BY claimed_until, case_id LIMIT ?`), dbTime(now), maxNotifyAttempts, limit)
+	if err != nil {
+		return nil, err
+	}
+	type row struct {
+		p     pendingReminder
+		at    string
+		claim string
+	}
+	var found []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.p.CaseID, &r.p.Kind, &r.p.Ref, &r.p.Label, &r.at, &r.p.attempts, &r.claim); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		found = append(found, r)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return nil, err
+	}
+	rows.Close()
+	var out []pendingReminder
+	for _, r := range found {
+		at, err := time.Parse(time.RFC3339Nano, r.at)
+		if err != nil {
+			return out, fmt.Errorf("portal: a reminder of case %s has a bad instant %q: %w", r.p.CaseID, r.at, err)
+		}
+		r.p.At = at
+		claimed := false
+		err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, s.q(`UPDATE reminders SET claimed_until = ? WHERE case_id = ? AND kind = ? AND ref = ? AND at = ? AND notified_at IS NULL AND claimed_until = ?`),
+				dbTime(now.Add(reminderLease)), r.p.CaseID, r.p.Kind, r.p.Ref, r.at, r.claim)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			claimed = n == 1
+			return err
+		})
+		if err != nil {
+			return out, err
+		}
+		if claimed {
+			out = append(out, r.p)
+		}
+	}
+	return out, nil
 }
 
 // markNotified records that the notifier took m.
