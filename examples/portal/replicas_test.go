@@ -168,7 +168,7 @@ func TestTwoReplicasOneDatabase(t *testing.T) {
 	wg.Wait()
 	t.Logf("answers: %v", codes)
 	require.Positive(t, codes[http.StatusOK], "some events were stored")
-	require.Positive(t, codes[http.StatusConflict], "some were refused by the lifecycle: the race was real")
+	require.Positive(t, codes[http.StatusConflict], "some were refused by the lifecycle (a sign-for with no unsigned transfer before it)")
 
 	db, driver := openTestDB(t, path)
 	defer db.Close()
