@@ -19,11 +19,28 @@ import (
 //     is lost and the lifecycle is checked on the real predecessor.
 //   - Intake: the primary key refuses a second case with the same id; the loser answers 409.
 //   - Policies: POST /policy activates on the replica that received it and stores the
-//     version; every replica polls the policies table (WatchPolicies, every --policy-poll,
-//     2 s by default) and activates what it does not have yet, so a version activated on one
-//     is in force on the others within one poll interval plus one query.
+//     version (replicas' activations and audit entries are serialised by lockPolicies); every
+//     replica polls the policies table (WatchPolicies, every --policy-poll, 2 s by default)
+//     and activates what it does not have yet, so a version activated on one is in force on
+//     the others within one poll interval plus one query. Within that window another replica
+//     still classifies new cases under the version it holds: activate versions ahead of the
+//     date they take effect from, as offices do.
 //   - Reminders: recorded once per (case, kind, ref, instant) by a primary key, so whichever
 //     replica's scheduler gets there first notifies and the others record nothing.
+
+// lockPolicies serialises, across replicas, the writes of the policies and their audit trail
+// (whose seq is MAX(seq) + 1): on PostgreSQL it takes a transaction-level advisory lock,
+// released when tx ends; SQLite's write transaction is exclusive already.
+func (s *store) lockPolicies(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect != DialectDollar {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, policyLock)
+	return err
+}
+
+// policyLock is the key of lockPolicies' advisory lock.
+const policyLock = 1310_0009
 
 // DefaultPolicyPoll is how often a replica looks for policies activated by another.
 const DefaultPolicyPoll = 2 * time.Second

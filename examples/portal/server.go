@@ -261,13 +261,10 @@ func (s *Server) restorePolicies(ctx context.Context) error {
 // the trail would otherwise never show.
 func (s *Server) auditStart(ctx context.Context) error {
 	// The trail is read and written in one write transaction, so that replicas starting
-	// together do not both record the same start: SQLite's write transaction is exclusive, and
-	// on PostgreSQL the migrations' advisory lock serialises them.
+	// together do not both record the same start (lockPolicies).
 	return s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if s.store.dialect == DialectDollar {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
-				return err
-			}
+		if err := s.store.lockPolicies(ctx, tx); err != nil {
+			return err
 		}
 		entries, err := s.store.auditLogFrom(ctx, tx)
 		if err != nil {
@@ -1318,6 +1315,9 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 	var code int
 	errRefused := errors.New("refused")
 	err = s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := s.store.lockPolicies(ctx, tx); err != nil { // replicas activate one at a time
+			return err
+		}
 		if old == nil {
 			// A new version after an open-ended one ends it where the new one begins (the
 			// library derives the end; the file is untouched). That must not move a case:
