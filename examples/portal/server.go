@@ -815,8 +815,14 @@ func (s *Server) policyFor(sc storedCase) (*sla.Policy, error) {
 	return s.holder.Current().Governing(sc.Case)
 }
 
-// checkEvent checks the fields of a raw event whose JSON errors would not name them (times,
-// periods, booleans) so that a 400 names the field.
+// checkEvent checks the shape of a raw event — the type, the instant, the period, and that
+// every other known field has its JSON type (a string for pause, rating, level, unit, …, a
+// boolean for satisfied) — so that a 400 names the field, which the library's decoder places
+// at body:line:column but does not name. Whether a well-formed field fits the case (a pause
+// that is not open, a rating outside the scale, a level not reached, a unit that does not hold
+// the case) is the library's question alone: Apply answers it with EventError.Field, which
+// eventError passes on. So the portal holds no second copy of the lifecycle's rules, and a
+// field the library adds is checked here by its Go type without a change.
 func checkEvent(data []byte) *apiError {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -845,13 +851,39 @@ func checkEvent(data []byte) *apiError {
 			return &apiError{Error: err.Error(), Field: "length"}
 		}
 	}
-	if v, ok := raw["satisfied"]; ok {
-		var b bool
-		if err := json.Unmarshal(v, &b); err != nil {
-			return &apiError{Error: "satisfied must be true or false", Field: "satisfied"}
+	fields := map[string]reflect.Type{}
+	jsonFieldsOf(reflect.TypeFor[sla.Event](), fields)
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same body names the same field every time
+	for _, k := range keys {
+		ft, known := fields[strings.ToLower(k)]
+		if !known || slices.Contains([]string{"type", "at", "length", "input"}, strings.ToLower(k)) {
+			continue // unknown keys and the input map: the library's strict decoder names them
+		}
+		if err := json.Unmarshal(raw[k], reflect.New(ft).Interface()); err != nil {
+			return &apiError{Error: fmt.Sprintf("%s must be %s", k, jsonKind(ft)), Field: k}
 		}
 	}
 	return nil
+}
+
+// jsonKind says in words which JSON value decodes into t.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a JSON string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Map, reflect.Struct:
+		return "a JSON object"
+	}
+	return "a JSON " + t.Kind().String()
 }
 
 func eventTypeNames() string {
@@ -880,9 +912,11 @@ type policyIDJSON struct {
 	Hash    string `json:"hash"`
 }
 
-// caseStatusOf builds the answer about case c at status st under policy p.
+// caseStatusOf builds the answer about case c at status st under policy p. The explanation is
+// in the policy's own language (Policy.Language: Chinese for a policy written in Chinese), the
+// language the office that wrote it reads.
 func caseStatusOf(p *sla.Policy, c sla.Case, st sla.Status) caseStatusJSON {
-	expl := st.Explain(p, c)
+	expl := st.ExplainIn(p, c, p.Language())
 	if expl == nil {
 		expl = []string{}
 	}
