@@ -303,6 +303,8 @@ func (s *Server) auditStart(ctx context.Context) error {
 //	POST /policy?mode=shadow                         ✓     shadow a candidate (shadow.go)
 //	GET  /policy/shadow                    ✓         ✓     the shadow run's counts and disagreements
 //	DELETE /policy/shadow                            ✓     stop the shadow run
+//	GET  /board                            ✓         ✓     the supervision board, HTML (board.go)
+//	GET  /calendar/{handler}.ics  (own)    ✓         ✓     a handler's deadlines, iCalendar (ics.go)
 //
 // Every answer that is not a success is JSON of one shape (apiError), unknown routes and
 // methods included.
@@ -322,12 +324,14 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /policy", s.guard(admin, s.timeout, s.postPolicy))
 	s.shadowRoutes(mux, overseer, admin)
 	mux.Handle("GET /reminders", s.guard(overseer, s.timeout, s.listReminders))
+	mux.Handle("GET /board", s.guard(overseer, max(s.timeout, DefaultReportTimeout), s.board))
+	mux.Handle("GET /calendar/{file}", s.guard(reader, max(s.timeout, DefaultReportTimeout), s.staffCalendar))
 	// The same paths without a method answer 405 in JSON (a method pattern is more specific,
 	// so these only catch the methods not served); "/" answers 404 in JSON.
 	for path, allow := range map[string]string{
 		"/healthz": "GET, HEAD", "/cases": "POST", "/cases/{id}/events": "POST", "/cases/{id}": "GET, HEAD",
 		"/report": "GET, HEAD", "/policy": "GET, HEAD, POST", "/policy/history": "GET, HEAD",
-		"/reminders": "GET, HEAD",
+		"/reminders": "GET, HEAD", "/board": "GET, HEAD", "/calendar/{file}": "GET, HEAD",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
