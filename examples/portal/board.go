@@ -142,8 +142,40 @@ type boardPage struct {
 	Month     sla.Analysis
 	Ranking   []rankingView
 	NoRanking bool
-	Levels    []sla.SupervisionLevel
+	Levels    []levelView
 	Problems  []string // analyses that could not be computed, in words
+}
+
+// levelView is a supervision level as the page's legend states it.
+type levelView struct {
+	Label, By, When string
+}
+
+// levelsOf states when each of the policy's supervision levels is reached, in words, naming a
+// warning by its label.
+func levelsOf(p *sla.Policy) []levelView {
+	labels := map[string]string{}
+	for _, w := range p.Warnings() {
+		labels[w.ID] = w.Label
+	}
+	var out []levelView
+	for _, l := range p.SupervisionLevels() {
+		v := levelView{Label: l.Label, By: l.By}
+		switch {
+		case l.Warning != "":
+			name := labels[l.Warning]
+			if name == "" {
+				name = l.Warning
+			}
+			v.When = "触发预警“" + name + "”时"
+		case l.OverdueDays > 0:
+			v.When = fmt.Sprintf("超期%d个工作日时", l.OverdueDays)
+		default:
+			v.When = "超期时"
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // rankingView is one ranking of the month (by handler, by unit).
@@ -176,7 +208,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	latest := hist.Latest()
 	loc := latest.Calendar().Location()
 	now = now.In(loc)
-	page := boardPage{Now: now, PolicyTitle: latest.Title(), Limit: limit, Levels: latest.SupervisionLevels(),
+	page := boardPage{Now: now, PolicyTitle: latest.Title(), Limit: limit, Levels: levelsOf(latest),
 		PolicyRef: fmt.Sprintf("%s %s", latest.ID(), latest.Version())}
 
 	// The week's analysis (trend of 8 weeks) and the month's ranking, by the latest version:
@@ -190,7 +222,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	var monthBy []string
 	if _, ok := latest.Ranking(); ok {
 		for _, by := range []string{"handler", "unit"} {
-			m, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodMonth, Day: now, Now: now, Rank: by, Trend: 1, TopN: 1})
+			m, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodMonth, Day: now, Now: now, Rank: by, Trend: 2, TopN: 1})
 			if err != nil {
 				s.fault(w, r, err)
 				return
@@ -287,6 +319,11 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 			title := "按经办人"
 			if monthBy[i] == "unit" {
 				title = "按承办单位"
+			}
+			for i := range a.Ranking.Entries {
+				if a.Ranking.Entries[i].Group == "(none)" {
+					a.Ranking.Entries[i].Group = "（未转办）" // cases no unit holds: by unit, the report's "(none)"
+				}
 			}
 			page.Ranking = append(page.Ranking, rankingView{Title: title, RankingResult: a.Ranking})
 		}
