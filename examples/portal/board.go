@@ -212,8 +212,9 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		PolicyRef: fmt.Sprintf("%s %s", latest.ID(), latest.Version())}
 
 	// The week's analysis (trend of 8 weeks) and the month's ranking, by the latest version:
-	// the ranking formula and the periods are the policy's in force now.
-	week, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodWeek, Day: now, Now: now, TopN: 1})
+	// the ranking formula and the periods are the policy's in force now. No top tables (Top
+	// empty): the board does not show them, and each would be one more report per case.
+	week, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodWeek, Day: now, Now: now, Top: []string{}})
 	if err != nil {
 		s.fault(w, r, err)
 		return
@@ -222,7 +223,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	var monthBy []string
 	if _, ok := latest.Ranking(); ok {
 		for _, by := range []string{"handler", "unit"} {
-			m, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodMonth, Day: now, Now: now, Rank: by, Trend: 2, TopN: 1})
+			m, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodMonth, Day: now, Now: now, Rank: by, Trend: 2, Top: []string{}})
 			if err != nil {
 				s.fault(w, r, err)
 				return
@@ -270,13 +271,13 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 		}
 		counts[k][bc.Light]++
 		page.Open++
-		if st.Paused && len(page.Paused) < maxBoardPauses {
-			for _, op := range st.OpenPauses {
-				page.Paused = append(page.Paused, boardPause{CaseID: c.ID, Unit: bc.Unit, Handler: bc.Handler,
-					Pause: op.Pause, Reason: op.Reason, Kind: pauseKind(p, op), Since: op.Since})
+		for _, op := range st.OpenPauses {
+			if len(page.Paused) == maxBoardPauses {
+				page.PausedCut = true
+				break
 			}
-		} else if st.Paused {
-			page.PausedCut = true
+			page.Paused = append(page.Paused, boardPause{CaseID: c.ID, Unit: bc.Unit, Handler: bc.Handler,
+				Pause: op.Pause, Reason: op.Reason, Kind: pauseKind(p, op), Since: op.Since})
 		}
 		open = append(open, bc)
 		if len(open) >= 2*limit {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	ical "github.com/emersion/go-ical"
@@ -247,4 +248,37 @@ func TestICSText(t *testing.T) {
 		assert.True(t, utf8.ValidString(l))
 	}
 	assert.Equal(t, long, strings.ReplaceAll(strings.TrimSuffix(out, "\r\n"), "\r\n ", ""), "unfolding gives the line back")
+}
+
+// FuzzICSText: whatever text a case carries (ids, units, handlers, labels), its property is
+// written as lines of at most 75 octets ending in CRLF, never cut inside a character, and a
+// real parser reads back the text itself — less the control characters TEXT cannot hold.
+func FuzzICSText(f *testing.F) {
+	for _, s := range []string{"", "C-1", `a,b;c\d`, "一\n二\r\n三", strings.Repeat("时限", 80), "a\x00b\xffc", strings.Repeat("x", 74) + "é", "\\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var w icsWriter
+		w.line("BEGIN:VCALENDAR")
+		w.prop("X-TEXT", s)
+		w.line("END:VCALENDAR")
+		out := w.String()
+		require.True(t, strings.HasSuffix(out, "\r\n"))
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
+			require.LessOrEqual(t, len(l), 75)
+			require.True(t, utf8.ValidString(l))
+			require.NotContains(t, l, "\n")
+		}
+		cal, err := ical.NewDecoder(strings.NewReader(out)).Decode()
+		require.NoError(t, err)
+		got, err := cal.Props.Text("X-TEXT")
+		require.NoError(t, err)
+		want := strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\t' || !unicode.IsControl(r) {
+				return r
+			}
+			return -1
+		}, strings.ToValidUTF8(s, "\uFFFD"))
+		require.Equal(t, want, got)
+	})
 }
