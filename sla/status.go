@@ -522,7 +522,7 @@ func (r *replayer) targetCount() int {
 			continue
 		}
 		for k := range ts {
-			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
+			if ts[k].After == tr && !ts[k].returnWindow() && (on == nil || on[k]) {
 				n++
 			}
 		}
@@ -547,7 +547,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	}
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
-			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
+			if ts[k].After == tr && !ts[k].returnWindow() && (on == nil || on[k]) {
 				// Field by field into dst's zeroed memory (len(out) < n =
 				// len(dst) by the count): no 176-byte temporary and typed copy.
 				out = out[:len(out)+1]
@@ -563,7 +563,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 			if !out[j].Done.IsZero() || (t.After != after1 && t.After != after2 && t.After != after3) {
 				continue
 			}
-			if signFor != "" && (!isSignForTarget(t.ID) || out[j].Unit != signFor) {
+			if signFor != "" && (!t.signsFor() || out[j].Unit != signFor) {
 				continue
 			}
 			out[j].Done, out[j].DoneBy = at, by

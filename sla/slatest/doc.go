@@ -48,7 +48,9 @@
 //	    expect:
 //	      status:
 //	        now: 2026-03-03T16:00:00+08:00
-//	        targets: {回访: 2026-03-05T00:00:00+08:00}   # target id → due of its latest instance; none: must not run
+//	        targets: {回访: 2026-03-05T00:00:00+08:00}   # target id → due of its latest instance; none: must not run;
+//	                                                   # or {due: …, state: closed_on_time, done_by: signed_for}
+//	                                                   # (done_by "" while the target runs)
 //	        extensions: 0                              # extensions recorded; also late_extensions
 //	  - name: the closed loop — two pauses, a return, supervision, a graded visit
 //	    input: {cause: complex}

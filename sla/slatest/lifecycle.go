@@ -134,6 +134,15 @@ func checkStatusPins(st *statusExpect, life lcOutcome, at string, fail func(stri
 		case pin.due != nil && !pin.due.Equal(got.Due):
 			fail("status.targets.%s at %s: expected due %s, got %s", pin.id, at, fmtInstant(*pin.due), fmtInstant(got.Due))
 		}
+		if got == nil {
+			continue
+		}
+		if pin.state != nil && *pin.state != got.State {
+			fail("status.targets.%s.state at %s: expected %s, got %s", pin.id, at, *pin.state, got.State)
+		}
+		if pin.doneBy != nil && *pin.doneBy != string(got.DoneBy) {
+			fail("status.targets.%s.done_by at %s: expected %q, got %q", pin.id, at, *pin.doneBy, got.DoneBy)
+		}
 	}
 }
 

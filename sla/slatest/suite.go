@@ -106,6 +106,10 @@ type statusExpect struct {
 type targetPin struct {
 	id  string
 	due *time.Time // nil: the target does not run
+	// state and doneBy, when pinned (the mapping form), are the latest instance's State and
+	// DoneBy ("" for a target still running).
+	state  *sla.State
+	doneBy *string
 }
 
 // partialCase is a case or the defaults block before merging.
@@ -816,10 +820,52 @@ func (d *decoder) targetPins(n *yaml.Node, what string) []targetPin {
 			out = append(out, pin)
 			continue
 		}
+		if v.Kind == yaml.MappingNode {
+			if pin, ok := d.targetPinMap(v, at, pin); ok {
+				out = append(out, pin)
+			}
+			continue
+		}
 		if t := d.instant(v, at); t != nil {
 			pin.due = t
 			out = append(out, pin)
 		}
 	}
 	return out
+}
+
+// targetPinMap reads the mapping form of a target pin, {due: …, state: closed_on_time,
+// done_by: signed_for}: the due as in the short form, with the state of the target's latest
+// instance and the event that met or ended it ("" while it runs).
+func (d *decoder) targetPinMap(n *yaml.Node, at string, pin targetPin) (targetPin, bool) {
+	m := d.Mapping(n, at, "due!", "state", "done_by")
+	if m == nil {
+		return pin, false
+	}
+	ok := true
+	if f, has := m["due"]; has {
+		if pin.due = d.instant(f.Value, at+".due"); pin.due == nil {
+			ok = false
+		}
+	} else {
+		ok = false
+	}
+	if f, has := m["state"]; has {
+		if v := d.str(f.Value, at+".state"); v != nil {
+			s := sla.State(*v)
+			if !slices.Contains(stateList(), s) {
+				d.Problem(f.Value, "%s.state: unknown state %q (expected one of: %s)", at, *v, strings.Join(stateNames(), ", "))
+			}
+			pin.state = &s
+		}
+	}
+	if f, has := m["done_by"]; has {
+		if v := d.str(f.Value, at+".done_by"); v != nil {
+			if *v != "" && !slices.Contains(eventTypeList(), sla.EventType(*v)) {
+				d.Problem(f.Value, "%s.done_by: unknown event type %q (expected one of: %s, or \"\" while the target runs)", at, *v, strings.Join(eventTypeNames(), ", "))
+			}
+			pin.doneBy = v
+		}
+	}
+	return pin, ok
 }
