@@ -134,7 +134,14 @@
 // Explanations come in English ([Status.Explain], [Policy.Deadline]) or in plain Chinese
 // ([Status.ExplainIn], [Policy.DeadlineIn] with deadline.Chinese): the Chinese form names every
 // day counted and skipped, every makeup working day counted and the same-day rule applied, and
-// cites the statute of each rule it applies, without convention names or calendar hashes.
+// cites the statute of each rule it applies, without convention names or calendar hashes. It
+// says the closed loop in the same plain words: each pause by its name with its reason (a
+// reason code by its label) and how its time counts (不计入, 申请人原因 and reported apart, or
+// 补正 and counted again), the pauses still open, returns (退回) and that they end the unit's
+// limits, who supervised when, each supervision level reached with who must act and whether
+// anyone has, a late reclassification or restart that still counts as overdue
+// (改变分类时已超过期限，仍按超期计), and a visit's grade with what it counts as and whether the
+// case must be redone (需重新办理).
 // [Policy.Language] is the language a policy's own words suggest (Chinese when its title or a
 // tier label is), which the command-line tool uses as its default. Package
 // github.com/shixian-go/shixian/sla/policydoc renders a policy as the public notice an office

@@ -46,8 +46,10 @@ func (p *Policy) DeadlineIn(tier string, accepted time.Time, lang deadline.Lang)
 // ExplainIn is Explain in the language given: deadline.English is Explain itself;
 // deadline.Chinese says the same in plain Chinese for a director or a citizen — the events in
 // words, the deadline with every day counted and skipped (each makeup working day named) and
-// the statute of each rule applied, the state, warnings and targets — without the counting
-// conventions' names or the calendar's version hash.
+// the statute of each rule applied, the state, warnings and targets, and the closed loop (open
+// pauses and how their time counts, returns, supervision levels reached and who acted, late
+// changes that stay late, the visit's grade) — without the counting conventions' names or the
+// calendar's version hash.
 func (s Status) ExplainIn(p *Policy, c Case, lang deadline.Lang) []string {
 	if lang != deadline.Chinese {
 		return s.Explain(p, c)
