@@ -548,10 +548,9 @@ type replayer struct {
 	open       openPauses
 	cycleIdx   int // index of the event that began the cycle: acceptance or reopening
 
-	// The request and last day the warnings were computed on by state (the
-	// ones the cycle is judged by), for supervisionInstants.
-	sreq  deadline.Request
-	slast time.Time
+	// The request the warnings were computed on by state (the one the cycle
+	// is judged by), for supervisionInstants.
+	sreq deadline.Request
 	// wat[:nwat] are the crossing instants of every warning state computed
 	// (warningInstants); nwat is -1 when they did not fit.
 	wat  [8]time.Time

@@ -247,14 +247,15 @@ default: {tier: T3, reason: 三个工作日}
 	// overdue: late extension recorded, last day 2025-10-27 judged by 2025-10-20 overdue cycle late true
 }
 
-// Warnings are thresholds of working time used, never of
-// wall-clock time; each is crossed at 00:00 of the working day on which it
-// is reached. A T10 case accepted Thursday 2026-02-12 counts 02-13, the
-// makeup Saturday 02-14, then (after the Spring Festival 02-15..02-23)
+// Warnings are thresholds of working time used, never of wall-clock time;
+// a percentage is crossed at the instant that share of the period has
+// elapsed, each counted working day elapsing from its 00:00 to its end (so
+// 100% would be Due). A T10 case accepted Thursday 2026-02-12 counts 02-13,
+// the makeup Saturday 02-14, then (after the Spring Festival 02-15..02-23)
 // 02-24..02-27, the makeup Saturday 02-28 and 03-02..03-04: 50% (5 working
-// days) is reached on day 5, 02-26; 80% (8) on day 8, 03-02; the last working
-// day is 03-04. The next day it is overdue (red); Status.Warning still names
-// the latest warning crossed.
+// days) has elapsed at 24:00 of day 5, 02-26; 80% (8) at 24:00 of day 8,
+// 03-02; the last working day 03-04 starts at its 00:00. The next day it is
+// overdue (red); Status.Warning still names the latest warning crossed.
 func ExamplePolicy_StatusAt_warnings() {
 	p := sla.Default()
 	c, _, err := p.Accept("C-2026-0212", map[string]any{"cause": "policy_bottleneck"}, convAt("2026-02-12 10:00"))
@@ -270,7 +271,7 @@ func ExamplePolicy_StatusAt_warnings() {
 	for _, w := range st.Warnings {
 		fmt.Println(w.ID, "crossed at", w.At.Format(time.RFC3339))
 	}
-	for _, now := range []string{"2026-02-25 23:59", "2026-02-26 00:00", "2026-03-02 00:00", "2026-03-04 00:00", "2026-03-05 00:00"} {
+	for _, now := range []string{"2026-02-26 23:59", "2026-02-27 00:00", "2026-03-03 00:00", "2026-03-04 00:00", "2026-03-05 00:00"} {
 		st, err := p.StatusAt(c, convAt(now))
 		if err != nil {
 			fmt.Println(err)
@@ -283,12 +284,12 @@ func ExamplePolicy_StatusAt_warnings() {
 		fmt.Println(line)
 	}
 	// Output:
-	// yellow crossed at 2026-02-26T00:00:00+08:00
-	// orange crossed at 2026-03-02T00:00:00+08:00
+	// yellow crossed at 2026-02-27T00:00:00+08:00
+	// orange crossed at 2026-03-03T00:00:00+08:00
 	// last_day crossed at 2026-03-04T00:00:00+08:00
-	// 2026-02-25 23:59 on_track
-	// 2026-02-26 00:00 warning (yellow)
-	// 2026-03-02 00:00 warning (orange)
+	// 2026-02-26 23:59 on_track
+	// 2026-02-27 00:00 warning (yellow)
+	// 2026-03-03 00:00 warning (orange)
 	// 2026-03-04 00:00 warning (last_day)
 	// 2026-03-05 00:00 overdue (last_day)
 }

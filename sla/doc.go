@@ -51,6 +51,59 @@
 // reclassifications and restarts) are a
 // [Lifecycle]; the counting package never sees them.
 //
+// # Warnings
+//
+// A policy's `warnings:` are thresholds of the period, each in one of two forms, and the status
+// lists those crossed with the instant each was crossed (convention 14 of package deadline):
+//
+//   - `at: 80%` (or `0.8`): crossed at the instant that share of the period has elapsed, counted
+//     in the period's own unit. A working-day period of N days elapses one counted day at a time,
+//     each from its 00:00 to its end (24:00, or Due for the last day), paused days skipped; so
+//     50% of 3 working days is 12:00 of day 2, 80% is 09:36 of day 3, and 100% is Due itself.
+//     An hour period elapses in working (or elapsed) time; 100% is again Due.
+//   - `remaining: 1 workday` (also `2 workdays`, `1个工作日`): crossed at 00:00 of the N-th counted
+//     working day before the period's last day — from then on N working days or fewer remain after
+//     the day (到期前N个工作日黄灯提醒). A 3-workday case accepted Monday 10:00 (counting Tuesday,
+//     Wednesday, Thursday) is at 1 workday left from Wednesday 00:00. N at or above the period's
+//     days is crossed at acceptance. `at: last_workday` is the same with N = 0: 00:00 of the last
+//     working day.
+//
+// An instant is never before acceptance. A closed cycle keeps the warnings crossed before it
+// closed; a paused case those crossed before the pause began. Status.Warning names the latest
+// crossed, in the order of their instants, which need not be the order of the file (for a
+// 1-day tier `last_workday` comes before `50%`).
+//
+// # When to look again
+//
+// [Status].NextChange (`next_change`) is the earliest instant after the status's instant at which
+// the status changes with no new event: a warning crossed, the case turning overdue at its judged
+// Due, a running target turning overdue; zero when nothing will change until the next event (a
+// paused case, an overdue case with no target running, a closed case whose visit is done).
+// Between the two instants only the clock-derived counts move (RemainingDays, OverdueDays,
+// RemainingDuration, OverdueDuration). A portal keeps one instant per case and wakes at the
+// earliest instead of scanning every open case; examples/portal does (reminders.go).
+//
+// # Weekly analysis and monthly dispatch
+//
+// [Policy.NewReporter] reports any range of dates; [Policy.NewAnalyzer] makes the office's
+// weekly analysis (每周一分析, an ISO week) or monthly dispatch (每月一调度, a calendar month) of
+// the period containing a given day: the period's report beside the previous period's, the top
+// values of chosen keys (causes and categories by default, `input:cause` being the
+// classification input given at acceptance) with their late share (举一反三), the on-time rate
+// of the last periods (as an SVG chart too) and, when asked, a ranking of handlers or units. The
+// 统计口径 is stated in the result (Analysis.Basis): a case counts in a period by its bucket date
+// (acceptance by default), and each earlier period is judged as it stood at its own end, so last
+// week's figures do not move when this week is analysed. The ranking orders by the policy's
+// formula, declared as
+//
+//	ranking:
+//	  label: 综合得分
+//	  score: on_time_rate * 100 + satisfaction_rate * 20 - overdue_workdays
+//
+// an arithmetic expression over the row's metrics ([RankMetrics]), checked and compiled once when
+// the policy loads, bounded ([MaxScoreBytes], nesting, nodes), and refused at file:line:column
+// when it uses anything else; the formula is printed with the ranking.
+//
 // # Time
 //
 // All civil dates are taken in the calendar's location (China Standard Time, a fixed UTC+8

@@ -76,8 +76,8 @@ func ExamplePolicy_StatusAt_lifecycle() {
 	// Output:
 	// tier T3 by rule complex-case
 	// closed_on_time last day 2025-10-20 extensions 1
-	// warning yellow at 2025-10-14 00:00
-	// warning orange at 2025-10-17 00:00
+	// warning yellow at 2025-10-15 00:00
+	// warning orange at 2025-10-17 09:36
 	// target sign_for (社保中心) due 2025-10-09 14:10 closed_on_time by signed_for
 	// target unit_reply (社保中心) due 2025-10-11 00:00 closed_late by closed
 	// target visit due 2025-10-21 00:00 on_track

@@ -335,7 +335,7 @@ func TestSupervision(t *testing.T) {
 		st, err := p.StatusAt(c, lcT("2026-03-12 10:00"))
 		require.NoError(t, err)
 		assert.Equal(t, map[string]time.Time{
-			"remind":    lcT("2026-03-04 00:00"),
+			"remind":    lcT("2026-03-04 19:12"), // orange: 80% of its one day elapsed
 			"supervise": lcT("2026-03-05 00:00"),
 			"listed":    lcT("2026-03-09 00:00"), // 03-05, 03-06, 03-09
 			"notice":    lcT("2026-03-11 00:00"),

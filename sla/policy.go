@@ -36,11 +36,32 @@ type Tier struct {
 type Warning struct {
 	ID    string // e.g. "yellow"
 	Label string // e.g. "黄灯预警"
-	// Fraction of the period's working time used (0 < Fraction ≤ 1) at which the warning is
-	// crossed. Zero when LastWorkday is set.
+	// Fraction of the period elapsed (0 < Fraction ≤ 1) at which the warning is crossed,
+	// counted in the period's own unit (`at: 80%`): for a working-day tier, when that many
+	// working days have elapsed, each counted day elapsing from its 00:00 to its end, so 100%
+	// is Due (see deadline.Counter.WarningsAt). Zero for the other two forms.
 	Fraction float64
-	// LastWorkday: the warning is crossed at the start of the last working day of the period.
+	// LastWorkday (`at: last_workday`): the warning is crossed at 00:00 of the last working
+	// day of the period — the same instant as DaysLeft 0.
 	LastWorkday bool
+	// DaysLeft (`remaining: 1 workday`, `remaining: 2个工作日`), when Fraction is zero and
+	// LastWorkday false: the warning is crossed at 00:00 of the DaysLeft-th counted working
+	// day before the period's last day (到期前N个工作日) — from then on at most DaysLeft
+	// working days remain after today. Paused days are not counted; a DaysLeft at or above
+	// the tier's working days is crossed at acceptance. For an hour tier the working days
+	// are counted back on the calendar from its last day.
+	DaysLeft int
+}
+
+// threshold is w as the counting engine takes it.
+func (w Warning) threshold() deadline.Threshold {
+	if w.Fraction > 0 {
+		return deadline.Threshold{Fraction: w.Fraction}
+	}
+	if w.LastWorkday {
+		return deadline.Threshold{}
+	}
+	return deadline.Threshold{DaysLeft: w.DaysLeft}
 }
 
 // Extensions are the limits on deadline extensions (延期, 行政许可法 art. 42). A zero MaxCount
@@ -124,16 +145,15 @@ type Policy struct {
 	lifecycle Lifecycle
 	counter   *deadline.Counter // counting on cal; rebuilt by WithCalendar
 	warnings  []Warning
-	// The fractions asked of Counter.WarningsAt for a status, in the order of warnings: each
-	// percentage warning's, and — only for a working-day period with pauses, where the last
-	// day may differ from LastDay — 1 for each last-working-day warning.
-	warnFractions, warnFractionsPaused []float64
-	extensions                         Extensions
-	targets                            []Target
-	loop                               loopPolicy         // reasons, supervision, rating (loop.go)
-	targetWhen                         []*targetCondition // index-aligned with targets; nil when no target has a condition
-	set                                *rules.Set
-	cal                                *calendar.Calendar
+	// The thresholds asked of Counter.ThresholdsAt for a status, one per warning, in order.
+	warnThresholds []deadline.Threshold
+	ranking        *Ranking // the `ranking` score formula; nil when none is declared
+	extensions     Extensions
+	targets        []Target
+	loop           loopPolicy         // reasons, supervision, rating (loop.go)
+	targetWhen     []*targetCondition // index-aligned with targets; nil when no target has a condition
+	set            *rules.Set
+	cal            *calendar.Calendar
 }
 
 //go:embed policies/xinyu-1310.yaml

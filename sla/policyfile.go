@@ -158,12 +158,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 	}
 	p.set = set
 	for _, w := range p.warnings {
-		if !w.LastWorkday {
-			p.warnFractions = append(p.warnFractions, w.Fraction)
-			p.warnFractionsPaused = append(p.warnFractionsPaused, w.Fraction)
-		} else {
-			p.warnFractionsPaused = append(p.warnFractionsPaused, 1)
-		}
+		p.warnThresholds = append(p.warnThresholds, w.threshold())
 	}
 	// The counting conventions passed decodeCounting's Validate, and the
 	// calendar is not nil, so New cannot fail; the check keeps that true.
@@ -178,7 +173,7 @@ func parsePolicy(name string, data []byte) (*Policy, error) {
 func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	top := d.Mapping(root, "policy", "format!", "id!", "version!", "title", "basis", "effective!",
 		"input", "input_extra", "tiers!", "counting", "warnings", "extensions", "targets", "default!", "rules",
-		"reasons", "reasons_required", "supervision", "rating")
+		"reasons", "reasons_required", "supervision", "rating", "ranking")
 	if top == nil {
 		return nil
 	}
@@ -240,6 +235,9 @@ func (d *policyDecoder) decode(root *yaml.Node, p *Policy) *rules.Spec {
 	}
 	if f, ok := top["targets"]; ok {
 		d.decodeTargets(f.Value, p)
+	}
+	if f, ok := top["ranking"]; ok {
+		d.decodeRanking(f.Value, p)
 	}
 	d.decodeLoop(top, p) // reasons, reasons_required, supervision, rating (loop.go)
 	// Without a `default` key (already reported as missing) the rules' own complaint about the
@@ -538,13 +536,29 @@ func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
 	for i, item := range d.Sequence(n, "warnings") {
 		what := fmt.Sprintf("warnings[%d]", i)
-		m := d.Mapping(item, what, "id!", "label", "at!")
+		m := d.Mapping(item, what, "id!", "label", "at", "remaining")
 		if m == nil {
 			continue
 		}
 		var w Warning
 		w.ID, w.Label = d.idAndLabel(m, what, "warning", seen)
-		if f, ok := m["at"]; ok {
+		fa, hasAt := m["at"]
+		fr, hasRemaining := m["remaining"]
+		switch {
+		case hasAt && hasRemaining:
+			d.Problem(fr.Key, "%s: give either at (a share of the period) or remaining (working days left), not both", what)
+		case !hasAt && !hasRemaining:
+			d.Problem(item, "%s: missing at (a share of the period, e.g. 80%%) or remaining (working days left, e.g. 1 workday)", what)
+		case hasRemaining:
+			if per, ok := d.period(fr, what+".remaining"); ok {
+				if per.Unit != deadline.Workdays || per.Count < 1 {
+					d.Problem(fr.Value, "%s.remaining: %s is not a number of working days left (e.g. 1 workday, 2个工作日; for the last day use at: last_workday)", what, per)
+				} else {
+					w.DaysLeft = per.Count
+				}
+			}
+		}
+		if f, ok := fa, hasAt; ok {
 			if s, ok := d.str(f, what+".at"); ok {
 				frac, last, err := parseThreshold(s)
 				if err != nil {

@@ -56,6 +56,10 @@ const (
 	GroupByUnit       = "unit"       // the unit of the latest transfer at or before Now (承办单位)
 	GroupByHandler    = "handler"    // Case.Handler (经办人)
 	GroupByAttrPrefix = "attr:"      // prefix of an attribute key, e.g. "attr:channel"
+	// GroupByInputPrefix is the prefix of a classification input field, e.g. "input:cause":
+	// the value given at acceptance (the first accepted event's input); a list's items are
+	// joined with ", " in their order.
+	GroupByInputPrefix = "input:"
 )
 
 // Group names with a special meaning.
@@ -73,7 +77,7 @@ type ReportOptions struct {
 	// falls in [From, To].
 	From time.Time `json:"from"`
 	To   time.Time `json:"to"`
-	// GroupBy is "tier", "department", "unit", "handler", "attr:NAME" or ""
+	// GroupBy is "tier", "department", "unit", "handler", "attr:NAME", "input:NAME" or ""
 	// (one group, GroupAll). Cases with an empty value go to GroupNone.
 	GroupBy string `json:"group_by"`
 	// Bucket is the bucketing rule; the zero value means BucketAccepted.
@@ -247,6 +251,9 @@ type Reporter struct {
 	skipped  int
 	undated  int
 	loop     loopAcc // report_loop.go
+	// statusOf, when set, computes the statuses in place of Policy.StatusAt: an Analyzer
+	// shares one status per case and instant among its reports.
+	statusOf func(c *Case, now time.Time) (Status, error)
 }
 
 // NewReporter returns an empty Reporter for opts. Errors: nil policy; zero
@@ -280,8 +287,10 @@ func (p *Policy) NewReporter(opts ReportOptions) (*Reporter, error) {
 		r.key = g
 	case strings.HasPrefix(g, GroupByAttrPrefix) && len(g) > len(GroupByAttrPrefix):
 		r.key, r.attr = GroupByAttrPrefix, g[len(GroupByAttrPrefix):]
+	case strings.HasPrefix(g, GroupByInputPrefix) && len(g) > len(GroupByInputPrefix):
+		r.key, r.attr = GroupByInputPrefix, g[len(GroupByInputPrefix):]
 	default:
-		return nil, diag.Errorf("sla", "report: invalid GroupBy %q (want tier, department, unit, handler, attr:NAME or empty)", g)
+		return nil, diag.Errorf("sla", "report: invalid GroupBy %q (want tier, department, unit, handler, attr:NAME, input:NAME or empty)", g)
 	}
 	cal := p.Calendar()
 	opts.From = cal.StartOfDay(opts.From)
@@ -351,6 +360,32 @@ func scanEvents(c *Case, now time.Time) (caseFacts, bool) {
 // event is after Now, or whose bucket date is outside the period, is counted
 // in Skipped; under BucketAccepted such cases are not otherwise validated.
 func (r *Reporter) add(c Case) error {
+	var a pendingAdd
+	if err := r.prepare(&c, &a); err != nil {
+		return err
+	}
+	r.commit(&a)
+	return nil
+}
+
+// pendingAdd is what prepare found about a case and commit counts.
+type pendingAdd struct {
+	c             *Case
+	skip, undated bool
+	group         string
+	st            Status
+	f             caseFacts
+	closed, late  bool
+	toClose       int
+	lf            loopFacts
+}
+
+// prepare does all of Add that can fail, changing nothing; commit counts the case. An
+// Analyzer prepares a case in each of its reporters before committing it to any, so that a
+// case refused by one is counted by none.
+func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
+	c := *cp
+	a.c = cp
 	if c.ID == "" {
 		return diag.Errorf("sla", "report: case with an empty id")
 	}
@@ -366,28 +401,33 @@ func (r *Reporter) add(c Case) error {
 	// the first event alone, before reading the rest of the log.
 	if r.opts.Bucket == BucketAccepted && len(c.Events) > 0 && c.Events[0].Type == EventAccepted {
 		if at := c.Events[0].At; at.After(now) || !r.inPeriod(at) {
-			r.skipped++
+			a.skip = true
 			return nil
 		}
 	}
 	f, ok := scanEvents(&c, now)
 	if !ok {
 		if len(c.Events) > 0 && c.Events[0].Type == EventAccepted && c.Events[0].At.After(now) {
-			r.skipped++ // accepted after the report's instant: it does not exist yet
+			a.skip = true // accepted after the report's instant: it does not exist yet
 			return nil
 		}
 		return diag.Errorf("sla", "report: case %s has no accepted event", c.ID)
 	}
 
 	if r.opts.Bucket == BucketAccepted && !r.inPeriod(f.accepted) {
-		r.skipped++
+		a.skip = true
 		return nil
 	}
 	p, err := r.policyOf(&c)
 	if err != nil {
 		return diag.Errorf("sla", "report: %w", err)
 	}
-	st, err := p.StatusAt(c, now)
+	var st Status
+	if r.statusOf != nil {
+		st, err = r.statusOf(cp, now)
+	} else {
+		st, err = p.StatusAt(c, now)
+	}
 	if err != nil {
 		return diag.Errorf("sla", "report: %w", err) // StatusAt's errors name the case
 	}
@@ -407,12 +447,11 @@ func (r *Reporter) add(c Case) error {
 		bucket = f.accepted
 	}
 	if bucket.IsZero() {
-		r.skipped++
-		r.undated++
+		a.skip, a.undated = true, true
 		return nil
 	}
 	if !r.inPeriod(bucket) {
-		r.skipped++
+		a.skip = true
 		return nil
 	}
 	// Only the text of a counted case is kept, so only a counted case is
@@ -439,15 +478,13 @@ func (r *Reporter) add(c Case) error {
 	f.satisfied = lf.satisfied(r.p) // on the policy's rating scale
 
 	group := r.groupOf(&c, &st, &f)
+	if msg := textProblem(group, MaxTextBytes); msg != "" {
+		return diag.Errorf("sla", "report: case %s: group %s", c.ID, msg)
+	}
 	g := r.groups[group]
 	if g == nil && len(r.groups) >= MaxReportGroups {
 		return diag.Errorf("sla", "report: case %s would open group %d (%s), more than the %d a report holds: group by something coarser",
 			c.ID, len(r.groups)+1, clip.Quote(group), MaxReportGroups)
-	}
-	// Nothing below fails: the Reporter changes only for a case that is counted.
-	if g == nil {
-		g = &groupAcc{row: ReportRow{Group: group}}
-		r.groups[group] = g
 	}
 	// On time iff closed strictly before the judged Due (the
 	// end of the last day at 24:00, 民法典 art. 203); StatusAt decides it, and
@@ -464,11 +501,31 @@ func (r *Reporter) add(c Case) error {
 		// rescue it) or got a late extension under LateExtensionOverdue.
 		late = st.State == StateOverdue || st.CycleLate
 	}
-	for _, a := range [2]*groupAcc{g, &r.total} {
-		a.count(&st, &f, closed, late, toClose)
+	a.group, a.st, a.f, a.closed, a.late, a.toClose, a.lf = group, st, f, closed, late, toClose, lf
+	return nil
+}
+
+// commit counts a prepared case. Nothing here fails: the Reporter changes
+// only for a case that is counted (or skipped).
+func (r *Reporter) commit(a *pendingAdd) {
+	if a.skip {
+		r.skipped++
+		if a.undated {
+			r.undated++
+		}
+		return
 	}
-	r.countLoop(&c, &st, &lf, &g.row, &r.total.row)
-	if late {
+	c, st, f, group := a.c, &a.st, &a.f, a.group
+	g := r.groups[group]
+	if g == nil {
+		g = &groupAcc{row: ReportRow{Group: group}}
+		r.groups[group] = g
+	}
+	for _, acc := range [2]*groupAcc{g, &r.total} {
+		acc.count(st, f, a.closed, a.late, a.toClose)
+	}
+	r.countLoop(c, st, &a.lf, &g.row, &r.total.row)
+	if a.late {
 		r.nOverdue++
 		r.pushOverdue(OverdueItem{
 			CaseID:      c.ID,
@@ -483,7 +540,6 @@ func (r *Reporter) add(c Case) error {
 			State:       st.State,
 		})
 	}
-	return nil
 }
 
 func (a *groupAcc) count(st *Status, f *caseFacts, closed, late bool, toClose int) {
@@ -549,6 +605,8 @@ func (r *Reporter) groupOf(c *Case, st *Status, f *caseFacts) string {
 		v = f.unit
 	case GroupByHandler:
 		v = c.Handler
+	case GroupByInputPrefix:
+		v = inputValue(c, r.attr)
 	default:
 		v = c.Attributes[r.attr]
 	}
@@ -556,6 +614,31 @@ func (r *Reporter) groupOf(c *Case, st *Status, f *caseFacts) string {
 		return GroupNone
 	}
 	return v
+}
+
+// inputValue is the classification input field name of c's first acceptance, as text.
+func inputValue(c *Case, name string) string {
+	for i := range c.Events {
+		e := &c.Events[i]
+		if e.Type != EventAccepted {
+			continue
+		}
+		switch v := e.Input[name].(type) {
+		case nil:
+			return ""
+		case string:
+			return v
+		case []any:
+			parts := make([]string, 0, len(v))
+			for _, x := range v {
+				parts = append(parts, fmt.Sprint(x))
+			}
+			return strings.Join(parts, ", ")
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+	return ""
 }
 
 // moreOverdue orders the overdue list: most overdue first, then by case id.
@@ -869,34 +952,44 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		mdCell(r.PolicyID), mdCell(r.PolicyVersion), mdCell(r.Calendar), mdCell(r.CalendarVersion))
 	fmt.Fprintf(&b, "- 未计入 Skipped: %d (无统计日期 without a bucket date: %d)\n\n", r.Skipped, r.Undated)
 
+	writeMDTable(&b, r.Rows, r.Total)
+
+	b.WriteString("\n## 超期清单 Overdue\n\n")
+	writeMDOverdue(&b, r, loc)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeMDOverdue writes the overdue list of a report, with a note when the list was cut.
+func writeMDOverdue(b *strings.Builder, r Report, loc *time.Location) {
+	if len(r.Overdue) == 0 {
+		b.WriteString("无 None.\n")
+		return
+	}
+	if r.OverdueTotal > len(r.Overdue) {
+		fmt.Fprintf(b, "最超期的 %d 件，共 %d 件 The %d most overdue of %d.\n\n",
+			len(r.Overdue), r.OverdueTotal, len(r.Overdue), r.OverdueTotal)
+	}
+	b.WriteString("| 案件 case | 分组 group | 类别 tier | 科室 department | 承办单位 unit | 经办人 handler " +
+		"| 期限 due | 超期工作日 overdue days | 状态 state |\n")
+	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n")
+	for _, it := range r.Overdue {
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
+			mdCell(it.CaseID), mdCell(it.Group), mdCell(it.Tier), mdCell(it.Department),
+			mdCell(it.Unit), mdCell(it.Handler), dueString(it, loc), it.OverdueDays, mdCell(string(it.State)))
+	}
+}
+
+// writeMDTable writes the group table of a report: a row per group and a bold total row.
+func writeMDTable(b *strings.Builder, rows []ReportRow, total ReportRow) {
 	b.WriteString("| 分组 group | 件数 cases | 按期办结 on time | 超期办结 late | 在办 open | 在办超期 open overdue " +
 		"| 按期办结率 on-time | 平均办结工作日 avg days | P90办结工作日 p90 days | 超期工作日 overdue days " +
 		"| 曾超期 ever late | 重新办理 reopened | 回访 visited | 满意 satisfied | 满意率 satisfaction |\n")
 	b.WriteString("| --- |" + strings.Repeat(" ---: |", 14) + "\n")
-	for _, row := range r.Rows {
-		writeMDRow(&b, mdCell(row.Group), row, false)
+	for _, row := range rows {
+		writeMDRow(b, mdCell(row.Group), row, false)
 	}
-	writeMDRow(&b, "合计 TOTAL", r.Total, true)
-
-	b.WriteString("\n## 超期清单 Overdue\n\n")
-	if len(r.Overdue) == 0 {
-		b.WriteString("无 None.\n")
-	} else {
-		if r.OverdueTotal > len(r.Overdue) {
-			fmt.Fprintf(&b, "最超期的 %d 件，共 %d 件 The %d most overdue of %d.\n\n",
-				len(r.Overdue), r.OverdueTotal, len(r.Overdue), r.OverdueTotal)
-		}
-		b.WriteString("| 案件 case | 分组 group | 类别 tier | 科室 department | 承办单位 unit | 经办人 handler " +
-			"| 期限 due | 超期工作日 overdue days | 状态 state |\n")
-		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | ---: | --- |\n")
-		for _, it := range r.Overdue {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
-				mdCell(it.CaseID), mdCell(it.Group), mdCell(it.Tier), mdCell(it.Department),
-				mdCell(it.Unit), mdCell(it.Handler), dueString(it, loc), it.OverdueDays, mdCell(string(it.State)))
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	writeMDRow(b, "合计 TOTAL", total, true)
 }
 
 func writeMDRow(b *strings.Builder, label string, row ReportRow, bold bool) {

@@ -205,13 +205,13 @@ func TestReportTotalsByTier(t *testing.T) {
 		Group: "T1", Accepted: 4, ClosedOnTime: 3, ClosedLate: 1, Rated: 4, OnTimeRate: 0.75,
 		AvgWorkdaysToClose: 1, P90WorkdaysToClose: 2, OverdueWorkdays: 1, EverLate: 1,
 		Reopened: 1, Visited: 2, Satisfied: 1, SatisfactionRate: 0.5,
-		SupervisionReached: 3, // three of the four crossed orange (催办: a supervision level) before closing
+		SupervisionReached: 1, // one of the four crossed orange (催办: at 80% of the period, 19:12 of a T1's day) before closing
 	}, t1)
 	t10 := rowByGroup(t, rep, "T10")
 	assert.Equal(t, ReportRow{Group: "T10", Accepted: 1, Open: 1, SupervisionReached: 1}, t10, "C04 is on track (orange crossed: 催办): no verdict, no rate")
 	t3 := rowByGroup(t, rep, "T3")
 	assert.Equal(t, ReportRow{Group: "T3", Accepted: 1, Open: 1, OpenOverdue: 1, Rated: 1, OverdueWorkdays: 6, EverLate: 1, SupervisionReached: 1}, t3)
-	assert.Equal(t, []LevelCount{{"remind", "催办", 5}, {"supervise", "督办", 2}, {"listed", "挂牌督办", 1}, {"notice", "通报", 1}}, rep.Loop.Levels,
+	assert.Equal(t, []LevelCount{{"remind", "催办", 3}, {"supervise", "督办", 2}, {"listed", "挂牌督办", 1}, {"notice", "通报", 1}}, rep.Loop.Levels,
 		"C05, six working days overdue, reached every level; C02 closed late reached 督办")
 	none := rowByGroup(t, rep, GroupNone)
 	assert.Equal(t, ReportRow{Group: GroupNone, Accepted: 1, Open: 1}, none, "C07 unclassified")

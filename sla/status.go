@@ -2,6 +2,7 @@ package sla
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shixian-go/shixian/internal/diag"
@@ -28,8 +29,11 @@ const (
 type WarningCrossing struct {
 	ID, Label string
 	// At is the instant the warning was crossed (in the calendar's location):
-	// 00:00 of the working day on which the threshold is reached (see
-	// WarningAt), or 00:00 of the last day for "last_workday".
+	// for `at: N%`, the instant at which N% of the period has elapsed in its
+	// own unit (100% is Due; see deadline.Counter.WarningsAt); for
+	// `remaining: N workdays`, 00:00 of the N-th counted working day before
+	// the last day; for "last_workday", 00:00 of the last day. Never before
+	// acceptance.
 	At time.Time
 }
 
@@ -71,7 +75,13 @@ type TargetStatus struct {
 type Status struct {
 	CaseID string
 	At     time.Time // the instant the status describes ("now")
-	State  State
+	// NextChange is the earliest instant after At at which this status will
+	// change with no new event — a warning crossed, the case or a target
+	// turning overdue — so that a portal knows when to look again instead of
+	// polling (see nextchange.go for what it covers and what it does not);
+	// zero when nothing will change until the next event.
+	NextChange time.Time
+	State      State
 	// Warning is the id of the latest warning crossed in the current cycle
 	// (for a closed case: crossed before it closed); "" if none.
 	Warning string
@@ -207,7 +217,8 @@ func (r *replayer) replayUntil(p *Policy, c *Case, now time.Time) error {
 func (r *replayer) status(st *Status, now time.Time) error {
 	nt := r.targetCount()
 	var wbuf [4]WarningCrossing
-	ws, err := r.state(st, now, wbuf[:0])
+	var nextWarning time.Time
+	ws, err := r.state(st, now, wbuf[:0], &nextWarning)
 	if err != nil {
 		if nt > 0 {
 			if terr := r.fillTargets(make([]TargetStatus, nt), now); terr != nil {
@@ -233,12 +244,14 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		st.Targets = tout
 	}
+	r.nextChange(st, now, nextWarning)
 	return nil
 }
 
 // state fills st, which must be the zero Status, but for its Warnings and
-// Targets; it returns the warnings crossed, in buf's memory when they fit.
-func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]WarningCrossing, error) {
+// Targets; it returns the warnings crossed, in buf's memory when they fit,
+// and sets *nextWarning to the earliest warning still to be crossed.
+func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing, nextWarning *time.Time) ([]WarningCrossing, error) {
 	p := r.p
 	cal := p.cal
 	now = now.In(cal.Location())
@@ -278,8 +291,8 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.State = StateClosedOnTime
 		}
 		req := r.request(r.closedAt, true)
-		r.sreq, r.slast = req, st.JudgedLastDay
-		ws, err := r.warnings(st, req, st.JudgedLastDay, now, r.closedAt, true, buf)
+		r.sreq = req
+		ws, err := r.warnings(st, req, now, r.closedAt, true, buf, nextWarning)
 		if err != nil {
 			return nil, err
 		}
@@ -368,8 +381,8 @@ func (r *replayer) state(st *Status, now time.Time, buf []WarningCrossing) ([]Wa
 			st.RemainingDuration = d
 		}
 	}
-	r.sreq, r.slast = jreq, jlast
-	ws, err := r.warnings(st, jreq, jlast, now, time.Time{}, false, buf)
+	r.sreq = jreq
+	ws, err := r.warnings(st, jreq, now, time.Time{}, false, buf, nextWarning)
 	if err != nil {
 		return nil, err
 	}
@@ -428,16 +441,25 @@ func (r *replayer) overdueDuration(t, due time.Time) (time.Duration, error) {
 	return max(-pr.RemainingDuration, 0), nil
 }
 
-// warnings returns the warnings crossed, appended to buf, and sets
+// warningCrossed reports whether a warning whose instant is at counts at now:
+// at or before now, and, for a closed cycle, before the close, and, while
+// paused, not after the pause began (nothing is used while paused).
+func (r *replayer) warningCrossed(at, now, closedAt time.Time, closed bool) bool {
+	return !at.After(now) && !(closed && !at.Before(closedAt)) && !(r.paused && !closed && at.After(r.pauseAt))
+}
+
+// warnings returns the warnings crossed, appended to buf, sets *next to the
+// earliest one not yet crossed that time alone will cross (if earlier than
+// *next), and sets
 // st.Warning: each declared warning's crossing instant is computed in
 // working time on req, the request the cycle is judged by (without late
 // extensions; convention 14); it is crossed when it is at or before now,
 // and, for a closed cycle, before the close, and, while paused, not after
 // the pause began (nothing is used while paused).
-func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedAt time.Time, closed bool, buf []WarningCrossing) ([]WarningCrossing, error) {
+func (r *replayer) warnings(st *Status, req deadline.Request, now, closedAt time.Time, closed bool, buf []WarningCrossing, next *time.Time) ([]WarningCrossing, error) {
 	ws := r.p.warnings
 	out := buf[:0]
-	ats, err := r.warningInstants(req, last, r.wat[:0])
+	ats, err := r.warningInstants(req, r.wat[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -449,7 +471,12 @@ func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedA
 	for i := range ws {
 		w := &ws[i]
 		at := ats[i]
-		if at.After(now) || (closed && !at.Before(closedAt)) || (r.paused && !closed && at.After(r.pauseAt)) {
+		if !r.warningCrossed(at, now, closedAt, closed) {
+			// Still to come if crossing it needs only time to pass: open,
+			// and not waiting for a pause to end.
+			if !closed && r.warningCrossed(at, at, closedAt, closed) && (next.IsZero() || at.Before(*next)) {
+				*next = at
+			}
 			continue
 		}
 		if loc := r.p.cal.Location(); at.Location() != loc {
@@ -470,42 +497,28 @@ func (r *replayer) warnings(st *Status, req deadline.Request, last, now, closedA
 	return out, nil
 }
 
-// warningInstants appends to dst the crossing instant of every declared
-// warning, in policy order, on req, the request the cycle is judged by, whose
-// last day is last: crossed or not, past or future (warnings filters them by
-// the status instant; supervision levels triggered by a warning use them
-// all). Each is at or after req.Start.
-func (r *replayer) warningInstants(req deadline.Request, last time.Time, dst []time.Time) ([]time.Time, error) {
-	ws := r.p.warnings
-	// One call counts the period once for every threshold. "On the last
-	// working day" is LastDay, except when a pause begun on the last day
-	// postponed Due to the resume day (行政许可法 art. 45) — the last day is
-	// still the one the period was used up on, which is where 100% of it is.
-	pausedDays := req.Period.Unit == deadline.Workdays && req.Period.Count > 0 && len(req.Pauses) > 0
-	fractions := r.p.warnFractions
-	if pausedDays {
-		fractions = r.p.warnFractionsPaused
+// warningInstants appends to dst[:0] the crossing instant of every declared
+// warning, in policy order, on req, the request the cycle is judged by:
+// crossed or not, past or future (warnings filters them by the status
+// instant; supervision levels triggered by a warning use them all). Each is
+// at or after req.Start. One call counts the period once for every
+// threshold; "on the last working day" is 00:00 of the last counted day,
+// which a pause begun on it (行政许可法 art. 45) leaves where the period was
+// used up.
+func (r *replayer) warningInstants(req deadline.Request, dst []time.Time) ([]time.Time, error) {
+	if len(r.p.warnings) == 0 {
+		return dst[:0], nil
 	}
-	var tbuf [8]time.Time
-	var ats []time.Time
-	if len(fractions) > 0 {
-		var err error
-		if ats, err = r.p.counter.WarningsAt(req, fractions, tbuf[:0]); err != nil {
-			return nil, r.statusErr(err)
+	ats, err := r.p.counter.ThresholdsAt(req, r.p.warnThresholds, dst)
+	if err != nil {
+		return nil, r.statusErr(err)
+	}
+	for i := range ats {
+		if ats[i].Before(req.Start) {
+			ats[i] = req.Start
 		}
 	}
-	for i := range ws {
-		w := &ws[i]
-		at := last
-		if !w.LastWorkday || pausedDays {
-			at, ats = ats[0], ats[1:]
-		}
-		if at.Before(req.Start) {
-			at = req.Start // e.g. "last working day" of an hour tier due on its acceptance day
-		}
-		dst = append(dst, at)
-	}
-	return dst, nil
+	return ats, nil
 }
 
 // targetCount is the number of target instances the events replayed start.
@@ -871,7 +884,7 @@ func (s Status) Explain(p *Policy, c Case) []string {
 			s.LateExtensions, when(s.Due), when(s.JudgedDue))
 	}
 	for _, w := range s.Warnings {
-		say("Warning %s (%s) crossed at %s, measured in working time, not wall-clock time.", w.ID, w.Label, when(w.At))
+		say("Warning %s (%s) crossed at %s: %s.", w.ID, w.Label, when(w.At), p.warningRule(w.ID))
 	}
 	for _, o := range s.OpenPauses {
 		say("Open pause%s since %s: %s.", pauseName(&Event{Pause: o.Pause}), when(o.Since), o.Reason)
@@ -892,6 +905,44 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		}
 	}
 	return out
+}
+
+// warningRule says in words when warning id is crossed (convention 14).
+func (p *Policy) warningRule(id string) string {
+	for _, w := range p.warnings {
+		if w.ID != id {
+			continue
+		}
+		switch {
+		case w.Fraction > 0:
+			return fmt.Sprintf("the instant %s of the period had elapsed, counted in its own unit, not in wall-clock time (for working days, each counted day runs from 00:00 to its end; 100%% is Due)",
+				strconv.FormatFloat(w.Fraction*100, 'g', 6, 64)+"%")
+		case w.LastWorkday:
+			return "00:00 of the last working day of the period"
+		default:
+			return fmt.Sprintf("00:00 of the working day %d working day(s) before the last day of the period, from which %d remain after the day (到期前%d个工作日; paused days not counted)", w.DaysLeft, w.DaysLeft, w.DaysLeft)
+		}
+	}
+	return "a warning the policy no longer declares"
+}
+
+// warningRuleZh is warningRule in Chinese.
+func (p *Policy) warningRuleZh(id string) string {
+	for _, w := range p.warnings {
+		if w.ID != id {
+			continue
+		}
+		switch {
+		case w.Fraction > 0:
+			return fmt.Sprintf("即时限已用去%s的时刻，按已用的工作时间计算，不按自然时间（每个计入的工作日从0:00计到当日结束，用去100%%即到期）",
+				strconv.FormatFloat(w.Fraction*100, 'g', 6, 64)+"%")
+		case w.LastWorkday:
+			return "即最后一个工作日的0:00"
+		default:
+			return fmt.Sprintf("即到期前%d个工作日（最后一个工作日之前第%d个计入的工作日，中止的日子不计）的0:00", w.DaysLeft, w.DaysLeft)
+		}
+	}
+	return "政策已不再规定此预警"
 }
 
 // stateWords renders a state for a case or, with target, for a target.

@@ -107,32 +107,34 @@ func TestStatusBasicT3AcrossNationalDay(t *testing.T) {
 	// counted): day 1 = Thu 10-09, day 2 = Fri 10-10, day 3 = Sat 10-11 (a
 	// makeup working day) → due 2025-10-11 24:00 (exclusive instant
 	// 2025-10-12 00:00). Warnings of the 1310 policy in working time:
-	// yellow 50% → day ceil(1.5) = 2 → 10-10 00:00; orange 80% → day
-	// ceil(2.4) = 3 → 10-11 00:00; last_workday → 10-11 00:00.
+	// yellow 50% → 1.5 days elapsed → 10-10 12:00; orange 80% → 2.4 days
+	// → 10-11 09:36; last_workday → 10-11 00:00 (before orange).
 	due, last := "2025-10-12 00:00", "2025-10-11"
 	lcRun(t, []lcScenario{
 		{"during the holiday, nothing used yet: on track, 3 working days after today", nil, lcNationalDay, "2025-10-03 12:00",
 			lcWant{state: StateOnTrack, due: due, lastDay: last, remaining: 3}},
 		{"on day 1 (Thu 10-09): on track, 2 working days remain after today", nil, lcNationalDay, "2025-10-09 10:00",
 			lcWant{state: StateOnTrack, due: due, lastDay: last, remaining: 2}},
-		{"on day 2 (Fri 10-10): half the working time used → yellow", nil, lcNationalDay, "2025-10-10 10:00",
+		{"on day 2 (Fri 10-10) at 11:59: 1.5 days not yet elapsed, on track", nil, lcNationalDay, "2025-10-10 11:59",
+			lcWant{state: StateOnTrack, due: due, lastDay: last, remaining: 1}},
+		{"on day 2 (Fri 10-10) at 12:00: half the working time used → yellow", nil, lcNationalDay, "2025-10-10 12:00",
 			lcWant{state: StateWarning, due: due, lastDay: last, remaining: 1, warning: "yellow", warnings: []string{"yellow"}}},
-		{"on the last day, the makeup Saturday 10-11: every warning, 0 remaining", nil, lcNationalDay, "2025-10-11 10:00",
-			lcWant{state: StateWarning, due: due, lastDay: last, remaining: 0, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}}},
+		{"on the last day, the makeup Saturday 10-11, at 10:00: every warning (last_day at 00:00, orange at 09:36), 0 remaining", nil, lcNationalDay, "2025-10-11 10:00",
+			lcWant{state: StateWarning, due: due, lastDay: last, remaining: 0, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}}},
 		{"at 10-11 23:59 still on time", nil, lcNationalDay, "2025-10-11 23:59",
-			lcWant{state: StateWarning, due: due, lastDay: last, remaining: 0, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}}},
+			lcWant{state: StateWarning, due: due, lastDay: last, remaining: 0, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}}},
 		{"at 2025-10-12 00:00 (Sunday) overdue, 0 working days overdue", nil, lcNationalDay, "2025-10-12 00:00",
-			lcWant{state: StateOverdue, due: due, lastDay: last, overdue: 0, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}, cycleLate: true, everLate: true}},
+			lcWant{state: StateOverdue, due: due, lastDay: last, overdue: 0, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}, cycleLate: true, everLate: true}},
 		{"on Monday 10-13 overdue by 1 working day", nil, lcNationalDay, "2025-10-13 09:00",
-			lcWant{state: StateOverdue, due: due, lastDay: last, overdue: 1, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}, cycleLate: true, everLate: true}},
+			lcWant{state: StateOverdue, due: due, lastDay: last, overdue: 1, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}, cycleLate: true, everLate: true}},
 		{"closed Sat 10-11 23:59: closed on time; the warnings crossed before closing are kept", nil, append(lcEv(), append(lcNationalDay, lcClosed("2025-10-11 23:59"))...), "2025-10-20 10:00",
-			lcWant{state: StateClosedOnTime, due: due, lastDay: last, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}}},
-		{"closed Fri 10-10 09:00: on time, only yellow was crossed before closing", nil, append(lcEv(), append(lcNationalDay, lcClosed("2025-10-10 09:00"))...), "2025-10-20 10:00",
+			lcWant{state: StateClosedOnTime, due: due, lastDay: last, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}}},
+		{"closed Fri 10-10 13:00: on time, only yellow was crossed before closing", nil, append(lcEv(), append(lcNationalDay, lcClosed("2025-10-10 13:00"))...), "2025-10-20 10:00",
 			lcWant{state: StateClosedOnTime, due: due, lastDay: last, warning: "yellow", warnings: []string{"yellow"}}},
 		{"closed at exactly 10-12 00:00: late (on time iff strictly before Due), 0 working days", nil, append(lcEv(), append(lcNationalDay, lcClosed("2025-10-12 00:00"))...), "2025-10-20 10:00",
-			lcWant{state: StateClosedLate, due: due, lastDay: last, overdue: 0, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}, cycleLate: true, everLate: true}},
+			lcWant{state: StateClosedLate, due: due, lastDay: last, overdue: 0, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}, cycleLate: true, everLate: true}},
 		{"closed Tue 10-14 10:00: late by 2 working days (10-13, 10-14)", nil, append(lcEv(), append(lcNationalDay, lcClosed("2025-10-14 10:00"))...), "2025-10-20 10:00",
-			lcWant{state: StateClosedLate, due: due, lastDay: last, overdue: 2, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}, cycleLate: true, everLate: true}},
+			lcWant{state: StateClosedLate, due: due, lastDay: last, overdue: 2, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}, cycleLate: true, everLate: true}},
 		{"events after now are ignored: closing on 10-14 is not seen at 10-09", nil, append(lcEv(), append(lcNationalDay, lcClosed("2025-10-14 10:00"))...), "2025-10-09 10:00",
 			lcWant{state: StateOnTrack, due: due, lastDay: last, remaining: 2}},
 	})
@@ -150,14 +152,14 @@ func TestStatusPauses(t *testing.T) {
 			// day 3 = 10-11 (makeup Saturday) → due 10-11 24:00.
 			"a pause spanning the National Day holiday costs only the working day inside it", nil,
 			lcEv(lcAccepted("2025-09-29 10:00"), lcClassified("2025-09-29 10:00", "T3"), lcPaused("2025-09-30 15:00"), lcResumed("2025-10-09 09:00")),
-			"2025-10-10 10:00",
+			"2025-10-10 12:00", // yellow: 1.5 of 3 days elapsed at 12:00 of day 2
 			lcWant{state: StateWarning, due: "2025-10-12 00:00", lastDay: "2025-10-11", remaining: 1, warning: "yellow", warnings: []string{"yellow"}},
 		},
 		{
 			"the same case without the pause is due 10-10 24:00 (control)", nil,
 			lcEv(lcAccepted("2025-09-29 10:00"), lcClassified("2025-09-29 10:00", "T3")),
-			"2025-10-10 10:00",
-			lcWant{state: StateWarning, due: "2025-10-11 00:00", lastDay: "2025-10-10", remaining: 0, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+			"2025-10-10 10:00", // yellow 10-09 12:00, last_day 10-10 00:00, orange 10-10 09:36
+			lcWant{state: StateWarning, due: "2025-10-11 00:00", lastDay: "2025-10-10", remaining: 0, warning: "orange", warnings: []string{"yellow", "last_day", "orange"}},
 		},
 		{
 			// Accepted Fri 10-17 10:00, T3: 10-20, 10-21, 10-22 → due Wed
@@ -216,7 +218,7 @@ func TestStatusPauses(t *testing.T) {
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-16 10:00")),
 			"2025-10-17 10:00",
 			lcWant{state: StateOverdue, paused: true, due: "2025-10-15 00:00", lastDay: "2025-10-14", overdue: 3, cycleLate: true, everLate: true,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "orange", warnings: []string{"last_day", "yellow", "orange"}},
 		},
 		{
 			// Accepted Mon 10-13 10:00, T1 → day 1 = Tue 10-14, due 10-14
@@ -224,12 +226,14 @@ func TestStatusPauses(t *testing.T) {
 			// the clock is suspended (行政许可法 art. 45, the time is not
 			// counted), so the deadline is unknown until the case resumes;
 			// the period is used up (0 working days left) and the last-day
-			// warning, crossed at 10-14 00:00 before the pause, stays.
+			// warning, crossed at 10-14 00:00 before the pause, stays; yellow
+			// (12:00) and orange (19:12) fall after the pause began, so they
+			// are not crossed while it lasts.
 			"paused on its last day before Due: paused, the deadline suspended, nothing left", nil,
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00")),
 			"2025-10-14 15:00",
 			lcWant{state: StatePaused, paused: true, remaining: 0,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "last_day", warnings: []string{"last_day"}},
 		},
 		{
 			// The same case still paused on Wed 10-15 10:00, after the old
@@ -239,18 +243,20 @@ func TestStatusPauses(t *testing.T) {
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00")),
 			"2025-10-15 10:00",
 			lcWant{state: StatePaused, paused: true, remaining: 0,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "last_day", warnings: []string{"last_day"}},
 		},
 		{
 			// Paused Tue 10-14 10:00 (the last day), resumed Fri 10-17 10:00
 			// (R): the period was used up on 10-14, so the case is due at the
 			// end of the resume day, 10-17 24:00; on 10-17 15:00 it is on its
-			// last day with nothing left.
+			// last day with nothing left. Day 10-14 counted in full, so its
+			// yellow (12:00) and orange (19:12) are dated within it once the
+			// case has resumed.
 			"paused on its last day, resumed three days later: due at the end of the resume day", nil,
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00"), lcResumed("2025-10-17 10:00")),
 			"2025-10-17 15:00",
 			lcWant{state: StateWarning, due: "2025-10-18 00:00", lastDay: "2025-10-17", remaining: 0,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "orange", warnings: []string{"last_day", "yellow", "orange"}},
 		},
 		{
 			// The same case on Mon 10-20 10:00: overdue since 10-18 00:00;
@@ -261,7 +267,7 @@ func TestStatusPauses(t *testing.T) {
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00"), lcResumed("2025-10-17 10:00")),
 			"2025-10-20 10:00",
 			lcWant{state: StateOverdue, due: "2025-10-18 00:00", lastDay: "2025-10-17", overdue: 1, cycleLate: true, everLate: true,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "orange", warnings: []string{"last_day", "yellow", "orange"}},
 		},
 		{
 			// Paused Tue 10-14 10:00 (the last day), resumed Sat 10-18 10:00,
@@ -271,7 +277,7 @@ func TestStatusPauses(t *testing.T) {
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-14 10:00"), lcResumed("2025-10-18 10:00")),
 			"2025-10-20 10:00",
 			lcWant{state: StateWarning, due: "2025-10-21 00:00", lastDay: "2025-10-20", remaining: 0,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "orange", warnings: []string{"last_day", "yellow", "orange"}},
 		},
 		{
 			// Closing while paused ends the pause at the close: paused Mon
@@ -293,11 +299,12 @@ func TestStatusRestart(t *testing.T) {
 			// complete (行政许可法 art. 32: accepted when the materials are
 			// complete): the clock starts again, day 1 = Fri 10-17 → due
 			// 10-17 24:00; the pause and the lapsed first deadline no longer
-			// count. T1 crosses every warning at the start of its only day.
+			// count. T1 crosses last_day at 00:00 of its only day, yellow at
+			// 12:00 and orange at 19:12.
 			"restart after materials: counted again from the restart, the earlier pause discarded", nil,
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcPaused("2025-10-13 11:00"), lcRestarted("2025-10-16 15:00")),
-			"2025-10-17 10:00",
-			lcWant{state: StateWarning, due: "2025-10-18 00:00", lastDay: "2025-10-17", remaining: 0, warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+			"2025-10-17 20:00",
+			lcWant{state: StateWarning, due: "2025-10-18 00:00", lastDay: "2025-10-17", remaining: 0, warning: "orange", warnings: []string{"last_day", "yellow", "orange"}},
 		},
 		{
 			"before its new day 1 the restarted case is on track, not paused", nil,
@@ -325,16 +332,16 @@ func TestStatusExtensions(t *testing.T) {
 			// counted from the old last day 10-11 (行政许可法 art. 42), not
 			// from the approval: 10-13..10-17 (5), 10-20..10-24 (10) → due
 			// Fri 10-24 24:00 (from the approval it would be 10-22). Total 13
-			// working days: yellow at day ceil(6.5) = 7 = Thu 10-16.
+			// working days: yellow when 6.5 have elapsed, 12:00 of day 7, Thu 10-16.
 			"an extension counts from the original deadline", nil,
 			append(lcEv(), append(lcNationalDay, lcExtended("2025-10-09 10:00", 10))...),
 			"2025-10-13 10:00",
 			lcWant{state: StateOnTrack, due: "2025-10-25 00:00", lastDay: "2025-10-24", remaining: 9, extensions: 1},
 		},
 		{
-			"the extended case crosses yellow on its 7th working day, Thu 10-16", nil,
+			"the extended case crosses yellow at 12:00 of its 7th working day, Thu 10-16", nil,
 			append(lcEv(), append(lcNationalDay, lcExtended("2025-10-09 10:00", 10))...),
-			"2025-10-16 10:00",
+			"2025-10-16 12:00",
 			lcWant{state: StateWarning, due: "2025-10-25 00:00", lastDay: "2025-10-24", remaining: 6, extensions: 1, warning: "yellow", warnings: []string{"yellow"}},
 		},
 		{
@@ -354,7 +361,7 @@ func TestStatusExtensions(t *testing.T) {
 			"2025-10-14 10:00",
 			lcWant{state: StateOverdue, due: "2025-10-18 00:00", lastDay: "2025-10-17", judgedDue: "2025-10-12 00:00", overdue: 2,
 				cycleLate: true, everLate: true, extensions: 1, lateExt: 1,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "orange", warnings: []string{"yellow", "last_day", "orange"}},
 		},
 		{
 			"closed before the extended deadline, the late-extended case is still closed late (3 working days)", lcOverdueExt,
@@ -362,7 +369,7 @@ func TestStatusExtensions(t *testing.T) {
 			"2025-10-20 10:00",
 			lcWant{state: StateClosedLate, due: "2025-10-18 00:00", lastDay: "2025-10-17", judgedDue: "2025-10-12 00:00", overdue: 3,
 				cycleLate: true, everLate: true, extensions: 1, lateExt: 1,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "orange", warnings: []string{"yellow", "last_day", "orange"}},
 		},
 	})
 }
@@ -418,7 +425,7 @@ func TestStatusReclassification(t *testing.T) {
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T10"), lcReclassified("2025-10-16 10:00", "T1")),
 			"2025-10-16 10:00",
 			lcWant{state: StateOverdue, due: "2025-10-15 00:00", lastDay: "2025-10-14", overdue: 2, cycleLate: true, everLate: true,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}},
+				warning: "orange", warnings: []string{"last_day", "yellow", "orange"}},
 		},
 		{
 			"T10 → T1 from the reclassification: due Fri 10-17 24:00, on track", lcFromReclass,
@@ -449,12 +456,12 @@ func TestStatusReopen(t *testing.T) {
 	lcRun(t, []lcScenario{
 		{"the first cycle closed late by 1 working day", nil, cycle1, "2025-10-15 10:00",
 			lcWant{state: StateClosedLate, due: "2025-10-15 00:00", lastDay: "2025-10-14", overdue: 1, cycleLate: true, everLate: true,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}}},
+				warning: "orange", warnings: []string{"last_day", "yellow", "orange"}}},
 		{"reopened after an unsatisfied visit: cycle 2 on track, ever late but not late in this cycle", nil, reopened, "2025-10-16 12:00",
 			lcWant{state: StateOnTrack, cycle: 2, due: "2025-10-18 00:00", lastDay: "2025-10-17", remaining: 1, everLate: true}},
 		{"cycle 2 closed on time: closed_on_time, still ever late", nil, append(append(lcEv(), reopened...), lcClosed("2025-10-17 15:00")), "2025-10-20 10:00",
 			lcWant{state: StateClosedOnTime, cycle: 2, due: "2025-10-18 00:00", lastDay: "2025-10-17", everLate: true,
-				warning: "last_day", warnings: []string{"yellow", "orange", "last_day"}}},
+				warning: "yellow", warnings: []string{"last_day", "yellow"}}}, // closed 15:00: orange (19:12) not reached
 		{"a case closed on time and reopened is not ever late", nil,
 			lcEv(lcAccepted("2025-10-13 10:00"), lcClassified("2025-10-13 10:00", "T1"), lcClosed("2025-10-13 15:00"), lcReopened("2025-10-14 10:00")),
 			"2025-10-14 11:00",

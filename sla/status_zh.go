@@ -318,7 +318,7 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 		say("记录了%d次在期限届满时或之后提出的延期：显示的期限为%s，但按%s考核。", s.LateExtensions, due(s.Due), due(s.JudgedDue))
 	}
 	for _, w := range s.Warnings {
-		say("预警“%s”于%s触发（按已用的工作时间计算，不按自然时间）。", w.Label, when(w.At))
+		say("预警“%s”于%s触发：%s。", w.Label, when(w.At), p.warningRuleZh(w.ID))
 	}
 	for _, o := range s.OpenPauses {
 		reason := o.Reason

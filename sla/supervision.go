@@ -50,7 +50,7 @@ func (r *replayer) supervisionInstants(st *Status, dst []time.Time) ([]time.Time
 	warnAt := r.wat[:max(r.nwat, 0)]
 	if r.nwat < 0 || len(warnAt) != len(r.p.warnings) {
 		var err error
-		if warnAt, err = r.warningInstants(r.sreq, r.slast, nil); err != nil {
+		if warnAt, err = r.warningInstants(r.sreq, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -146,7 +146,8 @@ func (r *replayer) supervised(e *Event) error {
 	}
 	var st Status
 	var wbuf [4]WarningCrossing
-	if _, err := r.state(&st, e.At, wbuf[:0]); err != nil {
+	var next time.Time
+	if _, err := r.state(&st, e.At, wbuf[:0], &next); err != nil {
 		return causeFail(err, "at", "the supervision levels cannot be computed")
 	}
 	var buf [MaxSupervisionLevels]time.Time

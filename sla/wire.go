@@ -15,6 +15,7 @@ import (
 type statusWire struct {
 	CaseID           string        `json:"case_id"`
 	At               string        `json:"at"`
+	NextChange       string        `json:"next_change,omitempty"`
 	State            State         `json:"state"`
 	Warning          string        `json:"warning,omitempty"`
 	Tier             string        `json:"tier,omitempty"`
@@ -94,7 +95,7 @@ type targetWire struct {
 // none). The output is deterministic.
 func (s Status) MarshalJSON() ([]byte, error) {
 	w := statusWire{
-		CaseID: s.CaseID, At: wire.Instant(s.At), State: s.State, Warning: s.Warning, Tier: s.Tier, Cycle: s.Cycle,
+		CaseID: s.CaseID, At: wire.Instant(s.At), NextChange: wire.Instant(s.NextChange), State: s.State, Warning: s.Warning, Tier: s.Tier, Cycle: s.Cycle,
 		Due: wire.Instant(s.Due), LastDay: wire.Date(s.LastDay),
 		JudgedDue: wire.Instant(s.JudgedDue), JudgedLastDay: wire.Date(s.JudgedLastDay),
 		Provisional: s.Provisional, RemainingDays: s.RemainingDays, OverdueDays: s.OverdueDays,
@@ -153,6 +154,7 @@ func (w *statusWire) status() (Status, error) {
 	s.JudgedDue, s.JudgedLastDay = p.Instant("judged_due", w.JudgedDue), p.Date("judged_last_day", w.JudgedLastDay)
 	s.RemainingDuration, s.OverdueDuration = p.Seconds("remaining_seconds", w.RemainingSeconds), p.Seconds("overdue_seconds", w.OverdueSeconds)
 	s.Closed, s.PausedSince = p.Instant("closed", w.Closed), p.Instant("paused_since", w.PausedSince)
+	s.NextChange = p.Instant("next_change", w.NextChange)
 	p.Count("cycle", w.Cycle)
 	p.Count("remaining_days", w.RemainingDays)
 	p.Count("overdue_days", w.OverdueDays)

@@ -237,7 +237,7 @@ the explanation (see shixian status --help).
 
 # report
 
-	shixian report --policy FILE --cases FILE.jsonl --from DATE --to DATE [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv] [--overdue] [--overdue-limit N]
+	shixian report --policy FILE --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue] [--overdue-limit N]
 
 Streams sla.Case JSON lines into sla's Reporter. The period is --from..--to inclusive; --bucket
 picks the date that places a case in it (accepted by default); --by groups the rows (tier by
@@ -253,6 +253,15 @@ case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state, 
 closed-late or open-overdue case, most overdue first (due: the exclusive RFC 3339 instant;
 last_day: YYYY-MM-DD; state: closed_late, overdue or paused); a cut by --overdue-limit is noted
 on stderr.
+
+--period week|month writes the weekly analysis (每周一分析) or monthly dispatch (每月一调度) of the
+ISO week or month containing --from (sla.Analyzer): its 统计口径 in words, the period beside the
+previous one with the change, the period's rows, the top values of --top (default tier,
+input:cause, input:category) with their late share, the on-time rate of the last --trend periods
+(8 by default) and the overdue list; earlier periods are taken as they stood at their end.
+--rank handler|unit adds a ranking by the policy's ranking.score formula, printed in the report
+(a policy without one is a usage error). csv: one table with a section column (total, group, top,
+trend, formula, rank); svg: the on-time trend as a chart. --rank, --top and svg need --period.
 
 The directory examples/cases holds stored-format data to try status and report on (see its
 README.md).

@@ -20,10 +20,15 @@
 //	GET  /policy              the active policy versions                                    all roles
 //	GET  /policy/history      the audit trail of policy activations                         supervisor, admin
 //	POST /policy              a policy file (YAML), validated and tested before it is swapped in   admin
+//	GET  /reminders?limit=N   the cases due for a look, earliest first (reminders.go)         supervisor, admin
 //
 // Security: tokens come from --tokens (one `ROLE NAME SECRET` per line) or, without it, one
 // random admin token is printed once at start. The portal listens on loopback by default and
 // has no TLS: put a TLS reverse proxy in front before opening it wider (README.md, Security).
+//
+// Reminders: the portal keeps, for every case, the instant its status next changes without a
+// new event (sla.Status.NextChange) and sleeps until the earliest, then logs the change and
+// schedules the case's next one — no periodic scan of open cases (see Reminders).
 //
 // Time zone: every civil date is taken in China Standard Time (UTC+8), the library's
 // convention. The wall clock is read only by the HTTP layer, as the default `now` (see Server).

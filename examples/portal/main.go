@@ -201,6 +201,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if len(cfg.suites) > 0 {
 		opts = append(opts, WithChecks(slatest.Check(cfg.suites...)))
 	}
+	opts = append(opts, WithReminders(NewReminders(logReminder(logger))))
 	srv, err := NewServer(db, holder, opts...)
 	if err != nil {
 		return err
@@ -219,6 +220,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go srv.runReminders(ctx) // returns when ctx is done
 	logger.Printf("listening on http://%s, database %s, policy %s", ln.Addr(), cfg.db, holder.Current().ID())
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		logger.Printf("warning: listening beyond loopback without TLS: bearer tokens cross the network in clear text unless a TLS reverse proxy is in front")

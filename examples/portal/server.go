@@ -55,6 +55,9 @@ type Server struct {
 	timeout  time.Duration
 	policyMu sync.Mutex // serialises POST /policy so that the database and the holder agree
 	shadow   shadowSlot // the shadow run of a candidate policy (shadow.go)
+
+	// reminders is nil when the portal keeps no reminder schedule (reminders.go).
+	reminders *Reminders
 }
 
 // DefaultTimeout is how long a request may take by default before the portal gives up waiting
@@ -318,11 +321,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /policy/history", s.guard(overseer, s.timeout, s.policyHistory))
 	mux.Handle("POST /policy", s.guard(admin, s.timeout, s.postPolicy))
 	s.shadowRoutes(mux, overseer, admin)
+	mux.Handle("GET /reminders", s.guard(overseer, s.timeout, s.listReminders))
 	// The same paths without a method answer 405 in JSON (a method pattern is more specific,
 	// so these only catch the methods not served); "/" answers 404 in JSON.
 	for path, allow := range map[string]string{
 		"/healthz": "GET, HEAD", "/cases": "POST", "/cases/{id}/events": "POST", "/cases/{id}": "GET, HEAD",
 		"/report": "GET, HEAD", "/policy": "GET, HEAD, POST", "/policy/history": "GET, HEAD",
+		"/reminders": "GET, HEAD",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -770,6 +775,7 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.observeShadow(req.ID, req.Input, accepted, d, dl.Due)
+	s.remind(hist, c)
 	w.Header().Set("Location", "/cases/"+url.PathEscape(req.ID))
 	writeJSON(w, http.StatusCreated, createdJSON{Case: c, Decision: decisionOf(d), Deadline: dl})
 }
@@ -978,6 +984,7 @@ func (s *Server) appendEvent(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, r, err)
 		return
 	}
+	s.remindStored(r.Context(), id)
 	writeJSON(w, http.StatusOK, answer)
 }
 
@@ -1377,6 +1384,7 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		s.fault(w, r, err)
 		return
 	}
+	s.policyChanged(r.Context())
 	writeJSON(w, http.StatusOK, policyChangeJSON{policyJSON: policyRef(candidate)})
 }
 

@@ -9,7 +9,7 @@ import (
 
 // Counter counts periods by one set of conventions on one calendar: the one
 // entry for a due date (Deadline), for progress (Progress) and for warning
-// instants (WarningAt). Build it once with New and share it: it is immutable
+// instants (WarningsAt, ThresholdsAt). Build it once with New and share it: it is immutable
 // and safe for concurrent use by any number of goroutines, and no method
 // reads the wall clock or modifies a Request.
 type Counter struct {

@@ -15,7 +15,7 @@ const (
 	MaxExtensions = 1000
 )
 
-// ErrSuspended is returned (wrapped) by WarningAt when an open pause
+// ErrSuspended is returned (wrapped) by WarningsAt and ThresholdsAt when an open pause
 // suspends the deadline: there is no instant to warn at until the case resumes.
 var ErrSuspended = errors.New("deadline suspended by an open pause")
 

@@ -96,17 +96,20 @@ func ExampleParsePeriod() {
 	// invalid period "3 wrkdays": unknown unit "wrkdays" (want workdays, days, months, workhours or hours)
 }
 
-// Warnings are in working time: 50% of 10 working days is crossed when day 5 starts, 80% when
-// day 8 starts (the National Day holiday of 2025-10-01..08 is not counted).
-func ExampleCounter_WarningsAt() {
+// Warnings are in working time: 50% of 10 working days is crossed when 5 working days have
+// elapsed, at 24:00 of day 5 (Tuesday 10-14); 80% at 24:00 of day 8 (Friday 10-17); "1 working
+// day left" at 00:00 of day 9, the working day before the last (the National Day holiday of
+// 2025-10-01..08 is not counted).
+func ExampleCounter_ThresholdsAt() {
 	cst := calendar.CST()
 	k, _ := deadline.New(calendar.Default(), deadline.DefaultCounting())
 	r := deadline.Request{Start: time.Date(2025, 9, 30, 17, 0, 0, 0, cst), Period: deadline.Period{Count: 10, Unit: deadline.Workdays}}
-	ws, _ := k.WarningsAt(r, []float64{0.5, 0.8}, nil)
+	ws, _ := k.ThresholdsAt(r, []deadline.Threshold{{Fraction: 0.5}, {Fraction: 0.8}, {DaysLeft: 1}}, nil)
 	for _, w := range ws {
-		fmt.Println(w.Format("2006-01-02 15:04"))
+		fmt.Println(w.Format("2006-01-02 15:04 Mon"))
 	}
 	// Output:
-	// 2025-10-14 00:00
-	// 2025-10-17 00:00
+	// 2025-10-15 00:00 Wed
+	// 2025-10-18 00:00 Sat
+	// 2025-10-20 00:00 Mon
 }

@@ -362,10 +362,13 @@ func TestProgressAfterPauseOnLastDay(t *testing.T) {
 	assert.Equal(t, deadline.Progress{Used: 3, Total: 3, Remaining: -2, Overdue: true}, p, "overdue 03-18 and 03-19 only")
 	w, err := warningAt(cal, c, r, 1)
 	require.NoError(t, err)
-	assert.True(t, w.Equal(coreDay(2025, 3, 13)), "the 100%% warning is at the start of day 3, 03-13: %v", w)
+	assert.True(t, w.Equal(coreDay(2025, 3, 14)), "the period was used up at 24:00 of day 3, 03-13, though Due moved to 03-18: %v", w)
 	w, err = warningAt(cal, c, r, 0.5)
 	require.NoError(t, err)
-	assert.True(t, w.Equal(coreDay(2025, 3, 12)), "50%% of 3 → day 2, 03-12: %v", w)
+	assert.True(t, w.Equal(coreAt(2025, 3, 12, 12, 0)), "50%% of 3 days is 1.5 days: 12:00 of day 2, 03-12: %v", w)
+	w, err = thresholdAt(cal, c, r, deadline.Threshold{DaysLeft: 0})
+	require.NoError(t, err)
+	assert.True(t, w.Equal(coreDay(2025, 3, 13)), "on the last working day: 00:00 of day 3, 03-13, the day the period was used up: %v", w)
 }
 
 func TestExtensions(t *testing.T) {
@@ -557,10 +560,12 @@ func TestProgressAndWarnings(t *testing.T) {
 		fraction float64
 		want     time.Time
 	}{
-		{"50% of 10 working days: day 5 (2025-10-14) starts", 0.5, coreDay(2025, 10, 14)},
-		{"80%: day 8 (2025-10-17) starts", 0.8, coreDay(2025, 10, 17)},
-		{"100%: the last day 2025-10-21 starts", 1, coreDay(2025, 10, 21)},
-		{"1%: day 1 (2025-10-09) starts", 0.01, coreDay(2025, 10, 9)},
+		{"50% of 10 working days is 5 days: at 24:00 of day 5 (Tuesday 2025-10-14)", 0.5, coreDay(2025, 10, 15)},
+		{"80% is 8 days: at 24:00 of day 8 (Friday 2025-10-17), i.e. Saturday 00:00", 0.8, coreDay(2025, 10, 18)},
+		{"100% is the whole period: Due, 24:00 of the last day 2025-10-21", 1, coreDay(2025, 10, 22)},
+		{"1% is 0.1 day: 02:24 of day 1 (2025-10-09)", 0.01, coreAt(2025, 10, 9, 2, 24)},
+		{"85% is 8.5 days: 12:00 of day 9 (2025-10-20)", 0.85, coreAt(2025, 10, 20, 12, 0)},
+		{"a third is 3⅓ days: 08:00 of day 4 (2025-10-13)", 1.0 / 3, coreAt(2025, 10, 13, 8, 0)},
 	}
 	for _, tc := range warn {
 		t.Run(tc.name, func(t *testing.T) {
@@ -584,9 +589,9 @@ func TestProgressAndWarnings(t *testing.T) {
 	assert.Equal(t, 1, p.Used)
 	assert.Equal(t, 2, p.Remaining)
 	assert.True(t, p.Paused)
-	w, err := warningAt(cal, c, rp, 0.5) // k = 2 → the 2nd counted day is 03-14
+	w, err := warningAt(cal, c, rp, 0.5) // 1.5 days: the 2nd counted day is 03-14, half of it 12:00
 	require.NoError(t, err)
-	assert.True(t, w.Equal(coreDay(2025, 3, 14)), "%v", w)
+	assert.True(t, w.Equal(coreAt(2025, 3, 14, 12, 0)), "%v", w)
 
 	// Hours: 2 workhours from Monday 2025-03-10 11:00, due 14:30; at 13:00 1h used.
 	rh := deadline.Request{Start: coreAt(2025, 3, 10, 11, 0), Period: deadline.Period{Count: 2, Unit: deadline.Workhours}}
@@ -603,7 +608,7 @@ func TestProgressAndWarnings(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, w.Equal(coreAt(2025, 3, 10, 14, 0)), "%v", w)
 
-	// Same-day: Total 1; warnings at the start of the day are clamped to acceptance.
+	// Same-day: Total 1; the period elapses from acceptance (10:00) to Due (24:00): 80% of 14h is 21:12.
 	rs := deadline.Request{Start: coreAt(2025, 9, 30, 10, 0), Period: coreWD(0)}
 	p, _, err = computeProgress(cal, c, rs, coreAt(2025, 9, 30, 11, 0))
 	require.NoError(t, err)
@@ -611,7 +616,10 @@ func TestProgressAndWarnings(t *testing.T) {
 	assert.Equal(t, 0, p.Remaining)
 	w, err = warningAt(cal, c, rs, 0.8)
 	require.NoError(t, err)
-	assert.True(t, w.Equal(coreAt(2025, 9, 30, 10, 0)))
+	assert.True(t, w.Equal(coreAt(2025, 9, 30, 21, 12)), "%v", w)
+	w, err = thresholdAt(cal, c, rs, deadline.Threshold{DaysLeft: 1})
+	require.NoError(t, err)
+	assert.True(t, w.Equal(coreAt(2025, 9, 30, 10, 0)), "1 working day left of a same-day period: at acceptance: %v", w)
 	_, _, err = computeProgress(cal, c, rs, time.Time{})
 	assert.Error(t, err)
 }
@@ -814,4 +822,51 @@ func TestSuspendedRemainingIncludesLaterExtensions(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, d.Suspended)
 	assert.Equal(t, 22*time.Hour, d.RemainingDurationWhenSuspended)
+}
+
+// TestThresholdsAt: the two forms of a warning threshold, stated as offices
+// state them. Monday 2025-11-03 10:00 is the acceptance of each case unless
+// said otherwise; its 3 working days are Tuesday 11-04, Wednesday 11-05 and
+// Thursday 11-06, due Friday 11-07 00:00.
+func TestThresholdsAt(t *testing.T) {
+	cal, c := calendar.Default(), deadline.DefaultCounting()
+	mon := coreAt(2025, 11, 3, 10, 0)
+	wd3 := deadline.Request{Start: mon, Period: coreWD(3)}
+	wh4 := deadline.Request{Start: mon, Period: deadline.Period{Count: 4, Unit: deadline.Workhours}}
+	cases := []struct {
+		name string
+		req  deadline.Request
+		th   deadline.Threshold
+		want time.Time
+	}{
+		{"a 3-workday case, yellow at 1 workday left: Wednesday 00:00 (到期前1个工作日)", wd3, deadline.Threshold{DaysLeft: 1}, coreDay(2025, 11, 5)},
+		{"a 3-workday case, 2 workdays left: Tuesday 00:00, the first counted day", wd3, deadline.Threshold{DaysLeft: 2}, coreDay(2025, 11, 4)},
+		{"a 3-workday case, 0 workdays left (the last working day): Thursday 00:00", wd3, deadline.Threshold{DaysLeft: 0}, coreDay(2025, 11, 6)},
+		{"a 3-workday case, 3 workdays left: already at acceptance, Monday 10:00", wd3, deadline.Threshold{DaysLeft: 3}, mon},
+		{"a 3-workday case, 100%: Due, Friday 00:00 — not the start of the last day", wd3, deadline.Threshold{Fraction: 1}, coreDay(2025, 11, 7)},
+		{"a 3-workday case, 50%: 1.5 days elapsed, Wednesday 12:00", wd3, deadline.Threshold{Fraction: 0.5}, coreAt(2025, 11, 5, 12, 0)},
+		{"a 3-workday case, 80%: 2.4 days elapsed, Thursday 09:36", wd3, deadline.Threshold{Fraction: 0.8}, coreAt(2025, 11, 6, 9, 36)},
+		{"a 3-workday case accepted Friday 10-31, 1 workday left: the weekend is not counted, Tuesday 11-04 00:00",
+			deadline.Request{Start: coreAt(2025, 10, 31, 10, 0), Period: coreWD(3)}, deadline.Threshold{DaysLeft: 1}, coreDay(2025, 11, 4)},
+		{"a 3-workday case paused all Tuesday (11-04 09:00 to 11-05 09:00), 1 workday left: the paused day is not counted, Thursday 00:00",
+			deadline.Request{Start: mon, Period: coreWD(3), Pauses: []deadline.Pause{corePause(coreAt(2025, 11, 4, 9, 0), coreAt(2025, 11, 5, 9, 0))}},
+			deadline.Threshold{DaysLeft: 1}, coreDay(2025, 11, 6)},
+		{"a 4-workhour case (due Monday 15:30), 0 workdays left: its last day, Monday, at acceptance", wh4, deadline.Threshold{DaysLeft: 0}, mon},
+		{"a 4-workhour case, 50%: 2 working hours from 10:00 are used at Monday 12:00", wh4, deadline.Threshold{Fraction: 0.5}, coreAt(2025, 11, 3, 12, 0)},
+		{"a 10-workhour case from Monday 10:00 (last day Tuesday), 1 workday left: Monday 00:00, so at acceptance",
+			deadline.Request{Start: mon, Period: deadline.Period{Count: 10, Unit: deadline.Workhours}}, deadline.Threshold{DaysLeft: 1}, mon},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := thresholdAt(cal, c, tc.req, tc.th)
+			require.NoError(t, err)
+			assert.True(t, got.Equal(tc.want), "got %v, want %v", got, tc.want)
+		})
+	}
+	k, err := deadline.New(cal, c)
+	require.NoError(t, err)
+	for _, bad := range []deadline.Threshold{{Fraction: 1.5}, {Fraction: -0.1}, {DaysLeft: -1}, {Fraction: 0.5, DaysLeft: 1}, {DaysLeft: deadline.MaxPeriodCount + 1}} {
+		_, err := k.ThresholdsAt(wd3, []deadline.Threshold{bad}, nil)
+		assert.ErrorContains(t, err, "neither a fraction", "a threshold %+v is refused, naming both forms", bad)
+	}
 }

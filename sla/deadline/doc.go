@@ -5,7 +5,7 @@
 // It is the counting layer of package sla, kept apart so that counting has one home with one
 // entry: a [Counter], built once by [New] from a calendar and a [Counting], answers
 // [Counter.Deadline] (the explanation in words only when [Request].Explain asks),
-// [Counter.Progress] and [Counter.WarningAt]. The shortcuts that keep batch status fast live
+// [Counter.Progress] and [Counter.WarningsAt]. The shortcuts that keep batch status fast live
 // behind those methods and are pinned to the general path by a property test. It depends only on
 // package calendar and the standard library, so a portal that counts without a policy imports
 // just these two.
@@ -64,6 +64,9 @@
 //  13. Closing stops the clock: on time if and only if closed strictly before Due; lateness is
 //     measured in working days on the same calendar. The follow-up visit is its own target;
 //     reopening starts a new cycle, and reports tell "this cycle late" from "ever late".
-//  14. Warnings are thresholds of working time used (e.g. 50% and 80%, or the start of the last
-//     working day), never wall-clock percentages; overdue is red.
+//  14. Warnings are thresholds of working time used, never wall-clock percentages; overdue is red.
+//     A fraction is crossed at the instant that share of the period has elapsed in its own unit
+//     (a counted working day elapses from its 00:00 to its end, so 100% is Due); "N working days
+//     left" at 00:00 of the N-th counted working day before the last day (0: the last working
+//     day). See [Counter.WarningsAt] and [Threshold].
 package deadline

@@ -453,7 +453,7 @@ func (e *engine) timeIntervals(buf []timeIv, pauses []Pause) []timeIv {
 }
 
 // compute is the general counting path behind Counter.Deadline, Progress and
-// WarningAt. trace asks for segments and intervals to be kept for
+// WarningsAt. trace asks for segments and intervals to be kept for
 // explanations and progress (allocates); without it, day units with at most 8
 // pauses allocate nothing.
 func (k *Counter) compute(r *Request, trace bool) (outcome, error) {

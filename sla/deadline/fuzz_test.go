@@ -556,9 +556,9 @@ func FuzzCounterProgress(f *testing.F) {
 // a fraction outside (0, 1] or NaN, fails where Deadline fails, reports
 // ErrSuspended for a suspended deadline, and otherwise returns what the
 // general path returns, one instant per fraction, monotone in the fraction,
-// none before Start; for day periods none after LastDay (or after Start when
-// the whole period is on the acceptance day) and so none at or after Due,
-// for hour periods none after Due (the whole period is used at Due).
+// none before Start, none after Due, only 100% at Due, and 100% exactly at
+// Due without pauses (the whole period is used at Due); thresholds of
+// working days left are monotone and within [Start, Due] too.
 // The request and the fractions are never modified.
 func FuzzCounterWarningsAt(f *testing.F) {
 	addFuzzSeeds(f)
@@ -620,20 +620,36 @@ func FuzzCounterWarningsAt(f *testing.F) {
 		for i, w := range ws {
 			require.Equal(t, k.cal.Location(), w.Location(), "warnings are in the calendar's location")
 			require.False(t, w.Before(start), "warning %v at %v before Start %v: %+v", fractions[i], w, start, r)
-			if r.Period.Unit.DayBased() {
+			require.False(t, w.After(d.Due), "warning %v at %v after Due %v: %+v", fractions[i], w, d.Due, r)
+			// Below 100% (by more than the rounding up to the second can cover) a warning
+			// comes before Due.
+			if fractions[i] <= 0.999 && d.Due.Sub(start) >= 1000*time.Second {
 				require.True(t, w.Before(d.Due), "warning %v at %v not before Due %v: %+v", fractions[i], w, d.Due, r)
-				if d.LastDay.After(start) {
-					require.False(t, w.After(d.LastDay), "warning %v at %v after LastDay %v: %+v", fractions[i], w, d.LastDay, r)
-				}
-			} else {
-				require.False(t, w.After(d.Due), "warning %v at %v after Due %v: %+v", fractions[i], w, d.Due, r)
 			}
 			if i > 0 {
 				require.False(t, w.Before(ws[i-1]), "warning %v at %v before warning %v at %v: %+v", fractions[i], w, fractions[i-1], ws[i-1], r)
 			}
 		}
-		if r.Period.Unit.DayBased() && !d.LastDay.After(start) {
-			require.True(t, ws[len(ws)-1].Equal(start), "a period ending on the acceptance day warns at acceptance: %v", ws)
+		if len(r.Pauses) == 0 && d.Due.After(start) {
+			require.True(t, ws[len(ws)-1].Equal(d.Due), "without pauses 100%% of the period is Due: %v, due %v: %+v", ws, d.Due, r)
+		}
+		// Working days left: monotone (fewer days left, later), never before
+		// Start, never after Due, and 0 days left is the start of a day.
+		ths := []Threshold{{DaysLeft: 3}, {DaysLeft: 2}, {DaysLeft: 1}, {DaysLeft: 0}}
+		ls, err := k.ThresholdsAt(r, ths, nil)
+		requireUnchanged(t, before, r)
+		if err != nil {
+			// Counting to a working day may reach a pause the calendar cannot count (one
+			// dated past its range) where the fractions did not need to.
+			require.ErrorIs(t, err, calendar.ErrYearNotCovered, "%+v", r)
+			return
+		}
+		for i, w := range ls {
+			require.False(t, w.Before(start), "%d days left at %v before Start: %+v", ths[i].DaysLeft, w, r)
+			require.False(t, w.After(d.Due), "%d days left at %v after Due: %+v", ths[i].DaysLeft, w, r)
+			if i > 0 {
+				require.False(t, w.Before(ls[i-1]), "%d days left at %v before %d days left at %v: %+v", ths[i].DaysLeft, w, ths[i-1].DaysLeft, ls[i-1], r)
+			}
 		}
 	})
 }

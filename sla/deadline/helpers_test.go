@@ -59,3 +59,16 @@ func warningAt(cal *calendar.Calendar, c deadline.Counting, r deadline.Request, 
 	}
 	return ws[0], nil
 }
+
+// thresholdAt is the instant threshold th of r's period is crossed.
+func thresholdAt(cal *calendar.Calendar, c deadline.Counting, r deadline.Request, th deadline.Threshold) (time.Time, error) {
+	k, err := deadline.New(cal, c)
+	if err != nil {
+		return time.Time{}, err
+	}
+	ws, err := k.ThresholdsAt(r, []deadline.Threshold{th}, nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return ws[0], nil
+}

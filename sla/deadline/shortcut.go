@@ -1,7 +1,6 @@
 package deadline
 
 import (
-	"math"
 	"time"
 
 	"github.com/shixian-go/shixian/calendar"
@@ -143,67 +142,77 @@ func (k *Counter) workhourShortcut(r *Request, d *Deadline) bool {
 	return true
 }
 
-// warningShortcut is WarningsAt's path for a working-day period (N ≥ 1)
-// with working-day extensions and no open pause under literal receipt
-// (convention 14). There the period counts exactly Total = N + Σ extensions
-// working days (pauses move days, never remove them), and threshold
-// k = ceil(fraction × Total) is crossed at 00:00 of the k-th counted working
-// day: AddWorkdays without pauses, else the k-th working day past the
-// excluded days. The period is checked once for all fractions: the whole of
-// it must be countable, as the general path requires.
-func (k *Counter) warningShortcut(r *Request, fractions []float64, out []time.Time) ([]time.Time, bool) {
-	if r.Period.Unit != Workdays || k.c.Receipt != ReceiptLiteral || !plainRequest(r) {
+// warningShortcut is ThresholdsAt's path for a working-day period (N ≥ 1)
+// with working-day extensions and no open pause under literal receipt and a
+// 24:00 end of day (convention 14). There the period counts exactly
+// Total = N + Σ extensions working days (pauses move days, never remove
+// them), every counted day ends at the next 00:00, and the k-th counted day
+// is AddWorkdays without pauses, else the k-th working day past the excluded
+// days. The period is checked once for all thresholds: the whole of it must
+// be countable, as the general path requires.
+func (k *Counter) warningShortcut(r *Request, n int, th func(int) Threshold, out []time.Time) ([]time.Time, bool) {
+	if r.Period.Unit != Workdays || k.c.Receipt != ReceiptLiteral || k.c.EndOfDay != Midnight || !plainRequest(r) {
 		return nil, false
 	}
 	total := r.Period.Count
 	for _, x := range r.Extensions {
 		total += x.Count
 	}
-	threshold := func(f float64) int {
-		n := int(math.Ceil(f*float64(total) - 1e-9))
-		return min(max(n, 1), total)
-	}
 	cal := k.cal
-	if len(r.Pauses) == 0 {
-		// The whole period must be countable, as the general path requires: checked by the
-		// threshold of the whole period when one of the fractions reaches it, else apart.
-		reached := false
-		for _, f := range fractions {
-			n := threshold(f)
-			t, err := cal.AddWorkdays(r.Start, n)
-			if err != nil {
-				return nil, false
-			}
-			reached = reached || n == total
-			out = append(out, t)
-		}
-		if !reached {
-			if _, err := cal.AddWorkdays(r.Start, total); err != nil {
-				return nil, false
-			}
-		}
-		return out, true
-	}
-	// With closed pauses: the deadline's shortcut checks that the whole
-	// period is countable and not suspended.
-	var d Deadline
-	if !k.workdayShortcut(r, &d) {
-		return nil, false
-	}
 	e := k.engine()
-	var buf [8]dayIv
-	ivs := e.dayIntervals(buf[:], r.Pauses)
-	from := e.dayOf(d.Start)
-	for _, f := range fractions {
-		day, _, suspended, _, _, _, err := e.advance(from, threshold(f), ivs, true)
-		if err != nil || suspended {
+	start := r.Start.In(e.loc)
+	var kth func(int) (time.Time, error)
+	if len(r.Pauses) == 0 {
+		// The whole period must be countable, as the general path requires.
+		if _, err := cal.AddWorkdays(start, total); err != nil {
 			return nil, false
 		}
-		t := e.date(day)
-		if t.Before(d.Start) {
-			t = d.Start
+		kth = func(n int) (time.Time, error) { return cal.AddWorkdays(start, n) }
+	} else {
+		// With closed pauses: the deadline's shortcut checks that the whole
+		// period is countable and not suspended.
+		var d Deadline
+		if !k.workdayShortcut(r, &d) {
+			return nil, false
 		}
-		out = append(out, t)
+		var buf [8]dayIv
+		ivs := e.dayIntervals(buf[:], r.Pauses)
+		from := e.dayOf(start)
+		kth = func(n int) (time.Time, error) {
+			day, _, suspended, _, _, _, err := e.advance(from, n, ivs, true)
+			if err == nil && suspended {
+				err = ErrSuspended
+			}
+			return e.date(day), err
+		}
+	}
+	endOf := func(t time.Time) time.Time { return e.date(e.dayOf(t) + 1) }
+	for i := 0; i < n; i++ {
+		t := th(i)
+		var at time.Time
+		var err error
+		switch whole, part := splitFraction(t.Fraction, total); {
+		case t.Fraction == 0:
+			at = start
+			if m := total - t.DaysLeft; m > 0 {
+				at, err = kth(m)
+			}
+		case part == 0 && whole > 0:
+			at, err = kth(whole)
+			at = endOf(at)
+		default:
+			at, err = kth(whole + 1)
+			if part > 0 {
+				at = into(at, endOf(at), part)
+			}
+		}
+		if err != nil {
+			return nil, false
+		}
+		if at.Before(start) {
+			at = start
+		}
+		out = append(out, at)
 	}
 	return out, true
 }

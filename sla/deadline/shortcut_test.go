@@ -16,7 +16,8 @@ import (
 // honest: over random requests (periods of every unit at their limits,
 // pauses in and out of order, open pauses, extensions, starts outside the
 // calendar) on a provisional, a strict and a daylight-saving calendar under
-// every counting setting, Counter.Deadline and Counter.WarningAt return
+// every counting setting, Counter.Deadline, Counter.WarningsAt and Counter.ThresholdsAt (fractions
+// and working days left) return
 // exactly what the general path returns, errors included.
 func TestShortcutsMatchGeneralPath(t *testing.T) {
 	strict, err := calendar.New(calendar.WithProvisional(false))
@@ -54,6 +55,18 @@ func TestShortcutsMatchGeneralPath(t *testing.T) {
 							wantAt = append(wantAt, at)
 						}
 						gotAt, gotErr := k.WarningsAt(r, fractions, nil)
+						requireSame(t, r, wantAt, wantErr, gotAt, gotErr)
+						ths := []Threshold{{DaysLeft: 0}, {Fraction: 1.0 / 3}, {DaysLeft: 1}, {Fraction: 0.999}, {DaysLeft: 2}, {DaysLeft: 40}, {Fraction: 1e-12}}
+						wantAt, wantErr = nil, nil
+						for _, th := range ths {
+							at, err := k.thresholdAt(&r, th)
+							if err != nil {
+								wantAt, wantErr = nil, err
+								break
+							}
+							wantAt = append(wantAt, at)
+						}
+						gotAt, gotErr = k.ThresholdsAt(r, ths, nil)
 						requireSame(t, r, wantAt, wantErr, gotAt, gotErr)
 					}
 				}
@@ -131,7 +144,8 @@ func TestShortcutsAreTaken(t *testing.T) {
 		var d Deadline
 		assert.True(t, k.shortcut(&r, &d), "deadline shortcut declined %+v", r)
 		if r.Period.Unit == Workdays {
-			_, ok := k.warningShortcut(&r, []float64{0.5, 0.8}, nil)
+			ths := []Threshold{{Fraction: 0.5}, {Fraction: 0.8}, {DaysLeft: 1}}
+			_, ok := k.warningShortcut(&r, len(ths), func(i int) Threshold { return ths[i] }, nil)
 			assert.True(t, ok, "warning shortcut declined %+v", r)
 		}
 	}

@@ -97,7 +97,7 @@ func TestRunSuiteFailureMessages(t *testing.T) {
 		"wrong status": {
 			"status.tier " + at + ": expected T3, got T1",
 			"status.state " + at + ": expected on_track, got overdue",
-			"status.warning " + at + `: expected "yellow", got "last_day"`,
+			"status.warning " + at + `: expected "yellow", got "orange"`,
 			"status.overdue_days " + at + ": expected 1, got 3",
 			"status.remaining_days " + at + ": expected 4, got 0",
 		},
