@@ -42,12 +42,15 @@ type WarningCrossing struct {
 //
 //   - After "accepted" (started at acceptance and at each reopening): met by
 //     the next transfer or by closing.
-//   - After "transferred" (one per transfer, Unit = the unit): the target with
-//     id "sign_for" (or starting "sign_for_") is met by that unit's signed_for;
+//   - After "transferred" (one per transfer, Unit = the unit): a sign-for
+//     target (Target.Kind TargetSignFor: `kind: sign_for`, or, without the key, an
+//     id "sign_for" or starting "sign_for_") is met by that unit's signed_for;
 //     every other one (e.g. "unit_reply") by the next transfer (to any unit,
-//     the same one included: a re-dispatch starts a new episode) or by
-//     closing. A next transfer or closing also ends a sign-for target not yet
-//     signed (DoneBy tells which).
+//     the same one included: a re-dispatch starts a new episode), by that
+//     unit's return or by closing. A next transfer or closing also ends a
+//     sign-for target not yet signed (DoneBy tells which). A return window
+//     (Target.Kind TargetReturnWindow) is not listed: it bounds when a unit may
+//     return the case, and is no limit anyone must meet.
 //   - After "signed_for" (one per sign-for): met by the next transfer or by
 //     closing.
 //   - After "closed" (one per close, e.g. the follow-up visit): met by the
