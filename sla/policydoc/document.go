@@ -303,12 +303,19 @@ func targets(p *sla.Policy, s *sentencer) (steps, followUp []string) {
 				only = "（仅限符合条件「" + w + "」的事项）"
 			}
 		}
-		switch t.After {
-		case sla.AfterClosed:
+		switch {
+		case t.Kind == sla.TargetReturnWindow:
+			// A window for an action, not a limit to meet: a return after it is refused.
+			from := "事项转办后"
+			if t.After == sla.AfterSignedFor {
+				from = "承办单位签收后"
+			}
+			steps = append(steps, from+"，承办单位可在"+limit+"“"+label+"”"+only+"；逾期不予退回。")
+		case t.After == sla.AfterClosed:
 			followUp = append(followUp, "事项办结后"+limit+"完成“"+label+"”"+only+"。")
-		case sla.AfterTransferred:
+		case t.After == sla.AfterTransferred:
 			steps = append(steps, "事项转办后，承办单位应在"+limit+"完成“"+label+"”"+only+"。")
-		case sla.AfterSignedFor:
+		case t.After == sla.AfterSignedFor:
 			steps = append(steps, "承办单位签收后，应在"+limit+"完成“"+label+"”"+only+"。")
 		default:
 			steps = append(steps, "受理后"+limit+"完成“"+label+"”"+only+"。")
