@@ -133,8 +133,10 @@ type boardPage struct {
 	Red, Yellow int
 	Green       int
 	Unjudged    int // stored cases whose status could not be computed (listed nowhere)
-	Paused      []boardPause
-	PausedCut   bool
+	// HiddenHandlers counts the (unit, handler) pairs with open cases none of which is listed.
+	HiddenHandlers int
+	Paused         []boardPause
+	PausedCut      bool
 
 	Week      sla.Analysis
 	WeekRow   sla.TrendPoint
@@ -178,10 +180,23 @@ func levelsOf(p *sla.Policy) []levelView {
 	return out
 }
 
-// rankingView is one ranking of the month (by handler, by unit).
+// rankingView is one ranking of the month (by handler, by unit). A long ranking shows its
+// head and its tail (十佳服务明星 and 服务差评 are both read from it), not every row.
 type rankingView struct {
-	Title string
-	*sla.RankingResult
+	Title, Label, Formula string
+	Head, Tail            []sla.RankEntry
+	Total                 int
+}
+
+// rankingEnds is how many entries a long ranking shows at each end.
+const rankingEnds = 10
+
+func rankingViewOf(title string, r *sla.RankingResult) rankingView {
+	v := rankingView{Title: title, Label: r.Label, Formula: r.Formula, Total: len(r.Entries), Head: r.Entries}
+	if len(r.Entries) > 2*rankingEnds {
+		v.Head, v.Tail = r.Entries[:rankingEnds], r.Entries[len(r.Entries)-rankingEnds:]
+	}
+	return v
 }
 
 // maxBoardPauses bounds the paused-cases table.
@@ -298,9 +313,9 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	}
 	open = mostUrgent(open, limit)
 	page.Shown, page.Cut = len(open), page.Open > len(open)
-	page.Units = groupBoard(open, counts)
-	for _, u := range page.Units {
-		page.Red, page.Yellow, page.Green = page.Red+u.Red, page.Yellow+u.Yellow, page.Green+u.Green
+	page.Units, page.HiddenHandlers = groupBoard(open, counts)
+	for _, n := range counts {
+		page.Red, page.Yellow, page.Green = page.Red+n[red], page.Yellow+n[yellow], page.Green+n[green]
 	}
 
 	page.Week = week.Analysis()
@@ -326,7 +341,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 					a.Ranking.Entries[i].Group = "（未转办）" // cases no unit holds: by unit, the report's "(none)"
 				}
 			}
-			page.Ranking = append(page.Ranking, rankingView{Title: title, RankingResult: a.Ranking})
+			page.Ranking = append(page.Ranking, rankingViewOf(title, a.Ranking))
 		}
 	}
 
@@ -481,46 +496,52 @@ func mostUrgent(cs []boardCase, n int) []boardCase {
 }
 
 // groupBoard groups the listed cases by unit and handler (units and handlers with the most red
-// first, then by name); the counts are those of every open case, listed or not.
-func groupBoard(cs []boardCase, counts map[[2]string]*[3]int) []*boardUnit {
-	units := map[string]*boardUnit{}
+// first, then by name). The counts are those of every open case, listed or not; a handler none
+// of whose cases is listed is left out of the table, and counted in hidden, so that the page
+// stays bounded by the limit however many handlers there are.
+func groupBoard(cs []boardCase, counts map[[2]string]*[3]int) (units []*boardUnit, hidden int) {
+	byName := map[string]*boardUnit{}
 	handlers := map[[2]string]*boardHandler{}
-	for k, n := range counts {
-		u := units[k[0]]
-		if u == nil {
-			u = &boardUnit{Name: k[0]}
-			units[k[0]] = u
-		}
-		h := &boardHandler{Name: k[1], Red: n[red], Yellow: n[yellow], Green: n[green]}
-		handlers[k] = h
-		u.Handlers = append(u.Handlers, h)
-		u.Red, u.Yellow, u.Green = u.Red+n[red], u.Yellow+n[yellow], u.Green+n[green]
-	}
 	for _, c := range cs {
-		h := handlers[[2]string{c.Unit, c.Handler}]
+		k := [2]string{c.Unit, c.Handler}
+		h := handlers[k]
+		if h == nil {
+			n := counts[k]
+			h = &boardHandler{Name: c.Handler, Red: n[red], Yellow: n[yellow], Green: n[green]}
+			handlers[k] = h
+			u := byName[c.Unit]
+			if u == nil {
+				u = &boardUnit{Name: c.Unit}
+				byName[c.Unit] = u
+			}
+			u.Handlers = append(u.Handlers, h)
+		}
 		h.Cases = append(h.Cases, c)
 	}
-	out := make([]*boardUnit, 0, len(units))
-	for _, u := range units {
-		slices.SortFunc(u.Handlers, func(a, b *boardHandler) int {
-			if c := cmp.Compare(b.Red, a.Red); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(b.Yellow, a.Yellow); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Name, b.Name)
-		})
-		out = append(out, u)
+	for k, n := range counts {
+		if u := byName[k[0]]; u != nil {
+			u.Red, u.Yellow, u.Green = u.Red+n[red], u.Yellow+n[yellow], u.Green+n[green]
+		}
+		if handlers[k] == nil {
+			hidden++
+		}
 	}
-	slices.SortFunc(out, func(a, b *boardUnit) int {
-		if c := cmp.Compare(b.Red, a.Red); c != 0 {
+	order := func(aRed, aYellow int, aName string, bRed, bYellow int, bName string) int {
+		if c := cmp.Compare(bRed, aRed); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(b.Yellow, a.Yellow); c != 0 {
+		if c := cmp.Compare(bYellow, aYellow); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	return out
+		return strings.Compare(aName, bName)
+	}
+	units = make([]*boardUnit, 0, len(byName))
+	for _, u := range byName {
+		slices.SortFunc(u.Handlers, func(a, b *boardHandler) int {
+			return order(a.Red, a.Yellow, a.Name, b.Red, b.Yellow, b.Name)
+		})
+		units = append(units, u)
+	}
+	slices.SortFunc(units, func(a, b *boardUnit) int { return order(a.Red, a.Yellow, a.Name, b.Red, b.Yellow, b.Name) })
+	return units, hidden
 }

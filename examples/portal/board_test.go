@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/shixian-go/shixian/sla"
 )
 
 // boardNow is the board's instant in the tests: Monday 2025-10-13 09:00, Beijing time.
@@ -72,8 +75,8 @@ func TestBoardServesEscapedHTML(t *testing.T) {
 		{"markup in a handler's or unit's name is shown as text", adminToken, "?now=" + boardNow, http.StatusOK,
 			[]string{"&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;b&gt;单位&lt;/b&gt;"}, nil},
 		{"limit cuts the list to the most urgent and says so; the counts stay whole", supervisorToken, "?now=" + boardNow + "&limit=2", http.StatusOK,
-			[]string{`id="cut"`, "只列出最紧急的 2 件（共 5 件在办", `data-case="A-1"`, `data-case="A-2"`, "绿灯 3 件"},
-			[]string{`data-case="A-3"`}},
+			[]string{`id="cut"`, "只列出最紧急的 2 件（共 5 件在办", `data-case="A-1"`, `data-case="A-2"`, "绿灯 3 件", "另有 2 名经办人的案件均未列出"},
+			[]string{`data-case="A-3"`, "承办单位：社保科"}},
 		{"a limit out of range is refused", supervisorToken, "?limit=0", http.StatusBadRequest, []string{`"field":"limit"`}, nil},
 		{"a limit past the maximum is refused", supervisorToken, "?limit=2001", http.StatusBadRequest, []string{`"field":"limit"`}, nil},
 		{"a bad now is refused", supervisorToken, "?now=monday", http.StatusBadRequest, []string{`"field":"now"`}, nil},
@@ -207,4 +210,34 @@ func TestBoardCaseLimitKeepsTheMostUrgent(t *testing.T) {
 		ids = append(ids, c.ID)
 	}
 	assert.Equal(t, []string{"r-1", "r-2", "y", "g-early", "g-late"}, ids)
+}
+
+// TestBoardRankingShowsBothEnds: a ranking of 25 handlers shows the first ten (十佳服务明星) and
+// the last ten (服务差评) with the total; one of 20 shows every row.
+func TestBoardRankingShowsBothEnds(t *testing.T) {
+	tests := []struct {
+		name             string
+		n                int
+		head, tail       int
+		firstTail, total int
+	}{
+		{"25 entries: the ends only", 25, 10, 10, 16, 25},
+		{"20 entries: all of them", 20, 20, 0, 0, 20},
+		{"no entry: none", 0, 0, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &sla.RankingResult{Label: "综合得分", Formula: "on_time_rate"}
+			for i := range tt.n {
+				r.Entries = append(r.Entries, sla.RankEntry{Rank: i + 1, Group: fmt.Sprint("h", i+1)})
+			}
+			v := rankingViewOf("按经办人", r)
+			assert.Len(t, v.Head, tt.head)
+			assert.Len(t, v.Tail, tt.tail)
+			assert.Equal(t, tt.total, v.Total)
+			if tt.tail > 0 {
+				assert.Equal(t, tt.firstTail, v.Tail[0].Rank)
+			}
+		})
+	}
 }
