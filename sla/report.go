@@ -253,7 +253,8 @@ type Reporter struct {
 	loop     loopAcc // report_loop.go
 	// statusOf, when set, computes the statuses in place of Policy.StatusAt: an Analyzer
 	// shares one status per case and instant among its reports.
-	statusOf func(c *Case, now time.Time) (Status, error)
+	// It is given the version that judges the case.
+	statusOf func(p *Policy, c *Case, now time.Time) (Status, error)
 }
 
 // NewReporter returns an empty Reporter for opts. Errors: nil policy; zero
@@ -371,6 +372,7 @@ func (r *Reporter) add(c Case) error {
 // pendingAdd is what prepare found about a case and commit counts.
 type pendingAdd struct {
 	c             *Case
+	p             *Policy // the version judging the case
 	skip, undated bool
 	group         string
 	st            Status
@@ -424,7 +426,7 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 	}
 	var st Status
 	if r.statusOf != nil {
-		st, err = r.statusOf(cp, now)
+		st, err = r.statusOf(p, cp, now)
 	} else {
 		st, err = p.StatusAt(c, now)
 	}
@@ -471,11 +473,11 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 		toClose = max(n, 0)
 	}
 
-	lf, err := r.scanLoop(&c, now)
+	lf, err := r.scanLoop(p, &c, now)
 	if err != nil {
 		return err
 	}
-	f.satisfied = lf.satisfied(r.p) // on the policy's rating scale
+	f.satisfied = lf.satisfied(p) // on the rating scale of the version judging the case
 
 	group := r.groupOf(&c, &st, &f)
 	if msg := textProblem(group, MaxTextBytes); msg != "" {
@@ -501,7 +503,7 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 		// rescue it) or got a late extension under LateExtensionOverdue.
 		late = st.State == StateOverdue || st.CycleLate
 	}
-	a.group, a.st, a.f, a.closed, a.late, a.toClose, a.lf = group, st, f, closed, late, toClose, lf
+	a.p, a.group, a.st, a.f, a.closed, a.late, a.toClose, a.lf = p, group, st, f, closed, late, toClose, lf
 	return nil
 }
 
@@ -516,6 +518,7 @@ func (r *Reporter) commit(a *pendingAdd) {
 		return
 	}
 	c, st, f, group := a.c, &a.st, &a.f, a.group
+	r.hist.judged(a.p)
 	g := r.groups[group]
 	if g == nil {
 		g = &groupAcc{row: ReportRow{Group: group}}
@@ -524,7 +527,7 @@ func (r *Reporter) commit(a *pendingAdd) {
 	for _, acc := range [2]*groupAcc{g, &r.total} {
 		acc.count(st, f, a.closed, a.late, a.toClose)
 	}
-	r.countLoop(c, st, &a.lf, &g.row, &r.total.row)
+	r.countLoop(a.p, c, st, &a.lf, &g.row, &r.total.row)
 	if a.late {
 		r.nOverdue++
 		r.pushOverdue(OverdueItem{
