@@ -223,8 +223,8 @@ func TestReport(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "report-department.csv", r.stdout)
 		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-		assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late", lines[0],
-			"the historical columns keep their order; ever_late is appended")
+		assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late,returned,supervised,supervision_reached", lines[0],
+			"the historical columns keep their order; ever_late, then the closed loop's columns, are appended")
 		assert.True(t, strings.HasPrefix(lines[len(lines)-1], "TOTAL,6,"), "six cases were accepted 09-28..10-12: %s", lines[len(lines)-1])
 	})
 	t.Run("bucketed by close date with an explicit as-of", func(t *testing.T) {
@@ -257,6 +257,30 @@ func TestReport(t *testing.T) {
 		r := cli(t, "", append(base, "--overdue")...)
 		assert.Equal(t, exitUsage, r.code)
 		assert.Contains(t, r.stderr, "--overdue needs --format csv")
+	})
+	t.Run("--loop --format csv writes the closed loop's figures: supervised, applicant-caused pauses, levels, returns, ratings", func(t *testing.T) {
+		r := cli(t, "", append(base, "--format", "csv", "--loop")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		golden(t, "report-loop.csv", r.stdout)
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		assert.Equal(t, "section,key,label,count", lines[0])
+		assert.Equal(t, "supervised,,,0", lines[1])
+		assert.Contains(t, lines, "level,supervise,督办,3", "the default policy's levels, each with the cases that reached it")
+		assert.Contains(t, lines, "rating,不满意,,1")
+	})
+	t.Run("--loop needs --format csv, and is not given with --overdue", func(t *testing.T) {
+		r := cli(t, "", append(base, "--loop")...)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "--loop needs --format csv")
+		r = cli(t, "", append(base, "--format", "csv", "--loop", "--overdue")...)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "give one")
+	})
+	t.Run("the Markdown report shows the closed loop", func(t *testing.T) {
+		r := cli(t, "", base...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "## 闭环 Closed loop")
+		assert.Contains(t, r.stdout, "| 退回 returned | 督办 supervised | 达督办级别 supervision reached |")
 	})
 	t.Run("usage errors", func(t *testing.T) {
 		assert.Equal(t, exitUsage, cli(t, "", "report", "--policy", defaultPolicy, "--cases", "testdata/cases.jsonl", "--from", "2025-09-28").code)
