@@ -30,9 +30,9 @@ type Document struct {
 	// reached and who must act.
 	Supervision []string
 	Extensions  []string
-	Targets    []string // deadlines of the steps (sign-for, unit reply) other than the follow-up visit
-	FollowUp   []string // the follow-up visit (回访) after closing, and its rating scale
-	Source     string   // "本文件由时限政策文件 xinyu-1310（2025.1版，sha256 …）自动生成。"
+	Targets     []string // deadlines of the steps (sign-for, unit reply) other than the follow-up visit
+	FollowUp    []string // the follow-up visit (回访) after closing, and its rating scale
+	Source      string   // "本文件由时限政策文件 xinyu-1310（2025.1版，sha256 …）自动生成。"
 }
 
 // TierItem is one tier: its name, its limit in words and what it is for.
