@@ -155,6 +155,39 @@ func TestStatus(t *testing.T) {
 		golden(t, "status.txt", r.stdout)
 		assert.Contains(t, r.stdout, "期限 Due: 2025-10-15 24:00")
 	})
+	t.Run("the text says when the status next changes by itself, the instant the JSON gives as next_change", func(t *testing.T) {
+		j := cli(t, "", append(args, "--format", "json", "--lang", "en")...)
+		require.Equal(t, exitOK, j.code, j.stderr)
+		var out struct {
+			Status struct {
+				NextChange string `json:"next_change"`
+			} `json:"status"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(j.stdout), &out))
+		// Wednesday 10-15 00:00 starts the last working day: the last_day warning is crossed.
+		require.Equal(t, "2025-10-15T00:00:00+08:00", out.Status.NextChange)
+		en := cli(t, "", append(args, "--lang", "en")...)
+		assert.Contains(t, en.stdout, "\n下次变化 Next change: 2025-10-15 00:00 CST ("+out.Status.NextChange+")\n")
+		zh := cli(t, "", append(args, "--lang", "zh")...)
+		assert.Contains(t, zh.stdout, "\n下次变化：2025年10月15日（星期三）00:00（届时无需新事件，状态即会变化）\n")
+	})
+	t.Run("a case closed on time and visited has nothing left to change: the text says so", func(t *testing.T) {
+		done := `{"schema":1,"id":"C-DONE","events":[` +
+			`{"type":"accepted","at":"2025-10-13T09:00:00+08:00","input":{"cause":"complex","category":"wage_arrears"}},` +
+			`{"type":"classified","at":"2025-10-13T09:00:00+08:00","tier":"T3","rule":"complex-case"},` +
+			`{"type":"closed","at":"2025-10-14T10:00:00+08:00"},` +
+			`{"type":"visited","at":"2025-10-14T15:00:00+08:00","rating":"满意"}]}`
+		now := "2025-10-20T12:00:00+08:00"
+		j := cli(t, done, "status", "--policy", defaultPolicy, "--case", "-", "--now", now, "--format", "json")
+		require.Equal(t, exitOK, j.code, j.stderr)
+		assert.NotContains(t, j.stdout, "next_change", "zero, so left out of the JSON")
+		en := cli(t, done, "status", "--policy", defaultPolicy, "--case", "-", "--now", now, "--lang", "en")
+		require.Equal(t, exitOK, en.code, en.stderr)
+		assert.Contains(t, en.stdout, "\n下次变化 Next change: — (nothing changes until the next event)\n")
+		zh := cli(t, done, "status", "--policy", defaultPolicy, "--case", "-", "--now", now, "--lang", "zh")
+		require.Equal(t, exitOK, zh.code, zh.stderr)
+		assert.Contains(t, zh.stdout, "\n下次变化：无（在下一事件之前状态不会自行变化）\n")
+	})
 	t.Run("json", func(t *testing.T) {
 		r := cli(t, "", append(args, "--format", "json", "--lang", "en")...)
 		require.Equal(t, exitOK, r.code, r.stderr)
