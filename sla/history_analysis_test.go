@@ -138,6 +138,13 @@ func TestHistoryAnalysisRefusals(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "policy history-test 2025.2 declares none")
 	})
+	t.Run("a period kind that is neither week nor month is the caller's error, as for a policy", func(t *testing.T) {
+		h := switchHistory(t, "", "")
+		_, err := h.NewAnalyzer(sla.AnalysisOptions{Kind: "fortnight", Day: day})
+		require.Error(t, err)
+		assert.ErrorIs(t, err, sla.ErrInvalid)
+		assert.Contains(t, err.Error(), `invalid period "fortnight"`)
+	})
 	t.Run("a nil history", func(t *testing.T) {
 		var h *sla.History
 		_, err := h.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodWeek, Day: day})
