@@ -395,24 +395,20 @@ func targets(p *sla.Policy, s *sentencer) (steps, followUp []string) {
 				only = "（仅限符合条件「" + w + "」的事项）"
 			}
 		}
-		if t.ID == "return" || strings.HasPrefix(t.ID, "return_") {
-			// A return window (sla's convention for these ids): how soon a unit may send a
-			// case back, not a step anyone must complete. The library enforces it only
-			// after a transfer or a sign-for.
-			switch t.After {
-			case sla.AfterTransferred:
-				steps = append(steps, "承办单位认为事项不属于本单位办理、需要退回的，应在转办后"+limit+"退回（“"+label+"”）"+only+"；逾期不得退回。")
-			case sla.AfterSignedFor:
-				steps = append(steps, "承办单位认为事项不属于本单位办理、需要退回的，应在签收后"+limit+"退回（“"+label+"”）"+only+"；逾期不得退回。")
+		switch {
+		case t.Kind == sla.TargetReturnWindow:
+			// A window for an action, not a step anyone must complete: a return after it is
+			// refused. The library enforces it after a transfer or a sign-for.
+			from := "转办后"
+			if t.After == sla.AfterSignedFor {
+				from = "签收后"
 			}
-			continue
-		}
-		switch t.After {
-		case sla.AfterClosed:
+			steps = append(steps, "承办单位认为事项不属于本单位办理、需要退回的，应在"+from+limit+"退回（“"+label+"”）"+only+"；逾期不得退回。")
+		case t.After == sla.AfterClosed:
 			followUp = append(followUp, "事项办结后"+limit+"完成“"+label+"”"+only+"。")
-		case sla.AfterTransferred:
+		case t.After == sla.AfterTransferred:
 			steps = append(steps, "事项转办后，承办单位应在"+limit+"完成“"+label+"”"+only+"。")
-		case sla.AfterSignedFor:
+		case t.After == sla.AfterSignedFor:
 			steps = append(steps, "承办单位签收后，应在"+limit+"完成“"+label+"”"+only+"。")
 		default:
 			steps = append(steps, "受理后"+limit+"完成“"+label+"”"+only+"。")
