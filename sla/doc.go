@@ -104,6 +104,16 @@
 // the policy loads, bounded ([MaxScoreBytes], nesting, nodes), and refused at file:line:column
 // when it uses anything else; the formula is printed with the ranking.
 //
+// [History.NewAnalyzer] and [History.Analysis] make the same analysis over cases of several
+// versions: each case is judged by the version in effect at its acceptance (its tier, deadline,
+// warnings, supervision levels, rating scale and reason codes), with one set of totals, so a
+// week that spans a version switch is one analysis. Periods and the ranking formula are the
+// latest version's: the office ranks everyone by its current yardstick. Reports and analyses
+// show the closed loop in Markdown and CSV too: the group rows carry returned, supervised and
+// supervision_reached (CSV columns appended after the earlier ones, whose order is a
+// contract), and [Report.WriteLoopCSV] writes the returns per unit, the cases per supervision
+// level and per rating grade, and the applicant-caused pauses.
+//
 // # Time
 //
 // All civil dates are taken in the calendar's location (China Standard Time, a fixed UTC+8
@@ -170,8 +180,9 @@
 //
 // Several versions of one policy form a [History], which picks the version by acceptance time
 // and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
-// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate], [History.Report]
-// and [History.NewReporter] (one report across versions) — so a portal with several versions
+// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate], [History.Report],
+// [History.NewReporter] (one report across versions) and [History.NewAnalyzer] (one weekly
+// analysis or monthly dispatch across versions) — so a portal with several versions
 // never picks one by hand: a case stays with the version in effect when it was accepted for
 // its whole life. An open-ended version followed by a later one ends where it begins, its file
 // untouched. A [Holder] swaps in new versions atomically, in one call, only after every version
