@@ -230,7 +230,8 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		return err
 	}
-	if err := r.loopStatus(st, now); err != nil {
+	nextSupervision, err := r.loopStatus(st, now)
+	if err != nil {
 		return err
 	}
 	wout, tout := statusSlices(len(ws), nt)
@@ -247,7 +248,7 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		st.Targets = tout
 	}
-	r.nextChange(st, now, nextWarning)
+	r.nextChange(st, now, nextWarning, nextSupervision)
 	return nil
 }
 
