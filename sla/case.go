@@ -509,11 +509,11 @@ func (p *Policy) checkCase(c *Case) error {
 	return nil
 }
 
-// isSignForTarget says which AfterTransferred targets the unit's sign-for
-// meets: the target whose id is "sign_for" or starts with "sign_for_". Every
-// other AfterTransferred target is a reply target, met by the next transfer or
-// by closing. The rule is fixed (not configured) so that a policy file
-// reads the same everywhere.
+// isSignForTarget is the id convention for targets without a `kind:` key: the
+// target whose id is "sign_for" or starts with "sign_for_" is met by the unit's
+// sign-for (TargetSignFor). Every other AfterTransferred target is a reply
+// target, met by the next transfer or by closing. A policy written in Chinese
+// gives its 签收 target `kind: sign_for` instead (see Target.Kind).
 func isSignForTarget(id string) bool {
 	return id == "sign_for" || strings.HasPrefix(id, "sign_for_")
 }

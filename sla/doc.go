@@ -104,6 +104,16 @@
 // the policy loads, bounded ([MaxScoreBytes], nesting, nodes), and refused at file:line:column
 // when it uses anything else; the formula is printed with the ranking.
 //
+// [History.NewAnalyzer] and [History.Analysis] make the same analysis over cases of several
+// versions: each case is judged by the version in effect at its acceptance (its tier, deadline,
+// warnings, supervision levels, rating scale and reason codes), with one set of totals, so a
+// week that spans a version switch is one analysis. Periods and the ranking formula are the
+// latest version's: the office ranks everyone by its current yardstick. Reports and analyses
+// show the closed loop in Markdown and CSV too: the group rows carry returned, supervised and
+// supervision_reached (CSV columns appended after the earlier ones, whose order is a
+// contract), and [Report.WriteLoopCSV] writes the returns per unit, the cases per supervision
+// level and per rating grade, and the applicant-caused pauses.
+//
 // # Time
 //
 // All civil dates are taken in the calendar's location (China Standard Time, a fixed UTC+8
@@ -145,6 +155,15 @@
 // label. A rule may carry `label:` too (rules.Rule.Label). A label for a value the field does
 // not declare is a load error.
 //
+// What meets a target is its kind ([Target.Kind]), given by `kind:` on the target so that its
+// id may be written in any language: `sign_for` (签收: met by the signed_for of the unit the
+// case was transferred to; `after: transferred`), `return_window` (退回时限: how soon that
+// unit may return the case; `after: transferred` or `signed_for`; see Returns below) or
+// `ordinary` (met by the next transfer or closing, or by the visit after closing). A kind
+// that does not fit its `after` is refused at load at the key's file:line:column. Without
+// the key the id decides, as in policies written before it: "sign_for" or "sign_for_…" is a
+// sign-for target, "return" or "return_…" a return window, any other id ordinary.
+//
 // A target may run for some cases only: `when:` on a target is a condition over the input
 // fields, written and checked as a tier rule's (`when: 诉求类型 == "作风投诉"` for a follow-up
 // visit owed on conduct complaints only), judged on the input of the case's accepted event
@@ -161,8 +180,9 @@
 //
 // Several versions of one policy form a [History], which picks the version by acceptance time
 // and offers what a Policy offers for a case — [History.Classify], [History.Deadline],
-// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate], [History.Report]
-// and [History.NewReporter] (one report across versions) — so a portal with several versions
+// [History.Accept], [History.Apply], [History.StatusAt], [History.Validate], [History.Report],
+// [History.NewReporter] (one report across versions) and [History.NewAnalyzer] (one weekly
+// analysis or monthly dispatch across versions) — so a portal with several versions
 // never picks one by hand: a case stays with the version in effect when it was accepted for
 // its whole life. An open-ended version followed by a later one ends where it begins, its file
 // untouched. A [Holder] swaps in new versions atomically, in one call, only after every version
@@ -178,7 +198,14 @@
 // Explanations come in English ([Status.Explain], [Policy.Deadline]) or in plain Chinese
 // ([Status.ExplainIn], [Policy.DeadlineIn] with deadline.Chinese): the Chinese form names every
 // day counted and skipped, every makeup working day counted and the same-day rule applied, and
-// cites the statute of each rule it applies, without convention names or calendar hashes.
+// cites the statute of each rule it applies, without convention names or calendar hashes. It
+// says the closed loop in the same plain words: each pause by its name with its reason (a
+// reason code by its label) and how its time counts (不计入, 申请人原因 and reported apart, or
+// 补正 and counted again), the pauses still open, returns (退回) and that they end the unit's
+// limits, who supervised when, each supervision level reached with who must act and whether
+// anyone has, a late reclassification or restart that still counts as overdue
+// (改变分类时已超过期限，仍按超期计), and a visit's grade with what it counts as and whether the
+// case must be redone (需重新办理).
 // [Policy.Language] is the language a policy's own words suggest (Chinese when its title or a
 // tier label is), which the command-line tool uses as its default. Package
 // github.com/shixian-go/shixian/sla/policydoc renders a policy as the public notice an office
@@ -229,8 +256,8 @@
 // Returns. A returned event (退回) comes from the unit holding the case (the unit of the
 // latest transfer, not returned since) with a reason; it ends that unit's targets (DoneBy
 // "returned") and the case is held by no unit ([Case.Unit] is "") until the next transfer. A
-// target whose id is "return" or starts with "return_" (after transferred or signed_for)
-// bounds how soon a unit may return the case: a return at or after its due is refused. Such
+// target of kind return_window (`kind: return_window`, or an id "return" or starting
+// "return_"; after transferred or signed_for) bounds how soon a unit may return the case: a return at or after its due is refused. Such
 // targets are a window, not a limit anyone must meet, so [Status.Targets] does not list them.
 //
 // Supervision (督办). A policy declares `supervision:` levels, each with an id, a label (督办,

@@ -8,9 +8,19 @@ import (
 // governing each case, and which versions judged the cases counted. The zero value is a
 // policy's reporter.
 type history struct {
-	h       *History
-	used    map[string]bool // versions that judged a case Add took
-	pending string          // the version judging the case being added
+	h    *History
+	used map[string]bool // versions that judged a case counted (not skipped)
+}
+
+// judged records that version p judged a counted case.
+func (hs *history) judged(p *Policy) {
+	if hs.h == nil || p == nil {
+		return
+	}
+	if hs.used == nil {
+		hs.used = map[string]bool{}
+	}
+	hs.used[p.version] = true
 }
 
 // Add counts one case. The case is read, never modified. Errors name the case and leave the
@@ -29,15 +39,8 @@ type history struct {
 // Every error of Add is the caller's (errors.Is(err, ErrInvalid)): a report fails only on the
 // cases it is given.
 func (r *Reporter) Add(c Case) error {
-	r.hist.pending = ""
 	if err := r.add(c); err != nil {
 		return invalid(err)
-	}
-	if r.hist.pending != "" {
-		if r.hist.used == nil {
-			r.hist.used = map[string]bool{}
-		}
-		r.hist.used[r.hist.pending] = true
 	}
 	return nil
 }
@@ -48,12 +51,7 @@ func (r *Reporter) policyOf(c *Case) (*Policy, error) {
 	if r.hist.h == nil {
 		return r.p, nil
 	}
-	p, err := r.hist.h.governing(*c, c.Events[0].At) // add reads an accepted first event before this
-	if err != nil {
-		return nil, err
-	}
-	r.hist.pending = p.version // recorded by Add once the case is taken
-	return p, nil
+	return r.hist.h.governing(*c, c.Events[0].At) // add reads an accepted first event before this
 }
 
 // policyVersion is the version a report names: the policy's, or for a History's reporter the

@@ -35,30 +35,18 @@ import "time"
 // clock-derived, changed by events only, or covered here.
 
 // nextChange sets st.NextChange from every source, after now.
-func (r *replayer) nextChange(st *Status, now time.Time, nextWarning time.Time) {
+// nextWarning and nextSupervision come from the computations that filled
+// st.Warnings and st.Supervision, which already hold every instant.
+func (r *replayer) nextChange(st *Status, now time.Time, nextWarning, nextSupervision time.Time) {
 	st.NextChange = earliestAfter(now,
 		nextWarning,
 		nextDue(st, now),
 		nextTarget(st, now),
-		r.nextSupervision(st, now),
+		nextSupervision,
 	)
 	if !st.NextChange.IsZero() {
 		st.NextChange = st.NextChange.In(r.p.cal.Location())
 	}
-}
-
-// nextSupervision is the earliest supervision level the case will reach
-// after now with no new event; zero when none.
-func (r *replayer) nextSupervision(st *Status, now time.Time) time.Time {
-	if len(r.p.loop.supervision) == 0 {
-		return time.Time{}
-	}
-	var buf [MaxSupervisionLevels]time.Time
-	ats, err := r.supervisionInstants(st, buf[:0])
-	if err != nil {
-		return time.Time{} // the status itself computed them without error; nothing to add
-	}
-	return earliestAfter(now, ats...)
 }
 
 // nextDue is when an open case on track or in warning turns overdue.

@@ -34,7 +34,7 @@ var timedBy = map[string]string{
 	"Warning":     "the warnings' next crossing",
 	"Warnings":    "the warnings' next crossing",
 	"Targets":     "nextTarget",
-	"Supervision": "nextSupervision",
+	"Supervision": "supervision (the level instants it computes)",
 	"NextChange":  "itself",
 }
 

@@ -197,7 +197,7 @@ func (r *replayer) returned(e *Event) error {
 	}
 	for k := range r.p.targets {
 		t := &r.p.targets[k]
-		if !isReturnTarget(t.ID) {
+		if !t.returnWindow() {
 			continue
 		}
 		start := r.transferAt
@@ -221,8 +221,9 @@ func (r *replayer) returned(e *Event) error {
 	return nil
 }
 
-// isReturnTarget says which targets bound how soon a unit may return a case:
-// those whose id is "return" or starts with "return_". They are enforced
+// isReturnTarget is the id convention for targets without a `kind:` key: those
+// whose id is "return" or starts with "return_" bound how soon a unit may
+// return a case (TargetReturnWindow; see Target.Kind). They are enforced
 // when a unit returns the case (a return after the window is refused) and
 // are not listed in Status.Targets: they are a window for an action, not a
 // limit someone must meet.

@@ -118,6 +118,11 @@ type Target struct {
 	// as a tier rule's) under which the target runs for a case, judged on the input of the
 	// case's accepted event: a follow-up visit for conduct complaints only. Empty: every case.
 	When string
+	// Kind is what meets the target: the target's `kind:` key (TargetSignFor for a 签收 limit
+	// with an id in any language), or, without one, its id's convention: "sign_for" or
+	// "sign_for_…" is TargetSignFor, "return" or "return_…" TargetReturnWindow, any other
+	// TargetOrdinary. Always set on a loaded policy's targets.
+	Kind TargetKind
 }
 
 // Policy is one version of an office's time-limit policy: its tiers, counting conventions,

@@ -314,7 +314,7 @@ func TestWithCalendarLeavesThePolicyUnchanged(t *testing.T) {
 
 func FuzzParsePolicy(f *testing.F) {
 	f.Add(sla.DefaultPolicyYAML())
-	for _, file := range []string{"testdata/policy-errors/many-problems.yaml", "testdata/policy-errors/rule-problems.yaml", "testdata/policy-errors/syntax.yaml", "testdata/policy-errors/limits.yaml", "../examples/policies/workorder-3class.yaml"} {
+	for _, file := range []string{"testdata/policy-errors/many-problems.yaml", "testdata/policy-errors/rule-problems.yaml", "testdata/policy-errors/syntax.yaml", "testdata/policy-errors/limits.yaml", "../examples/policies/workorder-3class.yaml", "../examples/policies/jiban-changgui-gongjian.yaml"} {
 		data, err := os.ReadFile(file)
 		require.NoError(f, err)
 		f.Add(data)
@@ -328,6 +328,9 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\n" +
 		"counting: {late_reclassify: later, late_restart: reject}\nreasons: [{code: a, counts_as: sometimes, events: [closed]}, {code: a, label: a}]\nreasons_required: maybe\n" +
 		"supervision: [{id: s, label: 督办, warning: red, overdue: 2 hours}, {id: s}]\nrating: [{grade: 好, satisfied: true, reopens: true}, {grade: 好}]\n"))
+	// Target kinds: unknown, not text, and not fitting the trigger (also a bad trigger).
+	f.Add([]byte("format: shixian/v1\nid: p\nversion: '1'\neffective: {from: 2025-01-01}\ntiers: [{id: T1, limit: 1 workday}]\ndefault: {tier: T1, reason: x}\n" +
+		"targets: [{id: 签收, kind: sign_for, after: closed, limit: 1 workday}, {id: r, kind: return_window, after: accepted, limit: 1 workday}, {id: x, kind: [a], after: sent, limit: 1 workday}, {id: y, kind: 签收, after: transferred, limit: 1 workday}]\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := sla.ParsePolicy("fuzz.yaml", data)

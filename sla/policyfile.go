@@ -615,22 +615,24 @@ func (d *policyDecoder) decodeTargets(n *yaml.Node, p *Policy) {
 	seen := map[string]bool{}
 	for i, item := range d.Sequence(n, "targets") {
 		what := fmt.Sprintf("targets[%d]", i)
-		m := d.Mapping(item, what, "id!", "label", "after!", "limit!", "when")
+		m := d.Mapping(item, what, "id!", "label", "after!", "limit!", "when", "kind")
 		if m == nil {
 			continue
 		}
 		d.targetConds = append(d.targetConds, d.targetWhen(m, what))
 		var t Target
 		t.ID, t.Label = d.idAndLabel(m, what, "target", seen)
+		afterOK := false
 		if f, ok := m["after"]; ok {
 			if s, ok := d.str(f, what+".after"); ok {
 				tr, err := parseTrigger(s)
 				if err != nil {
 					d.Problem(f.Value, "%s.after: %s", what, diag.Text(err))
 				}
-				t.After = tr
+				t.After, afterOK = tr, err == nil
 			}
 		}
+		t.Kind = d.targetKind(m, what, &t, afterOK)
 		if f, ok := m["limit"]; ok {
 			t.Limit, _ = d.period(f, what+".limit")
 		}

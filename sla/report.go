@@ -253,7 +253,8 @@ type Reporter struct {
 	loop     loopAcc // report_loop.go
 	// statusOf, when set, computes the statuses in place of Policy.StatusAt: an Analyzer
 	// shares one status per case and instant among its reports.
-	statusOf func(c *Case, now time.Time) (Status, error)
+	// It is given the version that judges the case.
+	statusOf func(p *Policy, c *Case, now time.Time) (Status, error)
 }
 
 // NewReporter returns an empty Reporter for opts. Errors: nil policy; zero
@@ -371,6 +372,7 @@ func (r *Reporter) add(c Case) error {
 // pendingAdd is what prepare found about a case and commit counts.
 type pendingAdd struct {
 	c             *Case
+	p             *Policy // the version judging the case
 	skip, undated bool
 	group         string
 	st            Status
@@ -424,7 +426,7 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 	}
 	var st Status
 	if r.statusOf != nil {
-		st, err = r.statusOf(cp, now)
+		st, err = r.statusOf(p, cp, now)
 	} else {
 		st, err = p.StatusAt(c, now)
 	}
@@ -471,11 +473,11 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 		toClose = max(n, 0)
 	}
 
-	lf, err := r.scanLoop(&c, now)
+	lf, err := r.scanLoop(p, &c, now)
 	if err != nil {
 		return err
 	}
-	f.satisfied = lf.satisfied(r.p) // on the policy's rating scale
+	f.satisfied = lf.satisfied(p) // on the rating scale of the version judging the case
 
 	group := r.groupOf(&c, &st, &f)
 	if msg := textProblem(group, MaxTextBytes); msg != "" {
@@ -501,7 +503,7 @@ func (r *Reporter) prepare(cp *Case, a *pendingAdd) error {
 		// rescue it) or got a late extension under LateExtensionOverdue.
 		late = st.State == StateOverdue || st.CycleLate
 	}
-	a.group, a.st, a.f, a.closed, a.late, a.toClose, a.lf = group, st, f, closed, late, toClose, lf
+	a.p, a.group, a.st, a.f, a.closed, a.late, a.toClose, a.lf = p, group, st, f, closed, late, toClose, lf
 	return nil
 }
 
@@ -516,6 +518,7 @@ func (r *Reporter) commit(a *pendingAdd) {
 		return
 	}
 	c, st, f, group := a.c, &a.st, &a.f, a.group
+	r.hist.judged(a.p)
 	g := r.groups[group]
 	if g == nil {
 		g = &groupAcc{row: ReportRow{Group: group}}
@@ -524,7 +527,7 @@ func (r *Reporter) commit(a *pendingAdd) {
 	for _, acc := range [2]*groupAcc{g, &r.total} {
 		acc.count(st, f, a.closed, a.late, a.toClose)
 	}
-	r.countLoop(c, st, &a.lf, &g.row, &r.total.row)
+	r.countLoop(a.p, c, st, &a.lf, &g.row, &r.total.row)
 	if a.late {
 		r.nOverdue++
 		r.pushOverdue(OverdueItem{
@@ -772,16 +775,21 @@ var csvHeader = []string{
 	"group", "accepted", "closed_on_time", "closed_late", "open", "open_overdue",
 	"on_time_rate", "avg_workdays_to_close", "p90_workdays_to_close", "overdue_workdays",
 	"reopened", "visited", "satisfied", "satisfaction_rate", "ever_late",
+	"returned", "supervised", "supervision_reached",
 }
 
 // WriteCSV writes the rows and a final TOTAL row as RFC 4180 CSV with the
 // header
 //
-//	group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late
+//	group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late,returned,supervised,supervision_reached
 //
-// The columns up to satisfaction_rate are a contract read by position, so
-// new columns are only ever appended: ever_late (ReportRow.EverLate, late in
-// this or an earlier cycle) came last for that reason;
+// The columns are a contract read by position, so new columns are only ever
+// appended: ever_late (ReportRow.EverLate, late in this or an earlier cycle)
+// came after satisfaction_rate for that reason, and the closed loop's
+// returned, supervised and supervision_reached (ReportRow.Returned,
+// Supervised, SupervisionReached) after it. The report-wide closed-loop
+// figures (returns per unit, cases per supervision level and rating grade)
+// are not per group: WriteLoopCSV writes them.
 // closed_late and open_overdue count this cycle only. The overdue list is a
 // separate table (WriteOverdueCSV), since its rows are cases, not groups.
 // Rates are fractions with 4 decimals ("0.8750"); the average has 2 decimals.
@@ -818,6 +826,9 @@ func (r Report) WriteCSV(w io.Writer) error {
 			strconv.Itoa(row.Satisfied),
 			fixedOrEmpty(row.SatisfactionRate, 4, row.Visited > 0),
 			strconv.Itoa(row.EverLate),
+			strconv.Itoa(row.Returned),
+			strconv.Itoa(row.Supervised),
+			strconv.Itoa(row.SupervisionReached),
 		)
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -927,7 +938,9 @@ var bucketWords = map[BucketBy]string{
 // as-of instant (in the calendar's location), the report's provenance, a table
 // with Chinese and English column labels (rates as percentages with one
 // decimal, "—" where not applicable) ending in a bold total row, then
-// "## 超期清单 Overdue", a table of the overdue list.
+// "## 闭环 Closed loop" (Report.Loop: returns per unit, supervised cases,
+// cases per supervision level, applicant-caused pauses, visits per grade),
+// then "## 超期清单 Overdue", a table of the overdue list.
 func (r Report) WriteMarkdown(w io.Writer) error {
 	loc := r.Options.From.Location()
 	var b strings.Builder
@@ -953,6 +966,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "- 未计入 Skipped: %d (无统计日期 without a bucket date: %d)\n\n", r.Skipped, r.Undated)
 
 	writeMDTable(&b, r.Rows, r.Total)
+	writeMDLoop(&b, r.Loop)
 
 	b.WriteString("\n## 超期清单 Overdue\n\n")
 	writeMDOverdue(&b, r, loc)
@@ -984,8 +998,9 @@ func writeMDOverdue(b *strings.Builder, r Report, loc *time.Location) {
 func writeMDTable(b *strings.Builder, rows []ReportRow, total ReportRow) {
 	b.WriteString("| 分组 group | 件数 cases | 按期办结 on time | 超期办结 late | 在办 open | 在办超期 open overdue " +
 		"| 按期办结率 on-time | 平均办结工作日 avg days | P90办结工作日 p90 days | 超期工作日 overdue days " +
-		"| 曾超期 ever late | 重新办理 reopened | 回访 visited | 满意 satisfied | 满意率 satisfaction |\n")
-	b.WriteString("| --- |" + strings.Repeat(" ---: |", 14) + "\n")
+		"| 曾超期 ever late | 重新办理 reopened | 回访 visited | 满意 satisfied | 满意率 satisfaction " +
+		"| 退回 returned | 督办 supervised | 达督办级别 supervision reached |\n")
+	b.WriteString("| --- |" + strings.Repeat(" ---: |", 17) + "\n")
 	for _, row := range rows {
 		writeMDRow(b, mdCell(row.Group), row, false)
 	}
@@ -1008,6 +1023,9 @@ func writeMDRow(b *strings.Builder, label string, row ReportRow, bold bool) {
 		strconv.Itoa(row.Visited),
 		strconv.Itoa(row.Satisfied),
 		percentOrDash(row.SatisfactionRate, row.Visited > 0),
+		strconv.Itoa(row.Returned),
+		strconv.Itoa(row.Supervised),
+		strconv.Itoa(row.SupervisionReached),
 	}
 	if bold {
 		label = "**" + label + "**"

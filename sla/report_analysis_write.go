@@ -20,7 +20,7 @@ func periodWords(k PeriodKind) (zh, en string) {
 }
 
 // WriteMarkdown writes the analysis for people: the period and its 统计口径, the period beside
-// the previous one with the change, the period's rows, the top causes and categories with
+// the previous one with the change, the period's rows and closed loop, the top causes and categories with
 // their late share, the trend of the on-time rate, the ranking with its formula when asked,
 // and the overdue list.
 func (a Analysis) WriteMarkdown(w io.Writer) error {
@@ -58,11 +58,15 @@ func (a Analysis) WriteMarkdown(w io.Writer) error {
 	rate("按期办结率 on-time rate", c.OnTimeRate, p.OnTimeRate, c.Rated > 0, p.Rated > 0)
 	rate("满意率 satisfaction", c.SatisfactionRate, p.SatisfactionRate, c.Visited > 0, p.Visited > 0)
 	count("重新办理 reopened", c.Reopened, p.Reopened)
+	count("退回 returned", c.Returned, p.Returned)
+	count("督办 supervised", c.Supervised, p.Supervised)
+	count("达督办级别 supervision reached", c.SupervisionReached, p.SupervisionReached)
 	fmt.Fprintf(&b, "| 平均办结工作日 avg days to close | %s | %s | |\n\n",
 		dashIfEmpty(fixedOrEmpty(c.AvgWorkdaysToClose, 2, c.Closed() > 0)), dashIfEmpty(fixedOrEmpty(p.AvgWorkdaysToClose, 2, p.Closed() > 0)))
 
 	fmt.Fprintf(&b, "## 分组 By %s (本期 this period)\n\n", mdCell(cur.Options.GroupBy))
 	writeMDTable(&b, cur.Rows, cur.Total)
+	writeMDLoop(&b, cur.Loop)
 
 	b.WriteString("\n## 问题排行 Top causes and categories (举一反三)\n")
 	for _, t := range a.Top {
@@ -111,11 +115,12 @@ func scoreText(v float64) string {
 
 // analysisCSVHeader is the contract of Analysis.WriteCSV's first line.
 var analysisCSVHeader = []string{"section", "period", "key", "value", "cases", "closed_on_time", "closed_late", "open",
-	"open_overdue", "on_time_rate", "late", "late_share", "satisfaction_rate", "rank", "score"}
+	"open_overdue", "on_time_rate", "late", "late_share", "satisfaction_rate", "rank", "score",
+	"returned", "supervised", "supervision_reached"}
 
 // WriteCSV writes the analysis as one RFC 4180 table with the header
 //
-//	section,period,key,value,cases,closed_on_time,closed_late,open,open_overdue,on_time_rate,late,late_share,satisfaction_rate,rank,score
+//	section,period,key,value,cases,closed_on_time,closed_late,open,open_overdue,on_time_rate,late,late_share,satisfaction_rate,rank,score,returned,supervised,supervision_reached
 //
 // one row per figure set: section "total" (key "", value TOTAL) for the period and for the
 // previous one (period names them), "group" (key the grouping, value the group), "top" (key
@@ -123,7 +128,9 @@ var analysisCSVHeader = []string{"section", "period", "key", "value", "cases", "
 // and, with a ranking, one "formula" row (key handler or unit, value "label = formula")
 // followed by "rank" rows (rank and score filled). Rates are fractions with 4 decimals, empty
 // when their denominator is 0; text cells a spreadsheet would run as a formula are quoted as in
-// Report.WriteCSV.
+// Report.WriteCSV. The closed loop's returned, supervised and supervision_reached
+// (ReportRow.Returned, Supervised, SupervisionReached) came last and are empty in the formula
+// row: columns are only ever appended, so readers may rely on the column order.
 func (a Analysis) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(analysisCSVHeader); err != nil {
@@ -132,7 +139,8 @@ func (a Analysis) WriteCSV(w io.Writer) error {
 	row := func(section, period, key, value string, r ReportRow, late string, share string, rank, score string) error {
 		return cw.Write([]string{section, period, csvText(key), csvText(value), strconv.Itoa(r.Accepted), strconv.Itoa(r.ClosedOnTime),
 			strconv.Itoa(r.ClosedLate), strconv.Itoa(r.Open), strconv.Itoa(r.OpenOverdue), fixedOrEmpty(r.OnTimeRate, 4, r.Rated > 0),
-			late, share, fixedOrEmpty(r.SatisfactionRate, 4, r.Visited > 0), rank, score})
+			late, share, fixedOrEmpty(r.SatisfactionRate, 4, r.Visited > 0), rank, score,
+			strconv.Itoa(r.Returned), strconv.Itoa(r.Supervised), strconv.Itoa(r.SupervisionReached)})
 	}
 	if err := row("total", a.Period.Name, "", GroupTotal, a.Current.Total, "", "", "", ""); err != nil {
 		return err
@@ -158,7 +166,7 @@ func (a Analysis) WriteCSV(w io.Writer) error {
 		}
 	}
 	if k := a.Ranking; k != nil {
-		if err := cw.Write([]string{"formula", a.Period.Name, k.By, csvText(k.Label + " = " + k.Formula), "", "", "", "", "", "", "", "", "", "", ""}); err != nil {
+		if err := cw.Write([]string{"formula", a.Period.Name, k.By, csvText(k.Label + " = " + k.Formula), "", "", "", "", "", "", "", "", "", "", "", "", "", ""}); err != nil {
 			return err
 		}
 		for _, e := range k.Entries {

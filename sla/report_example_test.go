@@ -57,10 +57,10 @@ func ExamplePolicy_Report() {
 		fmt.Println(err)
 	}
 	// Output:
-	// group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late
-	// T1,2,1,1,0,0,0.5000,1.50,2,1,0,0,0,,1
-	// T3,1,0,0,1,1,0.0000,,,1,0,0,0,,1
-	// TOTAL,3,1,1,1,1,0.3333,1.50,2,2,0,0,0,,2
+	// group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late,returned,supervised,supervision_reached
+	// T1,2,1,1,0,0,0.5000,1.50,2,1,0,0,0,,1,0,0,1
+	// T3,1,0,0,1,1,0.0000,,,1,0,0,0,,1,0,0,1
+	// TOTAL,3,1,1,1,1,0.3333,1.50,2,2,0,0,0,,2,0,0,2
 }
 
 // The overdue list (超期清单) of the same week as CSV, for the monthly

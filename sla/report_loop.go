@@ -46,13 +46,16 @@ type GradeCount struct {
 	Cases int    `json:"cases"`
 }
 
-// loopAcc accumulates the LoopCounts of a Reporter.
+// loopAcc accumulates the LoopCounts of a Reporter. Levels and grades are
+// counted by id and by grade, not by position, because a History's reporter
+// counts cases of versions whose levels and scales may differ; their number
+// is bounded by what the versions declare.
 type loopAcc struct {
 	returns    map[string]int
 	supervised int
-	levels     []int
+	levels     map[string]int // by SupervisionLevel.ID
 	applicant  int
-	ratings    []int
+	ratings    map[string]int // by Grade.Grade
 }
 
 // loopFacts is what the closed loop reads from one case's events up to Now.
@@ -67,7 +70,9 @@ type loopFacts struct {
 // whose returning units would make the report hold more than
 // MaxReportGroups units, or one whose returning unit is text beyond
 // MaxTextBytes or not UTF-8, before anything is counted.
-func (r *Reporter) scanLoop(c *Case, now time.Time) (loopFacts, error) {
+//
+// p is the version that judges c: its rating scale and reason codes apply.
+func (r *Reporter) scanLoop(p *Policy, c *Case, now time.Time) (loopFacts, error) {
 	lf := loopFacts{grade: -1}
 	fresh := 0
 	for i := range c.Events {
@@ -78,7 +83,7 @@ func (r *Reporter) scanLoop(c *Case, now time.Time) (loopFacts, error) {
 		switch e.Type {
 		case EventVisited:
 			lf.grade = -1
-			if g, err := r.p.gradeOf(e); err == nil {
+			if g, err := p.gradeOf(e); err == nil {
 				lf.grade = g
 			}
 		case EventReturned:
@@ -93,7 +98,7 @@ func (r *Reporter) scanLoop(c *Case, now time.Time) (loopFacts, error) {
 		case EventSupervised:
 			lf.supervised = true
 		case EventPaused:
-			if rc := r.p.reasonCode(EventPaused, e.Reason); rc != nil && rc.CountsAs == CountsApplicant {
+			if rc := p.reasonCode(EventPaused, e.Reason); rc != nil && rc.CountsAs == CountsApplicant {
 				lf.applicant = true
 			}
 		}
@@ -110,9 +115,9 @@ func (lf *loopFacts) satisfied(p *Policy) bool {
 	return g != nil && g.Satisfied
 }
 
-// countLoop counts a counted case (its status st at Now) into the row and the
-// report's LoopCounts.
-func (r *Reporter) countLoop(c *Case, st *Status, lf *loopFacts, rows ...*ReportRow) {
+// countLoop counts a counted case (its status st at Now, judged by version p)
+// into the row and the report's LoopCounts.
+func (r *Reporter) countLoop(p *Policy, c *Case, st *Status, lf *loopFacts, rows ...*ReportRow) {
 	for _, row := range rows {
 		if lf.returned {
 			row.Returned++
@@ -141,23 +146,34 @@ func (r *Reporter) countLoop(c *Case, st *Status, lf *loopFacts, rows ...*Report
 	if lf.applicant {
 		a.applicant++
 	}
-	levels := r.p.loop.supervision
-	if a.levels == nil {
-		a.levels = make([]int, len(levels))
-	}
 	for _, l := range st.Supervision {
-		for k := range levels {
-			if levels[k].ID == l.ID {
-				a.levels[k]++
+		if a.levels == nil {
+			a.levels = map[string]int{}
+		}
+		a.levels[l.ID]++
+	}
+	if g := p.grade(int8(lf.grade)); g != nil {
+		if a.ratings == nil {
+			a.ratings = map[string]int{}
+		}
+		a.ratings[g.Grade]++
+	}
+}
+
+// loopVersions are the versions whose levels and grades a report lists:
+// the reporter's policy (for a History, the latest version) first, then
+// for a History the earlier versions that judged a counted case, newest
+// first, so that the order does not depend on the order of the cases.
+func (r *Reporter) loopVersions() []*Policy {
+	ps := []*Policy{r.p}
+	if h := r.hist.h; h != nil {
+		for i := len(h.versions) - 1; i >= 0; i-- {
+			if v := h.versions[i]; v != r.p && r.hist.used[v.version] {
+				ps = append(ps, v)
 			}
 		}
 	}
-	if lf.grade >= 0 {
-		if a.ratings == nil {
-			a.ratings = make([]int, len(r.p.scale()))
-		}
-		a.ratings[lf.grade]++
-	}
+	return ps
 }
 
 // loopCounts is the LoopCounts of the cases counted so far.
@@ -173,20 +189,20 @@ func (r *Reporter) loopCounts() LoopCounts {
 		}
 		return out.Returns[i].Unit < out.Returns[j].Unit
 	})
-	levels := r.p.loop.supervision
-	out.Levels = make([]LevelCount, len(levels))
-	for k, l := range levels {
-		out.Levels[k] = LevelCount{ID: l.ID, Label: l.Label}
-		if k < len(a.levels) {
-			out.Levels[k].Cases = a.levels[k]
+	out.Levels, out.Ratings = []LevelCount{}, []GradeCount{}
+	seenLevel, seenGrade := map[string]bool{}, map[string]bool{}
+	for _, p := range r.loopVersions() {
+		for _, l := range p.loop.supervision {
+			if !seenLevel[l.ID] {
+				seenLevel[l.ID] = true
+				out.Levels = append(out.Levels, LevelCount{ID: l.ID, Label: l.Label, Cases: a.levels[l.ID]})
+			}
 		}
-	}
-	scale := r.p.scale()
-	out.Ratings = make([]GradeCount, len(scale))
-	for k, g := range scale {
-		out.Ratings[k] = GradeCount{Grade: g.Grade}
-		if k < len(a.ratings) {
-			out.Ratings[k].Cases = a.ratings[k]
+		for _, g := range p.scale() {
+			if !seenGrade[g.Grade] {
+				seenGrade[g.Grade] = true
+				out.Ratings = append(out.Ratings, GradeCount{Grade: g.Grade, Cases: a.ratings[g.Grade]})
+			}
 		}
 	}
 	return out

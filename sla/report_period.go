@@ -158,7 +158,8 @@ type Analysis struct {
 // the current period's as-of instant, and the end of each earlier period it falls in — and
 // shared by every table judged at that instant. NOT safe for concurrent use.
 type Analyzer struct {
-	p       *Policy
+	p       *Policy  // the policy, or a History's latest version
+	h       *History // set for History.NewAnalyzer
 	opts    AnalysisOptions
 	period  Period
 	cur     *Reporter
@@ -179,13 +180,15 @@ type cachedStatus struct {
 }
 
 // statusOf is StatusAt through the cache of the case being added.
-func (a *Analyzer) statusOf(c *Case, now time.Time) (Status, error) {
+// Every report of the analysis judges a case by the same version (p), so the instant is the
+// whole key.
+func (a *Analyzer) statusOf(p *Policy, c *Case, now time.Time) (Status, error) {
 	for i := range a.cache {
 		if a.cache[i].now.Equal(now) {
 			return a.cache[i].st, a.cache[i].err
 		}
 	}
-	st, err := a.p.StatusAt(*c, now)
+	st, err := p.StatusAt(*c, now)
 	a.cache = append(a.cache, cachedStatus{now: now, st: st, err: err})
 	return st, err
 }
@@ -197,6 +200,25 @@ func (p *Policy) NewAnalyzer(opts AnalysisOptions) (*Analyzer, error) {
 	if p == nil {
 		return nil, diag.Errorf("sla", "analysis: nil policy")
 	}
+	return newAnalyzer(p, nil, opts)
+}
+
+// NewAnalyzer returns an empty Analyzer over cases of any versions of the history: each case
+// is judged by the version in effect at its acceptance (as History.NewReporter does), and
+// every table — the period, the previous one, the top tables, the trend and the ranking — has
+// one set of totals over all of them, so a week that spans a version switch is one analysis.
+// Periods, the order of tier rows, the supervision levels and rating grades listed first,
+// and the ranking formula are the latest version's: the ranking is the office's current
+// yardstick, applied to every handler or unit alike (a Rank when the latest version declares
+// no ranking is an error, even if an earlier one did). Errors are Policy.NewAnalyzer's.
+func (h *History) NewAnalyzer(opts AnalysisOptions) (*Analyzer, error) {
+	if h == nil || len(h.versions) == 0 {
+		return nil, diag.Errorf("sla", "analysis: nil history")
+	}
+	return newAnalyzer(h.Latest(), h, opts)
+}
+
+func newAnalyzer(p *Policy, h *History, opts AnalysisOptions) (*Analyzer, error) {
 	kind, err := ParsePeriodKind(string(opts.Kind))
 	if err != nil {
 		return nil, diag.Errorf("sla", "analysis: %w", err)
@@ -227,7 +249,7 @@ func (p *Policy) NewAnalyzer(opts AnalysisOptions) (*Analyzer, error) {
 		opts.GroupBy = GroupByTier
 	}
 	loc := p.Calendar().Location()
-	a := &Analyzer{p: p, opts: opts, period: PeriodContaining(kind, opts.Day, loc)}
+	a := &Analyzer{p: p, h: h, opts: opts, period: PeriodContaining(kind, opts.Day, loc)}
 	if opts.Now.IsZero() {
 		a.opts.Now = a.period.end()
 	}
@@ -241,7 +263,11 @@ func (p *Policy) NewAnalyzer(opts AnalysisOptions) (*Analyzer, error) {
 		return now
 	}
 	newRep := func(q Period, group string, limit int) (*Reporter, error) {
-		return p.NewReporter(ReportOptions{From: q.From, To: q.To, GroupBy: group, Bucket: opts.Bucket, Now: asOf(q), OverdueLimit: limit})
+		ro := ReportOptions{From: q.From, To: q.To, GroupBy: group, Bucket: opts.Bucket, Now: asOf(q), OverdueLimit: limit}
+		if h != nil {
+			return h.NewReporter(ro)
+		}
+		return p.NewReporter(ro)
 	}
 	if a.cur, err = newRep(a.period, opts.GroupBy, opts.OverdueLimit); err != nil {
 		return nil, diag.Errorf("sla", "analysis: %w", err)
@@ -274,7 +300,7 @@ func (p *Policy) NewAnalyzer(opts AnalysisOptions) (*Analyzer, error) {
 	case "":
 	case GroupByHandler, GroupByUnit:
 		if p.ranking == nil {
-			return nil, diag.Errorf("sla", "analysis: ranking by %s needs the policy's ranking formula (ranking: {score: …}), and policy %s declares none", opts.Rank, p.ID())
+			return nil, diag.Errorf("sla", "analysis: ranking by %s needs the policy's ranking formula (ranking: {score: …}), and policy %s %s declares none", opts.Rank, p.ID(), p.Version())
 		}
 		if a.rank, err = newRep(a.period, opts.Rank, 1); err != nil {
 			return nil, diag.Errorf("sla", "analysis: %w", err)
@@ -301,7 +327,8 @@ func (a *Analyzer) reporters() []*Reporter {
 	return reps
 }
 
-// Add counts one case in every period and table it belongs to. Errors are Reporter.Add's; a
+// Add counts one case in every period and table it belongs to. Errors are Reporter.Add's
+// (errors.Is(err, ErrInvalid)); a
 // case refused anywhere is counted nowhere, so the Analyzer can go on with the next case.
 func (a *Analyzer) Add(c Case) error {
 	reps := a.reporters()
@@ -310,7 +337,7 @@ func (a *Analyzer) Add(c Case) error {
 	pending := make([]pendingAdd, len(reps))
 	for i, r := range reps {
 		if err := r.prepare(&c, &pending[i]); err != nil {
-			return err
+			return invalid(err) // as Reporter.Add: every error is the caller's
 		}
 	}
 	for i, r := range reps {
@@ -415,6 +442,18 @@ func rankRows(by string, k *Ranking, rows []ReportRow) *RankingResult {
 // Analysis computes an analysis in one call (NewAnalyzer, Add, Analysis).
 func (p *Policy) Analysis(cases []Case, opts AnalysisOptions) (Analysis, error) {
 	a, err := p.NewAnalyzer(opts)
+	return analyzeAll(a, err, cases)
+}
+
+// Analysis computes an analysis of cases of any versions in one call (History.NewAnalyzer,
+// Add, Analysis); the first failing case aborts with its error. cases are read, never
+// modified.
+func (h *History) Analysis(cases []Case, opts AnalysisOptions) (Analysis, error) {
+	a, err := h.NewAnalyzer(opts)
+	return analyzeAll(a, err, cases)
+}
+
+func analyzeAll(a *Analyzer, err error, cases []Case) (Analysis, error) {
 	if err != nil {
 		return Analysis{}, err
 	}

@@ -831,13 +831,15 @@ func TestReportCSVShape(t *testing.T) {
 	var buf bytes.Buffer
 	require.NoError(t, rep.WriteCSV(&buf))
 	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
-	assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late", lines[0])
+	assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late,returned,supervised,supervision_reached", lines[0])
 	assert.Len(t, lines, 1+len(rep.Rows)+1)
-	// ever_late, appended last: C02 (closed late) and C05 (open overdue); C06's
-	// reopened cycle and its first cycle were both on time.
-	assert.Equal(t, "TOTAL,7,3,1,3,1,0.6000,1.00,2,7,1,2,1,0.5000,2", lines[len(lines)-1])
+	// ever_late, appended after satisfaction_rate: C02 (closed late) and C05 (open overdue);
+	// C06's reopened cycle and its first cycle were both on time. Then the closed loop's
+	// columns: no returns or supervised events in this fixture, and three cases whose cycle
+	// reached a supervision level of the default policy.
+	assert.Equal(t, "TOTAL,7,3,1,3,1,0.6000,1.00,2,7,1,2,1,0.5000,2,0,0,3", lines[len(lines)-1])
 	// T10 has only an open, on-track case: no rate, no close time — empty, not 0.
-	assert.Contains(t, lines, "T10,1,0,0,1,0,,,,0,0,0,0,,0")
+	assert.Contains(t, lines, "T10,1,0,0,1,0,,,,0,0,0,0,,0,0,0,1")
 }
 
 type failWriter struct{}
@@ -982,7 +984,7 @@ func TestReportZeroValueRenders(t *testing.T) {
 	var rep Report
 	var buf bytes.Buffer
 	require.NoError(t, rep.WriteCSV(&buf))
-	assert.Equal(t, strings.Join(csvHeader, ",")+"\nTOTAL,0,0,0,0,0,,,,0,0,0,0,,0\n", buf.String())
+	assert.Equal(t, strings.Join(csvHeader, ",")+"\nTOTAL,0,0,0,0,0,,,,0,0,0,0,,0,0,0,0\n", buf.String())
 	buf.Reset()
 	require.NoError(t, rep.WriteOverdueCSV(&buf))
 	assert.Equal(t, "case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state\n", buf.String(),

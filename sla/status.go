@@ -42,12 +42,15 @@ type WarningCrossing struct {
 //
 //   - After "accepted" (started at acceptance and at each reopening): met by
 //     the next transfer or by closing.
-//   - After "transferred" (one per transfer, Unit = the unit): the target with
-//     id "sign_for" (or starting "sign_for_") is met by that unit's signed_for;
+//   - After "transferred" (one per transfer, Unit = the unit): a sign-for
+//     target (Target.Kind TargetSignFor: `kind: sign_for`, or, without the key, an
+//     id "sign_for" or starting "sign_for_") is met by that unit's signed_for;
 //     every other one (e.g. "unit_reply") by the next transfer (to any unit,
-//     the same one included: a re-dispatch starts a new episode) or by
-//     closing. A next transfer or closing also ends a sign-for target not yet
-//     signed (DoneBy tells which).
+//     the same one included: a re-dispatch starts a new episode), by that
+//     unit's return or by closing. A next transfer or closing also ends a
+//     sign-for target not yet signed (DoneBy tells which). A return window
+//     (Target.Kind TargetReturnWindow) is not listed: it bounds when a unit may
+//     return the case, and is no limit anyone must meet.
 //   - After "signed_for" (one per sign-for): met by the next transfer or by
 //     closing.
 //   - After "closed" (one per close, e.g. the follow-up visit): met by the
@@ -227,7 +230,8 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		return err
 	}
-	if err := r.loopStatus(st, now); err != nil {
+	nextSupervision, err := r.loopStatus(st, now)
+	if err != nil {
 		return err
 	}
 	wout, tout := statusSlices(len(ws), nt)
@@ -244,7 +248,7 @@ func (r *replayer) status(st *Status, now time.Time) error {
 		}
 		st.Targets = tout
 	}
-	r.nextChange(st, now, nextWarning)
+	r.nextChange(st, now, nextWarning, nextSupervision)
 	return nil
 }
 
@@ -535,7 +539,7 @@ func (r *replayer) targetCount() int {
 			continue
 		}
 		for k := range ts {
-			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
+			if ts[k].After == tr && !ts[k].returnWindow() && (on == nil || on[k]) {
 				n++
 			}
 		}
@@ -560,7 +564,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 	}
 	start := func(tr Trigger, unit string, at time.Time) {
 		for k := range ts {
-			if ts[k].After == tr && !isReturnTarget(ts[k].ID) && (on == nil || on[k]) {
+			if ts[k].After == tr && !ts[k].returnWindow() && (on == nil || on[k]) {
 				// Field by field into dst's zeroed memory (len(out) < n =
 				// len(dst) by the count): no 176-byte temporary and typed copy.
 				out = out[:len(out)+1]
@@ -576,7 +580,7 @@ func (r *replayer) fillTargets(dst []TargetStatus, now time.Time) error {
 			if !out[j].Done.IsZero() || (t.After != after1 && t.After != after2 && t.After != after3) {
 				continue
 			}
-			if signFor != "" && (!isSignForTarget(t.ID) || out[j].Unit != signFor) {
+			if signFor != "" && (!t.signsFor() || out[j].Unit != signFor) {
 				continue
 			}
 			out[j].Done, out[j].DoneBy = at, by

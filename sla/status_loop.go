@@ -16,7 +16,7 @@ type OpenPause struct {
 
 // loopStatus fills the closed-loop fields of st: open pauses, supervision,
 // rating. It allocates only what it lists.
-func (r *replayer) loopStatus(st *Status, now time.Time) error {
+func (r *replayer) loopStatus(st *Status, now time.Time) (nextSupervision time.Time, err error) {
 	if r.open.n > 0 && !r.closed {
 		loc := r.p.cal.Location()
 		st.OpenPauses = make([]OpenPause, r.open.n)
@@ -37,5 +37,5 @@ func (r *replayer) loopStatus(st *Status, now time.Time) error {
 	if r.hasTier {
 		return r.supervision(st, now)
 	}
-	return nil
+	return time.Time{}, nil
 }

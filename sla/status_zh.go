@@ -46,8 +46,10 @@ func (p *Policy) DeadlineIn(tier string, accepted time.Time, lang deadline.Lang)
 // ExplainIn is Explain in the language given: deadline.English is Explain itself;
 // deadline.Chinese says the same in plain Chinese for a director or a citizen — the events in
 // words, the deadline with every day counted and skipped (each makeup working day named) and
-// the statute of each rule applied, the state, warnings and targets — without the counting
-// conventions' names or the calendar's version hash.
+// the statute of each rule applied, the state, warnings and targets, and the closed loop (open
+// pauses and how their time counts, returns, supervision levels reached and who acted, late
+// changes that stay late, the visit's grade) — without the counting conventions' names or the
+// calendar's version hash.
 func (s Status) ExplainIn(p *Policy, c Case, lang deadline.Lang) []string {
 	if lang != deadline.Chinese {
 		return s.Explain(p, c)
@@ -184,7 +186,7 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 	r := replayer{p: p, id: c.ID, events: c.Events[:n]}
 	for i := 0; i < n; i++ {
 		e := &c.Events[i]
-		prevTier, prevExt := r.tier, r.extCount
+		prevTier, prevExt, prevFrozen := r.tier, r.extCount, r.frozen
 		if err := r.step(i); err != nil {
 			say("第%d个事件（%s，%s）与案件不符：%v。", i+1, e.Type, when(e.At), err)
 			break
@@ -193,10 +195,7 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 		if e.Actor != "" {
 			by = "（经办人：" + e.Actor + "）"
 		}
-		why := ""
-		if e.Reason != "" {
-			why = "，原因：" + e.Reason
-		}
+		why := zhReason(p, e)
 		switch e.Type {
 		case EventAccepted:
 			say("%s受理%s。", when(e.At), by)
@@ -214,11 +213,26 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 		case EventSignedFor:
 			say("%s由%s签收。", when(e.At), e.Unit)
 		case EventPaused:
-			say("%s中止办理%s（行政许可法第四十五条，中止期间不计入办理时限）。", when(e.At), why)
+			say("%s中止办理%s%s（%s）。", when(e.At), zhPauseName(e.Pause), why, zhCounts(p.reasonCode(EventPaused, e.Reason)))
 		case EventResumed:
-			say("%s恢复办理。", when(e.At))
+			if r.cycleFrom == i {
+				say("%s恢复办理%s；该中止为补正材料（行政许可法第三十二条），期限从此时重新起算。", when(e.At), zhPauseName(e.Pause))
+			} else {
+				say("%s恢复办理%s。", when(e.At), zhPauseName(e.Pause))
+			}
+		case EventReturned:
+			say("%s由%s退回%s%s；该单位的办理时限随之结束，对群众的办理时限继续计算。", when(e.At), e.Unit, by, why)
+		case EventSupervised:
+			level := ""
+			if e.Level != "" {
+				level = "（督办级别：" + zhLevel(p, e.Level) + "）"
+			}
+			say("%s由%s督办%s；督办不改变办理期限。", when(e.At), e.Actor, level)
 		case EventRestarted:
 			say("%s补正材料后重新受理%s（行政许可法第三十二条）：期限从此时重新起算，此前的用时、中止和延期不再计算。", when(e.At), why)
+			if r.frozen && !prevFrozen {
+				say("  重新受理时已超过期限（%s），仍按超期计：予以记录，本轮办理按超期考核。", due(r.frozenDue))
+			}
 		case EventExtended:
 			late := ""
 			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
@@ -235,6 +249,9 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 				from = "自改变分类时起算"
 			}
 			say("%s改变分类：由%s改为%s%s；新的时限从%s起算（%s）。", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), from)
+			if r.frozen && !prevFrozen {
+				say("  改变分类时已超过期限（%s），仍按超期计：予以记录，本轮办理按超期考核。", due(r.frozenDue))
+			}
 		case EventClosed:
 			verdict := "按期（在期限" + due(r.closeJDue) + "之前）"
 			if r.cycleLate {
@@ -242,11 +259,7 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 			}
 			say("%s办结，%s。", when(e.At), verdict)
 		case EventVisited:
-			sat := "满意"
-			if e.Satisfied != nil && !*e.Satisfied {
-				sat = "不满意"
-			}
-			say("%s回访：%s。", when(e.At), sat)
+			say("%s回访：%s。", when(e.At), zhGrade(p.grade(r.grade)))
 		case EventReopened:
 			say("%s重新办理%s；第%d轮按%s从此时起算。", when(e.At), why, r.cycle, r.tier)
 		default:
@@ -270,6 +283,13 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 		}
 		req := r.request(upTo, false)
 		req.Explain, req.Lang = true, deadline.Chinese
+		// A pause's reason code is said by its label (专家评审, not expert_review).
+		req.Pauses = append([]deadline.Pause(nil), req.Pauses...)
+		for i := range req.Pauses {
+			if rc := p.reasonCode(EventPaused, req.Pauses[i].Reason); rc != nil && rc.Label != "" {
+				req.Pauses[i].Reason = rc.Label
+			}
+		}
 		d, err := p.counter.Deadline(req)
 		if err != nil {
 			say("无法说明期限：%v。", err)
@@ -300,16 +320,131 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 	for _, w := range s.Warnings {
 		say("预警“%s”于%s触发：%s。", w.Label, when(w.At), p.warningRuleZh(w.ID))
 	}
+	for _, o := range s.OpenPauses {
+		reason := o.Reason
+		if rc := p.reasonCode(EventPaused, o.Reason); rc != nil && rc.Label != "" {
+			reason = rc.Label
+		}
+		say("中止%s自%s起尚未恢复，原因：%s；%s。", zhPauseName(o.Pause), when(o.Since), reason, zhCounts(p.reasonCode(EventPaused, o.Reason)))
+	}
+	for i, l := range s.Supervision {
+		acted := "尚未记录督办"
+		if s.State == StateClosedOnTime || s.State == StateClosedLate {
+			acted = "办结前未记录督办"
+		}
+		for _, a := range s.Supervised {
+			if a.Level == l.ID || a.Level == "" && actedOn(s.Supervision, a.At) == i {
+				acted = "已于" + when(a.At) + "由" + a.By + "督办"
+				break
+			}
+		}
+		label := l.Label
+		if label == "" {
+			label = l.ID
+		}
+		say("%s达到督办级别“%s”：应由%s督办；%s。", when(l.At), label, l.By, acted)
+	}
+	if s.ReopenRequired {
+		say("回访评价为“%s”，需重新办理（尚未重新办理）。", s.Rating)
+	}
 	for _, t := range s.Targets {
 		unit := ""
 		if t.Unit != "" {
 			unit = "（" + t.Unit + "）"
 		}
-		if t.Done.IsZero() {
+		switch {
+		case t.DoneBy == EventReturned:
+			// A return ends the unit's targets; it does not complete them.
+			say("“%s”%s自%s起，应于%s前完成；%s该单位退回，时限随之结束。", t.Label, unit, when(t.Start), due(t.Due), when(t.Done))
+		case t.Done.IsZero():
 			say("“%s”%s自%s起，应于%s前完成，%s。", t.Label, unit, when(t.Start), due(t.Due), zhState(t.State, true))
-		} else {
+		default:
 			say("“%s”%s自%s起，应于%s前完成，%s：%s于%s完成。", t.Label, unit, when(t.Start), due(t.Due), zhState(t.State, true), zhEvent(t.DoneBy), when(t.Done))
 		}
 	}
 	return out
+}
+
+// zhPauseName names a pause in a sentence: "“听证”", or nothing for an unnamed one.
+func zhPauseName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return "“" + name + "”"
+}
+
+// zhReason says an event's reason: "，原因：专家评审" — a reason code by its label, free text
+// as written; "" without a reason.
+func zhReason(p *Policy, e *Event) string {
+	if e.Reason == "" {
+		return ""
+	}
+	if rc := p.reasonCode(e.Type, e.Reason); rc != nil && rc.Label != "" {
+		return "，原因：" + rc.Label
+	}
+	return "，原因：" + e.Reason
+}
+
+// zhCounts says how the time of a pause counts, from its reason code (nil: free text, which
+// is excluded time as a pause always was).
+func zhCounts(rc *ReasonCode) string {
+	basis := func(def string) string {
+		if rc != nil && rc.Basis != "" {
+			return rc.Basis
+		}
+		return def
+	}
+	switch {
+	case rc != nil && rc.CountsAs == CountsApplicant:
+		if rc.Basis != "" {
+			return "属申请人原因，中止期间不计入办理时限，并单独统计（" + rc.Basis + "）"
+		}
+		return "属申请人原因，中止期间不计入办理时限，并单独统计"
+	case rc != nil && rc.CountsAs == CountsRestart:
+		return "属补正材料，恢复办理时期限重新计算（" + basis("行政许可法第三十二条") + "）"
+	}
+	return basis("行政许可法第四十五条") + "，中止期间不计入办理时限"
+}
+
+// zhLevel names a supervision level by its label ("挂牌督办"); a level without one, or an id
+// the policy does not declare, as written.
+func zhLevel(p *Policy, id string) string {
+	for _, l := range p.SupervisionLevels() {
+		if l.ID == id && l.Label != "" {
+			return l.Label
+		}
+	}
+	return id
+}
+
+// zhGrade says a visit's grade and what it counts as: "基本满意（计为满意）",
+// "不满意（计为不满意，需重新办理）".
+func zhGrade(g *Grade) string {
+	if g == nil {
+		return "评价不在评价等级中"
+	}
+	name := g.Grade
+	if g.Label != "" && g.Label != g.Grade {
+		name = g.Label
+	}
+	counts := "计为满意"
+	if !g.Satisfied {
+		counts = "计为不满意"
+	}
+	if g.Reopens {
+		counts += "，需重新办理"
+	}
+	return name + "（" + counts + "）"
+}
+
+// actedOn is the index of the level a supervised event that names none acted on: the latest
+// level reached at or before it (-1 when none was).
+func actedOn(levels []SupervisionReached, at time.Time) int {
+	k := -1
+	for i, l := range levels {
+		if !l.At.After(at) {
+			k = i
+		}
+	}
+	return k
 }

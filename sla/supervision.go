@@ -91,15 +91,28 @@ func (r *replayer) supervisionInstants(st *Status, dst []time.Time) ([]time.Time
 
 // supervision fills st.Supervision (the levels reached at or before now, in
 // order of reaching; policy order for equal instants) and st.Supervised
-// (the supervised events of the current cycle).
-func (r *replayer) supervision(st *Status, now time.Time) error {
+// (the supervised events of the current cycle), and returns the earliest
+// level instant after now (zero when none): the supervision source of
+// Status.NextChange, from the same instants.
+func (r *replayer) supervision(st *Status, now time.Time) (next time.Time, err error) {
 	if len(r.p.loop.supervision) == 0 {
-		return nil
+		return time.Time{}, nil
 	}
 	var buf [MaxSupervisionLevels]time.Time
 	ats, err := r.supervisionInstants(st, buf[:0])
 	if err != nil {
-		return err
+		return time.Time{}, err
+	}
+	reached := 0
+	for _, at := range ats {
+		if !at.IsZero() && !at.After(now) {
+			reached++
+		}
+	}
+	if reached > 0 {
+		// One allocation of the exact size: StatusAt runs over every open case of
+		// a report, and growing the slice level by level tripled its garbage.
+		st.Supervision = make([]SupervisionReached, 0, reached)
 	}
 	for i, at := range ats {
 		if at.IsZero() || at.After(now) {
@@ -121,7 +134,7 @@ func (r *replayer) supervision(st *Status, now time.Time) error {
 			st.Supervised = append(st.Supervised, SupervisionAction{Level: e.Level, By: e.Actor, At: e.At.In(loc), Note: e.Note})
 		}
 	}
-	return nil
+	return earliestAfter(now, ats...), nil
 }
 
 // supervised applies a supervised event: the case must have reached a

@@ -13,7 +13,8 @@ func TestDoc(t *testing.T) {
 		r := cli(t, "", "doc", defaultPolicy)
 		require.Equal(t, exitOK, r.code, r.stderr)
 		for _, want := range []string{"# “办不成事”1310限时办结机制", "## 三、分类规则", "不属于以上情形的，3个工作日内办结。",
-			"期间最后一日的截止时间为二十四时（民法典第二百零三条）。", "## 八、回访"} {
+			"期间最后一日的截止时间为二十四时（民法典第二百零三条）。", "## 六、督办", "## 九、回访",
+			"事项超期3个工作日时，由分管领导予以“挂牌督办”。", "应在转办后2个工作日内退回（“承办单位退回时限”）；逾期不得退回。"} {
 			assert.Contains(t, r.stdout, want)
 		}
 	})

@@ -16,7 +16,7 @@ type reportOpts struct {
 	policy, cases, from, to, by, now string
 	bucket, format                   *enumFlag
 	overdueLimit                     int
-	overdue                          bool
+	overdue, loop                    bool
 	cal                              *calFlags
 	period, rank                     *enumFlag // the weekly analysis / monthly dispatch
 	top                              string
@@ -26,7 +26,7 @@ type reportOpts struct {
 func reportCommand() *command {
 	return &command{
 		name:     "report",
-		synopsis: "shixian report --policy FILE --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue] [--overdue-limit N]",
+		synopsis: "shixian report --policy FILE --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue | --loop] [--overdue-limit N]",
 		summary:  "weekly/monthly figures per tier, department, unit or handler: on-time rate, overdue, days to close",
 		details: `--cases is a JSON-lines file ("-" = stdin) with one case per line in the sla.Case JSON format
 (schema 1, the same as 'shixian status --case'). It is streamed: memory stays flat however many
@@ -50,15 +50,25 @@ policy's score formula (ranking.score, printed in the report); a policy without 
 --format svg (with --period) writes the trend of the on-time rate as an SVG chart.
 
 csv with --period: one table, header section,period,key,value,cases,closed_on_time,
-closed_late,open,open_overdue,on_time_rate,late,late_share,satisfaction_rate,rank,score; sections
-total (this period and the previous), group, top, trend, formula and rank.
+closed_late,open,open_overdue,on_time_rate,late,late_share,satisfaction_rate,rank,score,returned,
+supervised,supervision_reached; sections total (this period and the previous), group, top, trend,
+formula and rank.
 
-md (default): a Markdown report with Chinese and English column labels and the overdue list.
+md (default): a Markdown report with Chinese and English column labels, the closed loop (退回,
+督办, supervision levels reached, applicant-caused pauses, 回访 ratings) and the overdue list.
 csv: header group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,
 avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,
-satisfaction_rate,ever_late and a final TOTAL row. closed_late and open_overdue count the
-current cycle only; ever_late counts cases late in this or an earlier cycle (a reopened case).
-New columns are only ever appended, so readers may rely on the column order.
+satisfaction_rate,ever_late,returned,supervised,supervision_reached and a final TOTAL row.
+closed_late and open_overdue count the current cycle only; ever_late counts cases late in this
+or an earlier cycle (a reopened case); returned counts cases returned (退回) at least once,
+supervised cases with a supervised event (督办), supervision_reached cases whose current cycle
+reached a supervision level. New columns are only ever appended, so readers may rely on the
+column order.
+
+--loop (with --format csv) writes the report-wide closed-loop figures instead of the group
+table: header section,key,label,count; rows supervised, applicant_paused, one level row per
+supervision level (key its id, label its label), one returns row per returning unit (most
+returns first) and one rating row per grade of the rating scale.
 
 --overdue (with --format csv) writes the overdue list (超期清单) instead of the group table:
 header case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state, one row
@@ -95,6 +105,7 @@ or paused. When --overdue-limit cuts the list, a note on stderr says how many we
 			fs.IntVar(&o.trend, "trend", 8, "with --period: `N` periods in the on-time trend, the current one included (2..53)")
 			fs.IntVar(&o.overdueLimit, "overdue-limit", 1000, "list at most `N` overdue cases, the most overdue first (0 = all)")
 			fs.BoolVar(&o.overdue, "overdue", false, "with --format csv: write the overdue list (one row per case) instead of the group table")
+			fs.BoolVar(&o.loop, "loop", false, "with --format csv: write the closed loop's figures (returns per unit, supervision levels, ratings) instead of the group table")
 			o.cal = addCalFlags(fs)
 			return o
 		},
@@ -157,6 +168,8 @@ func runReport(e *env, opts any, _ []string) int {
 	switch {
 	case o.overdue:
 		err = out.WriteOverdueCSV(e.stdout)
+	case o.loop:
+		err = out.WriteLoopCSV(e.stdout)
 	case o.format.value == "csv":
 		err = out.WriteCSV(e.stdout)
 	default:
@@ -183,6 +196,10 @@ func (o *reportOpts) outputProblem() error {
 		// The Markdown report already ends with the overdue list; a second, list-only
 		// Markdown shape would be one more format to keep stable for no reader.
 		return usagef("--overdue needs --format csv (the Markdown report already ends with the overdue list)")
+	case o.loop && o.format.value != "csv":
+		return usagef("--loop needs --format csv (the Markdown report already shows the closed loop)")
+	case o.loop && o.overdue:
+		return usagef("--loop and --overdue each write their own table: give one")
 	case o.policy == "":
 		return usagef("--policy FILE is required")
 	}
@@ -232,6 +249,8 @@ func runAnalysis(e *env, o *reportOpts) int {
 	switch {
 	case o.overdue:
 		err = out.Current.WriteOverdueCSV(e.stdout)
+	case o.loop:
+		err = out.Current.WriteLoopCSV(e.stdout)
 	case o.format.value == "csv":
 		err = out.WriteCSV(e.stdout)
 	case o.format.value == "svg":

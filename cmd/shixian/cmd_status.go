@@ -27,14 +27,18 @@ not fit ("case.json:9:7: event 4 (resumed at 2025-10-09 10:00 CST): resume witho
 an unknown key, a value of the wrong type or format, the "policy" value of a case governed by
 another policy. Events dated after --now are ignored.
 
-text (default): the status with Chinese and English labels and its explanation.
+text (default): the status with Chinese and English labels, when it next changes by itself
+(下次变化 Next change: the earliest instant after --now at which a warning, a supervision
+level, a target or the state changes with no new event, or "—" when none will; a portal
+schedules its reminder there instead of polling) and its explanation.
 json: one object {policy {id, version, hash}, status, explanation}: status is the library's
-wire format (sla/schema/shixian-v1.schema.json, #/$defs/Status): {case_id, at, state, warning,
-tier, cycle, due, last_day, judged_due, judged_last_day, provisional, remaining_days,
-overdue_days, remaining_seconds, overdue_seconds, closed, ever_late, cycle_late, extensions,
-late_extensions, paused, paused_since, warnings [{id, label, at}], targets [{id, label, unit,
-start, due, last_day, done, done_by, state}], calendar_version}. Instants are RFC 3339 with
-the calendar's offset, dates YYYY-MM-DD, durations whole seconds; unset instants and empty
+wire format (sla/schema/shixian-v1.schema.json, #/$defs/Status): {case_id, at, next_change,
+state, warning, tier, cycle, due, last_day, judged_due, judged_last_day, provisional,
+remaining_days, overdue_days, remaining_seconds, overdue_seconds, closed, ever_late,
+cycle_late, extensions, late_extensions, paused, paused_since, warnings [{id, label, at}],
+targets [{id, label, unit, start, due, last_day, done, done_by, state}], calendar_version,
+open_pauses, supervision, supervised, rating, reopen_required, override}. Instants are RFC 3339
+with the calendar's offset, dates YYYY-MM-DD, durations whole seconds; unset instants and empty
 texts are left out.
 
 --lang zh gives the text and the explanation in plain Chinese (events, every day counted or
@@ -120,6 +124,23 @@ func statusToJSON(p *sla.Policy, st sla.Status, expl []string) statusOutput {
 		expl = []string{}
 	}
 	return statusOutput{Policy: policyRef{ID: p.ID(), Version: p.Version(), Hash: p.Hash()}, Status: st, Explanation: expl}
+}
+
+// nextChangeText says when the status next changes with no new event (Status.NextChange), for
+// people: the instant, or that nothing will change until the next event.
+func nextChangeText(st sla.Status) string {
+	if st.NextChange.IsZero() {
+		return "— (nothing changes until the next event)"
+	}
+	return st.NextChange.In(cst).Format("2006-01-02 15:04 MST") + " (" + rfc3339(st.NextChange) + ")"
+}
+
+// nextChangeTextZh is nextChangeText in Chinese.
+func nextChangeTextZh(st sla.Status) string {
+	if st.NextChange.IsZero() {
+		return "无（在下一事件之前状态不会自行变化）"
+	}
+	return zhWhen(st.NextChange) + "（届时无需新事件，状态即会变化）"
 }
 
 // stateText gives a state with its Chinese label, for people.
@@ -219,6 +240,7 @@ func writeStatusText(w io.Writer, p *sla.Policy, st sla.Status, expl []string) e
 		}
 		ew.printf("  %s %s%s: due %s%s — %s\n", t.ID, t.Label, unit, dueDisplay(t.Due), done, stateText(t.State))
 	}
+	ew.printf("下次变化 Next change: %s\n", nextChangeText(st))
 	ew.printf("日历 Calendar: %s\n", st.CalendarVersion)
 	ew.printf("说明 Explanation:\n")
 	for _, s := range expl {

@@ -155,6 +155,39 @@ func TestStatus(t *testing.T) {
 		golden(t, "status.txt", r.stdout)
 		assert.Contains(t, r.stdout, "期限 Due: 2025-10-15 24:00")
 	})
+	t.Run("the text says when the status next changes by itself, the instant the JSON gives as next_change", func(t *testing.T) {
+		j := cli(t, "", append(args, "--format", "json", "--lang", "en")...)
+		require.Equal(t, exitOK, j.code, j.stderr)
+		var out struct {
+			Status struct {
+				NextChange string `json:"next_change"`
+			} `json:"status"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(j.stdout), &out))
+		// Wednesday 10-15 00:00 starts the last working day: the last_day warning is crossed.
+		require.Equal(t, "2025-10-15T00:00:00+08:00", out.Status.NextChange)
+		en := cli(t, "", append(args, "--lang", "en")...)
+		assert.Contains(t, en.stdout, "\n下次变化 Next change: 2025-10-15 00:00 CST ("+out.Status.NextChange+")\n")
+		zh := cli(t, "", append(args, "--lang", "zh")...)
+		assert.Contains(t, zh.stdout, "\n下次变化：2025年10月15日（星期三）00:00（届时无需新事件，状态即会变化）\n")
+	})
+	t.Run("a case closed on time and visited has nothing left to change: the text says so", func(t *testing.T) {
+		done := `{"schema":1,"id":"C-DONE","events":[` +
+			`{"type":"accepted","at":"2025-10-13T09:00:00+08:00","input":{"cause":"complex","category":"wage_arrears"}},` +
+			`{"type":"classified","at":"2025-10-13T09:00:00+08:00","tier":"T3","rule":"complex-case"},` +
+			`{"type":"closed","at":"2025-10-14T10:00:00+08:00"},` +
+			`{"type":"visited","at":"2025-10-14T15:00:00+08:00","rating":"满意"}]}`
+		now := "2025-10-20T12:00:00+08:00"
+		j := cli(t, done, "status", "--policy", defaultPolicy, "--case", "-", "--now", now, "--format", "json")
+		require.Equal(t, exitOK, j.code, j.stderr)
+		assert.NotContains(t, j.stdout, "next_change", "zero, so left out of the JSON")
+		en := cli(t, done, "status", "--policy", defaultPolicy, "--case", "-", "--now", now, "--lang", "en")
+		require.Equal(t, exitOK, en.code, en.stderr)
+		assert.Contains(t, en.stdout, "\n下次变化 Next change: — (nothing changes until the next event)\n")
+		zh := cli(t, done, "status", "--policy", defaultPolicy, "--case", "-", "--now", now, "--lang", "zh")
+		require.Equal(t, exitOK, zh.code, zh.stderr)
+		assert.Contains(t, zh.stdout, "\n下次变化：无（在下一事件之前状态不会自行变化）\n")
+	})
 	t.Run("json", func(t *testing.T) {
 		r := cli(t, "", append(args, "--format", "json", "--lang", "en")...)
 		require.Equal(t, exitOK, r.code, r.stderr)
@@ -223,8 +256,8 @@ func TestReport(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "report-department.csv", r.stdout)
 		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-		assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late", lines[0],
-			"the historical columns keep their order; ever_late is appended")
+		assert.Equal(t, "group,accepted,closed_on_time,closed_late,open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,visited,satisfied,satisfaction_rate,ever_late,returned,supervised,supervision_reached", lines[0],
+			"the historical columns keep their order; ever_late, then the closed loop's columns, are appended")
 		assert.True(t, strings.HasPrefix(lines[len(lines)-1], "TOTAL,6,"), "six cases were accepted 09-28..10-12: %s", lines[len(lines)-1])
 	})
 	t.Run("bucketed by close date with an explicit as-of", func(t *testing.T) {
@@ -257,6 +290,30 @@ func TestReport(t *testing.T) {
 		r := cli(t, "", append(base, "--overdue")...)
 		assert.Equal(t, exitUsage, r.code)
 		assert.Contains(t, r.stderr, "--overdue needs --format csv")
+	})
+	t.Run("--loop --format csv writes the closed loop's figures: supervised, applicant-caused pauses, levels, returns, ratings", func(t *testing.T) {
+		r := cli(t, "", append(base, "--format", "csv", "--loop")...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		golden(t, "report-loop.csv", r.stdout)
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		assert.Equal(t, "section,key,label,count", lines[0])
+		assert.Equal(t, "supervised,,,0", lines[1])
+		assert.Contains(t, lines, "level,supervise,督办,3", "the default policy's levels, each with the cases that reached it")
+		assert.Contains(t, lines, "rating,不满意,,1")
+	})
+	t.Run("--loop needs --format csv, and is not given with --overdue", func(t *testing.T) {
+		r := cli(t, "", append(base, "--loop")...)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "--loop needs --format csv")
+		r = cli(t, "", append(base, "--format", "csv", "--loop", "--overdue")...)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "give one")
+	})
+	t.Run("the Markdown report shows the closed loop", func(t *testing.T) {
+		r := cli(t, "", base...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "## 闭环 Closed loop")
+		assert.Contains(t, r.stdout, "| 退回 returned | 督办 supervised | 达督办级别 supervision reached |")
 	})
 	t.Run("usage errors", func(t *testing.T) {
 		assert.Equal(t, exitUsage, cli(t, "", "report", "--policy", defaultPolicy, "--cases", "testdata/cases.jsonl", "--from", "2025-09-28").code)

@@ -237,18 +237,21 @@ the explanation (see shixian status --help).
 
 # report
 
-	shixian report --policy FILE --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue] [--overdue-limit N]
+	shixian report --policy FILE --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue | --loop] [--overdue-limit N]
 
 Streams sla.Case JSON lines into sla's Reporter. The period is --from..--to inclusive; --bucket
 picks the date that places a case in it (accepted by default); --by groups the rows (tier by
 default; department, unit, handler, attr:NAME, or "" for one group); --now is the as-of instant,
 by default the end of the --to day (00:00 of the next day). md (default): a Markdown report with
-Chinese and English labels and the overdue list (at most --overdue-limit items, 1000 by default,
-so memory stays bounded); csv: the header group,accepted,closed_on_time,closed_late,open,
-open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,reopened,
-visited,satisfied,satisfaction_rate,ever_late and a TOTAL row (closed_late and open_overdue
-count the current cycle; ever_late also earlier cycles of reopened cases; columns are only ever
-appended). --overdue with --format csv writes the overdue list instead: the header
+Chinese and English labels, the closed loop (退回 per unit, 督办, supervision levels reached,
+applicant-caused pauses, 回访 ratings) and the overdue list (at most --overdue-limit items, 1000
+by default, so memory stays bounded); csv: the header group,accepted,closed_on_time,closed_late,
+open,open_overdue,on_time_rate,avg_workdays_to_close,p90_workdays_to_close,overdue_workdays,
+reopened,visited,satisfied,satisfaction_rate,ever_late,returned,supervised,supervision_reached
+and a TOTAL row (closed_late and open_overdue count the current cycle; ever_late also earlier
+cycles of reopened cases; columns are only ever appended). --loop with --format csv writes the
+report-wide closed-loop figures instead: the header section,key,label,count, rows supervised,
+applicant_paused, level, returns and rating. --overdue with --format csv writes the overdue list instead: the header
 case_id,group,tier,department,unit,handler,due,last_day,overdue_workdays,state, one row per
 closed-late or open-overdue case, most overdue first (due: the exclusive RFC 3339 instant;
 last_day: YYYY-MM-DD; state: closed_late, overdue or paused); a cut by --overdue-limit is noted

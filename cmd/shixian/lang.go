@@ -240,6 +240,7 @@ func writeStatusTextZh(w io.Writer, p *sla.Policy, st sla.Status, expl []string)
 	if st.EverLate && !st.CycleLate {
 		ew.printf("曾超期：是（此前一轮办理）\n")
 	}
+	ew.printf("下次变化：%s\n", nextChangeTextZh(st))
 	ew.printf("说明：\n")
 	for _, s := range expl {
 		ew.printf("  %s\n", s)

@@ -44,7 +44,7 @@ func TestReportPeriod(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		golden(t, "report-month.csv", r.stdout)
 		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-		assert.Equal(t, "section,period,key,value,cases,closed_on_time,closed_late,open,open_overdue,on_time_rate,late,late_share,satisfaction_rate,rank,score", lines[0])
+		assert.Equal(t, "section,period,key,value,cases,closed_on_time,closed_late,open,open_overdue,on_time_rate,late,late_share,satisfaction_rate,rank,score,returned,supervised,supervision_reached", lines[0])
 		assert.True(t, strings.HasPrefix(lines[1], "total,2025-10,,TOTAL,2,"), "%s", lines[1])
 		assert.True(t, strings.HasPrefix(lines[2], "total,2025-09,,TOTAL,4,"), "%s", lines[2])
 	})

@@ -23,6 +23,8 @@
 //	GET  /policy/history      the audit trail of policy activations                         supervisor, admin
 //	POST /policy              a policy file (YAML), validated and tested before it is swapped in   admin
 //	GET  /reminders?limit=N   the cases due for a look, and the reminders recorded (reminders.go)  supervisor, admin
+//	GET  /board               the supervision board (督办看板), HTML (board.go)                supervisor, admin
+//	GET  /calendar/{handler}.ics  a handler's deadlines and warnings, iCalendar (ics.go)     supervisor, admin, the clerk named
 //
 // Security: tokens come from --tokens (one `ROLE NAME SECRET` per line) or, without it, one
 // random admin token is printed once at start. The portal listens on loopback by default and

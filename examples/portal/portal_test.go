@@ -67,7 +67,7 @@ func TestEndToEnd(t *testing.T) {
 	explanation, ok := get(st, "explanation").([]any)
 	require.True(t, ok)
 	require.NotEmpty(t, explanation)
-	assert.Contains(t, strings.Join(toStrings(explanation), "\n"), "2025-10-10 10:00", "the pause is explained")
+	assert.Contains(t, strings.Join(toStrings(explanation), "\n"), "2025年10月10日 10:00中止办理", "the pause is explained, in the policy's language (Chinese)")
 
 	// Closed Thursday 10-23: before the moved deadline, so on time.
 	out = e.mustEvent("C-2", map[string]any{"type": "closed", "at": "2025-10-23T11:00:00+08:00"})

@@ -308,6 +308,8 @@ func (s *Server) auditStart(ctx context.Context) error {
 //	POST /policy?mode=shadow                         ✓     shadow a candidate (shadow.go)
 //	GET  /policy/shadow                    ✓         ✓     the shadow run's counts and disagreements
 //	DELETE /policy/shadow                            ✓     stop the shadow run
+//	GET  /board                            ✓         ✓     the supervision board, HTML (board.go)
+//	GET  /calendar/{handler}.ics  (own)    ✓         ✓     a handler's deadlines, iCalendar (ics.go)
 //
 // Every answer that is not a success is JSON of one shape (apiError), unknown routes and
 // methods included.
@@ -327,12 +329,14 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /policy", s.guard(admin, s.timeout, s.postPolicy))
 	s.shadowRoutes(mux, overseer, admin)
 	mux.Handle("GET /reminders", s.guard(overseer, s.timeout, s.listReminders))
+	mux.Handle("GET /board", s.guard(overseer, max(s.timeout, DefaultReportTimeout), s.board))
+	mux.Handle("GET /calendar/{file}", s.guard(reader, max(s.timeout, DefaultReportTimeout), s.staffCalendar))
 	// The same paths without a method answer 405 in JSON (a method pattern is more specific,
 	// so these only catch the methods not served); "/" answers 404 in JSON.
 	for path, allow := range map[string]string{
 		"/healthz": "GET, HEAD", "/cases": "POST", "/cases/{id}/events": "POST", "/cases/{id}": "GET, HEAD",
 		"/report": "GET, HEAD", "/policy": "GET, HEAD, POST", "/policy/history": "GET, HEAD",
-		"/reminders": "GET, HEAD",
+		"/reminders": "GET, HEAD", "/board": "GET, HEAD", "/calendar/{file}": "GET, HEAD",
 	} {
 		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
@@ -820,8 +824,14 @@ func (s *Server) policyFor(sc storedCase) (*sla.Policy, error) {
 	return s.holder.Current().Governing(sc.Case)
 }
 
-// checkEvent checks the fields of a raw event whose JSON errors would not name them (times,
-// periods, booleans) so that a 400 names the field.
+// checkEvent checks the shape of a raw event — the type, the instant, the period, and that
+// every other known field has its JSON type (a string for pause, rating, level, unit, …, a
+// boolean for satisfied) — so that a 400 names the field, which the library's decoder places
+// at body:line:column but does not name. Whether a well-formed field fits the case (a pause
+// that is not open, a rating outside the scale, a level not reached, a unit that does not hold
+// the case) is the library's question alone: Apply answers it with EventError.Field, which
+// eventError passes on. So the portal holds no second copy of the lifecycle's rules, and a
+// field the library adds is checked here by its Go type without a change.
 func checkEvent(data []byte) *apiError {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -850,13 +860,39 @@ func checkEvent(data []byte) *apiError {
 			return &apiError{Error: err.Error(), Field: "length"}
 		}
 	}
-	if v, ok := raw["satisfied"]; ok {
-		var b bool
-		if err := json.Unmarshal(v, &b); err != nil {
-			return &apiError{Error: "satisfied must be true or false", Field: "satisfied"}
+	fields := map[string]reflect.Type{}
+	jsonFieldsOf(reflect.TypeFor[sla.Event](), fields)
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same body names the same field every time
+	for _, k := range keys {
+		ft, known := fields[strings.ToLower(k)]
+		if !known || slices.Contains([]string{"type", "at", "length", "input"}, strings.ToLower(k)) {
+			continue // unknown keys and the input map: the library's strict decoder names them
+		}
+		if err := json.Unmarshal(raw[k], reflect.New(ft).Interface()); err != nil {
+			return &apiError{Error: fmt.Sprintf("%s must be %s", k, jsonKind(ft)), Field: k}
 		}
 	}
 	return nil
+}
+
+// jsonKind says in words which JSON value decodes into t.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a JSON string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Map, reflect.Struct:
+		return "a JSON object"
+	}
+	return "a JSON " + t.Kind().String()
 }
 
 func eventTypeNames() string {
@@ -885,9 +921,11 @@ type policyIDJSON struct {
 	Hash    string `json:"hash"`
 }
 
-// caseStatusOf builds the answer about case c at status st under policy p.
+// caseStatusOf builds the answer about case c at status st under policy p. The explanation is
+// in the policy's own language (Policy.Language: Chinese for a policy written in Chinese), the
+// language the office that wrote it reads.
 func caseStatusOf(p *sla.Policy, c sla.Case, st sla.Status) caseStatusJSON {
-	expl := st.Explain(p, c)
+	expl := st.ExplainIn(p, c, p.Language())
 	if expl == nil {
 		expl = []string{}
 	}

@@ -1,9 +1,13 @@
 // Package policydoc renders a time-limit policy as the public notice an office publishes
 // (政务公开): its title, basis, version and effective date, each tier with its limit in words,
 // each rule as a plain Chinese sentence generated from its condition and the policy's labels,
-// the default, how days are counted (citing the statutes), warnings, extension limits and the
-// follow-up visit — all from the same file the system decides by, so the published rules cannot
-// drift from the applied ones.
+// the default, how days are counted (citing the statutes), warnings (a share of the time used,
+// the last working day, or working days left: 距办理期限届满还剩1个工作日时), the supervision
+// levels (督办: when each is reached and who must act), extension limits, the steps' deadlines
+// and the window within which a unit may return a case, and the follow-up visit with its rating
+// scale (which grades count as satisfied, which reopen the case) — all from the same file the
+// system decides by, so the published rules cannot drift from the applied ones. Sections a
+// policy does not need are left out and the others numbered in turn.
 //
 // [New] builds the [Document] (plain texts a portal can put in its own template); [Markdown]
 // and [HTML] render it. The HTML is one self-contained file — inline CSS, no fonts, scripts or

@@ -2,6 +2,7 @@ package policydoc
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,10 +26,13 @@ type Document struct {
 	Default    RuleItem // the decision when no rule fits; Condition is empty
 	Counting   []string // how days are counted, each with the statute it applies
 	Warnings   []string
-	Extensions []string
-	Targets    []string // deadlines of the steps (sign-for, unit reply) other than the follow-up visit
-	FollowUp   []string // the follow-up visit (回访) after closing
-	Source     string   // "本文件由时限政策文件 xinyu-1310（2025.1版，sha256 …）自动生成。"
+	// Supervision says, for each supervision level (督办) the policy declares, when it is
+	// reached and who must act.
+	Supervision []string
+	Extensions  []string
+	Targets     []string // deadlines of the steps (sign-for, unit reply) other than the follow-up visit
+	FollowUp    []string // the follow-up visit (回访) after closing, and its rating scale
+	Source      string   // "本文件由时限政策文件 xinyu-1310（2025.1版，sha256 …）自动生成。"
 }
 
 // TierItem is one tier: its name, its limit in words and what it is for.
@@ -99,8 +103,10 @@ func New(p *sla.Policy) *Document {
 	}
 	d.Counting = counting(p)
 	d.Warnings = warnings(p)
+	d.Supervision = supervision(p)
 	d.Extensions = extensions(p, names)
 	d.Targets, d.FollowUp = targets(p, s)
+	d.FollowUp = append(d.FollowUp, rating(p, len(d.FollowUp) > 0)...)
 	d.Source = fmt.Sprintf("本文件由时限政策文件 %s（%s版，sha256 %s）自动生成。", p.ID(), p.Version(), shortHash(p.Hash()))
 	return d
 }
@@ -204,28 +210,112 @@ func counting(p *sla.Policy) []string {
 	return out
 }
 
-// warnings lists the warning thresholds.
+// warnings lists the warning thresholds, each at the instant it is crossed: a fraction of the
+// time limit used, the last working day, or a number of working days left (到期前N个工作日).
 func warnings(p *sla.Policy) []string {
 	var out []string
+	fraction, daysLeft := false, false
 	for _, w := range p.Warnings() {
 		label := w.Label
 		if label == "" {
 			label = w.ID
 		}
 		switch {
+		case w.Fraction > 0:
+			fraction = true
+			out = append(out, fmt.Sprintf("已用办理时限达到%s时，发出“%s”。", percent(w.Fraction), label))
 		case w.LastWorkday:
 			out = append(out, "进入办理时限的最后一个工作日时，发出“"+label+"”。")
-		case w.Fraction > 0:
-			out = append(out, fmt.Sprintf("已用办理时限达到%s时，发出“%s”。", percent(w.Fraction), label))
+		case w.DaysLeft > 0:
+			daysLeft = true
+			out = append(out, fmt.Sprintf("距办理期限届满还剩%d个工作日时，发出“%s”。", w.DaysLeft, label))
 		default:
 			// A form of threshold this renderer does not know: named, never misstated.
 			out = append(out, "按政策文件规定的时点发出“"+label+"”。")
 		}
 	}
-	if len(out) > 0 {
+	if daysLeft {
+		out = append(out, "剩余工作日自办理期限的最后一日往前计算，不含当日，中止期间不计入；受理时剩余工作日已不超过规定天数的，受理时即发出。")
+	}
+	switch {
+	case fraction:
 		out = append(out, "已用时限按工作时间计算，不按自然时间；超过期限未办结的，即为超期。")
+	case len(out) > 0:
+		out = append(out, "超过期限未办结的，即为超期。")
 	}
 	return out
+}
+
+// supervision says when each supervision level (督办) is reached and who must act then.
+func supervision(p *sla.Policy) []string {
+	labels := map[string]string{}
+	for _, w := range p.Warnings() {
+		labels[w.ID] = w.Label
+		if w.Label == "" {
+			labels[w.ID] = w.ID
+		}
+	}
+	var out []string
+	for _, l := range p.SupervisionLevels() {
+		what := l.Label
+		if what == "" {
+			what = l.ID
+		}
+		act := "予以“" + what + "”"
+		if l.By != "" {
+			act = "由" + l.By + act
+		}
+		switch {
+		case l.Warning != "":
+			name := labels[l.Warning]
+			if name == "" {
+				name = l.Warning
+			}
+			out = append(out, "事项发出“"+name+"”时，"+act+"。")
+		case l.OverdueDays > 0:
+			out = append(out, fmt.Sprintf("事项超期%d个工作日时，%s。", l.OverdueDays, act))
+		default:
+			out = append(out, "事项超期时，"+act+"。")
+		}
+	}
+	return out
+}
+
+// rating states the rating scale of the follow-up visit (回访评价): its grades, which count as
+// satisfied and which call for handling the case again. It is stated when the policy has a
+// follow-up visit or a scale of its own; every policy judges a visit by its scale, the default
+// one when it declares none.
+func rating(p *sla.Policy, visit bool) []string {
+	scale := p.RatingScale()
+	if !visit && slices.Equal(scale, sla.DefaultRatingScale()) {
+		return nil
+	}
+	var all, satisfied, reopens []string
+	for _, g := range scale {
+		name := g.Label
+		if name == "" {
+			name = g.Grade
+		}
+		q := "“" + name + "”"
+		all = append(all, q)
+		if g.Satisfied {
+			satisfied = append(satisfied, q)
+		}
+		if g.Reopens {
+			reopens = append(reopens, q)
+		}
+	}
+	s := fmt.Sprintf("回访评价分为%s%d个等次", strings.Join(all, "、"), len(all))
+	if len(satisfied) > 0 {
+		s += "，其中" + strings.Join(satisfied, "、") + "计为满意"
+	} else {
+		s += "，均不计为满意"
+	}
+	s += "。"
+	if len(reopens) > 0 {
+		s += "评价为" + strings.Join(reopens, "、") + "的，事项重新办理。"
+	}
+	return []string{s}
 }
 
 func percent(f float64) string {
@@ -284,7 +374,9 @@ func extensions(p *sla.Policy, names map[string]TierItem) []string {
 }
 
 // targets states the step deadlines and the follow-up visit; a target for some cases only
-// says for which (its condition as a sentence, or quoted as written).
+// says for which (its condition as a sentence, or quoted as written). A return window (a
+// target whose id is "return" or starts with "return_") is stated as the time within which a
+// unit may return the case.
 func targets(p *sla.Policy, s *sentencer) (steps, followUp []string) {
 	for _, t := range p.Targets() {
 		label := t.Label
@@ -303,12 +395,20 @@ func targets(p *sla.Policy, s *sentencer) (steps, followUp []string) {
 				only = "（仅限符合条件「" + w + "」的事项）"
 			}
 		}
-		switch t.After {
-		case sla.AfterClosed:
+		switch {
+		case t.Kind == sla.TargetReturnWindow:
+			// A window for an action, not a step anyone must complete: a return after it is
+			// refused. The library enforces it after a transfer or a sign-for.
+			from := "转办后"
+			if t.After == sla.AfterSignedFor {
+				from = "签收后"
+			}
+			steps = append(steps, "承办单位认为事项不属于本单位办理、需要退回的，应在"+from+limit+"退回（“"+label+"”）"+only+"；逾期不得退回。")
+		case t.After == sla.AfterClosed:
 			followUp = append(followUp, "事项办结后"+limit+"完成“"+label+"”"+only+"。")
-		case sla.AfterTransferred:
+		case t.After == sla.AfterTransferred:
 			steps = append(steps, "事项转办后，承办单位应在"+limit+"完成“"+label+"”"+only+"。")
-		case sla.AfterSignedFor:
+		case t.After == sla.AfterSignedFor:
 			steps = append(steps, "承办单位签收后，应在"+limit+"完成“"+label+"”"+only+"。")
 		default:
 			steps = append(steps, "受理后"+limit+"完成“"+label+"”"+only+"。")

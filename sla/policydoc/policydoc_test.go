@@ -117,8 +117,19 @@ func TestDefaultPolicyNotice(t *testing.T) {
 	assert.Contains(t, d.Rules[0].Sentence, "’或‘", "rule 1 reads as alternatives")
 	assert.True(t, strings.HasSuffix(d.Rules[0].Sentence, "的，10个工作日内办结。"))
 	assert.Equal(t, "不属于以上情形的，3个工作日内办结。", d.Default.Sentence)
-	assert.Equal(t, []string{"事项办结后1个工作日内完成“办结后回访”。"}, d.FollowUp)
+	assert.Equal(t, []string{"事项办结后1个工作日内完成“办结后回访”。",
+		"回访评价分为“满意”、“基本满意”、“不满意”3个等次，其中“满意”、“基本满意”计为满意。评价为“不满意”的，事项重新办理。"}, d.FollowUp,
+		"the visit, then the scale it is rated on")
+	assert.Equal(t, []string{
+		"事项发出“橙灯预警（已用时限80%）”时，由科室负责人予以“催办”。",
+		"事项超期时，由科室负责人予以“督办”。",
+		"事项超期3个工作日时，由分管领导予以“挂牌督办”。",
+		"事项超期5个工作日时，由分管领导予以“通报”。",
+	}, d.Supervision, "each supervision level: when, who, what")
+	assert.Contains(t, d.Targets, "承办单位认为事项不属于本单位办理、需要退回的，应在转办后2个工作日内退回（“承办单位退回时限”）；逾期不得退回。",
+		"the return window is a bound on returning, not a step someone must complete")
 	md := string(Markdown(p))
+	assert.Contains(t, md, "## 六、督办\n\n- 事项发出“橙灯预警（已用时限80%）”时，由科室负责人予以“催办”。\n", "督办 follows 预警")
 	assert.Contains(t, md, "| 3个工作日内办结 | 3个工作日 |")
 	assert.Contains(t, md, p.Hash()[:12])
 }
@@ -150,14 +161,91 @@ func TestNoticeSaysEveryPartOfThePolicy(t *testing.T) {
 		"已用时限按工作时间计算，不按自然时间；超过期限未办结的，即为超期。"}, d.Warnings)
 	assert.Contains(t, d.Extensions[0], "每件事项最多延期1次，累计延长不超过10个工作日")
 	assert.Equal(t, []string{"事项转办后，承办单位应在2个工作小时内完成“承办单位签收”。"}, d.Targets)
-	assert.Equal(t, []string{"事项办结后1个工作日内完成“回访”。"}, d.FollowUp)
+	assert.Equal(t, []string{"事项办结后1个工作日内完成“回访”。",
+		"回访评价分为“满意”、“基本满意”、“不满意”3个等次，其中“满意”、“基本满意”计为满意。评价为“不满意”的，事项重新办理。"}, d.FollowUp,
+		"a policy with a visit states the scale it is rated on, the default one when it declares none")
+	assert.Empty(t, d.Supervision, "no supervision levels declared, no 督办 section")
+}
+
+// TestNoticeSaysWarningsInWorkingDaysLeftSupervisionAndRating: the notice states a warning
+// given as working days left as offices phrase it (距办理期限届满还剩N个工作日时), each
+// supervision level with its trigger and
+// who acts, and a declared rating scale with what counts as satisfied and what reopens; the
+// sections are numbered in turn with no gap.
+func TestNoticeSaysWarningsInWorkingDaysLeftSupervisionAndRating(t *testing.T) {
+	y, err := os.ReadFile(filepath.Join("testdata", "notice-policy.yaml"))
+	require.NoError(t, err)
+	src := strings.Replace(string(y), `warnings:
+  - {id: yellow, label: 黄灯预警, at: 50%}
+  - {id: last_day, label: 红灯前提醒, at: last_workday}
+`, `warnings:
+  - {id: yellow, label: 黄灯提醒, remaining: 2个工作日}
+  - {id: orange, label: 橙灯提醒, remaining: 1 workday}
+  - {id: red, label: 红灯提醒, at: last_workday}
+supervision:
+  - {id: remind, label: 催办, by: 科室负责人, warning: red}
+  - {id: supervise, label: 督办, overdue: 0 workdays}
+  - {id: listed, label: 挂牌督办, by: 分管领导, overdue: 2 workdays}
+rating:
+  - {grade: 非常满意, satisfied: true}
+  - {grade: 满意, satisfied: true}
+  - {grade: 一般}
+  - {grade: 不满意, label: 不满意（须重办）, reopens: true}
+`, 1)
+	require.NotEqual(t, string(y), src, "the test policy's warnings were found")
+	p, err := sla.ParsePolicy("loop.yaml", []byte(src))
+	require.NoError(t, err)
+	d := New(p)
+	assert.Equal(t, []string{
+		"距办理期限届满还剩2个工作日时，发出“黄灯提醒”。",
+		"距办理期限届满还剩1个工作日时，发出“橙灯提醒”。",
+		"进入办理时限的最后一个工作日时，发出“红灯提醒”。",
+		"剩余工作日自办理期限的最后一日往前计算，不含当日，中止期间不计入；受理时剩余工作日已不超过规定天数的，受理时即发出。",
+		"超过期限未办结的，即为超期。",
+	}, d.Warnings, "no percentage threshold, so no sentence about the time used")
+	assert.Equal(t, []string{
+		"事项发出“红灯提醒”时，由科室负责人予以“催办”。",
+		"事项超期时，予以“督办”。",
+		"事项超期2个工作日时，由分管领导予以“挂牌督办”。",
+	}, d.Supervision, "a level without `by` names no one rather than someone wrong")
+	assert.Equal(t, "回访评价分为“非常满意”、“满意”、“一般”、“不满意（须重办）”4个等次，其中“非常满意”、“满意”计为满意。评价为“不满意（须重办）”的，事项重新办理。",
+		d.FollowUp[len(d.FollowUp)-1])
+	md := string(Markdown(p))
+	html := string(HTML(p))
+	for i, title := range []string{"四、期限计算", "五、预警", "六、督办", "七、延期", "八、办理环节时限", "九、回访"} {
+		assert.Contains(t, md, "## "+title+"\n", "section %d", i)
+		assert.Contains(t, html, "<h2>"+title+"</h2>", "section %d", i)
+	}
+	assert.Less(t, strings.Index(md, "五、预警"), strings.Index(md, "六、督办"))
+
+	// A policy with no visit and the default scale says nothing of ratings, and with no
+	// supervision levels and no step deadlines either, the numbering closes up over the
+	// sections it leaves out.
+	bare := src
+	for _, cut := range []string{
+		"rating:\n  - {grade: 非常满意, satisfied: true}\n  - {grade: 满意, satisfied: true}\n  - {grade: 一般}\n  - {grade: 不满意, label: 不满意（须重办）, reopens: true}\n",
+		"supervision:\n  - {id: remind, label: 催办, by: 科室负责人, warning: red}\n  - {id: supervise, label: 督办, overdue: 0 workdays}\n  - {id: listed, label: 挂牌督办, by: 分管领导, overdue: 2 workdays}\n",
+		"targets:\n  - {id: sign_for, label: 承办单位签收, after: transferred, limit: 2 workhours}\n  - {id: visit, label: 回访, after: closed, limit: 1 workday}\n",
+	} {
+		require.Contains(t, bare, cut)
+		bare = strings.Replace(bare, cut, "", 1)
+	}
+	q, err := sla.ParsePolicy("bare.yaml", []byte(bare))
+	require.NoError(t, err)
+	dq := New(q)
+	assert.Empty(t, dq.FollowUp, "no visit, no scale of its own: nothing about ratings")
+	assert.Empty(t, dq.Supervision)
+	mdq := string(Markdown(q))
+	assert.Contains(t, mdq, "## 六、延期\n", "延期 moves up to 六 when there is no 督办")
+	assert.NotContains(t, mdq, "回访")
+	assert.NotContains(t, mdq, "七、")
 }
 
 func TestNoticeOfTheChinesePolicySaysWhichCasesATargetIsForAndWhichTiersMayBeExtended(t *testing.T) {
 	p, err := sla.LoadPolicy(filepath.Join("..", "..", "examples", "policies", "jiban-changgui-gongjian.yaml"))
 	require.NoError(t, err)
 	d := New(p)
-	assert.Equal(t, []string{"事项办结后1个工作日内完成“作风投诉办结后回访”（仅限诉求类型为‘作风投诉’的事项）。"}, d.FollowUp,
+	assert.Equal(t, "事项办结后1个工作日内完成“作风投诉办结后回访”（仅限诉求类型为‘作风投诉’的事项）。", d.FollowUp[0],
 		"a visit for conduct complaints only is not published as a visit for every case")
 	assert.Equal(t, "“攻坚件（10个工作日内办结）”事项确需延长办理时限的，经批准可以延期，每件最多延期1次，累计延长不超过10个工作日；延长的时限自原期限届满时起接续计算。", d.Extensions[0])
 	assert.Equal(t, "“即办件（当日办结）”、“常规件（3个工作日内办结）”事项不予延期。", d.Extensions[1])

@@ -97,23 +97,45 @@ func (d *Document) Markdown() []byte {
 		w("%d. %s\n", i+1, d.mdRule(r))
 	}
 	w("%d. %s\n\n", len(d.Rules)+1, d.mdRule(d.Default))
-	section := func(n, title string, items []string) {
-		if len(items) == 0 {
-			return
-		}
-		w("## %s、%s\n\n", n, title)
-		for _, s := range items {
+	for i, sec := range d.sections() {
+		w("## %s、%s\n\n", numerals[i], sec.title)
+		for _, s := range sec.items {
 			w("- %s\n", md(s))
 		}
 		w("\n")
 	}
-	section("四", "期限计算", d.Counting)
-	section("五", "预警", d.Warnings)
-	section("六", "延期", d.Extensions)
-	section("七", "办理环节时限", d.Targets)
-	section("八", "回访", d.FollowUp)
 	w("---\n\n%s\n", md(d.Source))
 	return b.Bytes()
+}
+
+// numerals number the sections after the rules (三、分类规则).
+var numerals = [...]string{"四", "五", "六", "七", "八", "九"}
+
+type docSection struct {
+	title string
+	items []string
+}
+
+// sections are the sections after the rules that have something to say, in reading order:
+// how days are counted, the warnings, who supervises when, extensions, the steps' deadlines
+// and the follow-up visit. They are numbered in turn, so a section a policy does not need
+// leaves no gap in the numbering.
+func (d *Document) sections() []docSection {
+	all := []docSection{
+		{"期限计算", d.Counting},
+		{"预警", d.Warnings},
+		{"督办", d.Supervision},
+		{"延期", d.Extensions},
+		{"办理环节时限", d.Targets},
+		{"回访", d.FollowUp},
+	}
+	out := all[:0]
+	for _, s := range all {
+		if len(s.items) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (d *Document) mdRule(r RuleItem) string {
@@ -210,21 +232,13 @@ func (d *Document) HTML() []byte {
 		w("<li>%s</li>\n", htmlRule(r))
 	}
 	w("<li>%s</li>\n</ol>\n", htmlRule(d.Default))
-	section := func(n, title string, items []string) {
-		if len(items) == 0 {
-			return
-		}
-		w("<h2>%s、%s</h2>\n<ul>\n", n, title)
-		for _, s := range items {
+	for i, sec := range d.sections() {
+		w("<h2>%s、%s</h2>\n<ul>\n", numerals[i], esc(sec.title))
+		for _, s := range sec.items {
 			w("<li>%s</li>\n", esc(s))
 		}
 		w("</ul>\n")
 	}
-	section("四", "期限计算", d.Counting)
-	section("五", "预警", d.Warnings)
-	section("六", "延期", d.Extensions)
-	section("七", "办理环节时限", d.Targets)
-	section("八", "回访", d.FollowUp)
 	w("<footer>%s</footer>\n</body>\n</html>\n", esc(d.Source))
 	return b.Bytes()
 }

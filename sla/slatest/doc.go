@@ -48,8 +48,31 @@
 //	    expect:
 //	      status:
 //	        now: 2026-03-03T16:00:00+08:00
-//	        targets: {回访: 2026-03-05T00:00:00+08:00}   # target id → due of its latest instance; none: must not run
+//	        targets: {回访: 2026-03-05T00:00:00+08:00}   # target id → due of its latest instance; none: must not run;
+//	                                                   # or {due: …, state: closed_on_time, done_by: signed_for}
+//	                                                   # (done_by "" while the target runs)
 //	        extensions: 0                              # extensions recorded; also late_extensions
+//	  - name: the closed loop — two pauses, a return, supervision, a graded visit
+//	    input: {cause: complex}
+//	    events:                      # the keys of the event JSON: pause, rating, level as well
+//	      - {type: paused, at: 2026-03-03T10:00:00+08:00, pause: 评审, reason: expert_review}   # a reason code or its label
+//	      - {type: paused, at: 2026-03-04T10:00:00+08:00, pause: 听证, reason: 听证}
+//	      - {type: resumed, at: 2026-03-05T09:00:00+08:00, pause: 评审}
+//	      - {type: resumed, at: 2026-03-06T09:00:00+08:00, pause: 听证}
+//	      - {type: transferred, at: 2026-03-06T10:00:00+08:00, unit: 社保科}
+//	      - {type: returned, at: 2026-03-06T11:00:00+08:00, unit: 社保科, reason: not_our_duty}
+//	      - {type: supervised, at: 2026-03-11T09:00:00+08:00, actor: 科室负责人, level: supervise, note: 督办单}
+//	      - {type: closed, at: 2026-03-11T15:00:00+08:00}
+//	      - {type: visited, at: 2026-03-12T10:00:00+08:00, rating: 不满意}
+//	    expect:
+//	      status:
+//	        now: 2026-03-12T11:00:00+08:00
+//	        open_pauses: []                 # names of the open pauses, earliest first ("" for an unnamed one)
+//	        supervision: [remind, supervise]   # supervision level ids reached, in order of reaching
+//	        supervised: 1                   # supervised events of the cycle
+//	        rating: 不满意                   # the visit's grade ("" before any visit)
+//	        reopen_required: true           # the grade calls for reopening and the case was not reopened
+//	        ever_late: true                 # also cycle_late: a late reclassification or restart stays late
 //	  - name: a bad input is rejected
 //	    input: {cause: nonsense}
 //	    expect: {error: "not one of the declared values"}   # a part of the error; no other expect key with it
@@ -71,7 +94,14 @@
 // reclassifications. expect.tier and expect.rule always describe the classification; a
 // reclassified tier is status.tier. An extension's effect is pinned by expect.due (the
 // deadline in force after it) with status.extensions; a target's by status.targets, which
-// also pins that a target with a `when` does not run for a case (none). A case that expects
+// also pins that a target with a `when` does not run for a case (none). The closed loop is
+// pinned by the status keys open_pauses, supervision, supervised, rating, reopen_required,
+// ever_late and cycle_late, each compared with the sla.Status field of that meaning; an
+// event's rating and level and a status's rating and supervision must name a grade of the
+// policy's rating scale and one of its supervision levels, checked at their position once the
+// policy is loaded (as tier, rule, field and target ids are), so that a typo is not a case
+// that can only fail. A reason is text as in the event JSON: a reason code of the policy, its
+// label, or free text (sla.ReasonCode). A case that expects
 // an error passes when the message contains the text; an error that is not expected fails the
 // case and is shown. An event the case refuses is named as the file lists it, with the key at
 // fault: "events[1].length (extended at 2026-03-02 11:00 CST): …" — events[0] is the first

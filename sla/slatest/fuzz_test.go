@@ -13,7 +13,7 @@ import (
 // FuzzParseSuite: any bytes either load as a suite (and run without panicking) or fail with
 // problems that all carry a position.
 func FuzzParseSuite(f *testing.F) {
-	for _, path := range []string{defaultSuite, "../../examples/policies/workorder-3class.suite.yaml", "testdata/pass.suite.yaml", "testdata/fail.suite.yaml"} {
+	for _, path := range []string{defaultSuite, "../../examples/policies/workorder-3class.suite.yaml", "../../examples/policies/jiban-changgui-gongjian.suite.yaml", "testdata/pass.suite.yaml", "testdata/fail.suite.yaml"} {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			f.Fatal(err)
@@ -22,6 +22,7 @@ func FuzzParseSuite(f *testing.F) {
 	}
 	f.Add([]byte("format: shixian-suite/v1\ncases:\n  - {name: a, accepted: 2025-01-02, expect: {tier: T1}}\n"))
 	f.Add([]byte("format: shixian-suite/v1\ncases:\n  - {name: a, accepted: '2025-01-02 24:00', input: {cause: [1, {x: ~}]}, events: [{type: paused, at: 2025-01-03}], expect: {status: {now: 2025-01-04}}}\n"))
+	f.Add([]byte("format: shixian-suite/v1\ncases:\n  - {name: a, accepted: 2026-03-02, input: {cause: complex}, events: [{type: paused, at: 2026-03-03, pause: p, reason: hearing}, {type: visited, at: 2026-03-04, rating: 满意}, {type: supervised, at: 2026-03-05, actor: x, level: remind}], expect: {status: {now: 2026-03-06, open_pauses: [p, ''], supervision: [remind], supervised: 1, rating: '', reopen_required: true, ever_late: false}}}\n"))
 	f.Add([]byte("cases: &a [*a]"))
 	f.Add([]byte("- - -"))
 	f.Add([]byte("format: shixian-suite/v1\nmin_coverage: NaN\ncases: {}\n"))

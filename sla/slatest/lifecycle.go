@@ -3,6 +3,9 @@ package slatest
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shixian-go/shixian/internal/diag"
@@ -37,6 +40,12 @@ type lcOutcome struct {
 	// extensions and lateExtensions count the extensions recorded; targets are the status's.
 	extensions, lateExtensions int
 	targets                    []sla.TargetStatus
+	// The closed loop, as the status has it.
+	openPauses, supervision []string
+	supervised              int
+	rating                  string
+	reopenRequired          bool
+	everLate, cycleLate     bool
 }
 
 // runLifecycle accepts the case (classifying it), applies the events in order and takes the
@@ -68,6 +77,14 @@ func runLifecycle(p *sla.Policy, id string, input map[string]any, accepted time.
 	out.state, out.warning = st.State, st.Warning
 	out.overdueDays, out.remainingDays = st.OverdueDays, st.RemainingDays
 	out.extensions, out.lateExtensions, out.targets = st.Extensions, st.LateExtensions, st.Targets
+	for _, op := range st.OpenPauses {
+		out.openPauses = append(out.openPauses, op.Pause)
+	}
+	for _, lv := range st.Supervision {
+		out.supervision = append(out.supervision, lv.ID)
+	}
+	out.supervised, out.rating, out.reopenRequired = len(st.Supervised), st.Rating, st.ReopenRequired
+	out.everLate, out.cycleLate = st.EverLate, st.CycleLate
 	out.explanation = st.Explain(p, c)
 	return out, nil
 }
@@ -81,6 +98,27 @@ func checkStatusPins(st *statusExpect, life lcOutcome, at string, fail func(stri
 	if st.lateExtensions != nil && *st.lateExtensions != life.lateExtensions {
 		fail("status.late_extensions at %s: expected %d, got %d", at, *st.lateExtensions, life.lateExtensions)
 	}
+	list := func(key string, want *[]string, got []string) {
+		if want != nil && !slices.Equal(*want, got) && !(len(*want) == 0 && len(got) == 0) {
+			fail("status.%s at %s: expected [%s], got [%s]", key, at, quoteAll(*want), quoteAll(got))
+		}
+	}
+	list("open_pauses", st.openPauses, life.openPauses)
+	list("supervision", st.supervision, life.supervision)
+	if st.supervised != nil && *st.supervised != life.supervised {
+		fail("status.supervised at %s: expected %d, got %d", at, *st.supervised, life.supervised)
+	}
+	if st.rating != nil && *st.rating != life.rating {
+		fail("status.rating at %s: expected %q, got %q", at, *st.rating, life.rating)
+	}
+	flag := func(key string, want *bool, got bool) {
+		if want != nil && *want != got {
+			fail("status.%s at %s: expected %t, got %t", key, at, *want, got)
+		}
+	}
+	flag("reopen_required", st.reopenRequired, life.reopenRequired)
+	flag("ever_late", st.everLate, life.everLate)
+	flag("cycle_late", st.cycleLate, life.cycleLate)
 	for _, pin := range st.targets {
 		var got *sla.TargetStatus
 		for i := range life.targets {
@@ -96,7 +134,26 @@ func checkStatusPins(st *statusExpect, life lcOutcome, at string, fail func(stri
 		case pin.due != nil && !pin.due.Equal(got.Due):
 			fail("status.targets.%s at %s: expected due %s, got %s", pin.id, at, fmtInstant(*pin.due), fmtInstant(got.Due))
 		}
+		if got == nil {
+			continue
+		}
+		if pin.state != nil && *pin.state != got.State {
+			fail("status.targets.%s.state at %s: expected %s, got %s", pin.id, at, *pin.state, got.State)
+		}
+		if pin.doneBy != nil && *pin.doneBy != string(got.DoneBy) {
+			fail("status.targets.%s.done_by at %s: expected %q, got %q", pin.id, at, *pin.doneBy, got.DoneBy)
+		}
 	}
+}
+
+// quoteAll spells a list of names for a failure, quoting each so that an unnamed pause ("")
+// shows.
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
 }
 
 // suiteEventError is an event of a suite case that the case refused, numbered as the suite

@@ -55,6 +55,22 @@ func TestSuitePinsTargetsAndExtensions(t *testing.T) {
     events: [{type: closed, at: 2026-03-02T15:00:00+08:00}]
     expect: {status: {now: 2026-03-02T16:00:00+08:00, targets: {回访: 2026-03-04T00:00:00+08:00}}}
 `, []string{"status.targets.回访 at 2026-03-02T16:00:00+08:00: expected due 2026-03-04T00:00:00+08:00, got no such target running"}},
+		{"the mapping form pins that the unit's sign-for met the 签收 target, and that the reply still runs", `
+  - name: c
+    events:
+      - {type: transferred, at: 2026-03-02T11:00:00+08:00, unit: 社保中心}
+      - {type: signed_for, at: 2026-03-02T14:00:00+08:00, unit: 社保中心}
+    expect: {status: {now: 2026-03-02T15:00:00+08:00, targets: {
+      签收: {due: 2026-03-02T16:30:00+08:00, state: closed_on_time, done_by: signed_for},
+      承办回复: {due: 2026-03-05T00:00:00+08:00, state: on_track, done_by: ""}}}}
+`, nil},
+		{"a sign-for target pinned as met while the unit has not signed fails on state and done_by", `
+  - name: c
+    events: [{type: transferred, at: 2026-03-02T11:00:00+08:00, unit: 社保中心}]
+    expect: {status: {now: 2026-03-02T15:00:00+08:00, targets: {签收: {due: 2026-03-02T16:30:00+08:00, state: closed_on_time, done_by: signed_for}}}}
+`, []string{
+			"status.targets.签收.state at 2026-03-02T15:00:00+08:00: expected closed_on_time, got on_track",
+			`status.targets.签收.done_by at 2026-03-02T15:00:00+08:00: expected "signed_for", got ""`}},
 		{"an extension's effect: the due it gives (last day 03-16 plus 3 working days) and its count", `
   - name: c
     input: {原因: 政策瓶颈}
@@ -86,6 +102,14 @@ func TestSuitePinsRefuseUnknownTargetsAndBadValues(t *testing.T) {
   - name: c
     expect: {status: {now: 2026-03-03T16:00:00+08:00, targets: {回访: 明天}}}
 `, `case "c".expect.status.targets.回访`},
+		{"a target pin mapping without its due", `
+  - name: c
+    expect: {status: {now: 2026-03-03T16:00:00+08:00, targets: {回访: {state: on_track}}}}
+`, `case "c".expect.status.targets.回访: missing required key "due"`},
+		{"a target pin naming an event type that does not exist", `
+  - name: c
+    expect: {status: {now: 2026-03-03T16:00:00+08:00, targets: {回访: {due: 2026-03-05, done_by: called}}}}
+`, `case "c".expect.status.targets.回访.done_by: unknown event type "called"`},
 		{"targets given as a list", `
   - name: c
     expect: {status: {now: 2026-03-03T16:00:00+08:00, targets: [回访]}}

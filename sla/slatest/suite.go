@@ -90,12 +90,26 @@ type statusExpect struct {
 	// targets pins targets by id: the due of the target's latest instance, or none
 	// (a nil *time.Time) when the target must not run for the case.
 	targets []targetPin
+	// The closed loop: the names of the open pauses (earliest first, "" for an unnamed
+	// one), the supervision levels reached (in order of reaching), how many supervised
+	// events the cycle has, the visit's grade, whether it calls for reopening, and lateness.
+	openPauses     *[]string
+	supervision    *[]string
+	supervised     *int
+	rating         *string
+	reopenRequired *bool
+	everLate       *bool
+	cycleLate      *bool
 }
 
 // targetPin is one entry of status.targets.
 type targetPin struct {
 	id  string
 	due *time.Time // nil: the target does not run
+	// state and doneBy, when pinned (the mapping form), are the latest instance's State and
+	// DoneBy ("" for a target still running).
+	state  *sla.State
+	doneBy *string
 }
 
 // partialCase is a case or the defaults block before merging.
@@ -331,6 +345,10 @@ func (s *suite) checkReferences(p *sla.Policy) error {
 			known = ruleIDs[ref.name]
 		case "target":
 			known = slices.ContainsFunc(p.Targets(), func(t sla.Target) bool { return t.ID == ref.name })
+		case "grade":
+			known = slices.ContainsFunc(p.RatingScale(), func(g sla.Grade) bool { return g.Grade == ref.name })
+		case "supervision level":
+			known = slices.ContainsFunc(p.SupervisionLevels(), func(l sla.SupervisionLevel) bool { return l.ID == ref.name })
 		}
 		if !known {
 			problems.Add(diag.NewProblem(s.src, ref.pos, fmt.Sprintf(
@@ -465,7 +483,8 @@ func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 	out := make([]sla.Event, 0, len(n.Content))
 	for i, item := range n.Content {
 		w := fmt.Sprintf("%s[%d]", what, i)
-		m := d.Mapping(item, w, "type!", "at!", "actor", "reason", "tier", "rule", "unit", "length", "approver", "satisfied", "note")
+		m := d.Mapping(item, w, "type!", "at!", "actor", "reason", "tier", "rule", "unit", "length", "approver", "satisfied", "note",
+			"pause", "rating", "level")
 		if m == nil {
 			continue
 		}
@@ -497,6 +516,21 @@ func (d *decoder) decodeEvents(n *yaml.Node, what string) []sla.Event {
 		text("unit", &e.Unit)
 		text("approver", &e.Approver)
 		text("note", &e.Note)
+		text("pause", &e.Pause)
+		// A grade or a supervision level the policy does not declare is a typo in the suite,
+		// reported at its position once the policy is known (as tier and rule ids are).
+		if f, ok := m["rating"]; ok {
+			if v := d.str(f.Value, w+".rating"); v != nil {
+				e.Rating = *v
+				d.refs = append(d.refs, reference{kind: "grade", name: *v, pos: d.Pos(f.Value), where: w + ".rating"})
+			}
+		}
+		if f, ok := m["level"]; ok {
+			if v := d.str(f.Value, w+".level"); v != nil {
+				e.Level = *v
+				d.refs = append(d.refs, reference{kind: "supervision level", name: *v, pos: d.Pos(f.Value), where: w + ".level"})
+			}
+		}
 		if f, ok := m["length"]; ok {
 			if v, ok := d.Text(f.Value, w+".length"); ok {
 				p, err := deadline.ParsePeriod(v)
@@ -584,7 +618,8 @@ func (d *decoder) tier(n *yaml.Node, what string) *string {
 }
 
 func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
-	m := d.Mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days", "extensions", "late_extensions", "targets")
+	m := d.Mapping(n, what, "now!", "tier", "state", "warning", "overdue_days", "remaining_days", "extensions", "late_extensions", "targets",
+		"open_pauses", "supervision", "supervised", "rating", "reopen_required", "ever_late", "cycle_late")
 	if m == nil {
 		return nil
 	}
@@ -624,7 +659,60 @@ func (d *decoder) decodeStatus(n *yaml.Node, what string) *statusExpect {
 	if f, ok := m["targets"]; ok {
 		st.targets = d.targetPins(f.Value, what+".targets")
 	}
+	if f, ok := m["open_pauses"]; ok {
+		st.openPauses = d.textList(f.Value, what+".open_pauses", "pause names")
+	}
+	if f, ok := m["supervision"]; ok {
+		if st.supervision = d.textList(f.Value, what+".supervision", "supervision level ids"); st.supervision != nil {
+			for i, id := range *st.supervision {
+				d.refs = append(d.refs, reference{kind: "supervision level", name: id, pos: d.Pos(f.Value.Content[i]), where: what + ".supervision"})
+			}
+		}
+	}
+	if f, ok := m["supervised"]; ok {
+		if st.supervised = d.integer(f.Value, what+".supervised"); st.supervised != nil && *st.supervised < 0 {
+			d.Problem(f.Value, "%s.supervised: expected a count of supervised events (0 or more), found %d", what, *st.supervised)
+			st.supervised = nil
+		}
+	}
+	if f, ok := m["rating"]; ok {
+		// "" pins "no visit yet"; any other text must be a grade of the policy's scale.
+		if st.rating = d.str(f.Value, what+".rating"); st.rating != nil && *st.rating != "" {
+			d.refs = append(d.refs, reference{kind: "grade", name: *st.rating, pos: d.Pos(f.Value), where: what + ".rating"})
+		}
+	}
+	if f, ok := m["reopen_required"]; ok {
+		st.reopenRequired = d.boolean(f.Value, what+".reopen_required")
+	}
+	if f, ok := m["ever_late"]; ok {
+		st.everLate = d.boolean(f.Value, what+".ever_late")
+	}
+	if f, ok := m["cycle_late"]; ok {
+		st.cycleLate = d.boolean(f.Value, what+".cycle_late")
+	}
 	return st
+}
+
+// textList reads a list of plain texts ([] for none); nil when it is not one.
+func (d *decoder) textList(n *yaml.Node, what, of string) *[]string {
+	if n.Kind != yaml.SequenceNode {
+		d.Problem(n, "%s: expected a list of %s ([] for none), found %s", what, of, yamltree.Describe(n))
+		return nil
+	}
+	out := []string{}
+	ok := true
+	for i, item := range n.Content {
+		v := d.str(item, fmt.Sprintf("%s[%d]", what, i))
+		if v == nil {
+			ok = false
+			continue
+		}
+		out = append(out, *v)
+	}
+	if !ok {
+		return nil
+	}
+	return &out
 }
 
 // merge applies the defaults to a case: case keys win, input maps are merged key by key, events
@@ -732,10 +820,52 @@ func (d *decoder) targetPins(n *yaml.Node, what string) []targetPin {
 			out = append(out, pin)
 			continue
 		}
+		if v.Kind == yaml.MappingNode {
+			if pin, ok := d.targetPinMap(v, at, pin); ok {
+				out = append(out, pin)
+			}
+			continue
+		}
 		if t := d.instant(v, at); t != nil {
 			pin.due = t
 			out = append(out, pin)
 		}
 	}
 	return out
+}
+
+// targetPinMap reads the mapping form of a target pin, {due: …, state: closed_on_time,
+// done_by: signed_for}: the due as in the short form, with the state of the target's latest
+// instance and the event that met or ended it ("" while it runs).
+func (d *decoder) targetPinMap(n *yaml.Node, at string, pin targetPin) (targetPin, bool) {
+	m := d.Mapping(n, at, "due!", "state", "done_by")
+	if m == nil {
+		return pin, false
+	}
+	ok := true
+	if f, has := m["due"]; has {
+		if pin.due = d.instant(f.Value, at+".due"); pin.due == nil {
+			ok = false
+		}
+	} else {
+		ok = false
+	}
+	if f, has := m["state"]; has {
+		if v := d.str(f.Value, at+".state"); v != nil {
+			s := sla.State(*v)
+			if !slices.Contains(stateList(), s) {
+				d.Problem(f.Value, "%s.state: unknown state %q (expected one of: %s)", at, *v, strings.Join(stateNames(), ", "))
+			}
+			pin.state = &s
+		}
+	}
+	if f, has := m["done_by"]; has {
+		if v := d.str(f.Value, at+".done_by"); v != nil {
+			if *v != "" && !slices.Contains(eventTypeList(), sla.EventType(*v)) {
+				d.Problem(f.Value, "%s.done_by: unknown event type %q (expected one of: %s, or \"\" while the target runs)", at, *v, strings.Join(eventTypeNames(), ", "))
+			}
+			pin.doneBy = v
+		}
+	}
+	return pin, ok
 }
