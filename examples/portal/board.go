@@ -226,10 +226,11 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	page := boardPage{Now: now, PolicyTitle: latest.Title(), Limit: limit, Levels: levelsOf(latest),
 		PolicyRef: fmt.Sprintf("%s %s", latest.ID(), latest.Version())}
 
-	// The week's analysis (trend of 8 weeks) and the month's ranking, by the latest version:
-	// the ranking formula and the periods are the policy's in force now. No top tables (Top
-	// empty): the board does not show them, and each would be one more report per case.
-	week, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodWeek, Day: now, Now: now, Top: []string{}})
+	// The week's analysis (trend of 8 weeks) and the month's ranking over the whole history:
+	// each case judged by its own version, the ranking formula and the periods the latest
+	// version's (the yardstick in force now). No top tables (Top empty): the board does not
+	// show them, and each would be one more report per case.
+	week, err := hist.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodWeek, Day: now, Now: now, Top: []string{}})
 	if err != nil {
 		s.fault(w, r, err)
 		return
@@ -238,7 +239,7 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) {
 	var monthBy []string
 	if _, ok := latest.Ranking(); ok {
 		for _, by := range []string{"handler", "unit"} {
-			m, err := latest.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodMonth, Day: now, Now: now, Rank: by, Trend: 2, Top: []string{}})
+			m, err := hist.NewAnalyzer(sla.AnalysisOptions{Kind: sla.PeriodMonth, Day: now, Now: now, Rank: by, Trend: 2, Top: []string{}})
 			if err != nil {
 				s.fault(w, r, err)
 				return
