@@ -54,10 +54,19 @@ func TestPeriodContaining(t *testing.T) {
 	assert.ErrorContains(t, err, `invalid period "fortnight" (want week or month)`)
 }
 
-// rankPolicy is the default policy with a ranking formula.
+// defaultScore is the ranking formula the default policy declares.
+const defaultScore = "score: on_time_rate * 70 + satisfaction_rate * 30 - supervised * 5 - overdue_workdays"
+
+// rankPolicy is the default policy with another ranking formula.
 func rankPolicy(t *testing.T, formula string) *Policy {
 	t.Helper()
-	return lcPolicy(t, "\nwarnings:\n", "\nranking:\n  label: 综合得分\n  score: "+formula+"\n\nwarnings:\n")
+	return lcPolicy(t, defaultScore, "score: "+formula)
+}
+
+// noRankPolicy is the default policy without its ranking formula.
+func noRankPolicy(t *testing.T) *Policy {
+	t.Helper()
+	return lcPolicy(t, "\nranking:\n  label: 综合得分\n  "+defaultScore+"\n", "\n")
 }
 
 func acceptedWith(at, cause, category string) Event {
@@ -192,7 +201,7 @@ func TestAnalysisSVG(t *testing.T) {
 
 // TestAnalysisRefused: what an analysis refuses, with the reason.
 func TestAnalysisRefused(t *testing.T) {
-	p := lcPolicy(t)
+	p := noRankPolicy(t)
 	day := lcT("2025-10-29 12:00")
 	cases := []struct {
 		name string
@@ -257,7 +266,7 @@ func TestRankingFormulaRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			y := strings.Replace(string(DefaultPolicyYAML()), "\nwarnings:\n", "\nranking:\n  score: "+tc.formula+"\n\nwarnings:\n", 1)
+			y := strings.Replace(string(DefaultPolicyYAML()), defaultScore, "score: "+tc.formula, 1)
 			_, err := ParsePolicy("rank.yaml", []byte(y))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
@@ -266,7 +275,7 @@ func TestRankingFormulaRefused(t *testing.T) {
 	}
 	// The column points into the formula: the value starts at column 10 ("  score: "), and
 	// "complaints" 21 runes into it.
-	y := strings.Replace(string(DefaultPolicyYAML()), "\nwarnings:\n", "\nranking:\n  score: on_time_rate * 100 - complaints\n\nwarnings:\n", 1)
+	y := strings.Replace(string(DefaultPolicyYAML()), defaultScore, "score: on_time_rate * 100 - complaints", 1)
 	line := strings.Count(y[:strings.Index(y, "  score: on_time")], "\n") + 1
 	_, err := ParsePolicy("rank.yaml", []byte(y))
 	require.Error(t, err)
@@ -280,6 +289,9 @@ func TestRankingFormulaRefused(t *testing.T) {
 	k, ok := p.Ranking()
 	require.True(t, ok)
 	assert.True(t, math.IsNaN(k.score(&ReportRow{})), "0/0 is no score: it ranks last")
-	_, ok = lcPolicy(t).Ranking()
-	assert.False(t, ok)
+	_, ok = noRankPolicy(t).Ranking()
+	assert.False(t, ok, "a policy without ranking: has no formula")
+	d, ok := Default().Ranking()
+	require.True(t, ok, "the default policy declares the formula offices start from")
+	assert.InDelta(t, 0.9*70+0.5*30-1*5-2, d.score(&ReportRow{OnTimeRate: 0.9, SatisfactionRate: 0.5, Supervised: 1, OverdueWorkdays: 2}), 1e-9)
 }

@@ -18,8 +18,9 @@ func rankedPolicy(t *testing.T, formula string) string {
 	t.Helper()
 	data, err := os.ReadFile(defaultPolicy)
 	require.NoError(t, err)
-	text := strings.Replace(string(data), "\nwarnings:\n", "\nranking:\n  label: 综合得分\n  score: "+formula+"\n\nwarnings:\n", 1)
-	require.NotEqual(t, string(data), text, "the example policy has a warnings section to put the ranking before")
+	const declared = "score: on_time_rate * 70 + satisfaction_rate * 30 - supervised * 5 - overdue_workdays"
+	text := strings.Replace(string(data), declared, "score: "+formula, 1)
+	require.NotEqual(t, string(data), text, "the example policy declares the formula to replace")
 	path := filepath.Join(t.TempDir(), "ranked.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
 	return path
@@ -89,7 +90,7 @@ func TestReportPeriod(t *testing.T) {
 			{"--to with --period", append(base, "--period", "week", "--from", "2025-10-08", "--to", "2025-10-12"), "--to is not used with --period"},
 			{"--rank without --period", append(base, "--from", "2025-10-06", "--to", "2025-10-12", "--rank", "handler"), "--rank needs --period"},
 			{"--format svg without --period", append(base, "--from", "2025-10-06", "--to", "2025-10-12", "--format", "svg"), "--format svg draws"},
-			{"--rank under a policy without a formula", append(base, "--period", "week", "--from", "2025-10-08", "--rank", "unit"), "declares none"},
+			{"--rank under a policy without a formula", []string{"report", "--policy", "testdata/policy-2025.1.yaml", "--cases", "testdata/cases.jsonl", "--period", "week", "--from", "2025-10-08", "--rank", "unit"}, "declares none"},
 			{"an unknown period", append(base, "--period", "fortnight", "--from", "2025-10-08"), "want one of week, month"},
 			{"a trend of 60 weeks", append(base, "--period", "week", "--from", "2025-10-08", "--trend", "60"), "Trend 60 is outside 2..53"},
 		} {

@@ -20,6 +20,9 @@ import (
 	"github.com/shixian-go/shixian/sla"
 )
 
+// defaultScore is the ranking formula the default policy declares.
+const defaultScore = "score: on_time_rate * 70 + satisfaction_rate * 30 - supervised * 5 - overdue_workdays"
+
 // boardNow is the board's instant in the tests: Monday 2025-10-13 09:00, Beijing time.
 const boardNow = "2025-10-13T09:00:00%2B08:00"
 
@@ -36,7 +39,7 @@ const boardNow = "2025-10-13T09:00:00%2B08:00"
 //     time;
 //   - X-1, handled by someone whose name is markup, to show that every text is escaped.
 func boardCases(t *testing.T) *env {
-	ranked := policyYAML(t, "\ndefault:\n", "\nranking:\n  label: 综合得分\n  score: on_time_rate * 100 - overdue_workdays\n\ndefault:\n")
+	ranked := policyYAML(t, defaultScore, "score: on_time_rate * 100 - overdue_workdays")
 	e := newEnv(t, tempDB(t), parsePolicy(t, ranked))
 	e.createFor("A-1", "2025-10-09T09:00:00+08:00", "incomplete_materials", "劳动监察科", "王芳")
 	e.createFor("A-2", "2025-10-09T09:00:00+08:00", "complex", "劳动监察科", "王芳")
@@ -108,7 +111,8 @@ func TestBoardServesEscapedHTML(t *testing.T) {
 // TestBoardWithoutRanking: a policy that declares no ranking formula gets no ranking, and the
 // page says why; an empty portal says it has no open case.
 func TestBoardWithoutRanking(t *testing.T) {
-	e := newEnv(t, tempDB(t), nil)
+	unranked := policyYAML(t, "\nranking:\n  label: 综合得分\n  "+defaultScore+"\n", "\n")
+	e := newEnv(t, tempDB(t), parsePolicy(t, unranked))
 	code, body := e.as(supervisorToken).call("GET", "/board?now="+boardNow, nil, "")
 	require.Equal(t, http.StatusOK, code, "%s", body)
 	assert.Contains(t, string(body), "本政策未声明排名公式")
