@@ -35,8 +35,9 @@ type wording interface {
 	// days says what counted and the skipped runs of a day-based period (Counted and Skipped
 	// are filled).
 	days(runs []skipRun)
-	// label is why a skipped day did not count; consecutive days with the same label form a run.
-	label(day calendar.Day, paused, afterPeriod bool) string
+	// label words why a skipped day did not count; consecutive days with the same label form a
+	// run.
+	label(day calendar.Day, why skipWhy, duringPause bool) string
 	skipped(runs []skipRun)
 	extension(i int, s segment)
 	clamped(s segment)
@@ -197,7 +198,8 @@ func (x *explainer) dayDetails(w wording) error {
 	}
 	w.days(x.groupRuns(d.Skipped, func(day calendar.Day) string {
 		n := e.dayOf(day.Date)
-		return w.label(day, x.paused(n), o.tail >= 0 && n > o.tail)
+		why, during := skipReason(day, x.paused(n), o.tail >= 0 && n > o.tail)
+		return w.label(day, why, during)
 	}))
 	for i, s := range o.segs {
 		if i > 0 {
@@ -342,7 +344,10 @@ func (x *explainer) hourDetails(w wording) error {
 	}
 	var skipped []calendar.Day
 	flush := func() {
-		w.skipped(x.groupRuns(skipped, func(d calendar.Day) string { return w.label(d, false, false) }))
+		w.skipped(x.groupRuns(skipped, func(d calendar.Day) string {
+			why, during := skipReason(d, false, false)
+			return w.label(d, why, during)
+		}))
 		skipped = skipped[:0]
 	}
 	for i, day := range days {
@@ -444,6 +449,44 @@ func (x *explainer) paused(n int) bool {
 		}
 	}
 	return false
+}
+
+// skipWhy is why a day in the counted span did not count.
+type skipWhy uint8
+
+const (
+	skipHoliday     skipWhy = iota // a statutory holiday
+	skipRest                       // a weekend rest day
+	skipPaused                     // a working day inside a pause (行政许可法第四十五条)
+	skipAfterPeriod                // a working day after the period was used up, before the case resumed
+	skipRolled                     // a working day after the period's end, passed over by the 203 roll
+)
+
+// skipReason is why day did not count, and whether a holiday or rest day also lay inside a
+// pause: holidays inside a pause are named as holidays (only working days are excluded by a
+// pause in working-day periods).
+func skipReason(day calendar.Day, paused, afterPeriod bool) (why skipWhy, duringPause bool) {
+	switch {
+	case day.Kind == calendar.Holiday:
+		return skipHoliday, paused
+	case day.Kind == calendar.RestDay:
+		return skipRest, paused
+	case paused:
+		return skipPaused, false
+	case afterPeriod:
+		return skipAfterPeriod, false
+	default:
+		return skipRolled, false
+	}
+}
+
+// dates renders ts with format.
+func dates(ts []time.Time, format func(time.Time) string) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = format(t)
+	}
+	return out
 }
 
 // skipRun is a run of consecutive skipped days with the same label.
@@ -555,30 +598,25 @@ func (x enWording) days(runs []skipRun) {
 	}
 }
 
-// label is why a non-counted day did not count: its holiday and notice or the weekend, and
-// whether a pause covered it. Holidays inside a pause are still named with their notice (only
-// working days are excluded by a pause in working-day periods).
-func (x enWording) label(day calendar.Day, paused, afterPeriod bool) string {
+// label names the holiday with its notice, or the weekend, or why a working day was passed over.
+func (x enWording) label(day calendar.Day, why skipWhy, duringPause bool) string {
 	s := ""
-	switch day.Kind {
-	case calendar.Holiday:
+	switch why {
+	case skipHoliday:
 		s = day.HolidayZh + " holiday"
 		if day.Notice != "" {
 			s += " (" + day.Notice + ")"
 		}
-	case calendar.RestDay:
+	case skipRest:
 		s = "weekend (rest days)"
+	case skipPaused:
+		return "paused working day(s) excluded (中止, 行政许可法 art. 45)"
+	case skipAfterPeriod:
+		return fmt.Sprintf("working day(s) after the period was used up on %s, before the case resumed (行政许可法 art. 45)", ymd(x.e.date(x.o.tail)))
 	default:
-		switch {
-		case paused:
-			return "paused working day(s) excluded (中止, 行政许可法 art. 45)"
-		case afterPeriod:
-			return fmt.Sprintf("working day(s) after the period was used up on %s, before the case resumed (行政许可法 art. 45)", ymd(x.e.date(x.o.tail)))
-		default:
-			return "after the period's end (rolled over, 民法典 art. 203)"
-		}
+		return "after the period's end (rolled over, 民法典 art. 203)"
 	}
-	if paused {
+	if duringPause {
 		s += ", during a pause"
 	}
 	return s
@@ -671,10 +709,7 @@ func (x enWording) excluded(f pauseFact) string {
 	if !f.working {
 		unit = "calendar day"
 	}
-	names := make([]string, len(f.names))
-	for i, t := range f.names {
-		names[i] = ymd(t)
-	}
+	names := dates(f.names, ymd)
 	switch {
 	case f.n == 0:
 		return fmt.Sprintf(": excluded no %s (%s..%s are not working days)", unit, ymd(f.from), ymd(f.to))

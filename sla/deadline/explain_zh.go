@@ -187,28 +187,25 @@ func (x zhWording) days(runs []skipRun) {
 	x.skipped(runs)
 }
 
-// label is why a day did not count, in words.
-func (x zhWording) label(day calendar.Day, paused, afterPeriod bool) string {
+// label names the holiday, or the weekend, or why a working day was passed over.
+func (x zhWording) label(day calendar.Day, why skipWhy, duringPause bool) string {
 	var s string
-	switch day.Kind {
-	case calendar.Holiday:
+	switch why {
+	case skipHoliday:
 		s = "法定节假日"
 		if day.HolidayZh != "" {
 			s = day.HolidayZh + "假期"
 		}
-	case calendar.RestDay:
+	case skipRest:
 		s = "周末休息"
+	case skipPaused:
+		return "案件中止，依行政许可法第四十五条不计入"
+	case skipAfterPeriod:
+		return fmt.Sprintf("期限已在%s用到，案件恢复前依行政许可法第四十五条不计入", zhDate(x.e.date(x.o.tail)))
 	default:
-		switch {
-		case paused:
-			return "案件中止，依行政许可法第四十五条不计入"
-		case afterPeriod:
-			return fmt.Sprintf("期限已在%s用到，案件恢复前依行政许可法第四十五条不计入", zhDate(x.e.date(x.o.tail)))
-		default:
-			return "期间届满后顺延，依民法典第二百零三条"
-		}
+		return "期间届满后顺延，依民法典第二百零三条"
 	}
-	if paused {
+	if duringPause {
 		s += "，且在案件中止期间"
 	}
 	return s
@@ -315,10 +312,7 @@ func (x zhWording) excluded(f pauseFact) string {
 	if !f.working {
 		unit = "日"
 	}
-	names := make([]string, len(f.names))
-	for i, t := range f.names {
-		names[i] = zhDate(t)
-	}
+	names := dates(f.names, zhDate)
 	switch {
 	case f.n == 0:
 		return fmt.Sprintf("；%s至%s都不是工作日，未扣除工作日", zhDate(f.from), zhDate(f.to))
