@@ -175,13 +175,7 @@ func (k *Counter) deadline(r *Request) (Deadline, error) {
 	}
 	if r.Explain {
 		x := explainer{e: &e, o: &o, r: r, d: &d}
-		err := x.explain()
-		if err == nil && r.Lang == Chinese {
-			// The English pass has filled Counted and Skipped, which the Chinese one reads.
-			d.Explanation = nil
-			err = x.explainZh()
-		}
-		if err != nil {
+		if err := x.in(r.Lang); err != nil {
 			return Deadline{}, diag.Errorf("", "explaining %s from %s: %w", r.Period, o.start.Format("2006-01-02 15:04 MST"), err)
 		}
 	}

@@ -61,8 +61,6 @@ func (x *explainer) say(format string, args ...any) {
 
 func (x *explainer) day(n int) (calendar.Day, error) { return x.e.cal.Day(x.e.date(n)) }
 
-func (x *explainer) explain() error { return x.in(English) }
-
 // in says everything in lang. It walks copies of the engine, outcome, request and deadline and
 // copies the deadline back: the wording holds its explainer and so escapes, and were it to hold
 // x's pointers the caller's engine, outcome and deadline would move to the heap on every

@@ -100,8 +100,6 @@ const maxListedCountedZh = 31
 // zhWording is the Chinese explanation (see the comment at the top of this file).
 type zhWording struct{ *explainer }
 
-func (x *explainer) explainZh() error { return x.in(Chinese) }
-
 func (x zhWording) accepted(acc calendar.Day) {
 	o := x.o
 	x.say("受理时间：%s，当天是%s。", zhDate(o.start)+"（"+zhWeekdays[o.start.Weekday()]+"）"+o.start.Format("15:04"), zhKind(acc))
