@@ -733,25 +733,81 @@ func (s Status) Explain(p *Policy, c Case) []string {
 	if p == nil {
 		return []string{"No policy to explain the status with."}
 	}
-	loc := p.cal.Location()
-	when := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04 MST") }
+	return s.explain(p, c, enWords{p: p, loc: p.cal.Location()})
+}
+
+// wording is what the two languages of Status.Explain and Status.ExplainIn differ in: the
+// sentences. Status.explain walks the case and the status once and decides what is said;
+// a wording only says it. A method that returns "" says nothing for that fact.
+type wording interface {
+	head(s Status) string // the state, tier and policy
+	override(o *ClassificationOverride) string
+	misfit(i int, e *Event, err error) string
+	accepted(e *Event) string
+	// classified says the tier set by e; how is rule (e.Rule), byDefault (the policy's
+	// default tier, no rule) or by hand (neither: an override, see ClassificationOverride).
+	classified(e *Event, how classifiedBy, tierStart time.Time) string
+	transferred(e *Event) string
+	signedFor(e *Event) string
+	paused(e *Event) string
+	resumed(e *Event, restartsClock bool) string
+	returned(e *Event) string
+	supervised(e *Event) string
+	restarted(e *Event) string
+	lateRestart(frozenDue time.Time) string
+	extended(e *Event, late bool) string
+	reclassified(e *Event, prevTier string, tierStart time.Time) string
+	lateReclassify(frozenDue time.Time) string
+	closed(e *Event, due time.Time, late bool) string
+	visited(e *Event, g *Grade) string
+	reopened(e *Event, cycle int, tier string) string
+	otherEvent(e *Event) string
+	note(text string) string
+	// deadlineRequest adapts the request whose explanation is quoted (its language, and
+	// how pause reasons are named).
+	deadlineRequest(req *deadline.Request)
+	noDeadline(err error) string
+	pausedAssumption(pausedAt, resumeAt time.Time) string
+	overdue(s Status) string
+	closedLate(s Status) string
+	pausedState(s Status) string
+	remaining(s Status) string
+	lateExtensions(s Status) string
+	warning(w WarningCrossing) string
+	openPause(o OpenPause) string
+	// supervision says level l reached; acted is the supervised event that acted on it, nil
+	// when none did.
+	supervision(s Status, l SupervisionReached, acted *SupervisionAction) string
+	reopenRequired(s Status) string
+	target(t TargetStatus) string
+}
+
+// classifiedBy is how a classified event set its tier.
+type classifiedBy int
+
+const (
+	byRule    classifiedBy = iota // by the rule it names
+	byDefault                     // no rule: the policy's default tier
+	byHand                        // no rule and not the default tier: an override
+)
+
+// explain is the one walk behind Explain and ExplainIn: the events up to the status instant
+// replayed step by step to know what each did, the current deadline's explanation, then the
+// state, warnings, open pauses, supervision, reopening and targets of s, each said by w.
+func (s Status) explain(p *Policy, c Case, w wording) []string {
 	var out []string
-	say := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	tierLabel := func(id string) string {
-		if t, ok := p.Tier(id); ok && t.Label != "" {
-			return id + " (" + t.Label + ", " + t.Limit.String() + ")"
-		} else if ok {
-			return id + " (" + t.Limit.String() + ")"
+	say := func(lines ...string) {
+		for _, l := range lines {
+			if l != "" {
+				out = append(out, l)
+			}
 		}
-		return id
 	}
-	say("Case %s at %s: %s; tier %s; cycle %d; policy %s %s; calendar %s %s.", s.CaseID, when(s.At), stateWords(s.State, false),
-		tierLabel(s.Tier), s.Cycle, p.id, p.version, p.cal.Name(), s.CalendarVersion)
+	say(w.head(s))
 	if s.Override != nil {
-		say("%s", overrideSentence(s.Override))
+		say(w.override(s.Override))
 	}
 
-	// Events in words, replayed step by step to know what each did.
 	n := 0
 	for n < len(c.Events) && !c.Events[n].At.After(s.At) {
 		n++
@@ -761,94 +817,57 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		e := &c.Events[i]
 		prevTier, prevExt, prevFrozen := r.tier, r.extCount, r.frozen
 		if err := r.step(i); err != nil {
-			say("Event %d (%s at %s) does not fit the case: %v.", i+1, e.Type, when(e.At), err)
+			say(w.misfit(i, e, err))
 			break
 		}
-		by := ""
-		if e.Actor != "" {
-			by = " by " + e.Actor
-		}
-		why := ""
-		if e.Reason != "" {
-			why = ": " + e.Reason
-		}
+		becameLate := r.frozen && !prevFrozen
 		switch e.Type {
 		case EventAccepted:
-			say("%s: accepted (受理)%s.", when(e.At), by)
+			say(w.accepted(e))
 		case EventClassified:
-			rule := "the policy's default"
+			how := byHand
 			switch {
 			case e.Rule != "":
-				rule = "rule " + e.Rule
-			case e.Tier != p.set.Default().Tier:
-				rule = "hand (no rule, and not the default tier)" // an override: see ClassificationOverride
+				how = byRule
+			case e.Tier == p.set.Default().Tier:
+				how = byDefault
 			}
-			say("%s: classified (分类) as %s by %s%s; the limit counts from %s.", when(e.At), tierLabel(e.Tier), rule, why, when(r.tierStart))
+			say(w.classified(e, how, r.tierStart))
 		case EventTransferred:
-			say("%s: transferred (转办) to %s%s; the citizen-facing clock keeps running (a transfer does not stop the time limit counted from acceptance).", when(e.At), e.Unit, by)
+			say(w.transferred(e))
 		case EventSignedFor:
-			say("%s: signed for (签收) by %s.", when(e.At), e.Unit)
+			say(w.signedFor(e))
 		case EventPaused:
-			say("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s%s.", when(e.At), pauseName(e), why+p.reasonWords(e))
+			say(w.paused(e))
 		case EventResumed:
-			if r.cycleFrom == i {
-				say("%s: resumed%s; the pause was for corrected materials (补正, 行政许可法 art. 32): the clock starts again from this instant.", when(e.At), pauseName(e))
-			} else {
-				say("%s: resumed%s.", when(e.At), pauseName(e))
-			}
+			say(w.resumed(e, r.cycleFrom == i))
 		case EventReturned:
-			say("%s: returned (退回) by %s%s; the unit's targets end, and the citizen-facing clock keeps running.", when(e.At), e.Unit, why+p.reasonWords(e))
+			say(w.returned(e))
 		case EventSupervised:
-			level := ""
-			if e.Level != "" {
-				level = " at level " + e.Level
-			}
-			say("%s: supervised (督办)%s by %s.", when(e.At), level, e.Actor)
+			say(w.supervised(e))
 		case EventRestarted:
-			say("%s: restarted (补正后重新受理, 行政许可法 art. 32)%s: the clock starts again from this instant; earlier time, pauses and extensions no longer count.", when(e.At), why)
-			if r.frozen && !prevFrozen {
-				say("  It came at or after the deadline in force, %s (late_restart: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			say(w.restarted(e))
+			if becameLate {
+				say(w.lateRestart(r.frozenDue))
 			}
 		case EventExtended:
-			late := ""
-			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
-				late = " It was requested at or after the deadline: recorded, but the case is judged by the deadline without it and is late (超时办结)."
-			}
-			say("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", when(e.At), e.Length, e.Approver, why, late)
+			say(w.extended(e, prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0))
 		case EventReclassified:
-			say("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), p.lifecycle.Reclassify)
-			if r.frozen && !prevFrozen {
-				say("  It came at or after the deadline in force, %s (late_reclassify: overdue): recorded, but the cycle stays late.", when(r.frozenDue))
+			say(w.reclassified(e, prevTier, r.tierStart))
+			if becameLate {
+				say(w.lateReclassify(r.frozenDue))
 			}
 		case EventClosed:
-			verdict := "on time: before the due instant " + when(r.closeJDue)
-			if r.cycleLate {
-				verdict = "late: at or after the due instant " + when(r.closeJDue)
-			}
-			say("%s: closed (办结) %s.", when(e.At), verdict)
+			say(w.closed(e, r.closeJDue, r.cycleLate))
 		case EventVisited:
-			if e.Rating == "" && e.Satisfied != nil {
-				// A yes/no visit, in the words it always had.
-				sat := "satisfied (满意)"
-				if !*e.Satisfied {
-					sat = "not satisfied (不满意)"
-				}
-				say("%s: follow-up visit (回访): %s.", when(e.At), sat)
-			} else if g := p.grade(r.grade); g != nil {
-				sat := "counts as satisfied"
-				if !g.Satisfied {
-					sat = "counts as not satisfied"
-				}
-				if g.Reopens {
-					sat += "; the case is to be reopened"
-				}
-				say("%s: follow-up visit (回访): %s (%s).", when(e.At), g.Grade, sat)
-			}
+			say(w.visited(e, p.grade(r.grade)))
 		case EventReopened:
-			say("%s: reopened (重新办理)%s; cycle %d counts tier %s from this instant.", when(e.At), why, r.cycle, r.tier)
+			say(w.reopened(e, r.cycle, r.tier))
+		default:
+			say(w.otherEvent(e))
 		}
 		if e.Note != "" {
-			say("  Note: %s", e.Note)
+			say(w.note(e.Note))
 		}
 	}
 
@@ -859,94 +878,294 @@ func (s Status) Explain(p *Policy, c Case) []string {
 		}
 		req := r.request(upTo, false)
 		req.Explain = true
+		w.deadlineRequest(&req)
 		d, err := p.counter.Deadline(req)
 		if err != nil {
-			say("The deadline cannot be explained: %v.", err)
+			say(w.noDeadline(err))
 		} else {
 			if r.paused && !r.closed {
-				say("The case is paused since %s; the deadline below assumes it resumes at %s.", when(r.pauseAt), when(s.At))
+				say(w.pausedAssumption(r.pauseAt, s.At))
 			}
 			out = append(out, d.Explanation...)
 		}
 	}
 	switch s.State {
 	case StateOverdue:
-		say("Overdue since %s: %d working day(s) past the last day %s.", when(s.JudgedDue), s.OverdueDays, s.JudgedLastDay.Format(time.DateOnly))
+		say(w.overdue(s))
 	case StateClosedLate:
-		say("Closed late: %d working day(s) after the last day %s.", s.OverdueDays, s.JudgedLastDay.Format(time.DateOnly))
+		say(w.closedLate(s))
 	case StatePaused:
-		if s.Due.IsZero() {
-			say("Paused since %s: the deadline is suspended; %d working day(s) would remain if the case resumed now.", when(s.PausedSince), s.RemainingDays)
-		} else {
-			say("Paused since %s after the deadline was already fixed: the pause does not move it.", when(s.PausedSince))
-		}
+		say(w.pausedState(s))
 	case StateOnTrack, StateWarning:
-		say("%d working day(s) remain after today before the deadline %s.", s.RemainingDays, s.JudgedDue.In(loc).Format("2006-01-02 15:04"))
+		say(w.remaining(s))
 	}
 	if s.LateExtensions > 0 {
-		say("%d late extension(s) were recorded (policy late_extension: overdue): the deadline shown is %s, but the case is judged by %s.",
-			s.LateExtensions, when(s.Due), when(s.JudgedDue))
+		say(w.lateExtensions(s))
 	}
-	for _, w := range s.Warnings {
-		say("Warning %s (%s) crossed at %s: %s.", w.ID, w.Label, when(w.At), p.warningRule(w.ID))
+	for _, x := range s.Warnings {
+		say(w.warning(x))
 	}
 	for _, o := range s.OpenPauses {
-		say("Open pause%s since %s: %s.", pauseName(&Event{Pause: o.Pause}), when(o.Since), o.Reason)
+		say(w.openPause(o))
 	}
-	for _, l := range s.Supervision {
-		say("Supervision level %s (%s) reached at %s: %s must act.", l.ID, l.Label, when(l.At), l.By)
+	for i, l := range s.Supervision {
+		var acted *SupervisionAction
+		for j := range s.Supervised {
+			if a := &s.Supervised[j]; a.Level == l.ID || a.Level == "" && actedOn(s.Supervision, a.At) == i {
+				acted = a
+				break
+			}
+		}
+		say(w.supervision(s, l, acted))
+	}
+	if s.ReopenRequired {
+		say(w.reopenRequired(s))
 	}
 	for _, t := range s.Targets {
-		unit := ""
-		if t.Unit != "" {
-			unit = " for " + t.Unit
-		}
-		switch {
-		case t.Done.IsZero():
-			say("Target %s (%s)%s from %s: due %s, %s.", t.ID, t.Label, unit, when(t.Start), when(t.Due), stateWords(t.State, true))
-		default:
-			say("Target %s (%s)%s from %s: due %s, %s by %s at %s.", t.ID, t.Label, unit, when(t.Start), when(t.Due), stateWords(t.State, true), t.DoneBy, when(t.Done))
-		}
+		say(w.target(t))
 	}
 	return out
 }
 
-// warningRule says in words when warning id is crossed (convention 14).
-func (p *Policy) warningRule(id string) string {
-	for _, w := range p.warnings {
-		if w.ID != id {
-			continue
-		}
-		switch {
-		case w.Fraction > 0:
-			return fmt.Sprintf("the instant %s of the period had elapsed, counted in its own unit, not in wall-clock time (for working days, each counted day runs from 00:00 to its end; 100%% is Due)",
-				strconv.FormatFloat(w.Fraction*100, 'g', 6, 64)+"%")
-		case w.LastWorkday:
-			return "00:00 of the last working day of the period"
-		default:
-			return fmt.Sprintf("00:00 of the working day %d working day(s) before the last day of the period, from which %d remain after the day (到期前%d个工作日; paused days not counted)", w.DaysLeft, w.DaysLeft, w.DaysLeft)
-		}
-	}
-	return "a warning the policy no longer declares"
+// enWords is the English wording of Explain.
+type enWords struct {
+	p   *Policy
+	loc *time.Location
 }
 
-// warningRuleZh is warningRule in Chinese.
-func (p *Policy) warningRuleZh(id string) string {
+func (w enWords) when(t time.Time) string { return t.In(w.loc).Format("2006-01-02 15:04 MST") }
+
+func (w enWords) tierLabel(id string) string {
+	if t, ok := w.p.Tier(id); ok && t.Label != "" {
+		return id + " (" + t.Label + ", " + t.Limit.String() + ")"
+	} else if ok {
+		return id + " (" + t.Limit.String() + ")"
+	}
+	return id
+}
+
+func enBy(e *Event) string {
+	if e.Actor != "" {
+		return " by " + e.Actor
+	}
+	return ""
+}
+
+func enWhy(e *Event) string {
+	if e.Reason != "" {
+		return ": " + e.Reason
+	}
+	return ""
+}
+
+func (w enWords) head(s Status) string {
+	p := w.p
+	return fmt.Sprintf("Case %s at %s: %s; tier %s; cycle %d; policy %s %s; calendar %s %s.", s.CaseID, w.when(s.At), stateWords(s.State, false),
+		w.tierLabel(s.Tier), s.Cycle, p.id, p.version, p.cal.Name(), s.CalendarVersion)
+}
+
+func (enWords) override(o *ClassificationOverride) string { return overrideSentence(o) }
+
+func (w enWords) misfit(i int, e *Event, err error) string {
+	return fmt.Sprintf("Event %d (%s at %s) does not fit the case: %v.", i+1, e.Type, w.when(e.At), err)
+}
+
+func (w enWords) accepted(e *Event) string {
+	return fmt.Sprintf("%s: accepted (受理)%s.", w.when(e.At), enBy(e))
+}
+
+func (w enWords) classified(e *Event, how classifiedBy, tierStart time.Time) string {
+	rule := "the policy's default"
+	switch how {
+	case byRule:
+		rule = "rule " + e.Rule
+	case byHand:
+		rule = "hand (no rule, and not the default tier)"
+	}
+	return fmt.Sprintf("%s: classified (分类) as %s by %s%s; the limit counts from %s.", w.when(e.At), w.tierLabel(e.Tier), rule, enWhy(e), w.when(tierStart))
+}
+
+func (w enWords) transferred(e *Event) string {
+	return fmt.Sprintf("%s: transferred (转办) to %s%s; the citizen-facing clock keeps running (a transfer does not stop the time limit counted from acceptance).", w.when(e.At), e.Unit, enBy(e))
+}
+
+func (w enWords) signedFor(e *Event) string {
+	return fmt.Sprintf("%s: signed for (签收) by %s.", w.when(e.At), e.Unit)
+}
+
+func (w enWords) paused(e *Event) string {
+	return fmt.Sprintf("%s: paused (中止, 行政许可法 art. 45: the time is not counted)%s%s.", w.when(e.At), pauseName(e), enWhy(e)+w.p.reasonWords(e))
+}
+
+func (w enWords) resumed(e *Event, restartsClock bool) string {
+	if restartsClock {
+		return fmt.Sprintf("%s: resumed%s; the pause was for corrected materials (补正, 行政许可法 art. 32): the clock starts again from this instant.", w.when(e.At), pauseName(e))
+	}
+	return fmt.Sprintf("%s: resumed%s.", w.when(e.At), pauseName(e))
+}
+
+func (w enWords) returned(e *Event) string {
+	return fmt.Sprintf("%s: returned (退回) by %s%s; the unit's targets end, and the citizen-facing clock keeps running.", w.when(e.At), e.Unit, enWhy(e)+w.p.reasonWords(e))
+}
+
+func (w enWords) supervised(e *Event) string {
+	level := ""
+	if e.Level != "" {
+		level = " at level " + e.Level
+	}
+	return fmt.Sprintf("%s: supervised (督办)%s by %s.", w.when(e.At), level, e.Actor)
+}
+
+func (w enWords) restarted(e *Event) string {
+	return fmt.Sprintf("%s: restarted (补正后重新受理, 行政许可法 art. 32)%s: the clock starts again from this instant; earlier time, pauses and extensions no longer count.", w.when(e.At), enWhy(e))
+}
+
+func (w enWords) lateRestart(frozenDue time.Time) string {
+	return fmt.Sprintf("  It came at or after the deadline in force, %s (late_restart: overdue): recorded, but the cycle stays late.", w.when(frozenDue))
+}
+
+func (w enWords) extended(e *Event, late bool) string {
+	lateWords := ""
+	if late {
+		lateWords = " It was requested at or after the deadline: recorded, but the case is judged by the deadline without it and is late (超时办结)."
+	}
+	return fmt.Sprintf("%s: extended (延期, 行政许可法 art. 42) by %s, counted from the deadline then in force, approved by %s%s.%s", w.when(e.At), e.Length, e.Approver, enWhy(e), lateWords)
+}
+
+func (w enWords) reclassified(e *Event, prevTier string, tierStart time.Time) string {
+	return fmt.Sprintf("%s: reclassified (改变分类) from %s to %s%s; the new limit counts from %s (%s).", w.when(e.At), prevTier, w.tierLabel(e.Tier), enWhy(e), w.when(tierStart), w.p.lifecycle.Reclassify)
+}
+
+func (w enWords) lateReclassify(frozenDue time.Time) string {
+	return fmt.Sprintf("  It came at or after the deadline in force, %s (late_reclassify: overdue): recorded, but the cycle stays late.", w.when(frozenDue))
+}
+
+func (w enWords) closed(e *Event, due time.Time, late bool) string {
+	verdict := "on time: before the due instant " + w.when(due)
+	if late {
+		verdict = "late: at or after the due instant " + w.when(due)
+	}
+	return fmt.Sprintf("%s: closed (办结) %s.", w.when(e.At), verdict)
+}
+
+func (w enWords) visited(e *Event, g *Grade) string {
+	if e.Rating == "" && e.Satisfied != nil {
+		// A yes/no visit, in the words it always had.
+		sat := "satisfied (满意)"
+		if !*e.Satisfied {
+			sat = "not satisfied (不满意)"
+		}
+		return fmt.Sprintf("%s: follow-up visit (回访): %s.", w.when(e.At), sat)
+	}
+	if g == nil {
+		return ""
+	}
+	sat := "counts as satisfied"
+	if !g.Satisfied {
+		sat = "counts as not satisfied"
+	}
+	if g.Reopens {
+		sat += "; the case is to be reopened"
+	}
+	return fmt.Sprintf("%s: follow-up visit (回访): %s (%s).", w.when(e.At), g.Grade, sat)
+}
+
+func (w enWords) reopened(e *Event, cycle int, tier string) string {
+	return fmt.Sprintf("%s: reopened (重新办理)%s; cycle %d counts tier %s from this instant.", w.when(e.At), enWhy(e), cycle, tier)
+}
+
+// otherEvent: the English explanation has said nothing of an event type without its own
+// sentence, and keeps so.
+func (enWords) otherEvent(*Event) string { return "" }
+
+func (enWords) note(text string) string { return "  Note: " + text }
+
+func (enWords) deadlineRequest(*deadline.Request) {}
+
+func (enWords) noDeadline(err error) string {
+	return fmt.Sprintf("The deadline cannot be explained: %v.", err)
+}
+
+func (w enWords) pausedAssumption(pausedAt, resumeAt time.Time) string {
+	return fmt.Sprintf("The case is paused since %s; the deadline below assumes it resumes at %s.", w.when(pausedAt), w.when(resumeAt))
+}
+
+func (w enWords) overdue(s Status) string {
+	return fmt.Sprintf("Overdue since %s: %d working day(s) past the last day %s.", w.when(s.JudgedDue), s.OverdueDays, s.JudgedLastDay.Format(time.DateOnly))
+}
+
+func (enWords) closedLate(s Status) string {
+	return fmt.Sprintf("Closed late: %d working day(s) after the last day %s.", s.OverdueDays, s.JudgedLastDay.Format(time.DateOnly))
+}
+
+func (w enWords) pausedState(s Status) string {
+	if s.Due.IsZero() {
+		return fmt.Sprintf("Paused since %s: the deadline is suspended; %d working day(s) would remain if the case resumed now.", w.when(s.PausedSince), s.RemainingDays)
+	}
+	return fmt.Sprintf("Paused since %s after the deadline was already fixed: the pause does not move it.", w.when(s.PausedSince))
+}
+
+func (w enWords) remaining(s Status) string {
+	return fmt.Sprintf("%d working day(s) remain after today before the deadline %s.", s.RemainingDays, s.JudgedDue.In(w.loc).Format("2006-01-02 15:04"))
+}
+
+func (w enWords) lateExtensions(s Status) string {
+	return fmt.Sprintf("%d late extension(s) were recorded (policy late_extension: overdue): the deadline shown is %s, but the case is judged by %s.",
+		s.LateExtensions, w.when(s.Due), w.when(s.JudgedDue))
+}
+
+func (w enWords) warning(x WarningCrossing) string {
+	return fmt.Sprintf("Warning %s (%s) crossed at %s: %s.", x.ID, x.Label, w.when(x.At), w.p.warningRule(x.ID, false))
+}
+
+func (w enWords) openPause(o OpenPause) string {
+	return fmt.Sprintf("Open pause%s since %s: %s.", pauseName(&Event{Pause: o.Pause}), w.when(o.Since), o.Reason)
+}
+
+func (w enWords) supervision(_ Status, l SupervisionReached, _ *SupervisionAction) string {
+	return fmt.Sprintf("Supervision level %s (%s) reached at %s: %s must act.", l.ID, l.Label, w.when(l.At), l.By)
+}
+
+// reopenRequired: the English explanation says it through the visit's sentence.
+func (enWords) reopenRequired(Status) string { return "" }
+
+func (w enWords) target(t TargetStatus) string {
+	unit := ""
+	if t.Unit != "" {
+		unit = " for " + t.Unit
+	}
+	if t.Done.IsZero() {
+		return fmt.Sprintf("Target %s (%s)%s from %s: due %s, %s.", t.ID, t.Label, unit, w.when(t.Start), w.when(t.Due), stateWords(t.State, true))
+	}
+	return fmt.Sprintf("Target %s (%s)%s from %s: due %s, %s by %s at %s.", t.ID, t.Label, unit, w.when(t.Start), w.when(t.Due), stateWords(t.State, true), t.DoneBy, w.when(t.Done))
+}
+
+// warningRule says in words when warning id is crossed (convention 14), in Chinese when zh:
+// the warning is found and its kind decided once, and only the sentence differs.
+func (p *Policy) warningRule(id string, zh bool) string {
+	pick := func(en, cn string) string {
+		if zh {
+			return cn
+		}
+		return en
+	}
 	for _, w := range p.warnings {
 		if w.ID != id {
 			continue
 		}
 		switch {
 		case w.Fraction > 0:
-			return fmt.Sprintf("即时限已用去%s的时刻，按已用的工作时间计算，不按自然时间（每个计入的工作日从0:00计到当日结束，用去100%%即到期）",
-				strconv.FormatFloat(w.Fraction*100, 'g', 6, 64)+"%")
+			pct := strconv.FormatFloat(w.Fraction*100, 'g', 6, 64) + "%"
+			return pick("the instant "+pct+" of the period had elapsed, counted in its own unit, not in wall-clock time (for working days, each counted day runs from 00:00 to its end; 100% is Due)",
+				"即时限已用去"+pct+"的时刻，按已用的工作时间计算，不按自然时间（每个计入的工作日从0:00计到当日结束，用去100%即到期）")
 		case w.LastWorkday:
-			return "即最后一个工作日的0:00"
+			return pick("00:00 of the last working day of the period", "即最后一个工作日的0:00")
 		default:
-			return fmt.Sprintf("即到期前%d个工作日（最后一个工作日之前第%d个计入的工作日，中止的日子不计）的0:00", w.DaysLeft, w.DaysLeft)
+			return pick(fmt.Sprintf("00:00 of the working day %d working day(s) before the last day of the period, from which %d remain after the day (到期前%d个工作日; paused days not counted)", w.DaysLeft, w.DaysLeft, w.DaysLeft),
+				fmt.Sprintf("即到期前%d个工作日（最后一个工作日之前第%d个计入的工作日，中止的日子不计）的0:00", w.DaysLeft, w.DaysLeft))
 		}
 	}
-	return "政策已不再规定此预警"
+	return pick("a warning the policy no longer declares", "政策已不再规定此预警")
 }
 
 // stateWords renders a state for a case or, with target, for a target.

@@ -144,24 +144,41 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 	if p == nil {
 		return []string{"没有可用于说明状态的政策。"}
 	}
-	loc := p.cal.Location()
-	when := func(t time.Time) string { return zhWhen(t, loc) }
-	due := func(t time.Time) string { return zhDue(t, loc) }
-	var out []string
-	say := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
-	tierLabel := func(id string) string {
-		t, ok := p.Tier(id)
-		switch {
-		case ok && t.Label != "":
-			return id + "（" + t.Label + "，时限" + t.Limit.Chinese() + "）"
-		case ok:
-			return id + "（时限" + t.Limit.Chinese() + "）"
-		}
-		return id
+	return s.explain(p, c, zhWords{p: p, loc: p.cal.Location()})
+}
+
+// zhWords is the Chinese wording of ExplainIn.
+type zhWords struct {
+	p   *Policy
+	loc *time.Location
+}
+
+func (w zhWords) when(t time.Time) string { return zhWhen(t, w.loc) }
+func (w zhWords) due(t time.Time) string  { return zhDue(t, w.loc) }
+
+func (w zhWords) tierLabel(id string) string {
+	t, ok := w.p.Tier(id)
+	switch {
+	case ok && t.Label != "":
+		return id + "（" + t.Label + "，时限" + t.Limit.Chinese() + "）"
+	case ok:
+		return id + "（时限" + t.Limit.Chinese() + "）"
 	}
-	head := fmt.Sprintf("案件%s截至%s：%s", s.CaseID, when(s.At), zhState(s.State, false))
+	return id
+}
+
+func zhBy(e *Event) string {
+	if e.Actor != "" {
+		return "（经办人：" + e.Actor + "）"
+	}
+	return ""
+}
+
+func (w zhWords) head(s Status) string {
+	p := w.p
+	head := fmt.Sprintf("案件%s截至%s：%s", s.CaseID, w.when(s.At), zhState(s.State, false))
 	if s.Tier != "" {
-		head += "；分类为" + tierLabel(s.Tier)
+		head += "；分类为" + w.tierLabel(s.Tier)
 	}
 	if s.Cycle > 1 {
 		head += fmt.Sprintf("；第%d轮办理", s.Cycle)
@@ -170,199 +187,213 @@ func (s Status) explainZh(p *Policy, c Case) []string {
 	if title == "" {
 		title = p.id
 	}
-	say("%s；依据《%s》（%s版）。", head, title, p.version)
-	if o := s.Override; o != nil {
-		by := "默认分类"
-		if o.Rule != "" {
-			by = "规则“" + o.Rule + "”"
-		}
-		say("本案登记的分类%s与政策规则不一致：按受理时登记的信息，规则给出的分类是%s（%s）。这是工作人员的人工改定，按登记的分类计算时限。", tierLabel(o.Tier), tierLabel(o.RulesTier), by)
-	}
+	return fmt.Sprintf("%s；依据《%s》（%s版）。", head, title, p.version)
+}
 
-	n := 0
-	for n < len(c.Events) && !c.Events[n].At.After(s.At) {
-		n++
+func (w zhWords) override(o *ClassificationOverride) string {
+	by := "默认分类"
+	if o.Rule != "" {
+		by = "规则“" + o.Rule + "”"
 	}
-	r := replayer{p: p, id: c.ID, events: c.Events[:n]}
-	for i := 0; i < n; i++ {
-		e := &c.Events[i]
-		prevTier, prevExt, prevFrozen := r.tier, r.extCount, r.frozen
-		if err := r.step(i); err != nil {
-			say("第%d个事件（%s，%s）与案件不符：%v。", i+1, e.Type, when(e.At), err)
-			break
-		}
-		by := ""
-		if e.Actor != "" {
-			by = "（经办人：" + e.Actor + "）"
-		}
-		why := zhReason(p, e)
-		switch e.Type {
-		case EventAccepted:
-			say("%s受理%s。", when(e.At), by)
-		case EventClassified:
-			rule := "按默认分类"
-			switch {
-			case e.Rule != "":
-				rule = "按规则“" + e.Rule + "”"
-			case e.Tier != p.set.Default().Tier:
-				rule = "由工作人员直接" // no rule and not the default tier: an override (see ClassificationOverride)
-			}
-			say("%s%s分类为%s%s；时限从%s起算。", when(e.At), rule, tierLabel(e.Tier), why, when(r.tierStart))
-		case EventTransferred:
-			say("%s转办至%s%s；转办不停止计时，办理时限仍从受理时起算。", when(e.At), e.Unit, by)
-		case EventSignedFor:
-			say("%s由%s签收。", when(e.At), e.Unit)
-		case EventPaused:
-			say("%s中止办理%s%s（%s）。", when(e.At), zhPauseName(e.Pause), why, zhCounts(p.reasonCode(EventPaused, e.Reason)))
-		case EventResumed:
-			if r.cycleFrom == i {
-				say("%s恢复办理%s；该中止为补正材料（行政许可法第三十二条），期限从此时重新起算。", when(e.At), zhPauseName(e.Pause))
-			} else {
-				say("%s恢复办理%s。", when(e.At), zhPauseName(e.Pause))
-			}
-		case EventReturned:
-			say("%s由%s退回%s%s；该单位的办理时限随之结束，对群众的办理时限继续计算。", when(e.At), e.Unit, by, why)
-		case EventSupervised:
-			level := ""
-			if e.Level != "" {
-				level = "（督办级别：" + zhLevel(p, e.Level) + "）"
-			}
-			say("%s由%s督办%s；督办不改变办理期限。", when(e.At), e.Actor, level)
-		case EventRestarted:
-			say("%s补正材料后重新受理%s（行政许可法第三十二条）：期限从此时重新起算，此前的用时、中止和延期不再计算。", when(e.At), why)
-			if r.frozen && !prevFrozen {
-				say("  重新受理时已超过期限（%s），仍按超期计：予以记录，本轮办理按超期考核。", due(r.frozenDue))
-			}
-		case EventExtended:
-			late := ""
-			if prevExt < 128 && r.lateMask[prevExt/64]&(1<<(prevExt%64)) != 0 {
-				late = "该延期在期限届满时或之后才提出：予以记录，但仍按延期前的期限考核，本案为超期办结。"
-			}
-			length := ""
-			if e.Length != nil {
-				length = e.Length.Chinese()
-			}
-			say("%s延期%s（行政许可法第四十二条），从当时的期限接续计算，批准人：%s%s。%s", when(e.At), length, e.Approver, why, late)
-		case EventReclassified:
-			from := "自原受理时起算"
-			if p.lifecycle.Reclassify == FromReclassification {
-				from = "自改变分类时起算"
-			}
-			say("%s改变分类：由%s改为%s%s；新的时限从%s起算（%s）。", when(e.At), prevTier, tierLabel(e.Tier), why, when(r.tierStart), from)
-			if r.frozen && !prevFrozen {
-				say("  改变分类时已超过期限（%s），仍按超期计：予以记录，本轮办理按超期考核。", due(r.frozenDue))
-			}
-		case EventClosed:
-			verdict := "按期（在期限" + due(r.closeJDue) + "之前）"
-			if r.cycleLate {
-				verdict = "超期（在期限" + due(r.closeJDue) + "或之后）"
-			}
-			say("%s办结，%s。", when(e.At), verdict)
-		case EventVisited:
-			say("%s回访：%s。", when(e.At), zhGrade(p.grade(r.grade)))
-		case EventReopened:
-			say("%s重新办理%s；第%d轮按%s从此时起算。", when(e.At), why, r.cycle, r.tier)
-		default:
-			// An event type without its own sentence here is still said in words, with who,
-			// which unit and why.
-			unit := ""
-			if e.Unit != "" {
-				unit = "（单位：" + e.Unit + "）"
-			}
-			say("%s%s%s%s%s。", when(e.At), zhEvent(e.Type), unit, by, why)
-		}
-		if e.Note != "" {
-			say("  备注：%s", e.Note)
-		}
-	}
+	return fmt.Sprintf("本案登记的分类%s与政策规则不一致：按受理时登记的信息，规则给出的分类是%s（%s）。这是工作人员的人工改定，按登记的分类计算时限。", w.tierLabel(o.Tier), w.tierLabel(o.RulesTier), by)
+}
 
-	if r.hasTier {
-		upTo := s.At
-		if r.closed {
-			upTo = r.closedAt
-		}
-		req := r.request(upTo, false)
-		req.Explain, req.Lang = true, deadline.Chinese
-		// A pause's reason code is said by its label (专家评审, not expert_review).
-		req.Pauses = append([]deadline.Pause(nil), req.Pauses...)
-		for i := range req.Pauses {
-			if rc := p.reasonCode(EventPaused, req.Pauses[i].Reason); rc != nil && rc.Label != "" {
-				req.Pauses[i].Reason = rc.Label
-			}
-		}
-		d, err := p.counter.Deadline(req)
-		if err != nil {
-			say("无法说明期限：%v。", err)
-		} else {
-			if r.paused && !r.closed {
-				say("案件自%s起中止；以下期限按在%s恢复办理计算。", when(r.pauseAt), when(s.At))
-			}
-			out = append(out, d.Explanation...)
+func (w zhWords) misfit(i int, e *Event, err error) string {
+	return fmt.Sprintf("第%d个事件（%s，%s）与案件不符：%v。", i+1, e.Type, w.when(e.At), err)
+}
+
+func (w zhWords) accepted(e *Event) string {
+	return fmt.Sprintf("%s受理%s。", w.when(e.At), zhBy(e))
+}
+
+func (w zhWords) classified(e *Event, how classifiedBy, tierStart time.Time) string {
+	rule := "按默认分类"
+	switch how {
+	case byRule:
+		rule = "按规则“" + e.Rule + "”"
+	case byHand:
+		rule = "由工作人员直接"
+	}
+	return fmt.Sprintf("%s%s分类为%s%s；时限从%s起算。", w.when(e.At), rule, w.tierLabel(e.Tier), zhReason(w.p, e), w.when(tierStart))
+}
+
+func (w zhWords) transferred(e *Event) string {
+	return fmt.Sprintf("%s转办至%s%s；转办不停止计时，办理时限仍从受理时起算。", w.when(e.At), e.Unit, zhBy(e))
+}
+
+func (w zhWords) signedFor(e *Event) string {
+	return fmt.Sprintf("%s由%s签收。", w.when(e.At), e.Unit)
+}
+
+func (w zhWords) paused(e *Event) string {
+	return fmt.Sprintf("%s中止办理%s%s（%s）。", w.when(e.At), zhPauseName(e.Pause), zhReason(w.p, e), zhCounts(w.p.reasonCode(EventPaused, e.Reason)))
+}
+
+func (w zhWords) resumed(e *Event, restartsClock bool) string {
+	if restartsClock {
+		return fmt.Sprintf("%s恢复办理%s；该中止为补正材料（行政许可法第三十二条），期限从此时重新起算。", w.when(e.At), zhPauseName(e.Pause))
+	}
+	return fmt.Sprintf("%s恢复办理%s。", w.when(e.At), zhPauseName(e.Pause))
+}
+
+func (w zhWords) returned(e *Event) string {
+	return fmt.Sprintf("%s由%s退回%s%s；该单位的办理时限随之结束，对群众的办理时限继续计算。", w.when(e.At), e.Unit, zhBy(e), zhReason(w.p, e))
+}
+
+func (w zhWords) supervised(e *Event) string {
+	level := ""
+	if e.Level != "" {
+		level = "（督办级别：" + zhLevel(w.p, e.Level) + "）"
+	}
+	return fmt.Sprintf("%s由%s督办%s；督办不改变办理期限。", w.when(e.At), e.Actor, level)
+}
+
+func (w zhWords) restarted(e *Event) string {
+	return fmt.Sprintf("%s补正材料后重新受理%s（行政许可法第三十二条）：期限从此时重新起算，此前的用时、中止和延期不再计算。", w.when(e.At), zhReason(w.p, e))
+}
+
+func (w zhWords) lateRestart(frozenDue time.Time) string {
+	return fmt.Sprintf("  重新受理时已超过期限（%s），仍按超期计：予以记录，本轮办理按超期考核。", w.due(frozenDue))
+}
+
+func (w zhWords) extended(e *Event, late bool) string {
+	lateWords := ""
+	if late {
+		lateWords = "该延期在期限届满时或之后才提出：予以记录，但仍按延期前的期限考核，本案为超期办结。"
+	}
+	length := ""
+	if e.Length != nil {
+		length = e.Length.Chinese()
+	}
+	return fmt.Sprintf("%s延期%s（行政许可法第四十二条），从当时的期限接续计算，批准人：%s%s。%s", w.when(e.At), length, e.Approver, zhReason(w.p, e), lateWords)
+}
+
+func (w zhWords) reclassified(e *Event, prevTier string, tierStart time.Time) string {
+	from := "自原受理时起算"
+	if w.p.lifecycle.Reclassify == FromReclassification {
+		from = "自改变分类时起算"
+	}
+	return fmt.Sprintf("%s改变分类：由%s改为%s%s；新的时限从%s起算（%s）。", w.when(e.At), prevTier, w.tierLabel(e.Tier), zhReason(w.p, e), w.when(tierStart), from)
+}
+
+func (w zhWords) lateReclassify(frozenDue time.Time) string {
+	return fmt.Sprintf("  改变分类时已超过期限（%s），仍按超期计：予以记录，本轮办理按超期考核。", w.due(frozenDue))
+}
+
+func (w zhWords) closed(e *Event, due time.Time, late bool) string {
+	verdict := "按期（在期限" + w.due(due) + "之前）"
+	if late {
+		verdict = "超期（在期限" + w.due(due) + "或之后）"
+	}
+	return fmt.Sprintf("%s办结，%s。", w.when(e.At), verdict)
+}
+
+func (w zhWords) visited(e *Event, g *Grade) string {
+	return fmt.Sprintf("%s回访：%s。", w.when(e.At), zhGrade(g))
+}
+
+func (w zhWords) reopened(e *Event, cycle int, tier string) string {
+	return fmt.Sprintf("%s重新办理%s；第%d轮按%s从此时起算。", w.when(e.At), zhReason(w.p, e), cycle, tier)
+}
+
+// otherEvent says an event type without its own sentence in words all the same, with who,
+// which unit and why.
+func (w zhWords) otherEvent(e *Event) string {
+	unit := ""
+	if e.Unit != "" {
+		unit = "（单位：" + e.Unit + "）"
+	}
+	return fmt.Sprintf("%s%s%s%s%s。", w.when(e.At), zhEvent(e.Type), unit, zhBy(e), zhReason(w.p, e))
+}
+
+func (zhWords) note(text string) string { return "  备注：" + text }
+
+// deadlineRequest asks for the explanation in Chinese, with a pause's reason code said by its
+// label (专家评审, not expert_review); the request's pauses are copied, not changed.
+func (w zhWords) deadlineRequest(req *deadline.Request) {
+	req.Lang = deadline.Chinese
+	req.Pauses = append([]deadline.Pause(nil), req.Pauses...)
+	for i := range req.Pauses {
+		if rc := w.p.reasonCode(EventPaused, req.Pauses[i].Reason); rc != nil && rc.Label != "" {
+			req.Pauses[i].Reason = rc.Label
 		}
 	}
-	switch s.State {
-	case StateOverdue:
-		say("自%s起超期，已超过最后一日%s共%d个工作日。", due(s.JudgedDue), zhDay(s.JudgedLastDay), s.OverdueDays)
-	case StateClosedLate:
-		say("超期办结：比最后一日%s晚%d个工作日。", zhDay(s.JudgedLastDay), s.OverdueDays)
-	case StatePaused:
-		if s.Due.IsZero() {
-			say("自%s起中止，期限暂停计算；如现在恢复办理，尚余%d个工作日。", when(s.PausedSince), s.RemainingDays)
-		} else {
-			say("自%s起中止，但期限在中止前已经届满，中止不改变期限。", when(s.PausedSince))
-		}
-	case StateOnTrack, StateWarning:
-		say("距期限%s，除今天外还剩%d个工作日。", due(s.JudgedDue), s.RemainingDays)
+}
+
+func (zhWords) noDeadline(err error) string { return fmt.Sprintf("无法说明期限：%v。", err) }
+
+func (w zhWords) pausedAssumption(pausedAt, resumeAt time.Time) string {
+	return fmt.Sprintf("案件自%s起中止；以下期限按在%s恢复办理计算。", w.when(pausedAt), w.when(resumeAt))
+}
+
+func (w zhWords) overdue(s Status) string {
+	return fmt.Sprintf("自%s起超期，已超过最后一日%s共%d个工作日。", w.due(s.JudgedDue), zhDay(s.JudgedLastDay), s.OverdueDays)
+}
+
+func (zhWords) closedLate(s Status) string {
+	return fmt.Sprintf("超期办结：比最后一日%s晚%d个工作日。", zhDay(s.JudgedLastDay), s.OverdueDays)
+}
+
+func (w zhWords) pausedState(s Status) string {
+	if s.Due.IsZero() {
+		return fmt.Sprintf("自%s起中止，期限暂停计算；如现在恢复办理，尚余%d个工作日。", w.when(s.PausedSince), s.RemainingDays)
 	}
-	if s.LateExtensions > 0 {
-		say("记录了%d次在期限届满时或之后提出的延期：显示的期限为%s，但按%s考核。", s.LateExtensions, due(s.Due), due(s.JudgedDue))
+	return fmt.Sprintf("自%s起中止，但期限在中止前已经届满，中止不改变期限。", w.when(s.PausedSince))
+}
+
+func (w zhWords) remaining(s Status) string {
+	return fmt.Sprintf("距期限%s，除今天外还剩%d个工作日。", w.due(s.JudgedDue), s.RemainingDays)
+}
+
+func (w zhWords) lateExtensions(s Status) string {
+	return fmt.Sprintf("记录了%d次在期限届满时或之后提出的延期：显示的期限为%s，但按%s考核。", s.LateExtensions, w.due(s.Due), w.due(s.JudgedDue))
+}
+
+func (w zhWords) warning(x WarningCrossing) string {
+	return fmt.Sprintf("预警“%s”于%s触发：%s。", x.Label, w.when(x.At), w.p.warningRule(x.ID, true))
+}
+
+func (w zhWords) openPause(o OpenPause) string {
+	rc := w.p.reasonCode(EventPaused, o.Reason)
+	reason := o.Reason
+	if rc != nil && rc.Label != "" {
+		reason = rc.Label
 	}
-	for _, w := range s.Warnings {
-		say("预警“%s”于%s触发：%s。", w.Label, when(w.At), p.warningRuleZh(w.ID))
+	return fmt.Sprintf("中止%s自%s起尚未恢复，原因：%s；%s。", zhPauseName(o.Pause), w.when(o.Since), reason, zhCounts(rc))
+}
+
+func (w zhWords) supervision(s Status, l SupervisionReached, a *SupervisionAction) string {
+	acted := "尚未记录督办"
+	switch {
+	case a != nil:
+		acted = "已于" + w.when(a.At) + "由" + a.By + "督办"
+	case s.State == StateClosedOnTime || s.State == StateClosedLate:
+		acted = "办结前未记录督办"
 	}
-	for _, o := range s.OpenPauses {
-		reason := o.Reason
-		if rc := p.reasonCode(EventPaused, o.Reason); rc != nil && rc.Label != "" {
-			reason = rc.Label
-		}
-		say("中止%s自%s起尚未恢复，原因：%s；%s。", zhPauseName(o.Pause), when(o.Since), reason, zhCounts(p.reasonCode(EventPaused, o.Reason)))
+	label := l.Label
+	if label == "" {
+		label = l.ID
 	}
-	for i, l := range s.Supervision {
-		acted := "尚未记录督办"
-		if s.State == StateClosedOnTime || s.State == StateClosedLate {
-			acted = "办结前未记录督办"
-		}
-		for _, a := range s.Supervised {
-			if a.Level == l.ID || a.Level == "" && actedOn(s.Supervision, a.At) == i {
-				acted = "已于" + when(a.At) + "由" + a.By + "督办"
-				break
-			}
-		}
-		label := l.Label
-		if label == "" {
-			label = l.ID
-		}
-		say("%s达到督办级别“%s”：应由%s督办；%s。", when(l.At), label, l.By, acted)
+	return fmt.Sprintf("%s达到督办级别“%s”：应由%s督办；%s。", w.when(l.At), label, l.By, acted)
+}
+
+func (zhWords) reopenRequired(s Status) string {
+	return fmt.Sprintf("回访评价为“%s”，需重新办理（尚未重新办理）。", s.Rating)
+}
+
+func (w zhWords) target(t TargetStatus) string {
+	unit := ""
+	if t.Unit != "" {
+		unit = "（" + t.Unit + "）"
 	}
-	if s.ReopenRequired {
-		say("回访评价为“%s”，需重新办理（尚未重新办理）。", s.Rating)
+	switch {
+	case t.DoneBy == EventReturned:
+		// A return ends the unit's targets; it does not complete them.
+		return fmt.Sprintf("“%s”%s自%s起，应于%s前完成；%s该单位退回，时限随之结束。", t.Label, unit, w.when(t.Start), w.due(t.Due), w.when(t.Done))
+	case t.Done.IsZero():
+		return fmt.Sprintf("“%s”%s自%s起，应于%s前完成，%s。", t.Label, unit, w.when(t.Start), w.due(t.Due), zhState(t.State, true))
 	}
-	for _, t := range s.Targets {
-		unit := ""
-		if t.Unit != "" {
-			unit = "（" + t.Unit + "）"
-		}
-		switch {
-		case t.DoneBy == EventReturned:
-			// A return ends the unit's targets; it does not complete them.
-			say("“%s”%s自%s起，应于%s前完成；%s该单位退回，时限随之结束。", t.Label, unit, when(t.Start), due(t.Due), when(t.Done))
-		case t.Done.IsZero():
-			say("“%s”%s自%s起，应于%s前完成，%s。", t.Label, unit, when(t.Start), due(t.Due), zhState(t.State, true))
-		default:
-			say("“%s”%s自%s起，应于%s前完成，%s：%s于%s完成。", t.Label, unit, when(t.Start), due(t.Due), zhState(t.State, true), zhEvent(t.DoneBy), when(t.Done))
-		}
-	}
-	return out
+	return fmt.Sprintf("“%s”%s自%s起，应于%s前完成，%s：%s于%s完成。", t.Label, unit, w.when(t.Start), w.due(t.Due), zhState(t.State, true), zhEvent(t.DoneBy), w.when(t.Done))
 }
 
 // zhPauseName names a pause in a sentence: "“听证”", or nothing for an unnamed one.
