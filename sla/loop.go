@@ -272,15 +272,7 @@ func (d *policyDecoder) decodeReasons(n *yaml.Node, p *Policy) {
 			continue
 		}
 		var r ReasonCode
-		if f, ok := m["code"]; ok {
-			if s, ok := d.nonEmpty(f, what+".code"); ok {
-				if seen[s] {
-					d.Problem(f.Value, "%s.code: reason code %q is declared twice", what, s)
-				}
-				seen[s] = true
-				r.Code = s
-			}
-		}
+		r.Code = d.unique(m, "code", what, "reason code", seen)
 		if f, ok := m["label"]; ok {
 			if s, ok := d.text(f, what+".label"); ok {
 				if strings.TrimSpace(s) == "" {
@@ -428,15 +420,7 @@ func (d *policyDecoder) decodeRating(n *yaml.Node, p *Policy) {
 			continue
 		}
 		var g Grade
-		if f, ok := m["grade"]; ok {
-			if s, ok := d.nonEmpty(f, what+".grade"); ok {
-				if seen[s] {
-					d.Problem(f.Value, "%s.grade: grade %q is declared twice", what, s)
-				}
-				seen[s] = true
-				g.Grade = s
-			}
-		}
+		g.Grade = d.unique(m, "grade", what, "grade", seen)
 		if f, ok := m["label"]; ok {
 			g.Label, _ = d.text(f, what+".label")
 		}

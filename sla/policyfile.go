@@ -517,19 +517,31 @@ func parseSpan(s string) (deadline.Span, error) {
 // idAndLabel reads the id and label of a warning or target (kind), reporting an empty id and
 // one that an earlier item of the list (seen) declared.
 func (d *policyDecoder) idAndLabel(m map[string]yamltree.Pair, what, kind string, seen map[string]bool) (id, label string) {
-	if f, ok := m["id"]; ok {
-		if s, ok := d.nonEmpty(f, what+".id"); ok {
-			if seen[s] {
-				d.Problem(f.Value, "%s.id: %s %q is declared twice", what, kind, s)
-			}
-			seen[s] = true
-			id = s
-		}
-	}
+	id = d.unique(m, "id", what, kind, seen)
 	if f, ok := m["label"]; ok {
 		label, _ = d.str(f, what+".label")
 	}
 	return id, label
+}
+
+// unique is the non-empty string under key of the item what, a kind of thing whose
+// identifier (an id, a reason code, a grade) must not repeat across the items: seen holds
+// those already declared, and a repeat is a problem. "" when the key is absent or not a
+// non-empty string.
+func (d *policyDecoder) unique(m map[string]yamltree.Pair, key, what, kind string, seen map[string]bool) string {
+	f, ok := m[key]
+	if !ok {
+		return ""
+	}
+	s, ok := d.nonEmpty(f, what+"."+key)
+	if !ok {
+		return ""
+	}
+	if seen[s] {
+		d.Problem(f.Value, "%s.%s: %s %q is declared twice", what, key, kind, s)
+	}
+	seen[s] = true
+	return s
 }
 
 func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
