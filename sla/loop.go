@@ -368,13 +368,10 @@ func (d *policyDecoder) decodeSupervision(n *yaml.Node, p *Policy) {
 		if f, ok := m["by"]; ok {
 			l.By, _ = d.text(f, what+".by")
 		}
-		w, hasW := m["warning"]
-		o, hasO := m["overdue"]
+		w, o, hasW, hasO := d.eitherKey(item, m, what, "warning", "overdue", "give warning or overdue, not both",
+			"missing the trigger (warning: a warning id, or overdue: 0 workdays for when the case becomes overdue, N workdays for N working days after)")
 		switch {
-		case hasW && hasO:
-			d.Problem(o.Key, "%s: give warning or overdue, not both", what)
-		case !hasW && !hasO:
-			d.Problem(item, "%s: missing the trigger (warning: a warning id, or overdue: 0 workdays for when the case becomes overdue, N workdays for N working days after)", what)
+		case hasW == hasO: // both or neither: said by eitherKey
 		case hasW:
 			if s, ok := d.nonEmpty(w, what+".warning"); ok {
 				found := false

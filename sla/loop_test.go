@@ -491,6 +491,7 @@ func TestLoopPolicyErrors(t *testing.T) {
 		{"a code for no event type", "events: [returned]", "events: []", `events: at least one event type`},
 		{"reasons_required not a boolean", "reasons_required: false", "reasons_required: yes please", "reasons_required: expected true or false"},
 		{"a supervision level on an unknown warning", "warning: orange", "warning: purple", `policy declares no warning "purple" (warnings: yellow, orange, last_day)`},
+		{"a supervision level with no trigger", "    warning: orange\n", "", "supervision[0]: missing the trigger (warning: a warning id, or overdue:"},
 		{"a supervision level with both triggers", "    warning: orange\n", "    warning: orange\n    overdue: 1 workday\n", "give warning or overdue, not both"},
 		{"a supervision level overdue in hours", "overdue: 3 workdays", "overdue: 3 hours", "is not a count of working days overdue"},
 		{"a grade declared twice", "grade: 基本满意", "grade: 满意", `grade "满意" is declared twice`},

@@ -554,14 +554,10 @@ func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 		}
 		var w Warning
 		w.ID, w.Label = d.idAndLabel(m, what, "warning", seen)
-		fa, hasAt := m["at"]
-		fr, hasRemaining := m["remaining"]
-		switch {
-		case hasAt && hasRemaining:
-			d.Problem(fr.Key, "%s: give either at (a share of the period) or remaining (working days left), not both", what)
-		case !hasAt && !hasRemaining:
-			d.Problem(item, "%s: missing at (a share of the period, e.g. 80%%) or remaining (working days left, e.g. 1 workday)", what)
-		case hasRemaining:
+		fa, fr, hasAt, hasRemaining := d.eitherKey(item, m, what, "at", "remaining",
+			"give either at (a share of the period) or remaining (working days left), not both",
+			"missing at (a share of the period, e.g. 80%) or remaining (working days left, e.g. 1 workday)")
+		if hasRemaining && !hasAt {
 			if per, ok := d.period(fr, what+".remaining"); ok {
 				if per.Unit != deadline.Workdays || per.Count < 1 {
 					d.Problem(fr.Value, "%s.remaining: %s is not a number of working days left (e.g. 1 workday, 2个工作日; for the last day use at: last_workday)", what, per)
@@ -581,6 +577,22 @@ func (d *policyDecoder) decodeWarnings(n *yaml.Node, p *Policy) {
 		}
 		p.warnings = append(p.warnings, w)
 	}
+}
+
+// eitherKey reads a pair of keys of which the item what gives exactly one: both (said by
+// both, at b) and neither (said by missing, at the item) are problems. The pairs and whether
+// each is present are returned either way, for a caller that still reads a key given beside
+// its rival.
+func (d *policyDecoder) eitherKey(item *yaml.Node, m map[string]yamltree.Pair, what, a, b, both, missing string) (fa, fb yamltree.Pair, hasA, hasB bool) {
+	fa, hasA = m[a]
+	fb, hasB = m[b]
+	switch {
+	case hasA && hasB:
+		d.Problem(fb.Key, "%s: %s", what, both)
+	case !hasA && !hasB:
+		d.Problem(item, "%s: %s", what, missing)
+	}
+	return fa, fb, hasA, hasB
 }
 
 // parseThreshold reads "50%", "0.5" or "last_workday".
