@@ -13,25 +13,32 @@ import (
 )
 
 type reportOpts struct {
-	policy, cases, from, to, by, now string
-	bucket, format                   *enumFlag
-	overdueLimit                     int
-	overdue, loop                    bool
-	cal                              *calFlags
-	period, rank                     *enumFlag // the weekly analysis / monthly dispatch
-	top                              string
-	trend                            int
+	policies                 policyFiles
+	cases, from, to, by, now string
+	bucket, format           *enumFlag
+	overdueLimit             int
+	overdue, loop            bool
+	cal                      *calFlags
+	period, rank             *enumFlag // the weekly analysis / monthly dispatch
+	top                      string
+	trend                    int
 }
 
 func reportCommand() *command {
 	return &command{
 		name:     "report",
-		synopsis: "shixian report --policy FILE --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue | --loop] [--overdue-limit N]",
+		synopsis: "shixian report --policy FILE [--policy FILE]… --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue | --loop] [--overdue-limit N]",
 		summary:  "weekly/monthly figures per tier, department, unit or handler: on-time rate, overdue, days to close",
 		details: `--cases is a JSON-lines file ("-" = stdin) with one case per line in the sla.Case JSON format
 (schema 1, the same as 'shixian status --case'). It is streamed: memory stays flat however many
 cases there are (the overdue list keeps the --overdue-limit most overdue). Progress is shown on
 stderr when stderr is a terminal.
+
+--policy may be repeated with the versions of one policy (e.g. this year's and next year's
+file): each case is judged by the version in effect at its acceptance, and the report has one
+set of totals over all of them, so a week or month that spans a version switch is one report.
+The versions must share an id and not overlap; an open-ended version ends where the next
+begins. The ranking formula and the order of tiers are the latest version's.
 
 --from/--to are civil dates, both inclusive (a week: Monday..Sunday). --bucket says which date
 puts a case in the period (统计口径): accepted (default), due (its last day) or closed. --by groups
@@ -91,7 +98,7 @@ or paused. When --overdue-limit cuts the list, a note on stderr says how many we
 				period: newEnum("", "week", "month"),
 				rank:   newEnum("", "handler", "unit"),
 			}
-			fs.StringVar(&o.policy, "policy", "", "policy `FILE` (shixian/v1 YAML), required")
+			fs.Var(&o.policies, "policy", "policy `FILE` (shixian/v1 YAML), required; repeat it for the versions of one policy (a history: each case judged by the version in effect at its acceptance)")
 			fs.StringVar(&o.cases, "cases", "", "JSON-lines `FILE` of cases (sla.Case JSON; \"-\" = stdin), required")
 			fs.StringVar(&o.from, "from", "", "first `DATE` of the period (YYYY-MM-DD), required")
 			fs.StringVar(&o.to, "to", "", "last `DATE` of the period (YYYY-MM-DD), inclusive, required")
@@ -149,18 +156,18 @@ func runReport(e *env, opts any, _ []string) int {
 	if err := o.outputProblem(); err != nil {
 		return fail(e, "report", err)
 	}
-	p, err := loadPolicy(o.policy, o.cal)
+	h, err := o.history()
 	if err != nil {
 		return fail(e, "report", err)
 	}
-	rep, err := p.NewReporter(sla.ReportOptions{
+	rep, err := h.NewReporter(sla.ReportOptions{
 		From: from, To: to, GroupBy: o.by, Bucket: sla.BucketBy(o.bucket.value), Now: now,
 		OverdueLimit: o.overdueLimit,
 	})
 	if err != nil {
 		return fail(e, "report", usagef("%v", err))
 	}
-	finish, ok := readCases(e, o, p, rep.Add)
+	finish, ok := readCases(e, o, h.ID(), rep.Add)
 	if !ok {
 		return finish()
 	}
@@ -200,7 +207,7 @@ func (o *reportOpts) outputProblem() error {
 		return usagef("--loop needs --format csv (the Markdown report already shows the closed loop)")
 	case o.loop && o.overdue:
 		return usagef("--loop and --overdue each write their own table: give one")
-	case o.policy == "":
+	case len(o.policies) == 0:
 		return usagef("--policy FILE is required")
 	}
 	return nil
@@ -230,18 +237,18 @@ func runAnalysis(e *env, o *reportOpts) int {
 			top = append(top, strings.TrimSpace(k))
 		}
 	}
-	p, err := loadPolicy(o.policy, o.cal)
+	h, err := o.history()
 	if err != nil {
 		return fail(e, "report", err)
 	}
-	an, err := p.NewAnalyzer(sla.AnalysisOptions{
+	an, err := h.NewAnalyzer(sla.AnalysisOptions{
 		Kind: sla.PeriodKind(o.period.value), Day: day, Now: now, Bucket: sla.BucketBy(o.bucket.value),
 		GroupBy: o.by, Top: top, Rank: o.rank.value, Trend: o.trend, OverdueLimit: o.overdueLimit,
 	})
 	if err != nil {
 		return fail(e, "report", usagef("%v", err))
 	}
-	finish, ok := readCases(e, o, p, an.Add)
+	finish, ok := readCases(e, o, h.ID(), an.Add)
 	if !ok {
 		return finish()
 	}
@@ -267,7 +274,7 @@ func runAnalysis(e *env, o *reportOpts) int {
 // readCases streams the --cases file into add, reporting bad lines. ok is false when the
 // figures must not be written (reading failed, or the bad lines stopped it). finish reports the
 // bad lines' summary and returns the exit code: call it after writing the figures.
-func readCases(e *env, o *reportOpts, p *sla.Policy, add func(sla.Case) error) (finish func() int, ok bool) {
+func readCases(e *env, o *reportOpts, policyID string, add func(sla.Case) error) (finish func() int, ok bool) {
 	r, name, closer, err := openInput(e, o.cases)
 	if err != nil {
 		code := fail(e, "report", err)
@@ -287,7 +294,7 @@ func readCases(e *env, o *reportOpts, p *sla.Policy, add func(sla.Case) error) (
 		prog.tick(it.no)
 		if d.msg == "" {
 			if err := add(d.c); err != nil {
-				col := lineColumn(it.data, caseErrorOffset(it.data, err, &d.c, p.ID()))
+				col := lineColumn(it.data, caseErrorOffset(it.data, err, &d.c, policyID))
 				d.msg = lineError(name, it.no, col, errors.New(caseErrorText(err, true)))
 			}
 		}
@@ -330,4 +337,36 @@ func decodeCaseLine(name string, it lineItem) decodedCase {
 		return decodedCase{msg: lineError(name, it.no, lineColumn(it.data, caseErrorOffset(it.data, err, nil, "")), err)}
 	}
 	return decodedCase{c: c}
+}
+
+// policyFiles is the repeatable --policy flag of report.
+type policyFiles []string
+
+func (f *policyFiles) String() string { return strings.Join(*f, ",") }
+
+func (f *policyFiles) Set(v string) error {
+	if len(*f) >= maxReportPolicies {
+		return fmt.Errorf("at most %d policy files", maxReportPolicies)
+	}
+	*f = append(*f, v)
+	return nil
+}
+
+// maxReportPolicies bounds the versions one report reads: each is a file of up to
+// sla.MaxPolicyBytes, parsed and compiled in full.
+const maxReportPolicies = 64
+
+// history loads the --policy files as the versions of one policy: one file is a history of
+// one version; several must be versions of one policy id whose ranges do not overlap (an
+// open-ended version ends where the next begins), as sla.NewHistory requires.
+func (o *reportOpts) history() (*sla.History, error) {
+	ps := make([]*sla.Policy, 0, len(o.policies))
+	for _, path := range o.policies {
+		p, err := loadPolicy(path, o.cal)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return sla.NewHistory(ps...)
 }

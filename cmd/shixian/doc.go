@@ -237,7 +237,7 @@ the explanation (see shixian status --help).
 
 # report
 
-	shixian report --policy FILE --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue | --loop] [--overdue-limit N]
+	shixian report --policy FILE [--policy FILE]… --cases FILE.jsonl (--from DATE --to DATE | --period week|month --from DATE [--rank handler|unit] [--top KEYS] [--trend N]) [--by FIELD] [--bucket accepted|due|closed] [--now RFC3339] [--format md|csv|svg] [--overdue | --loop] [--overdue-limit N]
 
 Streams sla.Case JSON lines into sla's Reporter. The period is --from..--to inclusive; --bucket
 picks the date that places a case in it (accepted by default); --by groups the rows (tier by
