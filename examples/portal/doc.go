@@ -19,6 +19,7 @@
 //	POST /cases/{id}/events   append an event → 200 {case, status, explanation}             clerk, admin
 //	GET  /cases/{id}?now=…    status with explanation                                       all roles
 //	GET  /report?from=…&to=…  report as json, csv or md                                     supervisor, admin
+//	GET  /report?period=week|month&from=…  weekly analysis / monthly dispatch, json, csv, md or svg   supervisor, admin
 //	GET  /policy              the active policy versions                                    all roles
 //	GET  /policy/history      the audit trail of policy activations                         supervisor, admin
 //	POST /policy              a policy file (YAML), validated and tested before it is swapped in   admin

@@ -1116,7 +1116,8 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 	s.answerStatus(w, http.StatusOK, p, sc.Case, now)
 }
 
-// report answers GET /report?from=DATE&to=DATE&by=GROUP&bucket=RULE&now=INSTANT&format=FMT.
+// report answers GET /report?from=DATE&to=DATE&by=GROUP&bucket=RULE&now=INSTANT&format=FMT, and
+// with period=week|month the weekly analysis or monthly dispatch (runAnalysis).
 // Cases stream from the database one row at a time into the Reporter (memory O(groups), not
 // O(cases)); the output is written only when the whole report is known, so an error is still a
 // clean JSON answer. Each case is judged by the version it was accepted under (one report
@@ -1137,7 +1138,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		return t, nil
 	}
 	from, e := date("from")
-	if e == nil {
+	if e == nil && q.Has("period") {
+		e = s.runAnalysis(w, r, from) // report_period.go
+	} else if e == nil {
 		var to time.Time
 		if to, e = date("to"); e == nil {
 			e = s.runReport(w, r, from, to)
