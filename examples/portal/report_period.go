@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -103,41 +101,10 @@ func (s *Server) runAnalysis(w http.ResponseWriter, r *http.Request, day time.Ti
 		}
 		return &apiError{Error: err.Error(), Field: field}
 	}
-	var addErr error
-	if err := s.store.eachCase(r.Context(), func(sc storedCase) error {
-		addErr = an.Add(sc.Case)
-		return addErr
-	}); err != nil {
-		if addErr != nil && errors.Is(addErr, sla.ErrInvalid) {
-			fail(w, http.StatusUnprocessableEntity, "", "the analysis cannot be computed with policy %s: %v", hist.ID(), addErr)
-			return nil
-		}
-		s.fault(w, r, err)
+	if !s.feedCases(w, r, hist, an.Add) {
 		return nil
 	}
 	a := an.Analysis()
-	var buf bytes.Buffer
-	switch format {
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = a.WriteCSV(&buf)
-	case "md":
-		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-		err = a.WriteMarkdown(&buf)
-	case "svg":
-		w.Header().Set("Content-Type", "image/svg+xml")
-		err = a.WriteSVG(&buf)
-	default:
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(a)
-	}
-	if err != nil {
-		w.Header().Del("Content-Type")
-		s.fault(w, r, err)
-		return nil
-	}
-	_, _ = w.Write(buf.Bytes())
+	s.writeReport(w, r, format, reportBody{value: a, csv: a.WriteCSV, md: a.WriteMarkdown, svg: a.WriteSVG})
 	return nil
 }

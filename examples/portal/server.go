@@ -1188,42 +1188,68 @@ func (s *Server) runReport(w http.ResponseWriter, r *http.Request, from, to time
 		// from, to, now and bucket were checked above: what is left of the query is `by`.
 		return &apiError{Error: err.Error(), Field: "by"}
 	}
-	var addErr error
-	if err := s.store.eachCase(r.Context(), func(sc storedCase) error {
-		addErr = rep.Add(sc.Case)
-		return addErr
-	}); err != nil {
-		if addErr != nil && errors.Is(addErr, sla.ErrInvalid) {
-			// A stored case the history cannot judge (its version was removed): say which,
-			// rather than hide it behind a 500.
-			fail(w, http.StatusUnprocessableEntity, "", "the report cannot be computed with policy %s: %v", hist.ID(), addErr)
-			return nil
-		}
-		s.fault(w, r, err)
+	if !s.feedCases(w, r, hist, rep.Add) {
 		return nil
 	}
 	report := rep.Report()
+	s.writeReport(w, r, format, reportBody{value: report, csv: report.WriteCSV, md: report.WriteMarkdown})
+	return nil
+}
+
+// feedCases streams every stored case into add (a Reporter's or an Analyzer's). It answers
+// the request itself and returns false when it could not: 422 for a stored case the history
+// cannot judge (its version was removed — said, rather than hidden behind a 500), else the
+// fault.
+func (s *Server) feedCases(w http.ResponseWriter, r *http.Request, hist *sla.History, add func(sla.Case) error) bool {
+	var addErr error
+	err := s.store.eachCase(r.Context(), func(sc storedCase) error {
+		addErr = add(sc.Case)
+		return addErr
+	})
+	switch {
+	case err == nil:
+		return true
+	case addErr != nil && errors.Is(addErr, sla.ErrInvalid):
+		fail(w, http.StatusUnprocessableEntity, "", "the report cannot be computed with policy %s: %v", hist.ID(), addErr)
+	default:
+		s.fault(w, r, err)
+	}
+	return false
+}
+
+// reportBody is a computed report or analysis: its JSON value and its other forms.
+type reportBody struct {
+	value        any
+	csv, md, svg func(io.Writer) error // svg nil when the body has no chart
+}
+
+// writeReport answers with body in format (json, csv, md or svg, checked by the caller). The
+// body is written whole into memory first, so a failure is still a clean error answer.
+func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, format string, body reportBody) {
 	var buf bytes.Buffer
+	var err error
 	switch format {
 	case "csv":
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		err = report.WriteCSV(&buf)
+		err = body.csv(&buf)
 	case "md":
 		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
-		err = report.WriteMarkdown(&buf)
+		err = body.md(&buf)
+	case "svg":
+		w.Header().Set("Content-Type", "image/svg+xml")
+		err = body.svg(&buf)
 	default:
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		err = enc.Encode(report)
+		err = enc.Encode(body.value)
 	}
 	if err != nil {
 		w.Header().Del("Content-Type")
 		s.fault(w, r, err)
-		return nil
+		return
 	}
 	_, _ = w.Write(buf.Bytes())
-	return nil
 }
 
 // policyJSON identifies one policy version.
@@ -1261,6 +1287,42 @@ func (s *Server) getPolicy(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// readPolicyUpload reads and parses the policy file of a POST /policy (to activate or to
+// shadow): its Content-Type must be YAML or plain text (415), the body non-empty UTF-8 within
+// the size limit (400, 413), the policy valid (422 with every problem and its position). It
+// answers the request itself when it returns false.
+func (s *Server) readPolicyUpload(w http.ResponseWriter, r *http.Request) (*sla.Policy, bool) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case err != nil:
+			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %q cannot be parsed", ct)
+			return nil, false
+		case mt != "application/yaml" && mt != "application/x-yaml" && mt != "text/yaml" && mt != "text/x-yaml" && mt != "text/plain":
+			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %s is not a policy file; send application/yaml or text/plain", mt)
+			return nil, false
+		}
+	}
+	data, ok := s.readBody(w, r)
+	if !ok {
+		return nil, false
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		fail(w, http.StatusBadRequest, "policy", "the request body is empty; send the policy file (YAML)")
+		return nil, false
+	}
+	if !utf8.Valid(data) {
+		fail(w, http.StatusBadRequest, "policy", "the policy file is not valid UTF-8; nothing was changed")
+		return nil, false
+	}
+	p, err := sla.ParsePolicy("policy", data)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the policy is invalid; nothing was changed", Field: "policy", Problems: problemsOf(err)})
+		return nil, false
+	}
+	return p, true
+}
+
 // postPolicy answers POST /policy (admin only): the body is a policy file (YAML). It is parsed
 // (422 with every problem and its position when invalid); a version string that is active
 // already is idempotent with the same content (200, "unchanged": true, no audit entry) and
@@ -1272,32 +1334,8 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 	if s.policyMode(w, r) {
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		switch {
-		case err != nil:
-			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %q cannot be parsed", ct)
-			return
-		case mt != "application/yaml" && mt != "application/x-yaml" && mt != "text/yaml" && mt != "text/x-yaml" && mt != "text/plain":
-			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %s is not a policy file; send application/yaml or text/plain", mt)
-			return
-		}
-	}
-	data, ok := s.readBody(w, r)
+	candidate, ok := s.readPolicyUpload(w, r)
 	if !ok {
-		return
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		fail(w, http.StatusBadRequest, "policy", "the request body is empty; send the policy file (YAML)")
-		return
-	}
-	if !utf8.Valid(data) {
-		fail(w, http.StatusBadRequest, "policy", "the policy file is not valid UTF-8; nothing was changed")
-		return
-	}
-	candidate, err := sla.ParsePolicy("policy", data)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the policy is invalid; nothing was changed", Field: "policy", Problems: problemsOf(err)})
 		return
 	}
 	s.policyMu.Lock()
@@ -1355,7 +1393,7 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 	var refuse *apiError
 	var code int
 	errRefused := errors.New("refused")
-	err = s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.store.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := s.store.lockPolicies(ctx, tx); err != nil { // replicas activate one at a time
 			return err
 		}

@@ -2,12 +2,10 @@ package main
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shixian-go/shixian/rules"
 	"github.com/shixian-go/shixian/sla"
@@ -81,28 +79,8 @@ func (s *Server) policyMode(w http.ResponseWriter, r *http.Request) bool {
 // stored and nothing is activated: a refused upload (415, 413, 400, 422) leaves the running
 // shadow as it was.
 func (s *Server) postShadow(w http.ResponseWriter, r *http.Request) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		switch {
-		case err != nil:
-			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %q cannot be parsed", ct)
-			return
-		case mt != "application/yaml" && mt != "application/x-yaml" && mt != "text/yaml" && mt != "text/x-yaml" && mt != "text/plain":
-			fail(w, http.StatusUnsupportedMediaType, "", "Content-Type %s is not a policy file; send application/yaml or text/plain", mt)
-			return
-		}
-	}
-	data, ok := s.readBody(w, r)
+	candidate, ok := s.readPolicyUpload(w, r)
 	if !ok {
-		return
-	}
-	if !utf8.Valid(data) {
-		fail(w, http.StatusBadRequest, "policy", "the policy file is not valid UTF-8; nothing was changed")
-		return
-	}
-	candidate, err := sla.ParsePolicy("policy", data)
-	if err != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, apiError{Error: "the policy is invalid; nothing was changed", Field: "policy", Problems: problemsOf(err)})
 		return
 	}
 	if cur := s.holder.Current(); candidate.ID() != cur.ID() {
