@@ -108,19 +108,9 @@ func runDiff(e *env, opts any, args []string) int {
 		fmt.Fprintf(e.stderr, "shixian diff: --workers %d is more than %d per core; using %d\n", o.workers, maxWorkersPerCore, limit)
 		o.workers = limit
 	}
-	oldP, err := loadPolicy(args[0], nil)
+	oldP, newP, exp, err := o.inputs(args)
 	if err != nil {
 		return fail(e, "diff", err)
-	}
-	newP, err := loadPolicy(args[1], nil)
-	if err != nil {
-		return fail(e, "diff", err)
-	}
-	var exp *slatest.Expectations
-	if o.expect != "" {
-		if exp, err = readExpectations(o.expect); err != nil {
-			return fail(e, "diff", err)
-		}
 	}
 	r, name, closer, err := openInput(e, o.cases)
 	if err != nil {
@@ -439,19 +429,9 @@ func runDiffExhaustive(e *env, o *diffOpts, args []string) int {
 	case o.maxTime < 0:
 		return fail(e, "diff", usagef("--max-time must not be negative"))
 	}
-	oldP, err := loadPolicy(args[0], nil)
+	oldP, newP, exp, err := o.inputs(args)
 	if err != nil {
 		return fail(e, "diff", err)
-	}
-	newP, err := loadPolicy(args[1], nil)
-	if err != nil {
-		return fail(e, "diff", err)
-	}
-	var exp *slatest.Expectations
-	if o.expect != "" {
-		if exp, err = readExpectations(o.expect); err != nil {
-			return fail(e, "diff", err)
-		}
 	}
 	r, err := slatest.DiffExhaustiveWith(oldP, newP, slatest.AnalyzeOptions{MaxClasses: o.maxClasses, MaxTime: o.maxTime})
 	if err != nil {
@@ -473,4 +453,21 @@ func runDiffExhaustive(e *env, o *diffOpts, args []string) int {
 		return exitUnexpected
 	}
 	return exitOK
+}
+
+// inputs loads what both forms of diff compare: the old and the new policy, and the
+// expectations of --expect (nil without it).
+func (o *diffOpts) inputs(args []string) (oldP, newP *sla.Policy, exp *slatest.Expectations, err error) {
+	if oldP, err = loadPolicy(args[0], nil); err != nil {
+		return nil, nil, nil, err
+	}
+	if newP, err = loadPolicy(args[1], nil); err != nil {
+		return nil, nil, nil, err
+	}
+	if o.expect != "" {
+		if exp, err = readExpectations(o.expect); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return oldP, newP, exp, nil
 }
